@@ -1,0 +1,100 @@
+// `airlock inspect FILE|-|DIR`: runs the inspection engine over a request body (any dialect),
+// plain text, or every file of a directory, and prints findings or the redacted body.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { inspect } from '../core/detect/engine.ts';
+import { guessBodyDialect, segmentBody } from '../core/exchange/index.ts';
+import { redact } from '../core/redact.ts';
+import type { Dialect, Finding, Segment } from '../core/types.ts';
+import { parseFlags, table, type CliIO } from './io.ts';
+
+const HELP = `usage: airlock inspect <FILE | - | DIR> [--json] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
+
+Finds secrets, personal data, hidden and look-alike characters and internal infrastructure names.
+A JSON request body is split into segments (system prompt, messages, tool results, tool calls,
+tool definitions); anything else is inspected as plain text. Previews are always masked.
+  --redact   print the body with every finding replaced by a placeholder (single input only)
+Exit code: 0 no findings, 1 findings, 2 usage error.`;
+
+interface Doc {
+  name: string;
+  text: string;
+  dialect: Dialect | 'text';
+  segments: Segment[];
+}
+
+const MAX_FILE = 64 * 1024 * 1024;
+
+function toDoc(name: string, text: string, forced: string | undefined): Doc {
+  let dialect: Dialect | 'text' = 'text';
+  let body: unknown = null;
+  if (forced !== 'text') {
+    try {
+      body = JSON.parse(text);
+      dialect = (forced as Dialect | undefined) ?? guessBodyDialect(body) ?? 'text';
+    } catch {
+      dialect = 'text';
+    }
+  }
+  const segments = dialect === 'text' ? [{ role: 'user' as const, path: [], text }] : segmentBody(dialect, body).segments;
+  return { name, text, dialect, segments };
+}
+
+function* walkDir(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === '.git') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walkDir(p);
+    else if (e.isFile() && statSync(p).size <= MAX_FILE) yield p;
+  }
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = parseFlags(args, ['json', 'redact', 'help']);
+  if (flags['help'] === true || positional.length !== 1) {
+    (flags['help'] === true ? io.out : io.err)(HELP);
+    return flags['help'] === true ? 0 : 2;
+  }
+  const target = positional[0]!;
+  const forced = typeof flags['dialect'] === 'string' ? flags['dialect'] : undefined;
+  const detectors = typeof flags['detectors'] === 'string' ? flags['detectors'].split(',') : undefined;
+  const docs: Doc[] = [];
+  if (target === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    docs.push(toDoc('-', Buffer.concat(chunks).toString('utf8'), forced));
+  } else if (statSync(target).isDirectory()) {
+    for (const f of walkDir(target)) docs.push(toDoc(relative(target, f), readFileSync(f, 'utf8'), forced));
+  } else {
+    docs.push(toDoc(target, readFileSync(target, 'utf8'), forced));
+  }
+  const results: { doc: Doc; findings: Finding[] }[] = docs.map((doc) => ({ doc, findings: inspect(doc.segments, { detectors }).findings }));
+  if (flags['redact'] === true) {
+    if (results.length !== 1) {
+      io.err('airlock inspect: --redact takes a single file or -');
+      return 2;
+    }
+    const r = results[0]!;
+    if (r.doc.dialect === 'text') {
+      const seg = r.doc.segments[0]!;
+      // Plain text: patch the text directly, same placeholders as in bodies.
+      const wrapped = JSON.stringify({ text: seg.text });
+      const out = redact(wrapped, [{ ...seg, path: ['text'] }], r.findings.map((f) => ({ ...f, segmentPath: 'text' })));
+      io.out((JSON.parse(out.body) as { text: string }).text);
+    } else {
+      io.out(redact(r.doc.text, r.doc.segments, r.findings).body);
+    }
+    return r.findings.length > 0 ? 1 : 0;
+  }
+  const total = results.reduce((n, r) => n + r.findings.length, 0);
+  if (flags['json'] === true) {
+    io.out(JSON.stringify(results.map((r) => ({ file: r.doc.name, dialect: r.doc.dialect, segments: r.doc.segments.length, findings: r.findings })), null, 2));
+  } else if (total === 0) {
+    io.out(`No findings in ${docs.length} input(s).`);
+  } else {
+    const rows = results.flatMap((r) => r.findings.map((f) => [r.doc.name, f.severity, `${f.detector}/${f.rule}`, f.role, f.segmentPath || '(text)', `${f.start}-${f.end}`, f.preview, f.detail ?? '']));
+    io.out(table(['input', 'severity', 'rule', 'role', 'path', 'span', 'preview', 'detail'], rows));
+    io.out(`\n${total} finding(s) in ${results.filter((r) => r.findings.length > 0).length} of ${docs.length} input(s).`);
+  }
+  return total > 0 ? 1 : 0;
+}

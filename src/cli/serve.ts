@@ -1,0 +1,85 @@
+// `airlock serve`: starts the gateway. With no options it runs on the embedded defaults: a
+// SQLite file under ./data, listening on loopback, and prints what to give a client.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { loadConfig, type GatewayConfig } from '../gateway/config.ts';
+import { Gateway } from '../gateway/server.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+import { parseFlags, type CliIO } from './io.ts';
+
+const HELP = `usage: airlock serve [--config FILE] [--host H] [--port N] [--store URL]
+
+  --config FILE   gateway configuration (YAML); default: $AIRLOCK_CONFIG or the embedded defaults
+  --store URL     sqlite:<file> or postgres://…; default: $AIRLOCK_STORE or sqlite:<dataDir>/airlock.db
+  --host, --port  where to listen (default 127.0.0.1:8787)`;
+
+/** A per-installation secret for keyed hashes of matched values; kept beside the data. */
+function hashSecret(cfg: GatewayConfig, env: NodeJS.ProcessEnv): string {
+  if (env['AIRLOCK_HASH_SECRET'] !== undefined && env['AIRLOCK_HASH_SECRET'] !== '') return env['AIRLOCK_HASH_SECRET'];
+  const file = join(cfg.dataDir, 'hash.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const s = randomBytes(32).toString('hex');
+  writeFileSync(file, s, { mode: 0o600 });
+  return s;
+}
+
+async function bootstrapKey(store: Store, env: NodeJS.ProcessEnv): Promise<string | null> {
+  if ((await store.listKeys()).length > 0) return null;
+  const user = env['USER'] ?? env['USERNAME'] ?? 'admin';
+  return (await store.createKey({ user, team: null, role: 'admin' })).key;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { flags } = parseFlags(args, ['help']);
+  if (flags['help'] === true) {
+    io.out(HELP);
+    return 0;
+  }
+  const file = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
+  const config = loadConfig(file);
+  if (typeof flags['host'] === 'string') config.listen.host = flags['host'];
+  if (typeof flags['port'] === 'string') config.listen.port = Number(flags['port']);
+  const storeUrl = (typeof flags['store'] === 'string' ? flags['store'] : undefined) ?? io.env['AIRLOCK_STORE'] ?? config.store ?? `sqlite:${join(config.dataDir, 'airlock.db')}`;
+  const logger = pino({ level: io.env['AIRLOCK_LOG_LEVEL'] ?? 'info', base: { service: 'airlock' } });
+  const store = await openStore(storeUrl);
+  await store.migrate();
+  const gateway = new Gateway({ config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env) });
+  const addr = await gateway.listen();
+  const base = gateway.url;
+  const firstKey = await bootstrapKey(store, io.env);
+  const managed = config.upstreams.filter((u) => u.auth === 'managed' || (u.auth === 'auto' && u.apiKeyEnv !== undefined && (io.env[u.apiKeyEnv] ?? '') !== ''));
+  const key = firstKey ?? '<an Airlock key: airlock keys create --user NAME --team TEAM>';
+  io.out(`Airlock gateway listening on ${base} (store: ${store.kind}, upstreams: ${config.upstreams.map((u) => u.name).join(', ')})`);
+  if (firstKey !== null) io.out(`\nFirst start: created an admin key (shown once, keep it safe):\n  ${firstKey}`);
+  io.out('\nPoint your tools at the gateway:');
+  const anthropicManaged = managed.some((u) => u.dialects.includes('anthropic'));
+  const openaiManaged = managed.some((u) => u.dialects.includes('openai-chat'));
+  io.out(`  Claude Code / Anthropic SDK:\n    export ANTHROPIC_BASE_URL=${base}`);
+  io.out(anthropicManaged ? `    export ANTHROPIC_API_KEY=${key}` : `    export ANTHROPIC_API_KEY=<your Anthropic key>   # passed through\n    export ANTHROPIC_CUSTOM_HEADERS="x-airlock-key: ${key}"`);
+  io.out(`  Codex, Qwen Code, OpenCode / OpenAI SDK:\n    export OPENAI_BASE_URL=${base}/v1`);
+  io.out(openaiManaged ? `    export OPENAI_API_KEY=${key}` : `    export OPENAI_API_KEY=<your OpenAI key>   # passed through; send x-airlock-key: ${key}`);
+  logger.info({ port: addr.port, host: addr.address, store: store.kind }, 'gateway started');
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, inFlight: gateway.inFlight }, 'draining');
+      gateway.close().then(() => store.close()).then(() => {
+        logger.info({}, 'stopped; audit trail flushed');
+        resolve();
+      }, (e: unknown) => {
+        logger.error({ err: e instanceof Error ? e.message : String(e) }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}

@@ -1,0 +1,38 @@
+import type { Severity, Segment } from '../types.ts';
+
+/** A match inside one piece of text, before the engine attaches segment facts. */
+export interface Hit {
+  rule: string;
+  start: number; // UTF-16 offsets into the text passed to detect()
+  end: number;
+  severity?: Severity; // defaults to the detector's severity
+  confidence: number; // 0..1
+  /** Reviewer-facing facts (decoded hidden payload, code points). Must never contain the raw secret. */
+  detail?: string;
+  /** Data-classification tags, e.g. ['credential'], ['pii'], ['internal-infra']. */
+  tags?: string[];
+}
+
+/** Organisation settings that detectors read. Everything optional; defaults are safe. */
+export interface DetectOptions {
+  /** Internal domains (suffix match), host names, CIDR ranges and user names that must not leave. */
+  internal?: { domains?: string[]; hosts?: string[]; cidrs?: string[]; users?: string[] };
+  /** Extra secret rules (e.g. imported from gitleaks.toml). */
+  extraSecretRules?: unknown[];
+  /** Values allowed anyway (exact strings or regex sources prefixed with 're:'). */
+  allow?: string[];
+}
+
+export interface DetectContext {
+  options: DetectOptions;
+  /** The segment being inspected (detectors may look at role, e.g. lower confidence in tool definitions). */
+  segment?: Segment;
+}
+
+export interface Detector {
+  id: string;
+  description: string;
+  severity: Severity;
+  /** Pure and synchronous; returns hits sorted by start. Must not throw on any input. */
+  detect(text: string, ctx: DetectContext): Hit[];
+}

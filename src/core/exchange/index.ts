@@ -1,0 +1,54 @@
+import { AirlockError } from '../errors.ts';
+import type { Dialect, Segment } from '../types.ts';
+import { segmentBody } from './walk.ts';
+
+export { renderPath, pathKey } from './path.ts';
+export { locateLiterals, locateSegments, rawOffset } from './locate.ts';
+export { segmentBody } from './walk.ts';
+export { StreamAssembler, usageOf } from './stream.ts';
+
+export interface ParsedRequest {
+  dialect: Dialect;
+  body: Record<string, unknown>;
+  model: string | null;
+  stream: boolean;
+  segments: Segment[];
+  media: number;
+}
+
+/** Parses a request body of a dialect; throws AirlockError for bodies that are not requests. */
+export function parseRequest(dialect: Dialect, text: string): ParsedRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    // The parser's message names the position, never echoes the body.
+    throw new AirlockError('AIRLOCK_ERR_BAD_JSON', `The request body is not valid JSON: ${(e as Error).message.slice(0, 120)}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AirlockError('AIRLOCK_ERR_BAD_REQUEST', 'The request body must be a JSON object.');
+  }
+  const obj = body as Record<string, unknown>;
+  const { segments, media } = segmentBody(dialect, obj);
+  return {
+    dialect,
+    body: obj,
+    model: typeof obj['model'] === 'string' ? obj['model'] : null,
+    stream: obj['stream'] === true,
+    segments,
+    media,
+  };
+}
+
+/** Guesses the dialect of a request body read from a file (the gateway knows it from the route). */
+export function guessBodyDialect(body: unknown): Dialect | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const o = body as Record<string, unknown>;
+  if ('input' in o || 'instructions' in o) return 'openai-responses';
+  if (!Array.isArray(o['messages'])) return null;
+  if ('system' in o || 'anthropic_version' in o) return 'anthropic';
+  const text = JSON.stringify(o['messages']).slice(0, 200_000);
+  if (/"type":"(?:tool_use|tool_result|thinking)"/.test(text)) return 'anthropic';
+  if (/"role":"(?:system|developer|tool)"|"tool_calls"|"image_url"/.test(text)) return 'openai-chat';
+  return Array.isArray(o['tools']) && (o['tools'] as { type?: string }[]).some((t) => t.type === 'function') ? 'openai-chat' : 'anthropic';
+}

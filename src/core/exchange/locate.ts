@@ -1,0 +1,118 @@
+// Finds where each string literal of a JSON text sits, so that redaction can patch exactly
+// those bytes. Only run when a body must be changed: detection works on the parsed value.
+import type { PathStep, Segment } from '../types.ts';
+import { pathKey } from './path.ts';
+
+export interface Literal {
+  start: number; // offset of the opening quote
+  end: number; // offset after the closing quote
+}
+
+/** Map from pathKey to the raw literal, for every string (value or key) in a valid JSON text. */
+export function locateLiterals(raw: string): Map<string, Literal> {
+  const out = new Map<string, Literal>();
+  const path: PathStep[] = [];
+  // Stack of containers: for arrays the next index, for objects -1.
+  const stack: number[] = [];
+  let i = 0;
+  let pendingKey: string | null = null;
+  const n = raw.length;
+  const readString = (): number => {
+    let j = i + 1;
+    for (;;) {
+      const c = raw.charCodeAt(j);
+      if (c === 34) return j + 1;
+      if (c === 92) j += 2;
+      else j++;
+      if (j >= n) throw new Error('unterminated string');
+    }
+  };
+  const enterValue = (): void => {
+    // Before a value inside an array, push its index.
+    const top = stack.length > 0 ? stack[stack.length - 1]! : -2;
+    if (top >= 0) {
+      path.push(top);
+      stack[stack.length - 1] = top + 1;
+    } else if (top === -1 && pendingKey !== null) {
+      path.push(pendingKey);
+      pendingKey = null;
+    }
+  };
+  const leaveValue = (): void => {
+    if (stack.length > 0) path.pop();
+  };
+  let expectKey = false;
+  while (i < n) {
+    const c = raw.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) {
+      if (c === 44 && stack.length > 0 && stack[stack.length - 1] === -1) expectKey = true;
+      i++;
+      continue;
+    }
+    if (c === 34) {
+      const end = readString();
+      if (expectKey) {
+        const key = JSON.parse(raw.slice(i, end)) as string;
+        out.set(pathKey([...path, key], true), { start: i, end });
+        pendingKey = key;
+        expectKey = false;
+      } else {
+        enterValue();
+        out.set(pathKey(path), { start: i, end });
+        leaveValue();
+      }
+      i = end;
+      continue;
+    }
+    if (c === 123 || c === 91) {
+      enterValue();
+      stack.push(c === 123 ? -1 : 0);
+      expectKey = c === 123;
+      i++;
+      continue;
+    }
+    if (c === 125 || c === 93) {
+      stack.pop();
+      leaveValue();
+      expectKey = false;
+      i++;
+      continue;
+    }
+    // number, true, false, null
+    enterValue();
+    while (i < n) {
+      const d = raw.charCodeAt(i);
+      if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) break;
+      i++;
+    }
+    leaveValue();
+  }
+  return out;
+}
+
+/** Fills `segment.raw` for every segment; returns false if a segment could not be located. */
+export function locateSegments(raw: string, segments: Segment[]): boolean {
+  const map = locateLiterals(raw);
+  let all = true;
+  for (const s of segments) {
+    const lit = map.get(pathKey(s.path, s.isKey === true));
+    if (lit === undefined) all = false;
+    else s.raw = lit;
+  }
+  return all;
+}
+
+/**
+ * Maps an offset in the decoded string to an offset in the raw literal text (quotes included).
+ * Escapes (\n, \uXXXX, surrogate pairs written as two escapes) take several raw characters.
+ */
+export function rawOffset(literal: string, decodedOffset: number): number {
+  if (!literal.includes('\\')) return decodedOffset + 1;
+  let d = 0;
+  let j = 1;
+  while (d < decodedOffset && j < literal.length - 1) {
+    j += literal.charCodeAt(j) === 92 ? (literal.charCodeAt(j + 1) === 117 ? 6 : 2) : 1;
+    d++;
+  }
+  return j;
+}

@@ -1,0 +1,108 @@
+// Turns a parsed request or response body into ordered text segments. Completeness by
+// construction: the whole tree is walked and every string becomes a segment unless it is
+// structural (a type tag, an id, the model name) or binary media (counted, not read).
+// Dialect knowledge only decides the role of each string.
+import type { Dialect, PathStep, Segment, SegmentRole } from '../types.ts';
+
+/** Object keys whose string values are protocol structure, not content. */
+const STRUCTURAL = new Set([
+  'type', 'role', 'model', 'id', 'tool_use_id', 'call_id', 'item_id', 'response_id', 'previous_response_id',
+  'media_type', 'signature', 'encrypted_content', 'object', 'status', 'finish_reason', 'stop_reason',
+  'service_tier', 'reasoning_effort', 'effort', 'tool_choice', 'detail', 'format', 'mime_type', 'file_id',
+  'system_fingerprint', 'stop_sequence', 'cache_control', 'ttl', 'truncation', 'include', 'voice', 'modalities',
+]);
+
+/** Block/item types that carry media; their payload is counted, not read. */
+const MEDIA_TYPES = new Set(['image', 'document', 'image_url', 'input_image', 'input_audio', 'input_file', 'file', 'audio', 'redacted_thinking']);
+
+/** Block/item types that change the role of everything inside them. */
+const TYPE_ROLE: Record<string, SegmentRole> = {
+  tool_use: 'tool_call',
+  server_tool_use: 'tool_call',
+  function_call: 'tool_call',
+  custom_tool_call: 'tool_call',
+  local_shell_call: 'tool_call',
+  computer_call: 'tool_call',
+  mcp_call: 'tool_call',
+  tool_result: 'tool_result',
+  web_search_tool_result: 'tool_result',
+  function_call_output: 'tool_result',
+  custom_tool_call_output: 'tool_result',
+  local_shell_call_output: 'tool_result',
+  computer_call_output: 'tool_result',
+  mcp_list_tools: 'tool_result',
+  thinking: 'reasoning',
+  reasoning: 'reasoning',
+};
+
+const MESSAGE_ROLE: Record<string, SegmentRole> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'assistant',
+  tool: 'tool_result',
+  function: 'tool_result',
+};
+
+export interface WalkResult {
+  segments: Segment[];
+  media: number; // images, documents, audio and files seen (not read)
+}
+
+interface State {
+  segments: Segment[];
+  media: number;
+}
+
+function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: boolean, st: State): void {
+  if (typeof value === 'string') {
+    if (value !== '') st.segments.push({ role, path, text: value });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walk(value[i], [...path, i], role, keysAreText, st);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const t = typeof obj['type'] === 'string' ? (obj['type'] as string) : undefined;
+  if (t !== undefined && MEDIA_TYPES.has(t)) {
+    st.media++;
+    return;
+  }
+  let r = role;
+  const byType = t !== undefined ? TYPE_ROLE[t] : undefined;
+  const byRole = typeof obj['role'] === 'string' ? MESSAGE_ROLE[obj['role']] : undefined;
+  if (byType !== undefined) r = byType;
+  else if (byRole !== undefined) r = byRole;
+  for (const key of Object.keys(obj)) {
+    const child = obj[key];
+    const childPath = [...path, key];
+    if (keysAreText) st.segments.push({ role: r, path: childPath, text: key, isKey: true });
+    else if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
+    // JSON schemas and tool inputs are free-form: their keys are text the provider reads.
+    const cr = key === 'tool_calls' || key === 'function_call' ? 'tool_call' : r;
+    const freeForm = keysAreText || key === 'input_schema' || key === 'parameters' || key === 'input' && r === 'tool_call' || key === 'arguments' && typeof child === 'object';
+    walk(child, childPath, cr, freeForm && typeof child === 'object' && child !== null && !Array.isArray(child) ? true : keysAreText, st);
+  }
+}
+
+/** Top-level fields and the role their content starts with, per dialect. */
+const TOP_ROLE: Record<Dialect, Record<string, SegmentRole>> = {
+  anthropic: { system: 'system', messages: 'user', tools: 'tool_definition', content: 'assistant' },
+  'openai-chat': { messages: 'user', tools: 'tool_definition', functions: 'tool_definition', choices: 'assistant' },
+  'openai-responses': { instructions: 'system', input: 'user', tools: 'tool_definition', output: 'assistant' },
+};
+
+/** Segments of a request or response body (already parsed) in one dialect. */
+export function segmentBody(dialect: Dialect, body: unknown): WalkResult {
+  const st: State = { segments: [], media: 0 };
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return st;
+  const tops = TOP_ROLE[dialect];
+  for (const key of Object.keys(body)) {
+    const child = (body as Record<string, unknown>)[key];
+    if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
+    walk(child, [key], tops[key] ?? 'metadata', false, st);
+  }
+  return st;
+}

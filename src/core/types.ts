@@ -1,0 +1,116 @@
+// The central types. Dialect differences end at core/exchange; everything after it sees these.
+
+export type Dialect = 'anthropic' | 'openai-chat' | 'openai-responses';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+/** Where a piece of text sits in an exchange. */
+export type SegmentRole =
+  | 'system' // system prompt, Responses `instructions`, developer messages
+  | 'user'
+  | 'assistant'
+  | 'tool_definition' // tool names, descriptions and JSON schemas
+  | 'tool_call' // tool_use input / function-call arguments
+  | 'tool_result'
+  | 'reasoning'
+  | 'metadata'; // anything else the provider receives (e.g. metadata.user_id)
+
+/** One JSON path step: object key or array index. */
+export type PathStep = string | number;
+
+export interface Segment {
+  role: SegmentRole;
+  /** JSON path into the raw body, e.g. ['messages', 3, 'content', 0, 'text']. */
+  path: PathStep[];
+  /** The decoded string value. */
+  text: string;
+  /** For object keys (e.g. JSON-schema property names) the key itself is the text. */
+  isKey?: boolean;
+  /** Offsets of the JSON string literal (quotes included) in the raw body; filled by locate(). */
+  raw?: { start: number; end: number };
+}
+
+export interface ClientInfo {
+  tool: string; // e.g. 'claude-cli', 'qwen-code', 'codex', 'opencode', 'anthropic-sdk-typescript', 'unknown'
+  version: string | null;
+}
+
+export interface Identity {
+  keyId: string;
+  user: string;
+  team: string | null;
+  role: 'admin' | 'auditor' | 'developer';
+}
+
+export interface Finding {
+  detector: string; // detector id, e.g. 'secrets'
+  rule: string; // rule id within the detector, e.g. 'aws-access-key'
+  severity: Severity;
+  role: SegmentRole;
+  segmentPath: string; // rendered JSON path, e.g. 'messages[3].content[0].text'
+  start: number; // span in the segment's decoded text (UTF-16 code units)
+  end: number;
+  preview: string; // masked: never the whole value
+  confidence: number; // 0..1
+  /** Extra facts a reviewer needs (decoded hidden payload, code points, ...). Never the raw secret. */
+  detail?: string;
+  /** Stable hash of the matched value (for exceptions and de-duplication), never the value. */
+  valueHash?: string;
+}
+
+export type Action = 'allow' | 'alert' | 'redact' | 'block' | 'route';
+
+export interface Decision {
+  action: Action;
+  ruleId: string | null;
+  reason: string;
+  upstream?: string;
+}
+
+export type Outcome = 'ok' | 'client_error' | 'upstream_error' | 'aborted' | 'blocked';
+
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens?: number | null;
+  cacheWriteTokens?: number | null;
+}
+
+/** One audit record per exchange. Never holds a raw secret or, by default, prompt text. */
+export interface AuditEntry {
+  id: string; // exchange id (uuid)
+  time: string; // ISO-8601 of request arrival
+  keyId: string | null;
+  user: string | null;
+  team: string | null;
+  tool: string | null;
+  toolVersion: string | null;
+  dialect: Dialect | null;
+  route: string; // e.g. 'POST /v1/messages'
+  upstream: string | null;
+  model: string | null;
+  status: number;
+  outcome: Outcome;
+  errorCode: string | null;
+  latencyMs: number;
+  ttfbMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  requestBytes: number;
+  responseBytes: number;
+  requestSha256: string | null;
+  findings: Finding[];
+  decision: Decision | null;
+  policyHash: string | null;
+  /** Opt-in: the request body with every finding redacted. */
+  redactedBody: string | null;
+}
+
+/** An audit entry as stored: position in the chain and hashes. */
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}

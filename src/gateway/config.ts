@@ -1,0 +1,129 @@
+// Gateway configuration: a YAML file validated with zod, or the embedded defaults.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Dialect } from '../core/types.ts';
+
+const DIALECTS = ['anthropic', 'openai-chat', 'openai-responses'] as const;
+
+const upstreamSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+  baseUrl: z.string().url(),
+  dialects: z.array(z.enum(DIALECTS)).min(1),
+  /** Model name globs this upstream serves (first matching upstream wins); default: all. */
+  models: z.array(z.string()).optional(),
+  /**
+   * managed: the gateway holds the provider key (apiKeyEnv); passthrough: the client's own
+   * provider key is forwarded; auto: managed when apiKeyEnv is set in the environment.
+   */
+  auth: z.enum(['managed', 'passthrough', 'auto']).default('auto'),
+  apiKeyEnv: z.string().optional(),
+  /** Extra headers sent upstream (e.g. an in-house server's routing header). */
+  headers: z.record(z.string(), z.string()).default({}),
+  connections: z.number().int().positive().default(128),
+});
+
+export const configSchema = z.object({
+  listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8787) }).default({ host: '127.0.0.1', port: 8787 }),
+  dataDir: z.string().default('./data'),
+  /** sqlite:<file> or postgres://…; default sqlite under dataDir. */
+  store: z.string().optional(),
+  limits: z.object({
+    maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    connectTimeoutMs: z.number().int().positive().default(10_000),
+    headersTimeoutMs: z.number().int().positive().default(300_000),
+    bodyTimeoutMs: z.number().int().positive().default(300_000),
+    drainMs: z.number().int().nonnegative().default(30_000),
+  }).default({ maxBodyBytes: 32 * 1024 * 1024, connectTimeoutMs: 10_000, headersTimeoutMs: 300_000, bodyTimeoutMs: 300_000, drainMs: 30_000 }),
+  audit: z.object({
+    /** Opt-in: keep the request body with every finding redacted. Off by default: no prompt text. */
+    storeRedactedBodies: z.boolean().default(false),
+    flushMs: z.number().int().positive().default(50),
+    maxBatch: z.number().int().positive().default(500),
+  }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500 }),
+  inspection: z.object({
+    enabled: z.boolean().default(true),
+    /** Inspect responses (assembled from SSE when streamed) after they are relayed. */
+    responses: z.boolean().default(true),
+    /** Redact findings in requests before they leave (until a policy decides per rule). */
+    redact: z.boolean().default(false),
+    detectors: z.array(z.string()).optional(),
+    internal: z.object({
+      domains: z.array(z.string()).default([]),
+      hosts: z.array(z.string()).default([]),
+      cidrs: z.array(z.string()).default([]),
+      users: z.array(z.string()).default([]),
+    }).optional(),
+  }).default({ enabled: true, responses: true, redact: false }),
+  auth: z.object({
+    /** Seconds a key lookup is cached; a revoked key stops working within this time. */
+    cacheSeconds: z.number().nonnegative().default(2),
+  }).default({ cacheSeconds: 2 }),
+  upstreams: z.array(upstreamSchema).min(1),
+});
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type UpstreamConfig = z.infer<typeof upstreamSchema>;
+
+export const DEFAULT_UPSTREAMS: z.input<typeof upstreamSchema>[] = [
+  { name: 'anthropic', baseUrl: 'https://api.anthropic.com', dialects: ['anthropic'], apiKeyEnv: 'ANTHROPIC_API_KEY' },
+  { name: 'openai', baseUrl: 'https://api.openai.com', dialects: ['openai-chat', 'openai-responses'], apiKeyEnv: 'OPENAI_API_KEY' },
+];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates a config object; errors name each offending field. */
+export function parseConfig(input: unknown, source = 'config'): GatewayConfig {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const withDefaults = { upstreams: DEFAULT_UPSTREAMS, ...raw };
+  const r = configSchema.safeParse(withDefaults);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${source} is invalid:\n${lines.join('\n')}`);
+  }
+  const names = new Set<string>();
+  for (const u of r.data.upstreams) {
+    if (names.has(u.name)) throw new ConfigError(`${source} is invalid:\n  upstreams: duplicate name '${u.name}'`);
+    names.add(u.name);
+  }
+  return r.data;
+}
+
+export function loadConfig(file: string | undefined): GatewayConfig {
+  if (file === undefined) return parseConfig({}, 'defaults');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message}`);
+  }
+  return parseConfig(doc, file);
+}
+
+const globs = new Map<string, RegExp>();
+const globToRegExp = (g: string): RegExp => {
+  let re = globs.get(g);
+  if (re === undefined) {
+    re = new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    globs.set(g, re);
+  }
+  return re;
+};
+
+/** The first upstream that serves this dialect and model. */
+export function pickUpstream(cfg: GatewayConfig, dialect: Dialect, model: string | null): UpstreamConfig | null {
+  for (const u of cfg.upstreams) {
+    if (!u.dialects.includes(dialect)) continue;
+    if (u.models === undefined || model === null) return u;
+    if (u.models.some((g) => globToRegExp(g).test(model))) return u;
+  }
+  return null;
+}

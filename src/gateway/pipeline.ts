@@ -1,0 +1,297 @@
+// The request pipeline, one named phase each (docs/ARCHITECTURE.md draws it):
+//   route → authenticate → identify → read → parse → inspect → decide → transform → forward → relay → record
+// Every phase either fills the exchange context or throws an AirlockError, which is rendered in
+// the caller's dialect and recorded like any other exchange.
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isUtf8 } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
+import { AirlockError, toAirlockError } from '../core/errors.ts';
+import { inspect } from '../core/detect/engine.ts';
+import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
+import { redact } from '../core/redact.ts';
+import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
+import { Authenticator, readCredentials, type Credentials } from './auth.ts';
+import { readBody } from './body.ts';
+import { identifyClient } from './client-id.ts';
+import { pickUpstream, type GatewayConfig } from './config.ts';
+import { errorBody } from './errors.ts';
+import { relay, upstreamError } from './relay.ts';
+import { matchRoute, type Route } from './routes.ts';
+import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
+
+export interface AuditSink {
+  write(entry: AuditEntry): void;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the decide phase sees; the policy engine replaces the default decider. */
+export interface DecideInput {
+  identity: Identity;
+  client: ClientInfo;
+  dialect: Dialect;
+  upstream: string;
+  model: string | null;
+  findings: readonly Finding[];
+}
+export type Decider = (input: DecideInput) => Decision;
+
+/** Until a policy is loaded: alert on findings, or redact them when configured. */
+export const defaultDecider = (redactFindings: boolean): Decider => ({ findings }) => {
+  if (findings.length === 0) return { action: 'allow', ruleId: null, reason: 'no findings' };
+  return redactFindings
+    ? { action: 'redact', ruleId: 'config:inspection.redact', reason: `${findings.length} finding(s) redacted` }
+    : { action: 'alert', ruleId: 'config:inspection.alert', reason: `${findings.length} finding(s) recorded` };
+};
+
+interface Ctx {
+  id: string;
+  t0: number;
+  time: string;
+  route: Route | null;
+  pathname: string;
+  routeName: string;
+  dialect: Dialect;
+  client: ClientInfo;
+  creds: Credentials | null;
+  identity: Identity | null;
+  parsed: ParsedRequest | null;
+  upstream: UpstreamTarget | null;
+  requestBytes: number;
+  requestSha256: string | null;
+  findings: Finding[];
+  decision: Decision | null;
+  redactedBody: string | null;
+  status: number;
+  outcome: Outcome;
+  errorCode: string | null;
+  ttfbMs: number | null;
+  responseBytes: number;
+  usage: Usage;
+}
+
+export interface PipelineDeps {
+  config: GatewayConfig;
+  auth: Authenticator;
+  upstreams: Upstreams;
+  audit: AuditSink;
+  logger: Logger;
+  decider: Decider;
+  /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
+  hashSecret: string;
+  policyHash: () => string | null;
+}
+
+const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
+
+export class Pipeline {
+  private readonly hashValue: (v: string) => string;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const secret = deps.hashSecret;
+    this.hashValue = (v) => createHmac('sha256', secret).update(v).digest('hex').slice(0, 32);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, draining: boolean): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const ctx: Ctx = {
+      id: randomUUID(),
+      t0: performance.now(),
+      time: new Date().toISOString(),
+      route: null,
+      pathname,
+      routeName: `${req.method ?? '?'} ${pathname.slice(0, 200)}`,
+      dialect: guessDialectFromPath(pathname),
+      client: identifyClient(req.headers),
+      creds: null,
+      identity: null,
+      parsed: null,
+      upstream: null,
+      requestBytes: 0,
+      requestSha256: null,
+      findings: [],
+      decision: null,
+      redactedBody: null,
+      status: 0,
+      outcome: 'ok',
+      errorCode: null,
+      ttfbMs: null,
+      responseBytes: 0,
+      usage: { inputTokens: null, outputTokens: null },
+    };
+    try {
+      if (draining) throw new AirlockError('AIRLOCK_ERR_SHUTTING_DOWN');
+      await this.run(ctx, req, res, url.slice(pathname.length));
+    } catch (e) {
+      this.fail(ctx, res, toAirlockError(e));
+    } finally {
+      this.record(ctx);
+    }
+  }
+
+  private async run(ctx: Ctx, req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
+    const cfg = this.deps.config;
+    // route
+    const m = matchRoute(req.method ?? 'GET', ctx.pathname, req.headers);
+    if (m === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
+    if (m === 'method') throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `${ctx.routeName}: method not supported on this path.`);
+    ctx.route = m;
+    ctx.routeName = m.name;
+    ctx.dialect = m.dialect;
+    // authenticate
+    ctx.creds = readCredentials(req.headers);
+    ctx.identity = await this.deps.auth.identify(ctx.creds);
+    // read + parse
+    let body: Buffer | null = null;
+    if (m.hasBody) {
+      const ctype = req.headers['content-type'] ?? '';
+      if (!/^application\/(?:[\w.+-]*\+)?json\b/i.test(ctype)) {
+        throw new AirlockError('AIRLOCK_ERR_BAD_CONTENT_TYPE', `Content-Type must be application/json, got '${ctype.slice(0, 60)}'.`);
+      }
+      body = await readBody(req, cfg.limits.maxBodyBytes);
+      ctx.requestBytes = body.length;
+      ctx.requestSha256 = createHash('sha256').update(body).digest('hex');
+      if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
+      ctx.parsed = parseRequest(m.dialect, body.toString('utf8'));
+    }
+    const model = ctx.parsed?.model ?? null;
+    const up = pickUpstream(cfg, m.dialect, model);
+    if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${model}'` : ''}.`);
+    ctx.upstream = this.deps.upstreams.get(up.name);
+    // inspect
+    if (ctx.parsed !== null && cfg.inspection.enabled) {
+      const r = inspect(ctx.parsed.segments, { detectors: cfg.inspection.detectors, internal: cfg.inspection.internal, hashValue: this.hashValue });
+      ctx.findings = r.findings;
+      for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector }, 'detector failed');
+    }
+    // decide
+    ctx.decision = this.deps.decider({ identity: ctx.identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings });
+    if (ctx.decision.action === 'block') throw new AirlockError('AIRLOCK_ERR_BLOCKED', ctx.decision.reason);
+    if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) ctx.upstream = this.deps.upstreams.get(ctx.decision.upstream);
+    // transform
+    if (body !== null && ctx.parsed !== null && ctx.findings.length > 0 && (ctx.decision.action === 'redact' || cfg.audit.storeRedactedBodies)) {
+      const patched = redact(body.toString('utf8'), ctx.parsed.segments, ctx.findings).body;
+      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = patched;
+      if (ctx.decision.action === 'redact') body = Buffer.from(patched, 'utf8');
+    } else if (cfg.audit.storeRedactedBodies && body !== null) {
+      ctx.redactedBody = body.toString('utf8');
+    }
+    // forward
+    await this.forward(ctx, req, res, body, search);
+  }
+
+  private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {
+    const t = ctx.upstream!;
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    let up;
+    try {
+      up = await t.pool.request({
+        path: t.basePath + ctx.pathname + search,
+        method: req.method === 'GET' ? 'GET' : 'POST',
+        headers: upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length),
+        body: body ?? undefined,
+        signal: abort.signal,
+      });
+    } catch (e) {
+      res.off('close', onClose);
+      if (abort.signal.aborted) {
+        ctx.outcome = 'aborted';
+        ctx.errorCode = 'AIRLOCK_ERR_CLIENT_ABORTED';
+        ctx.status = 499;
+        return;
+      }
+      throw upstreamError(e);
+    }
+    ctx.ttfbMs = performance.now() - ctx.t0;
+    ctx.status = up.statusCode;
+    const r = await relay(ctx.dialect, up, res, ctx.id, this.deps.config.inspection.enabled && this.deps.config.inspection.responses);
+    res.off('close', onClose);
+    ctx.responseBytes = r.responseBytes;
+    ctx.usage = r.usage;
+    if (r.clientAborted) {
+      ctx.outcome = 'aborted';
+      ctx.errorCode = 'AIRLOCK_ERR_CLIENT_ABORTED';
+    } else if (r.error !== null) {
+      ctx.outcome = 'upstream_error';
+      ctx.errorCode = r.error.code;
+    } else if (up.statusCode >= 500) {
+      ctx.outcome = 'upstream_error';
+    } else if (up.statusCode >= 400) {
+      ctx.outcome = 'client_error';
+    }
+    if (r.output.length > 0) {
+      const out = inspect(r.output, { detectors: this.deps.config.inspection.detectors, internal: this.deps.config.inspection.internal, hashValue: this.hashValue });
+      for (const f of out.findings) f.segmentPath = `response.${f.segmentPath}`;
+      ctx.findings.push(...out.findings);
+    }
+  }
+
+  private fail(ctx: Ctx, res: ServerResponse, err: AirlockError): void {
+    ctx.status = err.status;
+    ctx.errorCode = err.code;
+    ctx.outcome =
+      err.code === 'AIRLOCK_ERR_BLOCKED' ? 'blocked'
+      : err.code === 'AIRLOCK_ERR_CLIENT_ABORTED' ? 'aborted'
+      : err.kind === 'upstream' ? 'upstream_error'
+      : err.kind === 'internal' || err.kind === 'overloaded' ? 'upstream_error'
+      : 'client_error';
+    if (err.kind === 'internal') this.deps.logger.error({ exchange: ctx.id, err: err.cause instanceof Error ? err.cause.stack : String(err.cause) }, 'internal error');
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const payload = errorBody(ctx.dialect, err);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      'x-airlock-exchange-id': ctx.id,
+      ...err.headers,
+    };
+    // After an oversized or unread body the connection cannot be reused safely.
+    if (err.code === 'AIRLOCK_ERR_BODY_TOO_LARGE' || err.code === 'AIRLOCK_ERR_SHUTTING_DOWN') headers['connection'] = 'close';
+    res.writeHead(err.status, headers);
+    res.end(payload);
+  }
+
+  private record(ctx: Ctx): void {
+    const id = ctx.identity;
+    this.deps.audit.write({
+      id: ctx.id,
+      time: ctx.time,
+      keyId: id?.keyId ?? null,
+      user: id?.user ?? null,
+      team: id?.team ?? null,
+      tool: ctx.client.tool,
+      toolVersion: ctx.client.version,
+      dialect: ctx.route?.dialect ?? null,
+      route: ctx.routeName,
+      upstream: ctx.upstream?.config.name ?? null,
+      model: ctx.parsed?.model ?? null,
+      status: ctx.status,
+      outcome: ctx.outcome,
+      errorCode: ctx.errorCode,
+      latencyMs: Math.round((performance.now() - ctx.t0) * 1000) / 1000,
+      ttfbMs: ctx.ttfbMs === null ? null : Math.round(ctx.ttfbMs * 1000) / 1000,
+      inputTokens: ctx.usage.inputTokens,
+      outputTokens: ctx.usage.outputTokens,
+      requestBytes: ctx.requestBytes,
+      responseBytes: ctx.responseBytes,
+      requestSha256: ctx.requestSha256,
+      findings: ctx.findings,
+      decision: ctx.decision,
+      policyHash: this.deps.policyHash(),
+      redactedBody: ctx.redactedBody,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// The API surface: method + path -> dialect and what kind of call it is.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dialect } from '../core/types.ts';
+
+export interface Route {
+  name: string; // e.g. 'POST /v1/messages'
+  dialect: Dialect;
+  /** true when the request has a JSON body to parse and inspect. */
+  hasBody: boolean;
+}
+
+const POST_ROUTES: Record<string, Route> = {
+  '/v1/messages': { name: 'POST /v1/messages', dialect: 'anthropic', hasBody: true },
+  '/v1/messages/count_tokens': { name: 'POST /v1/messages/count_tokens', dialect: 'anthropic', hasBody: true },
+  '/v1/chat/completions': { name: 'POST /v1/chat/completions', dialect: 'openai-chat', hasBody: true },
+  '/v1/responses': { name: 'POST /v1/responses', dialect: 'openai-responses', hasBody: true },
+};
+
+/** Dialect of a bodiless call (GET /v1/models): Anthropic clients send anthropic-version or x-api-key. */
+export const guessDialect = (h: IncomingHttpHeaders): Dialect =>
+  h['anthropic-version'] !== undefined || (h['x-api-key'] !== undefined && h['authorization'] === undefined) ? 'anthropic' : 'openai-chat';
+
+/** Returns the route, 'method' if the path exists with another method, or null. */
+export function matchRoute(method: string, pathname: string, h: IncomingHttpHeaders): Route | 'method' | null {
+  const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  if (p === '/v1/models' || p.startsWith('/v1/models/')) {
+    if (method !== 'GET') return 'method';
+    return { name: p === '/v1/models' ? 'GET /v1/models' : 'GET /v1/models/{id}', dialect: guessDialect(h), hasBody: false };
+  }
+  const r = POST_ROUTES[p];
+  if (r === undefined) return null;
+  return method === 'POST' ? r : 'method';
+}

@@ -1,0 +1,107 @@
+// The gateway's HTTP server: wires config, store, audit writer and pipeline, and shuts down
+// gracefully (stop accepting, let in-flight streams finish within drainMs, flush every record).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { AuditWriter } from '../store/audit-writer.ts';
+import type { Store } from '../store/types.ts';
+import { Authenticator } from './auth.ts';
+import type { GatewayConfig } from './config.ts';
+import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
+import { Upstreams } from './upstream.ts';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  store: Store;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  decider?: Decider;
+  hashSecret?: string;
+}
+
+export class Gateway {
+  readonly server: Server;
+  private readonly writer: AuditWriter;
+  private readonly upstreams: Upstreams;
+  private inflight = 0;
+  private draining = false;
+  private idle: (() => void) | null = null;
+
+  constructor(private readonly opts: GatewayOptions) {
+    const { config, store, logger } = opts;
+    this.upstreams = new Upstreams(config, opts.env ?? process.env);
+    this.writer = new AuditWriter(store, {
+      maxBatch: config.audit.maxBatch,
+      flushMs: config.audit.flushMs,
+      onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit write failed; records kept in memory and retried'),
+    });
+    const pipeline = new Pipeline({
+      config,
+      auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
+      upstreams: this.upstreams,
+      audit: this.writer,
+      logger,
+      decider: opts.decider ?? defaultDecider(config.inspection.redact),
+      hashSecret: opts.hashSecret ?? randomBytes(32).toString('hex'),
+      policyHash: () => null,
+    });
+    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+      this.inflight++;
+      pipeline.handle(req, res, this.draining).finally(() => {
+        this.inflight--;
+        if (this.inflight === 0 && this.idle !== null) this.idle();
+      });
+    });
+    // A malformed request line or header never reaches the pipeline: answer 400 and close.
+    this.server.on('clientError', (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy(err);
+    });
+  }
+
+  listen(port = this.opts.config.listen.port, host = this.opts.config.listen.host): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get url(): string {
+    const a = this.server.address() as AddressInfo;
+    return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+  }
+
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  private waitIdle(ms: number): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.idle = () => {
+        clearTimeout(timer);
+        this.idle = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Graceful stop: refuse new work, wait for in-flight exchanges (bounded), flush the audit trail. */
+  async close(drainMs = this.opts.config.limits.drainMs): Promise<void> {
+    this.draining = true;
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    await this.waitIdle(drainMs);
+    this.server.closeAllConnections();
+    await closed;
+    // Exchanges cut off above still write their records; give them a moment before flushing.
+    await this.waitIdle(1_000);
+    await this.writer.close();
+    await this.upstreams.close();
+  }
+}
