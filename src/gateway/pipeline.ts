@@ -126,6 +126,15 @@ export class Pipeline {
       responseBytes: 0,
       usage: { inputTokens: null, outputTokens: null },
     };
+    // Liveness for load balancers and for clients that probe the base URL before their first
+    // call (Claude Code sends HEAD /): no auth, no record.
+    if ((pathname === '/' || pathname === '/healthz') && (req.method === 'GET' || req.method === 'HEAD')) {
+      const status = draining ? 503 : 200;
+      const payload = JSON.stringify({ status: draining ? 'draining' : 'ok', service: 'airlock' });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.end(req.method === 'HEAD' ? undefined : payload);
+      return;
+    }
     try {
       if (draining) throw new AirlockError('AIRLOCK_ERR_SHUTTING_DOWN');
       await this.run(ctx, req, res, url.slice(pathname.length));

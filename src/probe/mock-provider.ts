@@ -14,9 +14,15 @@ export interface CapturedRequest {
   time: number;
 }
 
+/** An answer that calls a tool instead of writing text (Anthropic tool_use, OpenAI tool_calls). */
+export interface ToolCallReply {
+  tool: string;
+  input: Record<string, unknown>;
+}
+
 export interface MockOptions {
-  /** Text of every answer; a function may look at the parsed request. */
-  reply?: string | ((req: CapturedRequest, json: unknown) => string);
+  /** Text of every answer; a function may look at the parsed request and may call a tool. */
+  reply?: string | ((req: CapturedRequest, json: unknown) => string | ToolCallReply);
   /** Split streamed text into this many deltas (default: one per word). */
   chunkDelayMs?: number;
   /** Keep captured requests (default true; the benchmark turns it off). */
@@ -92,7 +98,9 @@ export class MockProvider {
       res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'mock: bad json' } }));
       return;
     }
-    const text = typeof this.opts.reply === 'function' ? this.opts.reply(cap, json) : (this.opts.reply ?? 'Hello from the mock provider.');
+    const answer = typeof this.opts.reply === 'function' ? this.opts.reply(cap, json) : (this.opts.reply ?? 'Hello from the mock provider.');
+    const call = typeof answer === 'string' ? null : answer;
+    const text = typeof answer === 'string' ? answer : '';
     const model = typeof json['model'] === 'string' ? json['model'] : 'mock-model';
     const headers = { 'request-id': 'req_mock_1', 'x-request-id': 'req_mock_1', 'anthropic-ratelimit-requests-remaining': '99', 'x-ratelimit-remaining-requests': '99' };
     if (cap.method === 'GET' && path.startsWith('/v1/models')) {
@@ -119,28 +127,38 @@ export class MockProvider {
     if (path === '/v1/messages') {
       if (!stream) {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify({ id: 'msg_mock', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: inTok, output_tokens: outTok } }));
+        const content = call === null ? [{ type: 'text', text }] : [{ type: 'tool_use', id: 'toolu_mock_1', name: call.tool, input: call.input }];
+        res.end(JSON.stringify({ id: 'msg_mock', type: 'message', role: 'assistant', model, content, stop_reason: call === null ? 'end_turn' : 'tool_use', stop_sequence: null, usage: { input_tokens: inTok, output_tokens: outTok } }));
         return;
       }
       const ev = (name: string, data: object): string => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
       events.push(ev('message_start', { message: { id: 'msg_mock', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inTok, output_tokens: 1 } } }));
-      events.push(ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
       events.push(ev('ping', {}));
-      for (const w of parts) events.push(ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } }));
+      if (call === null) {
+        events.push(ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
+        for (const w of parts) events.push(ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } }));
+      } else {
+        events.push(ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_mock_1', name: call.tool, input: {} } }));
+        events.push(ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(call.input) } }));
+      }
       events.push(ev('content_block_stop', { index: 0 }));
-      events.push(ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outTok } }));
+      events.push(ev('message_delta', { delta: { stop_reason: call === null ? 'end_turn' : 'tool_use', stop_sequence: null }, usage: { output_tokens: outTok } }));
       events.push(ev('message_stop', {}));
     } else if (path === '/v1/chat/completions') {
       const base = { id: 'chatcmpl-mock', object: 'chat.completion', created: 1767225600, model };
       if (!stream) {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify({ ...base, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } }));
+        const message = call === null
+          ? { role: 'assistant', content: text, refusal: null }
+          : { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_mock_1', type: 'function', function: { name: call.tool, arguments: JSON.stringify(call.input) } }] };
+        res.end(JSON.stringify({ ...base, choices: [{ index: 0, message, finish_reason: call === null ? 'stop' : 'tool_calls', logprobs: null }], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } }));
         return;
       }
       const chunk = (o: object): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...o })}\n\n`;
       events.push(chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }));
-      for (const w of parts) events.push(chunk({ choices: [{ index: 0, delta: { content: w }, finish_reason: null }] }));
-      events.push(chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+      if (call === null) for (const w of parts) events.push(chunk({ choices: [{ index: 0, delta: { content: w }, finish_reason: null }] }));
+      else events.push(chunk({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_mock_1', type: 'function', function: { name: call.tool, arguments: JSON.stringify(call.input) } }] }, finish_reason: null }] }));
+      events.push(chunk({ choices: [{ index: 0, delta: {}, finish_reason: call === null ? 'stop' : 'tool_calls' }] }));
       const so = json['stream_options'] as { include_usage?: boolean } | undefined;
       if (so?.include_usage === true) events.push(chunk({ choices: [], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } }));
       events.push('data: [DONE]\n\n');
