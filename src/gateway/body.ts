@@ -1,5 +1,6 @@
 // Reads a request body with a size limit; rejects before buffering past the limit.
 import type { IncomingMessage } from 'node:http';
+import { isAscii } from 'node:buffer';
 import { AirlockError } from '../core/errors.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -33,4 +34,29 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('error', (e) => finish(new AirlockError('AIRLOCK_ERR_CLIENT_ABORTED', 'The client closed the connection while sending the request.', { cause: e })));
     req.once('aborted', () => finish(new AirlockError('AIRLOCK_ERR_CLIENT_ABORTED', 'The client closed the connection while sending the request.')));
   });
+}
+
+export interface DecodedBody {
+  text: string;
+  /** Set when `text` is a Latin-1 view of UTF-8 bytes: repairs one string value. */
+  fix?: (s: string) => string;
+}
+
+const repair = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+
+/**
+ * Decodes a valid UTF-8 body for parsing. Node 20 decodes non-ASCII UTF-8 at ~0.4 GB/s and the
+ * result is a two-byte string that JSON.parse reads ~2.5x slower; a Latin-1 view is a one-byte
+ * string made at memory speed. JSON structure is ASCII and UTF-8 multi-byte sequences contain no
+ * ASCII bytes, so parsing the Latin-1 view and repairing the few strings that hold bytes >= 0x80
+ * gives the same values, unless the body also escapes U+0080..U+00FF as \u00XX (then the slow path).
+ */
+export function decodeBody(buf: Buffer): DecodedBody {
+  if (isAscii(buf)) return { text: buf.latin1Slice(0, buf.length) };
+  for (let i = buf.indexOf('\\u00'); i >= 0; i = buf.indexOf('\\u00', i + 4)) {
+    const c = buf[i + 4];
+    // \u0080..\u00ff: hex digit 8-9, a-f or A-F.
+    if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return { text: buf.toString('utf8') };
+  }
+  return { text: buf.latin1Slice(0, buf.length), fix: repair };
 }

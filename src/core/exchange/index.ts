@@ -16,24 +16,30 @@ export interface ParsedRequest {
   media: number;
 }
 
-/** Parses a request body of a dialect; throws AirlockError for bodies that are not requests. */
-export function parseRequest(dialect: Dialect, text: string): ParsedRequest {
+/**
+ * Parses a request body of a dialect; throws AirlockError for bodies that are not requests.
+ * `fix`, when given, repairs strings of a text that is a Latin-1 view of UTF-8 bytes (a fast path
+ * of the gateway: JSON.parse of a one-byte string is several times faster than of a two-byte one).
+ */
+export function parseRequest(dialect: Dialect, text: string, fix?: (s: string) => string): ParsedRequest {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (e) {
-    // The parser's message names the position, never echoes the body.
-    throw new AirlockError('AIRLOCK_ERR_BAD_JSON', `The request body is not valid JSON: ${(e as Error).message.slice(0, 120)}`);
+    // V8's message quotes the body around the error, which may hold a secret: keep only the position.
+    const pos = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new AirlockError('AIRLOCK_ERR_BAD_JSON', `The request body is not valid JSON${pos !== undefined ? ` (error at byte offset ${pos})` : ''}.`);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new AirlockError('AIRLOCK_ERR_BAD_REQUEST', 'The request body must be a JSON object.');
   }
   const obj = body as Record<string, unknown>;
-  const { segments, media } = segmentBody(dialect, obj);
+  const { segments, media } = segmentBody(dialect, obj, fix);
+  const model = typeof obj['model'] === 'string' ? obj['model'] : null;
   return {
     dialect,
     body: obj,
-    model: typeof obj['model'] === 'string' ? obj['model'] : null,
+    model: model !== null && fix !== undefined ? fix(model) : model,
     stream: obj['stream'] === true,
     segments,
     media,

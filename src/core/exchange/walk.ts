@@ -6,7 +6,7 @@ import type { Dialect, PathStep, Segment, SegmentRole } from '../types.ts';
 
 /** Object keys whose string values are protocol structure, not content. */
 const STRUCTURAL = new Set([
-  'type', 'role', 'model', 'id', 'tool_use_id', 'call_id', 'item_id', 'response_id', 'previous_response_id',
+  'type', 'role', 'model', 'id', 'tool_use_id', 'tool_call_id', 'call_id', 'item_id', 'response_id', 'previous_response_id',
   'media_type', 'signature', 'encrypted_content', 'object', 'status', 'finish_reason', 'stop_reason',
   'service_tier', 'reasoning_effort', 'effort', 'tool_choice', 'detail', 'format', 'mime_type', 'file_id',
   'system_fingerprint', 'stop_sequence', 'cache_control', 'ttl', 'truncation', 'include', 'voice', 'modalities',
@@ -52,11 +52,16 @@ export interface WalkResult {
 interface State {
   segments: Segment[];
   media: number;
+  fix: ((s: string) => string) | undefined;
 }
+
+// Strings decoded as Latin-1 by a fast path (see gateway/body.ts) hold UTF-8 bytes as U+0080..U+00FF.
+const LATIN1_HIGH = /[\u0080-\u00ff]/;
+const fixed = (st: State, s: string): string => (st.fix !== undefined && LATIN1_HIGH.test(s) ? st.fix(s) : s);
 
 function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: boolean, st: State): void {
   if (typeof value === 'string') {
-    if (value !== '') st.segments.push({ role, path, text: value });
+    if (value !== '') st.segments.push({ role, path, text: fixed(st, value) });
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -77,8 +82,8 @@ function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: 
   else if (byRole !== undefined) r = byRole;
   for (const key of Object.keys(obj)) {
     const child = obj[key];
-    const childPath = [...path, key];
-    if (keysAreText) st.segments.push({ role: r, path: childPath, text: key, isKey: true });
+    const childPath = [...path, st.fix === undefined ? key : fixed(st, key)];
+    if (keysAreText) st.segments.push({ role: r, path: childPath, text: fixed(st, key), isKey: true });
     else if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
     // JSON schemas and tool inputs are free-form: their keys are text the provider reads.
     const cr = key === 'tool_calls' || key === 'function_call' ? 'tool_call' : r;
@@ -94,9 +99,13 @@ const TOP_ROLE: Record<Dialect, Record<string, SegmentRole>> = {
   'openai-responses': { instructions: 'system', input: 'user', tools: 'tool_definition', output: 'assistant' },
 };
 
-/** Segments of a request or response body (already parsed) in one dialect. */
-export function segmentBody(dialect: Dialect, body: unknown): WalkResult {
-  const st: State = { segments: [], media: 0 };
+/**
+ * Segments of a request or response body (already parsed) in one dialect. `fix` repairs strings
+ * of a body that was parsed from a Latin-1 view of UTF-8 bytes (texts and path keys alike, so
+ * that paths match the properly decoded raw text that redaction patches).
+ */
+export function segmentBody(dialect: Dialect, body: unknown, fix?: (s: string) => string): WalkResult {
+  const st: State = { segments: [], media: 0, fix };
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return st;
   const tops = TOP_ROLE[dialect];
   for (const key of Object.keys(body)) {

@@ -1,0 +1,160 @@
+// Gateway benchmark: added latency of the gateway against calling the same fake upstream
+// directly, in one run, as a ratio-free difference of percentiles measured in alternating
+// batches (the machine is noisy: alternating keeps drift out of the difference).
+// Processes: mock upstream, gateway, and this load generator, each with its own event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+interface Proc {
+  child: ChildProcess;
+  line: string;
+}
+
+function start(script: string, args: string[]): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => resolve({ child, line }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const stop = (p: Proc): Promise<void> =>
+  new Promise((r) => {
+    p.child.once('exit', () => r());
+    p.child.kill('SIGTERM');
+  });
+
+function smallBody(stream: boolean): Buffer {
+  // ~2 KB Anthropic request: a short system prompt, a few turns.
+  const text = 'Please refactor the function below to use async/await and keep the behaviour.\n' + 'function load(cb) { fs.readFile(p, (e, d) => cb(e, d)); }\n'.repeat(20);
+  return Buffer.from(JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 256, stream, system: 'You are a careful senior engineer.', messages: [{ role: 'user', content: text.slice(0, 1800) }] }));
+}
+
+function largeBody(stream: boolean): Buffer {
+  // A real Claude Code request (system prompt, tool definitions with schemas, tool results).
+  const j = JSON.parse(readFileSync('test/fixtures/bodies/claude-code-2.1.90.json', 'utf8')) as Record<string, unknown>;
+  j['stream'] = stream;
+  return Buffer.from(JSON.stringify(j));
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function once(pool: Pool, body: Buffer, headers: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  const r = await pool.request({ path: '/v1/messages', method: 'POST', headers, body });
+  for await (const _ of r.body) { /* drain */ }
+  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}`);
+  return performance.now() - t0;
+}
+
+async function latency(direct: Pool, gw: Pool, body: Buffer, key: string, rounds: number, perRound: number): Promise<{ direct: number[]; gateway: number[] }> {
+  const hd = { 'content-type': 'application/json', 'x-api-key': 'sk-direct', 'anthropic-version': '2023-06-01' };
+  const hg = { ...hd, 'x-api-key': key };
+  const out = { direct: [] as number[], gateway: [] as number[] };
+  for (let i = 0; i < 50; i++) {
+    await once(direct, body, hd);
+    await once(gw, body, hg);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < perRound; i++) out.direct.push(await once(direct, body, hd));
+    for (let i = 0; i < perRound; i++) out.gateway.push(await once(gw, body, hg));
+  }
+  return out;
+}
+
+async function concurrent(pool: Pool, body: Buffer, headers: Record<string, string>, concurrency: number, total: number): Promise<{ rps: number; lat: number[] }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      next++;
+      lat.push(await once(pool, body, headers));
+    }
+  }));
+  return { rps: (total / (performance.now() - t0)) * 1000, lat };
+}
+
+export interface GatewayBenchRow {
+  scenario: string;
+  inspection: string;
+  concurrency: number;
+  directP50: number;
+  gatewayP50: number;
+  addedP50: number;
+  addedP99: number;
+  directRps?: number;
+  gatewayRps?: number;
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ rows: GatewayBenchRow[] }> {
+  const rounds = opts.quick === true ? 2 : 6;
+  const perRound = opts.quick === true ? 100 : 250;
+  const mock = await start('bench/mock-server.ts', []);
+  const rows: GatewayBenchRow[] = [];
+  try {
+    for (const inspection of ['off', 'on']) {
+      const gwProc = await start('bench/gateway-server.ts', [mock.line, inspection]);
+      const [gwUrl, key] = gwProc.line.split(' ') as [string, string];
+      const direct = new Pool(mock.line, { connections: 64 });
+      const gw = new Pool(gwUrl, { connections: 64 });
+      try {
+        for (const [name, make] of [['2 KB', smallBody], ['100 KB', largeBody]] as const) {
+          for (const stream of [false, true]) {
+            const body = make(stream);
+            const l = await latency(direct, gw, body, key, rounds, perRound);
+            const d50 = pct(l.direct, 50);
+            const g50 = pct(l.gateway, 50);
+            rows.push({
+              scenario: `${name} ${stream ? 'stream' : 'json'}`,
+              inspection,
+              concurrency: 1,
+              directP50: r3(d50),
+              gatewayP50: r3(g50),
+              addedP50: r3(g50 - d50),
+              addedP99: r3(pct(l.gateway, 99) - pct(l.direct, 99)),
+            });
+            const total = opts.quick === true ? 1000 : 4000;
+            const hd = { 'content-type': 'application/json', 'x-api-key': 'sk-direct' };
+            const cd = await concurrent(direct, body, hd, 32, total);
+            const cg = await concurrent(gw, body, { ...hd, 'x-api-key': key }, 32, total);
+            rows.push({
+              scenario: `${name} ${stream ? 'stream' : 'json'}`,
+              inspection,
+              concurrency: 32,
+              directP50: r3(pct(cd.lat, 50)),
+              gatewayP50: r3(pct(cg.lat, 50)),
+              addedP50: r3(pct(cg.lat, 50) - pct(cd.lat, 50)),
+              addedP99: r3(pct(cg.lat, 99) - pct(cd.lat, 99)),
+              directRps: Math.round(cd.rps),
+              gatewayRps: Math.round(cg.rps),
+            });
+          }
+        }
+      } finally {
+        await direct.close();
+        await gw.close();
+        await stop(gwProc);
+      }
+    }
+  } finally {
+    await stop(mock);
+  }
+  return { rows };
+}
+
+export function printGateway(rows: GatewayBenchRow[]): string {
+  const head = ['scenario', 'inspect', 'conc', 'direct p50', 'gw p50', 'added p50', 'added p99', 'direct rps', 'gw rps'];
+  const body = rows.map((r) => [r.scenario, r.inspection, String(r.concurrency), r.directP50.toFixed(3), r.gatewayP50.toFixed(3), r.addedP50.toFixed(3), r.addedP99.toFixed(3), String(r.directRps ?? ''), String(r.gatewayRps ?? '')]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  return [head, ...body].map((r) => r.map((c, i) => c.padStart(w[i]!)).join('  ')).join('\n');
+}

@@ -1,0 +1,71 @@
+// Redaction patches exactly the finding spans with stable placeholders and changes no other byte.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRequest, renderPath } from '../../src/core/exchange/index.ts';
+import { redact } from '../../src/core/redact.ts';
+import type { Dialect, Finding, Segment } from '../../src/core/types.ts';
+
+function findingFor(segs: Segment[], path: string, value: string, rule = 'aws-access-key', nth = 0): Finding {
+  const seg = segs.find((s) => renderPath(s.path) === path);
+  assert.ok(seg, `segment ${path}`);
+  let start = -1;
+  for (let i = 0; i <= nth; i++) start = seg.text.indexOf(value, start + 1);
+  assert.ok(start >= 0, `value in ${path}`);
+  return { detector: 'secrets', rule, severity: 'high', role: seg.role, segmentPath: path, start, end: start + value.length, preview: 'x', confidence: 1 };
+}
+
+const run = (dialect: Dialect, raw: string, spec: [string, string, string?, number?][]): { out: string; placeholders: (string | null)[] } => {
+  const p = parseRequest(dialect, raw);
+  const findings = spec.map(([path, value, rule, nth]) => findingFor(p.segments, path, value, rule, nth));
+  const r = redact(raw, p.segments, findings);
+  return { out: r.body, placeholders: r.placeholders };
+};
+
+test('only the span changes; the rest of the body is byte-identical', () => {
+  const raw = '{ "model" : "m",\n  "messages": [ {"role":"user", "content": "key AKIAQ3EGRFZL7XKJ2M5T here"} ] }';
+  const { out } = run('anthropic', raw, [['messages[0].content', 'AKIAQ3EGRFZL7XKJ2M5T']]);
+  assert.equal(out, raw.replace('AKIAQ3EGRFZL7XKJ2M5T', '[REDACTED:aws-access-key#1]'));
+});
+
+test('escapes before the span (\\n, \\u00e9, surrogate pairs) are accounted for', () => {
+  const raw = String.raw`{"messages":[{"role":"user","content":"line1\nnaïve caf\u00e9 \ud83d\ude00 tab\t SECRET=hJ8sK2mZp4Lq9WvX1tYb end \"q\""}]}`;
+  const { out } = run('anthropic', raw, [['messages[0].content', 'hJ8sK2mZp4Lq9WvX1tYb', 'generic-secret']]);
+  assert.equal(out, raw.replace('hJ8sK2mZp4Lq9WvX1tYb', '[REDACTED:generic-secret#1]'));
+  const back = JSON.parse(out) as { messages: { content: string }[] };
+  assert.match(back.messages[0]!.content, /caf\u00e9 \u{1F600} tab\t SECRET=\[REDACTED:generic-secret#1\] end "q"$/u);
+});
+
+test('the same value maps to the same placeholder; different values count up per rule', () => {
+  const raw = JSON.stringify({ system: 'use AKIAAAAAAAAAAAAAAAAA', messages: [{ role: 'user', content: 'AKIAAAAAAAAAAAAAAAAA and AKIABBBBBBBBBBBBBBBB' }] });
+  const { out, placeholders } = run('anthropic', raw, [
+    ['system', 'AKIAAAAAAAAAAAAAAAAA'],
+    ['messages[0].content', 'AKIAAAAAAAAAAAAAAAAA'],
+    ['messages[0].content', 'AKIABBBBBBBBBBBBBBBB'],
+  ]);
+  assert.deepEqual(placeholders, ['[REDACTED:aws-access-key#1]', '[REDACTED:aws-access-key#1]', '[REDACTED:aws-access-key#2]']);
+  const j = JSON.parse(out) as { system: string; messages: { content: string }[] };
+  assert.equal(j.system, 'use [REDACTED:aws-access-key#1]');
+  assert.equal(j.messages[0]!.content, '[REDACTED:aws-access-key#1] and [REDACTED:aws-access-key#2]');
+});
+
+test('overlapping findings merge into one patch', () => {
+  const raw = JSON.stringify({ messages: [{ role: 'user', content: 'postgres://u:pw12345678@h/db' }] });
+  const p = parseRequest('anthropic', raw);
+  const a = findingFor(p.segments, 'messages[0].content', 'postgres://u:pw12345678@h/db', 'db-url');
+  const b = findingFor(p.segments, 'messages[0].content', 'pw12345678', 'password');
+  const r = redact(raw, p.segments, [a, b]);
+  assert.equal((JSON.parse(r.body) as { messages: { content: string }[] }).messages[0]!.content, '[REDACTED:db-url#1]');
+  assert.equal(r.count, 1);
+});
+
+test('OpenAI tool-call arguments (JSON inside a string) stay valid on both levels', () => {
+  const raw = JSON.stringify({ model: 'gpt', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'write', arguments: JSON.stringify({ token: 'ghp_0123456789abcdefghijABCDEFGHIJ012345' }) } }] }] });
+  const { out } = run('openai-chat', raw, [['messages[0].tool_calls[0].function.arguments', 'ghp_0123456789abcdefghijABCDEFGHIJ012345', 'github-pat']]);
+  const args = (JSON.parse(out) as { messages: { tool_calls: { function: { arguments: string } }[] }[] }).messages[0]!.tool_calls[0]!.function.arguments;
+  assert.deepEqual(JSON.parse(args), { token: '[REDACTED:github-pat#1]' });
+});
+
+test('no findings: the body is returned unchanged (same string)', () => {
+  const raw = '{"messages":[]}';
+  assert.equal(redact(raw, [], []).body, raw);
+});

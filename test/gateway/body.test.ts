@@ -1,0 +1,36 @@
+// The fast body decoding gives exactly the values of a plain UTF-8 decode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { decodeBody } from '../../src/gateway/body.ts';
+import { parseRequest } from '../../src/core/exchange/index.ts';
+
+const same = (raw: Buffer): void => {
+  const d = decodeBody(raw);
+  const fast = parseRequest('anthropic', d.text, d.fix);
+  const slow = parseRequest('anthropic', raw.toString('utf8'));
+  assert.deepEqual(fast.segments, slow.segments);
+  assert.equal(fast.model, slow.model);
+};
+
+test('ASCII body: Latin-1 view, no repair needed', () => {
+  const raw = Buffer.from('{"model":"m","messages":[{"role":"user","content":"plain \\u2019 escape"}]}');
+  assert.equal(decodeBody(raw).fix, undefined);
+  same(raw);
+});
+
+test('non-ASCII body: strings, keys and model are repaired to the same values', () => {
+  const raw = Buffer.from(JSON.stringify({ model: 'modèle-ü', system: 'naïve — “quoted” 日本語 😀', messages: [{ role: 'user', content: 'Grüße' }], tools: [{ name: 't', input_schema: { properties: { 'clé': { description: 'à' } } } }] }));
+  assert.notEqual(decodeBody(raw).fix, undefined);
+  same(raw);
+});
+
+test('a body escaping U+0080..U+00FF as \\u00XX takes the exact slow path', () => {
+  const raw = Buffer.from('{"model":"m","system":"caf\\u00e9 and real é","messages":[]}');
+  assert.equal(decodeBody(raw).fix, undefined);
+  same(raw);
+});
+
+test('a real Claude Code body decodes identically', () => {
+  same(readFileSync('test/fixtures/bodies/claude-code-2.1.90.json'));
+});
