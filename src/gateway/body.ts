@@ -52,11 +52,11 @@ const repair = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
  * gives the same values, unless the body also escapes U+0080..U+00FF as \u00XX (then the slow path).
  */
 export function decodeBody(buf: Buffer): DecodedBody {
-  if (isAscii(buf)) return { text: buf.latin1Slice(0, buf.length) };
+  if (isAscii(buf)) return { text: buf.toString('latin1') };
   for (let i = buf.indexOf('\\u00'); i >= 0; i = buf.indexOf('\\u00', i + 4)) {
     const c = buf[i + 4];
     // \u0080..\u00ff: hex digit 8-9, a-f or A-F.
     if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return { text: buf.toString('utf8') };
   }
-  return { text: buf.latin1Slice(0, buf.length), fix: repair };
+  return { text: buf.toString('latin1'), fix: repair };
 }

@@ -11,8 +11,8 @@ import { inspect } from '../core/detect/engine.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
-import { Authenticator, readCredentials, type Credentials } from './auth.ts';
-import { readBody } from './body.ts';
+import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
+import { decodeBody, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
@@ -168,7 +168,8 @@ export class Pipeline {
       ctx.requestBytes = body.length;
       ctx.requestSha256 = createHash('sha256').update(body).digest('hex');
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
-      ctx.parsed = parseRequest(m.dialect, body.toString('utf8'));
+      const decoded = decodeBody(body);
+      ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix);
     }
     const model = ctx.parsed?.model ?? null;
     const up = pickUpstream(cfg, m.dialect, model);

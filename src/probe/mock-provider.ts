@@ -8,7 +8,12 @@ export type Failure = 'reset-before' | 'reset-mid' | 'hang' | 'hang-mid' | 'stat
 
 export interface CapturedRequest {
   method: string;
+  /** Origin-form path and query; a proxy's absolute-form target is reduced to it (see proxyTarget). */
   url: string;
+  /** Absolute-form target ('http://host:port/path') when the client spoke to this server as a proxy. */
+  proxyTarget?: string;
+  /** True when the request came through a CONNECT tunnel opened on this server. */
+  tunneled?: boolean;
   headers: IncomingMessage['headers'];
   body: Buffer;
   time: number;
@@ -45,7 +50,20 @@ export class MockProvider {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
     });
+    // As an HTTP(S)_PROXY (the probe's proxy persona): CONNECT opens a tunnel that is served by
+    // this same server, which works for http:// targets (undici's ProxyAgent tunnels those too).
+    // A TLS handshake inside the tunnel cannot be answered: https targets need the resolver hook.
+    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      this.tunnels.add(socket);
+      if (head.length > 0) socket.unshift(head);
+      this.server.emit('connection', socket);
+    });
   }
+
+  private readonly tunnels = new WeakSet<Socket>();
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     await new Promise<void>((r) => this.server.listen(port, host, r));
@@ -66,7 +84,15 @@ export class MockProvider {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const cap: CapturedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), time: Date.now() };
+      const raw = req.url ?? '';
+      const cap: CapturedRequest = { method: req.method ?? '', url: raw, headers: req.headers, body: Buffer.concat(chunks), time: Date.now() };
+      if (/^https?:\/\//i.test(raw)) {
+        // Absolute-form (RFC 9112 §3.2.2): sent to a forward proxy; answer as the origin would.
+        const u = new URL(raw);
+        cap.url = u.pathname + u.search;
+        cap.proxyTarget = raw;
+      }
+      if (req.socket && this.tunnels.has(req.socket as Socket)) cap.tunneled = true;
       if (this.opts.capture !== false) this.requests.push(cap);
       const failure = (req.headers['x-mock-fail'] as Failure | undefined) ?? this.failures.shift();
       this.answer(cap, res, failure).catch(() => res.destroy());

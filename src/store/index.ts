@@ -7,7 +7,7 @@ import type { AuditRecord, Identity } from '../core/types.ts';
 import type { ApiKeyRow, AuditQuery, Store } from './types.ts';
 import { WALK_BATCH } from './sql.ts';
 
-export type { ApiKeyRow, AuditQuery, BreakKind, ChainHead, Store, VerifyResult } from './types.ts';
+export type { ApiKeyRow, AuditQuery, BreakKind, ChainHead, CounterBump, PolicyVersion, Store, VerifyResult } from './types.ts';
 export { AuditWriter, type AuditWriterOptions } from './audit-writer.ts';
 export { canonicalJson, recordHash, GENESIS_HASH } from './chain.ts';
 export { StoreError } from './errors.ts';

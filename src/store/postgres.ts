@@ -13,7 +13,7 @@ import { pending } from './migrations/migration.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import { dedupe, normalizeEntry, requireHead } from './normalize.ts';
 import { KEY_COLUMNS, WALK_BATCH, auditSelect, checkKeyInput, rowToKey } from './sql.ts';
-import type { ApiKeyRow, AuditQuery, ChainHead, Store, VerifyResult } from './types.ts';
+import type { ApiKeyRow, AuditQuery, ChainHead, CounterBump, PolicyVersion, Store, VerifyResult } from './types.ts';
 import { ChainVerifier } from './verify.ts';
 
 type Row = Record<string, unknown>;
@@ -179,6 +179,27 @@ export class PostgresStore implements Store {
     return requireHead(rowToHead((await this.pool.query<Row>('SELECT seq, hash FROM audit_head WHERE id = 1')).rows[0]));
   }
 
+  async bumpCounters(bumps: CounterBump[]): Promise<number[]> {
+    if (bumps.length === 0) return [];
+    const rows = (await this.pool.query<Row>(BUMP_SQL, [bumps.map((b) => b.name), bumps.map((b) => Math.trunc(b.win)), bumps.map((b) => Math.trunc(b.by)), bumps.map((b) => Math.trunc(b.expiresAt))])).rows;
+    // RETURNING order is not guaranteed to follow the input: match by key.
+    const byKey = new Map(rows.map((r) => [`${String(r.name)}\u0000${String(r.win)}`, Number(r.count)]));
+    return bumps.map((b) => byKey.get(`${b.name}\u0000${Math.trunc(b.win)}`) ?? 0);
+  }
+
+  async pruneCounters(now: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM rate_counters WHERE expires_at < $1', [Math.trunc(now)])).rowCount ?? 0;
+  }
+
+  async savePolicyVersion(v: Omit<PolicyVersion, 'loadedAt'>): Promise<void> {
+    await this.pool.query('INSERT INTO policy_versions (hash, source, text, loaded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING', [v.hash, v.source, v.text, new Date().toISOString()]);
+  }
+
+  async getPolicyVersion(hash: string): Promise<PolicyVersion | null> {
+    const row = (await this.pool.query<Row>('SELECT hash, source, text, loaded_at FROM policy_versions WHERE hash = $1', [hash])).rows[0];
+    return row ? { hash: String(row.hash), source: String(row.source), text: String(row.text), loadedAt: String(row.loaded_at) } : null;
+  }
+
   async verifyAudit(): Promise<VerifyResult> {
     // REPEATABLE READ: the head and every batch come from one snapshot, while other instances
     // keep appending; keyset batches keep memory flat however long the trail is.
@@ -196,5 +217,12 @@ export class PostgresStore implements Store {
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 }
+
+// One statement, one round trip for every counter of a request: the upsert takes the row lock,
+// so concurrent instances add up exactly; RETURNING gives each instance the count after its own add.
+const BUMP_SQL = `INSERT INTO rate_counters (name, win, count, expires_at)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
+ON CONFLICT (name, win) DO UPDATE SET count = rate_counters.count + EXCLUDED.count
+RETURNING name, win, count`;
 
 const rowToHead = (row: Row | undefined): ChainHead | null => (row ? { seq: Number(row.seq), hash: String(row.hash) } : null);

@@ -13,7 +13,7 @@ import { pending } from './migrations/migration.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import { dedupe, normalizeEntry, requireHead } from './normalize.ts';
 import { KEY_COLUMNS, WALK_BATCH, auditSelect, checkKeyInput, rowToKey } from './sql.ts';
-import type { ApiKeyRow, AuditQuery, ChainHead, Store, VerifyResult } from './types.ts';
+import type { ApiKeyRow, AuditQuery, ChainHead, CounterBump, PolicyVersion, Store, VerifyResult } from './types.ts';
 import { ChainVerifier } from './verify.ts';
 
 type Row = Record<string, unknown>;
@@ -170,6 +170,28 @@ export class SqliteStore implements Store {
     } finally {
       if (!memory) conn.close();
     }
+  }
+
+  // ---- rate counters and policy versions ----
+
+  async bumpCounters(bumps: CounterBump[]): Promise<number[]> {
+    if (bumps.length === 0) return [];
+    const up = this.stmt('INSERT INTO rate_counters (name, win, count, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (name, win) DO UPDATE SET count = count + excluded.count RETURNING count');
+    // IMMEDIATE: other processes on the same file see every bump of a request or none.
+    return this.db.transaction(() => bumps.map((b) => Number((up.get(b.name, Math.trunc(b.win), Math.trunc(b.by), Math.trunc(b.expiresAt)) as Row).count))).immediate();
+  }
+
+  async pruneCounters(now: number): Promise<number> {
+    return this.stmt('DELETE FROM rate_counters WHERE expires_at < ?').run(Math.trunc(now)).changes;
+  }
+
+  async savePolicyVersion(v: Omit<PolicyVersion, 'loadedAt'>): Promise<void> {
+    this.stmt('INSERT INTO policy_versions (hash, source, text, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING').run(v.hash, v.source, v.text, new Date().toISOString());
+  }
+
+  async getPolicyVersion(hash: string): Promise<PolicyVersion | null> {
+    const row = this.stmt('SELECT hash, source, text, loaded_at FROM policy_versions WHERE hash = ?').get(hash) as Row | undefined;
+    return row ? { hash: String(row.hash), source: String(row.source), text: String(row.text), loadedAt: String(row.loaded_at) } : null;
   }
 
   private readHead(conn: Db): ChainHead | null {

@@ -39,6 +39,22 @@ export interface VerifyResult {
   head?: ChainHead;
 }
 
+/** One counter increment: add `by` to counter `name` in window `win` (by 0 reads it). */
+export interface CounterBump {
+  name: string;
+  win: number;
+  by: number;
+  /** Epoch ms after which the row may be pruned. */
+  expiresAt: number;
+}
+
+export interface PolicyVersion {
+  hash: string;
+  source: string;
+  text: string;
+  loadedAt: string;
+}
+
 export interface AuditQuery {
   afterSeq?: number;
   /** Only records with seq below this (exclusive). */
@@ -85,4 +101,15 @@ export interface Store {
   verifyAudit(): Promise<VerifyResult>;
   /** The head checkpoint: seq and hash of the last appended record. */
   auditHead(): Promise<ChainHead>;
+
+  // rate limits and budgets: fixed-window counters shared by every instance on the store
+  /** Apply every bump atomically in one round trip; returns the new counts in input order. Names+windows must be unique. */
+  bumpCounters(bumps: CounterBump[]): Promise<number[]>;
+  /** Delete counters whose expiresAt is before `now`; returns how many. */
+  pruneCounters(now: number): Promise<number>;
+
+  // policy versions, so a recorded decision can be explained with the policy that made it
+  /** Keep a loaded policy text by its hash (idempotent). */
+  savePolicyVersion(v: Omit<PolicyVersion, 'loadedAt'>): Promise<void>;
+  getPolicyVersion(hash: string): Promise<PolicyVersion | null>;
 }

@@ -40,6 +40,12 @@ test('Claude Code completes a one-shot prompt through the gateway; the audit tra
     assert.ok((rec.outputTokens ?? 0) > 0);
     assert.ok(rec.requestBytes > 50_000, 'a real Claude Code request is large');
   }
+  // The .env file the agent read went out as a tool result: found, recorded masked, never raw.
+  const last = recs.at(-1)!;
+  const rules = last.findings.filter((f) => f.role === 'tool_result').map((f) => f.rule);
+  assert.ok(rules.includes('aws-access-key') && rules.includes('aws-secret-key'), `findings: ${rules.join(', ')}`);
+  const trail = JSON.stringify(await h.records());
+  assert.ok(!trail.includes('hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE') && !trail.includes('AKIAQ3EGRFZL7XKJ2M5T'), 'no raw secret in the audit trail');
   // Every upstream request carried the gateway's provider key, never the Airlock key.
   assert.ok(h.mock.requests.every((q) => !JSON.stringify(q.headers).includes(h.key)));
 });

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startHarness, rawPost, type Harness } from '../helpers/harness.ts';
+import type { AuditRecord } from '../../src/core/types.ts';
 
 let h: Harness;
 let deadPort: number;
@@ -26,7 +27,7 @@ after(() => h.close());
 const anthropicHeaders = (key: string): Record<string, string> => ({ 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' });
 const msgBody = (extra: object = {}): string => JSON.stringify({ model: 'claude-x', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }], ...extra });
 
-async function lastRecord(): Promise<import('../../src/core/types.ts').AuditRecord> {
+async function lastRecord(): Promise<AuditRecord> {
   return (await h.records()).at(-1)!;
 }
 

@@ -66,4 +66,27 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS}');
 `,
   },
+  {
+    version: 2,
+    name: 'rate-counters-and-policy-versions',
+    sql: `
+-- Fixed-window counters for rate limits and token budgets, shared by every gateway instance:
+-- one upsert per request returns the new counts (see src/gateway/ratelimit.ts).
+CREATE TABLE rate_counters (
+  name       text NOT NULL,
+  win        bigint NOT NULL,
+  count      bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (name, win)
+);
+CREATE INDEX rate_counters_expiry ON rate_counters (expires_at);
+
+CREATE TABLE policy_versions (
+  hash      text PRIMARY KEY,
+  source    text NOT NULL,
+  text      text NOT NULL,
+  loaded_at text NOT NULL
+);
+`,
+  },
 ];

@@ -65,4 +65,27 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS}');
 `,
   },
+  {
+    version: 2,
+    name: 'rate-counters-and-policy-versions',
+    sql: `
+-- Fixed-window counters for rate limits and token budgets, shared by every process on the file.
+CREATE TABLE rate_counters (
+  name       TEXT NOT NULL,     -- e.g. rpm:user:alice, tpd:team:payments
+  win        INTEGER NOT NULL,  -- window number (epoch ms / window length)
+  count      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,  -- epoch ms after which the row can be pruned
+  PRIMARY KEY (name, win)
+) STRICT;
+CREATE INDEX rate_counters_expiry ON rate_counters (expires_at);
+
+-- Every policy text the gateway loaded, by hash, so \`airlock policy explain\` can re-run a decision.
+CREATE TABLE policy_versions (
+  hash      TEXT PRIMARY KEY,
+  source    TEXT NOT NULL,
+  text      TEXT NOT NULL,
+  loaded_at TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];

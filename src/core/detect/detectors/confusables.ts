@@ -1,0 +1,194 @@
+// confusables: characters that look like ASCII but are not, inside otherwise-ASCII text (UTS #39
+// skeletons over Unicode's confusables.txt). Catches homograph tricks ("pаypal" with Cyrillic а),
+// fullwidth or mathematical look-alike words, and typographic quotes/dashes smuggled into code.
+//
+// The unit is a token: a maximal run of non-whitespace. A non-ASCII character is a candidate when
+// its skeleton is plain ASCII. Rules:
+// - homoglyph: a candidate letter/digit in a token whose other letters are Latin (ASCII or accented),
+//   i.e. a mixed-script word. Tokens holding any other non-Latin letter (Russian, Greek, CJK words)
+//   are real text and skipped whole.
+// - homoglyph-word: a token of ≥3 look-alike letters and no Latin letter ("ｐａｙｐａｌ", "рорсорн"),
+//   reported only when the text has no genuine non-Latin letters anywhere (i.e. the context is ASCII).
+// - lookalike-punctuation: a typographic candidate (’ “ – − ： …) only inside code: a Markdown code
+//   span/fence, a code-like token (=, ;, braces, `_`, call parentheses …) or a code-like line
+//   (statement end, keyword start, assignment, call). Curly quotes and dashes in prose are
+//   typography, not an attack. Non-typographic look-alike punctuation (Greek question mark for ';')
+//   is reported whenever it is attached to an ASCII word.
+// Latin-1 Supplement and Latin Extended-A letters (æ œ þ ı ĳ ſ …) are never reported: they are the
+// ordinary orthography of European languages and Turkish, even though their skeletons are ASCII.
+import type { Severity } from '../../types.ts';
+import type { DetectContext, Detector, Hit } from '../types.ts';
+import { asciiLabel, label } from '../../unicode/names.ts';
+import { asciiLookalike } from '../../unicode/skeleton.ts';
+
+const NON_ASCII_G = /[^\x00-\x7F]/g;
+const NON_ASCII = /[^\x00-\x7F]/;
+const WS = /\s/;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LATIN = /\p{scx=Latin}/u;
+const PUNCT_LIKE = /[\p{P}\p{S}\p{Lm}]/u;
+const LATIN_OR_COMMON = /[\p{scx=Latin}\p{scx=Common}]/u;
+/**
+ * Typography that prose uses every day: dashes, curly quotes, primes, ellipsis, ×, modifier
+ * apostrophes, CJK and fullwidth punctuation. Reported only inside code. Other look-alike
+ * punctuation (Greek question mark for ';', Armenian full stop for ':', ratio for ':') is not
+ * typography and is reported whenever it sits in an ASCII token.
+ */
+const TYPOGRAPHIC = /[\u00B4\u00B7\u00B8\u00D7\u02B9-\u02DD\u2010-\u2015\u2018-\u201F\u2022-\u2027\u2032-\u2037\u2039\u203A\u2044\u2212\u2215\u3001-\u303F\uFE30-\uFE6F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]/;
+// Code-ish token: assignment, statement end, braces, `_`, a call or index, or a CLI flag whose
+// hyphen became a dash (`–la`, `—force`: the classic paste-from-a-word-processor bug).
+const CODE_LIKE = /[=;{}$`\\|<>_]|[A-Za-z0-9_][([]|[)\]][.;,)]|^[\u2010-\u2015\u2212]{1,2}[A-Za-z]/;
+/** A line that reads as code: statement end, keyword start, assignment, arrow or call. */
+const CODE_LINE =
+  /[{};]\s*$|^\s*(?:let|const|var|def|fn|func|return|import|from|export|if|elif|for|while|class|function|print|echo|#include)\b|[A-Za-z_]\w*\s*(?:[-+*/]?=|==|=>|->)\s*\S|[A-Za-z_]\w*\((?!\s)/;
+const CODE_SPANS = /```[\s\S]*?(?:```|$)|`[^`\n]+`/g;
+const MAX_LISTED = 4;
+
+interface Candidate { cp: number; start: number; end: number; ascii: string; punct: 'typographic' | 'other' | null; foreignScript: boolean }
+interface Found { rule: string; severity: Severity; confidence: number; items: Candidate[] }
+
+const isAsciiAlnum = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isSpace = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && WS.test(text[i] as string));
+};
+/** Latin-1 Supplement and Latin Extended-A: orthographic letters of European languages and Turkish. */
+const isOrthographicLatin = (cp: number): boolean => cp >= 0xc0 && cp <= 0x17f;
+
+/**
+ * ASCII look-alike of a code point: its UTS #39 skeleton when that is ASCII, else the ASCII twin of
+ * a fullwidth form (U+FF01–FF5E; confusables.txt lists only the fullwidth letters that chain
+ * through Cyrillic, but all of them read as ASCII), else '--' for an em dash, which is what word
+ * processors and chat clients turn "--" into (`rm —rf`). These two additions are the detector's,
+ * not UTS #39's: skeleton() stays pure data.
+ */
+function lookalike(cp: number): string | undefined {
+  const a = asciiLookalike(cp);
+  if (a !== undefined) return a;
+  if (cp >= 0xff01 && cp <= 0xff5e) return String.fromCharCode(cp - 0xfee0);
+  return cp === 0x2014 ? '--' : undefined;
+}
+
+function codeSpans(text: string): Array<[number, number]> {
+  if (!text.includes('`')) return [];
+  return [...text.matchAll(CODE_SPANS)].map((m) => [m.index, m.index + m[0].length] as [number, number]);
+}
+
+interface TokenScan { foreign: boolean; latinLetters: boolean; letters: number; candidates: Candidate[] }
+
+function scanToken(text: string, start: number, end: number): TokenScan {
+  const scan: TokenScan = { foreign: false, latinLetters: false, letters: 0, candidates: [] };
+  for (let i = start; i < end; ) {
+    const cp = text.codePointAt(i) ?? 0;
+    const next = i + (cp > 0xffff ? 2 : 1);
+    if (cp < 0x80) {
+      if (isAsciiAlnum(cp)) scan.latinLetters = true;
+    } else {
+      const ch = String.fromCodePoint(cp);
+      const ascii = isOrthographicLatin(cp) ? undefined : lookalike(cp);
+      if (ascii !== undefined) {
+        const punct = PUNCT_LIKE.test(ch) ? (TYPOGRAPHIC.test(ch) ? 'typographic' : 'other') : null;
+        if (!punct) scan.letters++;
+        scan.candidates.push({ cp, start: i, end: next, ascii, punct, foreignScript: !LATIN_OR_COMMON.test(ch) });
+      } else if (LETTER_OR_DIGIT.test(ch)) {
+        if (!LATIN.test(ch)) {
+          scan.foreign = true; // a genuine non-Latin letter: this token is real text
+          return scan;
+        }
+        scan.latinLetters = true;
+      }
+    }
+    i = next;
+  }
+  return scan;
+}
+
+function detail(items: readonly Candidate[]): string {
+  const parts = items.slice(0, MAX_LISTED).map((c) => `${label(c.cp)} looks like ${asciiLabel(c.ascii)}`);
+  if (items.length > MAX_LISTED) parts.push(`… (${items.length} characters)`);
+  return parts.join('; ');
+}
+
+/** Group adjacent candidates into one finding each. */
+function pushRuns(out: Found[], items: Candidate[], rule: string, severity: Severity, confidence: number): void {
+  for (const c of items) {
+    const last = out[out.length - 1];
+    const tail = last?.items[last.items.length - 1];
+    if (last && tail && last.rule === rule && last.severity === severity && tail.end === c.start) last.items.push(c);
+    else out.push({ rule, severity, confidence, items: [c] });
+  }
+}
+
+function findConfusables(text: string): Hit[] {
+  const found: Found[] = [];
+  const wholeTokens: Candidate[][] = [];
+  let foreignText = false;
+  let spans: Array<[number, number]> | null = null;
+  const lines = new Map<number, boolean>();
+  const inCode = (pos: number): boolean => {
+    if ((spans ??= codeSpans(text)).some(([s, e]) => pos >= s && pos < e)) return true;
+    const ls = text.lastIndexOf('\n', pos - 1) + 1;
+    let known = lines.get(ls);
+    if (known === undefined) {
+      const le = text.indexOf('\n', pos);
+      known = CODE_LINE.test(text.slice(ls, le === -1 ? text.length : le));
+      lines.set(ls, known);
+    }
+    return known;
+  };
+
+  NON_ASCII_G.lastIndex = 0;
+  for (let m = NON_ASCII_G.exec(text); m; m = NON_ASCII_G.exec(text)) {
+    if (isSpace(text, m.index)) continue;
+    let start = m.index;
+    while (start > 0 && !isSpace(text, start - 1)) start--;
+    let end = m.index + 1;
+    while (end < text.length && !isSpace(text, end)) end++;
+    NON_ASCII_G.lastIndex = end;
+    const scan = scanToken(text, start, end);
+    if (scan.foreign) {
+      foreignText = true;
+      continue;
+    }
+    if (scan.candidates.length === 0) continue;
+    const codeLike = CODE_LIKE.test(text.slice(start, end));
+    const punct = scan.candidates.filter(
+      (c) => c.punct !== null && (codeLike || inCode(c.start) || (c.punct === 'other' && scan.latinLetters)),
+    );
+    const letters = scan.candidates.filter((c) => c.punct === null);
+    pushRuns(found, punct, 'lookalike-punctuation', 'medium', 0.8);
+    if (letters.length === 0) continue;
+    if (!scan.latinLetters) {
+      if (scan.letters >= 3) wholeTokens.push(letters);
+      continue;
+    }
+    // Another script's letter in a Latin word is the classic homograph; a compatibility form
+    // (fullwidth, ligature, mathematical, IPA) of Latin is odd but less often an attack.
+    pushRuns(found, letters.filter((c) => c.foreignScript), 'homoglyph', 'high', 0.9);
+    pushRuns(found, letters.filter((c) => !c.foreignScript), 'homoglyph', 'medium', 0.8);
+  }
+  if (!foreignText) for (const t of wholeTokens) pushRuns(found, t, 'homoglyph-word', 'medium', 0.7);
+
+  return found
+    .map((f): Hit => {
+      const first = f.items[0] as Candidate;
+      const last = f.items[f.items.length - 1] as Candidate;
+      return { rule: f.rule, start: first.start, end: last.end, severity: f.severity, confidence: f.confidence, detail: detail(f.items), tags: ['obfuscation'] };
+    })
+    .sort((a, b) => a.start - b.start);
+}
+
+export const confusables: Detector = {
+  id: 'confusables',
+  description: 'Look-alike (UTS #39 confusable) characters hidden in otherwise-ASCII words and code',
+  severity: 'high',
+  detect(text: string, _ctx: DetectContext): Hit[] {
+    if (!NON_ASCII.test(text)) return []; // plain ASCII: nothing can look like ASCII without being it
+    try {
+      return findConfusables(text);
+    } catch {
+      return [];
+    }
+  },
+};

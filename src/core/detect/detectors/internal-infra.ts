@@ -1,0 +1,229 @@
+// internal-infra: names of the organisation's own infrastructure that should not leave — internal
+// domains (suffix match), exact host names, address ranges (CIDR, IPv4 and IPv6) and user names,
+// all configured in DetectOptions.internal. Nothing configured: returns [] at once.
+//
+// This file also owns IP-address recognition (findIpAddresses, parseCidr, inCidr); the pii detector
+// imports it so both agree on what an address is.
+import type { DetectContext, DetectOptions, Detector, Hit } from '../types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// IP addresses
+
+export interface IpMatch {
+  start: number;
+  end: number;
+  version: 4 | 6;
+  /** Network-order bytes: 4 for IPv4, 16 for IPv6. */
+  bytes: number[];
+}
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+// Not part of a longer dotted or alphanumeric run: rejects "v1.2.3.4", "1.2.3.4.5", "10.0.0.1a".
+const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
+const isHexOrColon = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x3a) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66); // 0-9 : A-F a-f
+const isV6Char = (c: number): boolean => isHexOrColon(c) || c === 0x2e; // plus '.' for an IPv4 tail
+const WORD_CHAR = /\w/;
+/**
+ * A dotted quad right after a version keyword or a version-pin operator is a version, not an
+ * address: `version: "1.2.3.4"`, `build 10.0.19041.1`, `pkg==1.2.3.4`, `^1.2.3.4`, `section 1.2.3.4`.
+ * `x@1.2.3.4` stays an address (user@host); npm's `pkg@version` is three-part semver anyway.
+ */
+const VERSION_BEFORE =
+  /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|fw|section|chapter|step|rule|oid)["']?\s*[:=]?\s*["']?|[\^~]|[=<>~!]=\s*)$/i;
+
+export function parseIPv4(s: string): number[] | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return null;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+export function parseIPv6(s: string): number[] | null {
+  let body = s;
+  let v4: number[] | null = null;
+  const lastColon = s.lastIndexOf(':');
+  if (s.includes('.', lastColon)) {
+    v4 = parseIPv4(s.slice(lastColon + 1));
+    if (!v4) return null;
+    body = s.slice(0, lastColon + 1) + '0:0'; // placeholder groups, replaced below
+  }
+  const dbl = body.indexOf('::');
+  if (dbl !== body.lastIndexOf('::')) return null;
+  const split = (x: string): string[] => (x === '' ? [] : x.split(':'));
+  const head = split(dbl >= 0 ? body.slice(0, dbl) : body);
+  const tail = dbl >= 0 ? split(body.slice(dbl + 2)) : [];
+  const groups = head.length + tail.length;
+  if (dbl < 0 ? groups !== 8 : groups > 7) return null;
+  if (![...head, ...tail].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return null;
+  const words = [...head, ...Array<string>(8 - groups).fill('0'), ...tail].map((g) => parseInt(g, 16));
+  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
+  if (v4) bytes.splice(12, 4, ...v4);
+  return bytes;
+}
+
+/**
+ * IPv6 candidates, found from the colons (a regex over the whole text backtracks badly on code):
+ * a colon with a hex digit or colon on both sides grows into the run of [0-9A-Fa-f:.] around it.
+ */
+function ipv6Candidates(text: string, out: IpMatch[]): void {
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    if (!isHexOrColon(text.charCodeAt(i - 1)) && !isHexOrColon(text.charCodeAt(i + 1))) continue;
+    let colons = 1;
+    let s = i;
+    for (let c = text.charCodeAt(s - 1); isV6Char(c); c = text.charCodeAt(--s - 1)) if (c === 0x3a) colons++;
+    let e = i + 1;
+    for (let c = text.charCodeAt(e); isV6Char(c); c = text.charCodeAt(++e)) if (c === 0x3a) colons++;
+    i = e;
+    if (colons < 2) continue;
+    while (text[s] === '.') s++;
+    while (e > s && text[e - 1] === '.') e--;
+    // Not glued to a longer identifier ("std::vector", "Foo::bar").
+    if ((s > 0 && WORD_CHAR.test(text[s - 1] as string)) || (e < text.length && WORD_CHAR.test(text[e] as string))) continue;
+    const cand = text.slice(s, e);
+    if (cand === '::') continue;
+    // "Ab::Cd" or "dead::beef" in code is a path or a label far more often than an address.
+    if (!/\d/.test(cand) && cand.split(':').filter(Boolean).length < 4) continue;
+    const bytes = parseIPv6(cand);
+    if (bytes) out.push({ start: s, end: e, version: 6, bytes });
+  }
+}
+
+/** IPv4 and IPv6 addresses in text, in order. Versions and identifier-like "a::b" are skipped. */
+export function findIpAddresses(text: string): IpMatch[] {
+  let out: IpMatch[] = [];
+  if (text.includes('.')) {
+    for (const m of text.matchAll(IPV4)) {
+      if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+      const bytes = parseIPv4(m[0]);
+      if (bytes) out.push({ start: m.index, end: m.index + m[0].length, version: 4, bytes });
+    }
+  }
+  if (text.includes(':')) ipv6Candidates(text, out);
+  if (out.some((m) => m.version === 6)) {
+    // An IPv4 tail inside an IPv6 address (::ffff:10.1.2.3) is part of that address.
+    const v6 = out.filter((m) => m.version === 6);
+    out = out.filter((m) => m.version === 6 || !v6.some((x) => m.start < x.end && x.start < m.end));
+    out.sort((a, b) => a.start - b.start);
+  }
+  return out;
+}
+
+export interface Cidr { version: 4 | 6; bytes: number[]; prefix: number; source: string }
+
+/** "10.0.0.0/8", "fd00::/8", or a bare address (a /32 or /128). Null when malformed. */
+export function parseCidr(s: string): Cidr | null {
+  const [addr = '', bits, extra] = s.trim().split('/');
+  if (extra !== undefined) return null;
+  const v4 = parseIPv4(addr);
+  const bytes = v4 ?? parseIPv6(addr);
+  if (!bytes) return null;
+  const max = bytes.length * 8;
+  const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return null;
+  return { version: v4 ? 4 : 6, bytes, prefix, source: s.trim() };
+}
+
+export function inCidr(bytes: readonly number[], c: Cidr): boolean {
+  if (bytes.length !== c.bytes.length) return false;
+  let bits = c.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if (((bytes[i] ?? 0) & mask) !== ((c.bytes[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The detector
+
+type Internal = NonNullable<DetectOptions['internal']>;
+interface Compiled { domains: RegExp | null; hosts: RegExp | null; users: RegExp | null; cidrs: Cidr[] }
+
+const cache = new WeakMap<Internal, Compiled>();
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const HOST_CHAR = /[\w-]/;
+const clean = (xs: readonly string[] | undefined, norm: (s: string) => string): string[] =>
+  [...new Set((xs ?? []).map((x) => (typeof x === 'string' ? norm(x.trim()) : '')).filter((x) => x !== ''))]
+    .sort((a, b) => b.length - a.length); // longest first so alternation prefers the fullest name
+
+function compile(internal: Internal): Compiled {
+  const hit = cache.get(internal);
+  if (hit) return hit;
+  const domains = clean(internal.domains, (d) => d.toLowerCase().replace(/^\*?\./, '').replace(/\.$/, ''));
+  const hosts = clean(internal.hosts, (h) => h.toLowerCase().replace(/\.$/, ''));
+  const users = clean(internal.users, (u) => u);
+  const alt = (xs: string[]): string => xs.map(escape).join('|');
+  const compiled: Compiled = {
+    // Suffix: the domain, not followed by more host characters; the left edge is checked in code.
+    // '_' counts as a name character on both sides: VAULT_ADDR is an identifier, not the host vault.
+    domains: domains.length ? new RegExp(`(?:${alt(domains)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
+    hosts: hosts.length ? new RegExp(`(?<![\\w.-])(?:${alt(hosts)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
+    users: users.length ? new RegExp(`(?<![A-Za-z0-9_])(?:${alt(users)})(?![A-Za-z0-9_])`, 'gi') : null,
+    cidrs: (internal.cidrs ?? []).map((c) => (typeof c === 'string' ? parseCidr(c) : null)).filter((c): c is Cidr => c !== null),
+  };
+  cache.set(internal, compiled);
+  return compiled;
+}
+
+function domainHits(text: string, re: RegExp, out: Hit[]): void {
+  for (const m of text.matchAll(re)) {
+    let start = m.index;
+    const before = text[start - 1];
+    if (before !== undefined && HOST_CHAR.test(before)) continue; // "notcorp.example.com"
+    if (before === '.') {
+      while (start > 0 && /[A-Za-z0-9.-]/.test(text[start - 1] as string)) start--;
+      while (text[start] === '.' || text[start] === '-') start++;
+    }
+    out.push({ rule: 'internal-domain', start, end: m.index + m[0].length, confidence: 0.9, detail: `host under internal domain ${m[0].toLowerCase()}`, tags: ['internal-infra'] });
+  }
+}
+
+function scan(text: string, c: Compiled): Hit[] {
+  const out: Hit[] = [];
+  const tags = ['internal-infra'];
+  if (c.hosts) {
+    for (const m of text.matchAll(c.hosts)) {
+      out.push({ rule: 'internal-host', start: m.index, end: m.index + m[0].length, confidence: 0.9, detail: 'internal host name', tags });
+    }
+  }
+  if (c.domains) domainHits(text, c.domains, out);
+  if (c.cidrs.length) {
+    for (const ip of findIpAddresses(text)) {
+      const range = c.cidrs.find((r) => inCidr(ip.bytes, r));
+      if (range) out.push({ rule: 'internal-address', start: ip.start, end: ip.end, confidence: 0.95, detail: `in internal range ${range.source}`, tags });
+    }
+  }
+  if (c.users) {
+    for (const m of text.matchAll(c.users)) {
+      out.push({ rule: 'internal-user', start: m.index, end: m.index + m[0].length, severity: 'low', confidence: 0.7, detail: 'internal user name', tags });
+    }
+  }
+  // One finding per span: an exact host wins over its domain (stable sort keeps hosts first).
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out.filter((h, i) => {
+    const prev = out[i - 1];
+    return !prev || prev.start !== h.start || prev.end !== h.end;
+  });
+}
+
+export const internalInfra: Detector = {
+  id: 'internal-infra',
+  description: 'Organisation-configured internal domains, host names, address ranges and user names',
+  severity: 'medium',
+  detect(text: string, ctx: DetectContext): Hit[] {
+    const internal = ctx.options.internal;
+    if (!internal) return [];
+    try {
+      const c = compile(internal);
+      if (!c.domains && !c.hosts && !c.users && c.cidrs.length === 0) return [];
+      return scan(text, c);
+    } catch {
+      return []; // malformed configuration (e.g. a non-array) must not take the exchange down
+    }
+  },
+};

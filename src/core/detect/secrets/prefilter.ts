@@ -1,0 +1,136 @@
+// Keyword prefilter: one Aho–Corasick pass over the text finds every occurrence of every rule
+// keyword, case-insensitively, so the cost of the pass does not depend on the number of rules.
+// Only rules whose keywords occur run their regex, and only at (or around) the hits.
+//
+// Performance notes (measured with bench/secrets.ts):
+// - The automaton is a full DFA (built over a compressed alphabet, then expanded to 128 columns):
+//   one table read and one compare per character; 2.4x faster than a class-lookup loop and
+//   4x faster than one combined irregexp alternation of all keywords (measured, 20 MB).
+// - Keywords are ASCII; upper-case ASCII is folded on the fly instead of lower-casing the text
+//   (which would allocate a copy of every segment).
+
+export interface KeywordHit {
+  /** Index of the keyword in the list given to the constructor. */
+  keyword: number;
+  /** Span of the keyword in the text. */
+  start: number;
+  end: number;
+}
+
+export class KeywordMatcher {
+  private readonly classOf = new Uint8Array(128);
+  /** Monomorphic on purpose: a Uint16Array|Int32Array union made the loop ~30% slower. */
+  private readonly delta: Uint16Array;
+  /** 1 where some keyword ends: a byte table keeps the per-character check in L1. */
+  private readonly hasOut: Uint8Array;
+  /** For each state, offset into `outList` (or -1) listing the keywords ending there. */
+  private readonly outStart: Int32Array;
+  private readonly outList: Int32Array;
+  private readonly lengths: Int32Array;
+
+  constructor(keywords: readonly string[]) {
+    this.lengths = Int32Array.from(keywords, (k) => k.length);
+    let nc = 1;
+    for (const k of keywords) {
+      for (let i = 0; i < k.length; i++) {
+        const c = k.charCodeAt(i);
+        if (c >= 128) throw new Error(`keyword is not ASCII: ${JSON.stringify(k)}`);
+        if (this.classOf[c] === 0) this.classOf[c] = nc++;
+      }
+    }
+    // Fold upper case to the class of the lower-case letter.
+    for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32] ?? 0;
+
+    // Build the trie.
+    const goto: number[][] = [new Array<number>(nc).fill(-1)];
+    const outs: number[][] = [[]];
+    keywords.forEach((k, idx) => {
+      if (k.length === 0) return;
+      let s = 0;
+      for (let i = 0; i < k.length; i++) {
+        const cls = this.classOf[k.charCodeAt(i)] ?? 0;
+        const row = goto[s]!;
+        if (row[cls] === -1) {
+          row[cls] = goto.length;
+          goto.push(new Array<number>(nc).fill(-1));
+          outs.push([]);
+        }
+        s = row[cls]!;
+      }
+      outs[s]!.push(idx);
+    });
+
+    // Breadth-first: failure links, then the full transition table.
+    const n = goto.length;
+    const fail = new Int32Array(n);
+    const delta = new Int32Array(n * nc);
+    const queue: number[] = [];
+    for (let c = 0; c < nc; c++) {
+      const t = goto[0]![c]!;
+      if (t > 0 && c !== 0) {
+        fail[t] = 0;
+        delta[c] = t;
+        queue.push(t);
+      } else delta[c] = 0;
+    }
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s = queue[qi]!;
+      for (const k of outs[fail[s]!]!) outs[s]!.push(k);
+      for (let c = 0; c < nc; c++) {
+        const t = goto[s]![c]!;
+        if (t > 0 && c !== 0) {
+          fail[t] = delta[fail[s]! * nc + c]!;
+          delta[s * nc + c] = t;
+          queue.push(t);
+        } else delta[s * nc + c] = c === 0 ? 0 : delta[fail[s]! * nc + c]!;
+      }
+    }
+    // Expand to a 128-column table indexed by (code unit & 127), with upper case folded in, so the
+    // hot loop needs no class lookup. Non-ASCII units alias ASCII ones: that can only add
+    // spurious keyword hits, which the rule regexes then reject.
+    if (n >= 65536) throw new Error(`too many keyword states (${n}); split the rule set`);
+    const full = new Uint16Array(n * 128);
+    for (let s = 0; s < n; s++) {
+      for (let c = 0; c < 128; c++) {
+        const cls = this.classOf[c]!;
+        full[s * 128 + c] = cls === 0 ? 0 : delta[s * nc + cls]!;
+      }
+    }
+    this.delta = full;
+    this.outStart = new Int32Array(n).fill(-1);
+    this.hasOut = new Uint8Array(n);
+    const flat: number[] = [];
+    for (let s = 0; s < n; s++) {
+      const o = outs[s]!;
+      if (o.length === 0) continue;
+      this.outStart[s] = flat.length;
+      this.hasOut[s] = 1;
+      flat.push(o.length, ...o);
+    }
+    this.outList = Int32Array.from(flat);
+  }
+
+  /** Calls `onHit(keywordIndex, start, end)` for every occurrence, in order of end position. */
+  scan(text: string, onHit: (keyword: number, start: number, end: number) => void): void {
+    const { delta, hasOut, outStart, outList, lengths } = this;
+    let s = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      s = delta[(s << 7) | (text.charCodeAt(i) & 127)]!;
+      if (hasOut[s] === 0) continue;
+      const o = outStart[s]!;
+      const count = outList[o]!;
+      for (let j = 1; j <= count; j++) {
+        const k = outList[o + j]!;
+        onHit(k, i + 1 - lengths[k]!, i + 1);
+      }
+    }
+  }
+
+  /** All hits as an array (tests and tools; the scanner uses the callback form). */
+  find(text: string): KeywordHit[] {
+    const out: KeywordHit[] = [];
+    this.scan(text, (keyword, start, end) => out.push({ keyword, start, end }));
+    return out;
+  }
+}

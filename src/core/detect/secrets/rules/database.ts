@@ -1,0 +1,67 @@
+// Connection strings with embedded passwords: database and broker URLs, JDBC, ADO.NET, and
+// credentials in generic URLs and Bundler source settings. The secret span is the password.
+import { ci, near } from '../build.ts';
+import { isPlaceholder } from '../placeholder.ts';
+import type { MatchContext, SecretRule } from '../types.ts';
+
+/** user:password@host — the password may contain '@'; greedy then back off to the last '@'. */
+const CRED = `[^\\s:@/?#'"\`<>]{0,128}:([^\\s/'"\`<>]{1,200})@(?=[A-Za-z0-9._\\[\\]-]+)`;
+
+function urlRule(id: string, description: string, schemes: string[], severity: SecretRule['severity'] = 'critical'): SecretRule {
+  const alt = schemes.map(ci).join('|');
+  return {
+    id,
+    description,
+    severity,
+    keywords: schemes.map((s) => `${s}://`),
+    regex: new RegExp(`(?:${alt})://${CRED}`),
+    secretGroup: 1,
+    mode: 'anchor',
+    confidence: 0.9,
+    validate: urlPassword,
+  };
+}
+
+/** Rejects defaults and templates: password equal to the user name, or too short to matter. */
+function urlPassword(pass: string, ctx: MatchContext): number | false {
+  const m = /:\/\/([^:]*):/.exec(ctx.match);
+  const user = m?.[1] ?? '';
+  if (pass.length < 4 || pass === user || isPlaceholder(pass) || isPlaceholder(user + pass)) return false;
+  return 0.9;
+}
+
+export const DATABASE_RULES: SecretRule[] = [
+  urlRule('postgres-url-password', 'PostgreSQL connection URL with password', ['postgres', 'postgresql', 'pgsql']),
+  urlRule('mysql-url-password', 'MySQL / MariaDB connection URL with password', ['mysql', 'mysqlx', 'mariadb']),
+  urlRule('mongodb-url-password', 'MongoDB connection URL with password (mongodb / mongodb+srv)', ['mongodb', 'mongodb+srv']),
+  urlRule('redis-url-password', 'Redis / Valkey connection URL with password', ['redis', 'rediss', 'valkey']),
+  urlRule('amqp-url-password', 'AMQP (RabbitMQ) URL with password', ['amqp', 'amqps']),
+  urlRule('mssql-url-password', 'SQL Server URL with password', ['mssql', 'sqlserver']),
+  urlRule('clickhouse-url-password', 'ClickHouse URL with password', ['clickhouse', 'clickhouses']),
+  urlRule('cockroachdb-url-password', 'CockroachDB URL with password', ['cockroachdb', 'cockroach']),
+  urlRule('snowflake-url-password', 'Snowflake connection URL with password', ['snowflake']),
+  urlRule('oracle-url-password', 'Oracle connection URL with password', ['oracle', 'oracle+cx_oracle']),
+  urlRule('neo4j-url-password', 'Neo4j URL with password', ['neo4j', 'neo4j+s', 'bolt', 'bolt+s']),
+  urlRule('couchdb-url-password', 'CouchDB / Cassandra / InfluxDB URL with password', ['couchdb', 'cassandra', 'influxdb', 'elasticsearch']),
+  urlRule('broker-url-password', 'Message broker URL with password (NATS, Kafka, MQTT, STOMP)', ['nats', 'kafka', 'mqtt', 'mqtts', 'stomp', 'stomp+ssl']),
+  urlRule('ldap-url-password', 'LDAP URL with bind password', ['ldap', 'ldaps'], 'high'),
+  urlRule('ftp-url-password', 'FTP / SFTP URL with password', ['ftp', 'ftps', 'sftp'], 'high'),
+  urlRule('smtp-url-password', 'SMTP URL with password', ['smtp', 'smtps', 'imap', 'imaps'], 'high'),
+  urlRule('http-url-password', 'HTTP(S) URL with basic-auth credentials', ['http', 'https'], 'high'),
+  near({
+    id: 'jdbc-url-password', description: 'JDBC URL with a password parameter', severity: 'critical',
+    keywords: ['jdbc:'], before: 0, after: 600, flags: 'i',
+    value: 'jdbc:[a-z0-9:+]+//[^\\s\'"`<>]{0,300}?[?&;]password=([^\\s&;\'"`<>]{1,128})', group: 1, confidence: 0.9,
+  }),
+  near({
+    id: 'ado-net-connection-password', description: 'ADO.NET / ODBC connection string password (Password= / Pwd=)', severity: 'critical',
+    keywords: ['password=', 'pwd='], before: 400, after: 140, flags: 'i',
+    value: '(?<![A-Za-z0-9])(?:password|pwd)=([^;\'"`\\s{}][^;\'"`\\r\\n]{0,127})(?=;|"|\'|$|\\r?\\n)', group: 1, confidence: 0.85,
+    validate: (_s, c) => (/(?:server|data source|host|user id|uid|initial catalog|database)\s*=/i.test(c.text.slice(Math.max(0, c.start - 400), c.end + 200)) ? 0.85 : false),
+  }),
+  {
+    id: 'bundler-source-credentials', description: 'Bundler gem-source credentials (BUNDLE_<HOST>__COM=user:pass, e.g. Sidekiq Pro)', severity: 'high',
+    keywords: ['bundle_'], mode: 'anchor', secretGroup: 1, confidence: 0.9,
+    regex: /(?<![A-Za-z0-9])BUNDLE_[A-Z0-9_]{1,80}__(?:COM|ORG|NET|IO|DEV|CO)["']?[ \t]*[:=][ \t]*["']?([^\s'":]{1,100}:[^\s'";&]{1,100})/,
+  },
+];

@@ -1,0 +1,228 @@
+// The scanner: keyword prefilter, then each candidate rule's regex only where its keywords occur,
+// then the judgement of each candidate (placeholder, entropy, allowlists, validator), then
+// overlap resolution. Compiled once per rule set; `scan` is pure and does not throw on any input.
+import type { Hit } from '../types.ts';
+import { shannon } from './entropy.ts';
+import { isPlaceholder } from './placeholder.ts';
+import { KeywordMatcher } from './prefilter.ts';
+import type { SecretAllowlist, SecretRule } from './types.ts';
+
+interface Compiled {
+  rule: SecretRule;
+  re: RegExp;
+  group: number;
+  anchor: boolean;
+  before: number;
+  after: number;
+  rank: number;
+  /** Exact group offsets need the 'd' flag (slower); built-in rules end with their group. */
+  indices: boolean;
+  assignCheck: boolean;
+}
+
+interface Candidate extends Hit {
+  rank: number;
+}
+
+/** Gitleaks-style rules may start well before their keyword; give them room. */
+const DEFAULT_WINDOW = 512;
+
+/** Non-ASCII keywords cannot go in the automaton; a rule with none runs over the whole text. */
+const runsEverywhere = (r: SecretRule): boolean =>
+  r.keywords.filter((k) => k.length > 0).length === 0 || r.keywords.some((k) => /[^\x00-\x7f]/.test(k));
+
+function compile(rule: SecretRule): Compiled {
+  const anchor = (rule.mode ?? 'anchor') === 'anchor' && !runsEverywhere(rule);
+  const group = rule.secretGroup ?? 0;
+  const indices = group > 0 && rule.origin !== 'builtin';
+  let flags = rule.regex.flags.replace(/[gyd]/g, '') + (anchor ? 'y' : 'g');
+  if (indices) flags += 'd';
+  return {
+    rule,
+    re: new RegExp(rule.regex.source, flags),
+    group,
+    anchor,
+    before: rule.before ?? (anchor ? 0 : DEFAULT_WINDOW),
+    after: rule.after ?? (anchor ? 0 : DEFAULT_WINDOW),
+    rank: rule.generic === true ? 0 : 1,
+    indices,
+    assignCheck: rule.precheck === 'assign',
+  };
+}
+
+function allowlisted(lists: readonly SecretAllowlist[], secret: string, match: string, line: string): boolean {
+  for (const a of lists) {
+    const target = a.regexTarget === 'match' ? match : a.regexTarget === 'line' ? line : secret;
+    const checks: boolean[] = [];
+    if (a.regexes !== undefined && a.regexes.length > 0) checks.push(a.regexes.some((r) => r.test(target)));
+    if (a.stopwords !== undefined && a.stopwords.length > 0) {
+      const lower = secret.toLowerCase();
+      checks.push(a.stopwords.some((w) => lower.includes(w)));
+    }
+    if (checks.length === 0) continue;
+    if (a.condition === 'AND' ? checks.every(Boolean) : checks.some(Boolean)) return true;
+  }
+  return false;
+}
+
+function lineAround(text: string, start: number, end: number): string {
+  const a = text.lastIndexOf('\n', start - 1) + 1;
+  let b = text.indexOf('\n', end);
+  if (b < 0) b = text.length;
+  return text.slice(a, b);
+}
+
+export class SecretScanner {
+  readonly rules: readonly SecretRule[];
+  private readonly compiled: Compiled[];
+  private readonly matcher: KeywordMatcher;
+  /** keyword index → compiled rule indices */
+  private readonly byKeyword: number[][];
+  /** Rules without keywords (imported ones): run over the whole text. */
+  private readonly always: number[];
+
+  constructor(rules: readonly SecretRule[]) {
+    this.rules = rules;
+    this.compiled = rules.map(compile);
+    const kwIndex = new Map<string, number>();
+    this.byKeyword = [];
+    this.always = [];
+    rules.forEach((r, ri) => {
+      if (runsEverywhere(r)) {
+        this.always.push(ri);
+        return;
+      }
+      const kws = r.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      for (const k of new Set(kws)) {
+        let ki = kwIndex.get(k);
+        if (ki === undefined) {
+          ki = kwIndex.size;
+          kwIndex.set(k, ki);
+          this.byKeyword.push([]);
+        }
+        this.byKeyword[ki]!.push(ri);
+      }
+    });
+    this.matcher = new KeywordMatcher([...kwIndex.keys()]);
+  }
+
+  scan(text: string, allow?: ((v: string) => boolean) | null): Hit[] {
+    const found: Candidate[] = [];
+    const seen = new Set<string>();
+    const n = this.compiled.length;
+    // Per rule: end of the last match (anchor) and the pending window (window mode).
+    const lastEnd = new Int32Array(n).fill(-1);
+    const winStart = new Int32Array(n).fill(-1);
+    const winEnd = new Int32Array(n).fill(-1);
+    const windows: [number, number, number][] = [];
+
+    const consider = (ri: number, m: RegExpExecArray, base: number): void => {
+      const c = this.compiled[ri]!;
+      const secret = m[c.group];
+      if (secret === undefined || secret.length === 0) return;
+      // Built-in rules put the secret group last in the match (at most a delimiter after it).
+      const start = base + (c.group === 0 ? m.index : c.indices ? m.indices![c.group]![0] : m.index + m[0].lastIndexOf(secret));
+      const end = start + secret.length;
+      const key = `${ri}:${start}:${end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const r = c.rule;
+      if (r.skipPlaceholderCheck !== true) {
+        const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
+        if (isPlaceholder(tail)) return;
+      }
+      if (r.entropy !== undefined && shannon(secret) < r.entropy) return;
+      if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
+      let confidence = r.confidence ?? 0.9;
+      if (r.validate !== undefined) {
+        const v = r.validate(secret, { text, start, end, match: m[0], matchStart: base + m.index });
+        if (v === false) return;
+        if (typeof v === 'number') confidence = v;
+      }
+      if (allow != null && allow(secret)) return;
+      found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
+    };
+
+    const flush = (ri: number): void => {
+      if (winStart[ri]! >= 0) windows.push([ri, winStart[ri]!, winEnd[ri]!]);
+      winStart[ri] = -1;
+    };
+
+    this.matcher.scan(text, (ki, ks, ke) => {
+      const list = this.byKeyword[ki]!;
+      for (let j = 0; j < list.length; j++) {
+        const ri = list[j]!;
+        const c = this.compiled[ri]!;
+        if (c.anchor) {
+          if (ks < lastEnd[ri]! || (c.assignCheck && !assignFollows(text, ke))) continue;
+          c.re.lastIndex = ks;
+          const m = c.re.exec(text);
+          if (m !== null) {
+            lastEnd[ri] = m.index + m[0].length;
+            consider(ri, m, 0);
+          }
+        } else {
+          const ws = Math.max(0, ks - c.before);
+          const we = Math.min(text.length, ke + c.after);
+          if (winStart[ri]! >= 0 && ws <= winEnd[ri]!) {
+            if (we > winEnd[ri]!) winEnd[ri] = we;
+          } else {
+            flush(ri);
+            winStart[ri] = ws;
+            winEnd[ri] = we;
+          }
+        }
+      }
+    });
+    for (let ri = 0; ri < n; ri++) flush(ri);
+    for (const ri of this.always) windows.push([ri, 0, text.length]);
+
+    for (const [ri, ws, we] of windows) {
+      const c = this.compiled[ri]!;
+      // Slices of V8 strings are O(1) views; the regex cannot run past the window.
+      const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+      c.re.lastIndex = 0;
+      for (let m = c.re.exec(sub); m !== null; m = c.re.exec(sub)) {
+        consider(ri, m, ws);
+        if (m[0].length === 0) c.re.lastIndex++;
+      }
+    }
+    return resolve(found);
+  }
+}
+
+/** Necessary condition of ASSIGN in build.ts: identifier tail, ≤3 quotes/spaces, then `:=,|`. */
+function assignFollows(text: string, from: number): boolean {
+  const n = Math.min(text.length, from + 48);
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // [A-Za-z0-9_.-]
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45) i++;
+    else break;
+  }
+  for (let k = 0; k < 4 && i < n; k++, i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 || c === 61 || c === 44 || c === 124 || c === 63 || c === 33) return true; // : = , | ? !
+    if (c !== 32 && c !== 9 && c !== 34 && c !== 39 && c !== 96 && c !== 93) return false;
+  }
+  return false;
+}
+
+/** Sort by start; where spans overlap keep specific over generic, then confidence, then length. */
+function resolve(found: Candidate[]): Hit[] {
+  if (found.length === 0) return [];
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Candidate[] = [];
+  for (const h of found) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || h.start >= last.end) {
+      kept.push(h);
+      continue;
+    }
+    const better =
+      h.rank !== last.rank ? h.rank > last.rank : h.confidence !== last.confidence ? h.confidence > last.confidence : h.end - h.start > last.end - last.start;
+    if (better) kept[kept.length - 1] = h;
+  }
+  return kept.map(({ rank: _rank, ...hit }) => hit);
+}

@@ -1,0 +1,198 @@
+// Evaluation and combination. Three stages, in this order:
+//   1. clients: the first entry naming the tool with a matching version range decides
+//      allow | alert | block (unknown tools: clients.unknown);
+//   2. rules: every rule is tested (most-severe) or rules are tested in order until one matches
+//      (first-match);
+//   3. routes: the effective upstream (after a route action) must be granted to the identity.
+// The decision is the most severe action among the client verdict, the rule result and the
+// route check: block > route > redact > alert > allow; the deciding rule is the first match
+// (in policy order: clients, rules, routes) with that action. Redaction is applied whenever a
+// redact rule matched and nothing blocks, so a routed exchange is still redacted.
+import type { Action, Decision, Finding, Identity } from '../types.ts';
+import { findingReason, renderTemplate } from './reason.ts';
+import { anyGlob, type CompiledRule, type ExchangeFacts, type TagsOf, type ToolMatcher, toolMatches, versionOf } from './rules.ts';
+import type { PolicyDoc } from './schema.ts';
+import { ACTION_RANK, type PolicyInput, type RuleMatch, type RuleTrace, type Verdict } from './types.ts';
+
+export interface CompiledClient {
+  id: string;
+  matcher: ToolMatcher;
+  action: 'allow' | 'alert' | 'block';
+  reason: string | undefined;
+  versions: string | undefined;
+}
+
+export interface CompiledException {
+  index: number;
+  rule: string;
+  user: string | undefined;
+  team: string | undefined;
+  valueHash: string;
+  expiresAt: number;
+}
+
+export interface CompiledGrant {
+  who: (id: Identity) => boolean;
+  upstreams: Set<string>;
+  models: ((m: string) => boolean) | null;
+}
+
+export interface EvalParts {
+  doc: PolicyDoc;
+  clients: CompiledClient[];
+  rules: CompiledRule[];
+  exceptions: Map<string, CompiledException[]>;
+  grants: CompiledGrant[] | null;
+  tagsOf: TagsOf;
+  resolveIdentity: (id: Identity) => Identity;
+}
+
+function clientVerdict(p: EvalParts, x: ExchangeFacts, rawVersion: string | null): RuleMatch | null {
+  if (p.doc.clients === undefined) return null;
+  const c = p.clients.find((e) => toolMatches(e.matcher, x.tool, x.version));
+  const label = `${x.tool}${rawVersion !== null ? ` ${rawVersion}` : ''}`;
+  if (c === undefined) {
+    const a = p.doc.clients.unknown;
+    if (a === 'allow') return null;
+    return { ruleId: 'clients.unknown', action: a, findings: [], reason: a === 'block'
+      ? `${label} is not on the list of allowed tools; ask your security team to review it (rule clients.unknown)`
+      : `${label} is not on the list of known tools (rule clients.unknown)` };
+  }
+  if (c.action === 'allow') return null;
+  const why = c.reason !== undefined ? `: ${c.reason}` : '';
+  return { ruleId: c.id, action: c.action, findings: [], reason: c.action === 'block'
+    ? `${label} is blocked by policy${why}; use a version outside ${c.versions ?? 'any version'} (rule ${c.id})`
+    : `${label} is flagged by policy${why} (rule ${c.id})` };
+}
+
+function excepted(p: EvalParts, rule: string, f: Finding, id: Identity, now: number): number {
+  const list = p.exceptions.get(rule);
+  if (list === undefined || f.valueHash === undefined) return -1;
+  for (const e of list) {
+    if (e.valueHash !== f.valueHash || now >= e.expiresAt) continue;
+    if (e.user !== undefined && e.user !== id.user) continue;
+    if (e.team !== undefined && e.team !== id.team) continue;
+    return e.index;
+  }
+  return -1;
+}
+
+function ruleReason(r: CompiledRule, findings: Finding[], input: PolicyInput, id: Identity): string {
+  if (r.doc.reason !== undefined) {
+    const f = findings[0];
+    const text = renderTemplate(r.doc.reason, {
+      rule: r.id, count: String(findings.length), team: id.team ?? '', user: id.user, tool: input.client.tool,
+      version: input.client.version ?? '', model: input.model ?? '', upstream: input.upstream,
+      finding: f?.rule ?? '', detector: f?.detector ?? '', where: f !== undefined ? (input.sourceOf?.(f.segmentPath) ?? f.role) : '',
+    });
+    return text.includes(r.id) ? text : `${text} (rule ${r.id})`;
+  }
+  if (r.finding !== null && findings.length > 0) return findingReason({ ruleId: r.id, findings, sourceOf: input.sourceOf }, r.action === 'block' ? 'blocked' : 'found');
+  if (r.action === 'route') return `routed to upstream '${r.upstream}' (rule ${r.id})`;
+  const what = r.doc.description ?? 'matched';
+  return r.action === 'block' ? `this exchange is blocked by policy: ${what} (rule ${r.id})` : r.doc.description === undefined ? `rule ${r.id} matched` : `${what} (rule ${r.id})`;
+}
+
+function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict): RuleMatch | string {
+  for (const t of r.exchange) if (!t.test(x)) return `${t.name} did not match`;
+  if (r.finding === null) return { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings: [], reason: ruleReason(r, [], input, x.identity) };
+  const errs = (input.detectorErrors ?? []).filter((e) => r.detectors === null || r.detectors.includes(e.detector));
+  if (errs.length > 0) {
+    const e = errs[0]!;
+    if (r.failClosed) {
+      const reason = `detector '${e.detector}' failed (${e.message}) and rule ${r.id} fails closed; try again or ask your security team`;
+      return { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings: [], failedClosed: e.detector, reason };
+    }
+    out.failedOpen.push(r.id);
+  }
+  const hits: Finding[] = [];
+  let firstMiss = '';
+  for (const f of input.findings) {
+    let ok = true;
+    for (const t of r.finding) {
+      if (!t.test(f)) {
+        ok = false;
+        if (firstMiss === '') firstMiss = t.name;
+        break;
+      }
+    }
+    if (!ok) continue;
+    const ex = excepted(p, r.id, f, x.identity, now);
+    if (ex >= 0) {
+      out.excepted.push({ ruleId: r.id, finding: f, exception: ex });
+      continue;
+    }
+    hits.push(f);
+  }
+  if (hits.length < r.count) {
+    if (input.findings.length === 0) return 'no findings';
+    return hits.length > 0 ? `${hits.length} matching finding(s), fewer than count ${r.count}` : firstMiss !== '' ? `no finding matched (${firstMiss})` : 'every matching finding is excepted';
+  }
+  return { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings: hits, reason: ruleReason(r, hits, input, x.identity) };
+}
+
+function routeCheck(p: EvalParts, id: Identity, upstream: string, model: string | null): RuleMatch | null {
+  if (p.grants === null) return null;
+  for (const g of p.grants) {
+    if (!g.who(id) || !g.upstreams.has(upstream)) continue;
+    if (g.models === null || model === null || g.models(model)) return null;
+  }
+  const who = `user ${id.user}${id.team !== null ? ` (team ${id.team})` : ''}`;
+  return { ruleId: 'routes', action: 'block', findings: [], reason: `${who} may not use ${model !== null ? `model '${model}' on ` : ''}upstream '${upstream}'; ask for access or use an allowed model (rule routes)` };
+}
+
+const pickWinner = (ms: RuleMatch[]): RuleMatch | null => {
+  let best: RuleMatch | null = null;
+  for (const m of ms) if (best === null || ACTION_RANK[m.action] > ACTION_RANK[best.action]) best = m;
+  return best;
+};
+
+export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boolean } = {}): Verdict {
+  const identity = p.resolveIdentity(input.identity);
+  const now = input.now ?? Date.now();
+  const x: ExchangeFacts = { identity, tool: input.client.tool, version: versionOf(input.client.version), upstream: input.upstream, model: input.model };
+  const out: Verdict = { decision: { action: 'allow', ruleId: null, reason: 'no rule matched' }, redact: [], matches: [], excepted: [], failedOpen: [], identity };
+  const trace: RuleTrace[] | undefined = opts.trace === true ? [] : undefined;
+  const client = clientVerdict(p, x, input.client.version);
+  if (client !== null) out.matches.push(client);
+  const firstMatch = p.doc.combine === 'first-match';
+  let stopped = false;
+  for (const r of p.rules) {
+    if (stopped) {
+      trace?.push({ ruleId: r.id, matched: false, why: 'not reached: an earlier rule matched (first-match)' });
+      continue;
+    }
+    const m = evalRule(p, r, x, input, now, out);
+    if (typeof m === 'string') {
+      trace?.push({ ruleId: r.id, matched: false, why: m });
+      continue;
+    }
+    trace?.push({ ruleId: r.id, matched: true, why: m.reason });
+    out.matches.push(m);
+    if (firstMatch) stopped = true;
+  }
+  // The route check sees where the exchange would actually go.
+  const routed = pickWinner(out.matches.filter((m) => m.action === 'route'));
+  const denied = routeCheck(p, identity, routed?.upstream ?? input.upstream, input.model);
+  if (denied !== null) out.matches.push(denied);
+  const win = pickWinner(out.matches);
+  if (win !== null) {
+    const decision: Decision = { action: win.action, ruleId: win.ruleId, reason: win.reason };
+    if (win.upstream !== undefined) decision.upstream = win.upstream;
+    out.decision = decision;
+  }
+  if (out.decision.action !== 'block') {
+    const seen = new Set<Finding>();
+    for (const m of out.matches) {
+      if (m.action !== 'redact') continue;
+      for (const f of m.findings) if (!seen.has(f)) (seen.add(f), out.redact.push(f));
+    }
+  }
+  if (trace !== undefined) out.trace = trace;
+  return out;
+}
+
+export const isAction = (a: string): a is Action => a in ACTION_RANK;
+export const grantWho = (teams?: string[], users?: string[], roles?: string[]): ((id: Identity) => boolean) =>
+  (id) => (teams === undefined || (id.team !== null && teams.includes(id.team))) && (users === undefined || users.includes(id.user)) && (roles === undefined || roles.includes(id.role));
+export const modelsMatcher = (models?: string[]): ((m: string) => boolean) | null => (models === undefined ? null : anyGlob(models));

@@ -1,0 +1,135 @@
+// One analysis of one parsed piece of source (a file, or a chunk of a large bundle): the walk,
+// then every rule's handlers, then the rules' `after` phase. Holds what rules share: the scope
+// tree, the evaluator, backward data flow, comparison sites, and how to cite code.
+import { createHash } from 'node:crypto';
+import type { ReportArgs, Rule } from './rule.ts';
+import type { Location, Node, ScanFinding } from './types.ts';
+import { CONFIG_MASK, Deriver, kindsOf, type CompareSite, type Taint } from './derive.ts';
+import { evaluate, type Result } from './evaluate.ts';
+import { walk, type Scope, type Site, type WalkResult } from './walk.ts';
+import { excerptOf, shapeOf } from './excerpt.ts';
+
+export interface ChunkBase {
+  file: string;
+  /** Offset, line and column (1-based) of the chunk's first character in the file. */
+  offset: number;
+  line: number;
+  column: number;
+}
+
+const FN_TYPES = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'];
+
+export class Analysis {
+  readonly findings: ScanFinding[] = [];
+  readonly compareSites: CompareSite[] = [];
+  readonly compareAt = new Map<Node, CompareSite>();
+  /** String literals already explained by a decoding finding (not reported again as blobs). */
+  readonly consumed = new Set<Node>();
+  /** Decoded values of hidden lists and strings, to tell whether a comparison uses hidden data. */
+  readonly hiddenValues = new Set<string>();
+  readonly fnParent = new Map<Node, Node | null>();
+  readonly w: WalkResult;
+  readonly deriver: Deriver;
+  private lineStarts: number[] | null = null;
+
+  constructor(
+    readonly base: ChunkBase,
+    readonly text: string,
+    program: Node,
+    readonly rules: readonly Rule[],
+  ) {
+    const subscribed = new Set<string>(FN_TYPES);
+    for (const r of rules) for (const t of Object.keys(r.visit ?? {})) subscribed.add(t);
+    this.w = walk(program, subscribed);
+    for (const t of FN_TYPES) for (const s of this.w.sites.get(t) ?? []) this.fnParent.set(s.node, s.parent);
+    this.deriver = new Deriver(this.w.refs, this.fnParent, this.w.scopes, this.compareAt);
+  }
+
+  run(): ScanFinding[] {
+    for (const r of this.rules) {
+      if (!r.visit) continue;
+      for (const [type, fn] of Object.entries(r.visit)) for (const site of this.w.sites.get(type) ?? []) fn(site, this);
+    }
+    for (const r of this.rules) r.after?.(this);
+    for (const r of this.rules) r.text?.(this);
+    return this.findings;
+  }
+
+  sites(type: string): Site[] {
+    return this.w.sites.get(type) ?? [];
+  }
+
+  evaluate(n: Node, scope: Scope | null): Result {
+    return evaluate(n, scope);
+  }
+
+  derive(n: Node, scope: Scope): Taint | null {
+    return this.deriver.query(n, scope);
+  }
+
+  /** Fingerprint kinds of a value that are not mere configuration (proxy, base URL). */
+  identityKinds(t: Taint | null): number {
+    return t ? t.kinds & ~CONFIG_MASK : 0;
+  }
+
+  addCompare(site: Omit<CompareSite, 'id' | 'effects'>): CompareSite {
+    const s: CompareSite = { ...site, id: this.compareSites.length, effects: [] };
+    this.compareSites.push(s);
+    this.compareAt.set(site.node, s);
+    return s;
+  }
+
+  loc(offset: number): Location {
+    if (!this.lineStarts) {
+      const ls = [0];
+      const t = this.text;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) ls.push(i + 1);
+      this.lineStarts = ls;
+    }
+    const ls = this.lineStarts;
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((ls[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const lineStart = ls[lo] as number;
+    return {
+      file: this.base.file,
+      line: this.base.line + lo,
+      column: lo === 0 ? this.base.column + offset : offset - lineStart + 1,
+      offset: this.base.offset + offset,
+    };
+  }
+
+  excerpt(n: { start: number; end: number }): string {
+    return excerptOf(this.text, n.start, n.end);
+  }
+
+  report(rule: Rule, r: ReportArgs): ScanFinding {
+    const meta = rule.meta;
+    const shape = r.key ?? shapeOf(this.text.slice(r.node.start, Math.min(r.node.end, r.node.start + 400)));
+    const decoded = r.decoded?.slice(0, 60).map((s) => (s.length > 200 ? s.slice(0, 200) + '…' : s));
+    const f: ScanFinding = {
+      rule: meta.id,
+      severity: r.severity ?? meta.severity,
+      category: meta.category,
+      message: r.message,
+      ...this.loc(r.node.start),
+      excerpt: this.excerpt(r.node),
+      fingerprint: hash(`${meta.id}\u0000${shape}\u0000${(r.decoded ?? []).join('\u0001')}`),
+      shape: hash(`${meta.id}\u0000${shape}`),
+    };
+    if (decoded && decoded.length > 0) f.decoded = decoded;
+    if (r.kinds) f.kinds = kindsOf(r.kinds);
+    if (r.related && r.related.length > 0) f.related = r.related.map((x) => ({ ...this.loc(x.node.start), note: x.note, excerpt: this.excerpt(x.node) }));
+    if (r.data) f.data = r.data;
+    this.findings.push(f);
+    return f;
+  }
+}
+
+export function hash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+}

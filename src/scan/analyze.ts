@@ -1,0 +1,26 @@
+// Analyse one piece of source text: parse, walk, run the rules. Pure with respect to I/O, so it
+// runs the same in the main thread and in a worker.
+import { Analysis, type ChunkBase } from './analysis.ts';
+import { parse } from './parse.ts';
+import { RULES } from './rules/index.ts';
+import type { ScanFinding } from './types.ts';
+
+export interface ChunkResult {
+  findings: ScanFinding[];
+  parseErrors: number;
+  firstError: string | null;
+  nodes: number;
+  /** Milliseconds spent parsing and analysing (for the benchmark). */
+  parseMs?: number;
+  analyseMs?: number;
+}
+
+export function analyzeText(base: ChunkBase, text: string): ChunkResult {
+  const t0 = performance.now();
+  const p = parse(base.file, text);
+  const t1 = performance.now();
+  if (!p.program) return { findings: [], parseErrors: p.errors, firstError: p.firstError, nodes: 0, parseMs: t1 - t0, analyseMs: 0 };
+  const a = new Analysis(base, text, p.program, RULES);
+  const findings = a.run();
+  return { findings, parseErrors: p.errors, firstError: p.firstError, nodes: a.w.nodeCount, parseMs: t1 - t0, analyseMs: performance.now() - t1 };
+}

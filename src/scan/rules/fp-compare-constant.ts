@@ -1,0 +1,158 @@
+// The heart of the scanner: a fingerprint value compared with region-, company- or
+// network-specific constants. Registers each comparison as a decision site that the flow rules
+// and covert-fingerprint-gate follow to what the tool sends.
+import type { Analysis } from '../analysis.ts';
+import type { Rule } from '../rule.ts';
+import type { Node, Severity } from '../types.ts';
+import { FP_LABEL } from '../types.ts';
+import { CONFIG_MASK, kindBit, kindsOf } from '../derive.ts';
+import { isSpecificConstant, classifyList, describeKind } from '../classify.ts';
+import { calleeName } from '../fingerprint.ts';
+import { isFunction, lookup, type Scope, type Site } from '../walk.ts';
+import { list, strings } from '../rule-helpers.ts';
+
+const EQ = new Set(['===', '==', '!==', '!=']);
+const RECEIVER_HOLDS_LIST = new Set(['includes', 'indexOf', 'lastIndexOf', 'has']);
+const VALUE_METHODS = new Set(['includes', 'indexOf', 'startsWith', 'endsWith', 'match', 'search', 'localeCompare']);
+const ITERATORS = new Set(['some', 'find', 'findIndex', 'filter', 'every']);
+const TRIVIAL = new Set(['', 'undefined', 'null', 'true', 'false', '0', '1', 'UTC', 'GMT', 'Etc/UTC', 'C', 'POSIX', 'C.UTF-8', 'localhost', '127.0.0.1', '::1', '[::1]', 'http:', 'https:', 'http', 'https', '/']);
+const IDENTITY = kindBit('hostname') | kindBit('username') | kindBit('network') | kindBit('machine-id') | kindBit('software');
+
+export const rule: Rule = {
+  meta: {
+    id: 'fp-compare-constant',
+    category: 'fingerprint',
+    severity: 'high',
+    title: 'Fingerprint compared with region-, company- or network-specific constants',
+    explanation:
+      'A value read from the machine (time zone, locale, host or user name, base URL host, proxy, MAC) is compared with specific constants: ' +
+      'time-zone names, locale tags, domain suffixes, lists of hosts or companies. This is how a tool singles out users by country, ' +
+      'employer or network. High when the constants are hidden (encoded) or the value identifies the machine; low for a plain check ' +
+      'that the base URL is the vendor\'s own API.',
+  },
+  visit: {
+    BinaryExpression(s, a) {
+      const n = s.node;
+      if (EQ.has(n.operator)) {
+        check(a, s, n.left, n.right) || check(a, s, n.right, n.left);
+      } else if (n.operator === 'in') {
+        check(a, s, n.left, n.right);
+      }
+    },
+    CallExpression(s, a) {
+      const n = s.node;
+      const c = n.callee;
+      if (c.type !== 'MemberExpression' || n.arguments.length === 0) return;
+      const name = calleeName(n);
+      if (!name) return;
+      const arg = n.arguments[0];
+      if (RECEIVER_HOLDS_LIST.has(name) && check(a, s, arg, c.object)) return;
+      if (VALUE_METHODS.has(name) && check(a, s, c.object, arg)) return;
+      if (name === 'test' && check(a, s, arg, c.object)) return;
+      if (ITERATORS.has(name) && isFunction(arg)) {
+        const fnScope = a.w.scopes.get(arg);
+        if (!fnScope) return;
+        for (const r of a.deriver.returnExprs(arg)) if (check(a, s, r, c.object, fnScope)) return;
+      }
+    },
+    SwitchStatement(s, a) {
+      const tests = s.node.cases.map((c: Node) => c.test).filter(Boolean) as Node[];
+      if (tests.length === 0) return;
+      const t = a.derive(s.node.discriminant, s.scope);
+      if (!t || t.kinds === 0) return;
+      const constants: string[] = [];
+      for (const x of tests) {
+        const v = a.evaluate(x, s.scope);
+        if (typeof v === 'string' || typeof v === 'number') constants.push(String(v));
+      }
+      if (constants.length > 0) register(a, s, s.node, t.kinds, constants, tests[0] as Node, s.scope);
+    },
+    MemberExpression(s, a) {
+      if (s.node.computed && s.node.property.type !== 'Literal') check(a, s, s.node.property, s.node.object);
+    },
+  },
+};
+
+/** `value` derives from a fingerprint and `constant` evaluates to constants: register a site. */
+function check(a: Analysis, s: Site, value: Node | undefined, constant: Node | undefined, valueScope?: Scope): boolean {
+  if (!value || !constant || value.type === 'Literal' || constant.type === 'ThisExpression') return false;
+  if (!CONSTANT_TYPES.has(constant.type)) return false;
+  const t = a.derive(value, valueScope ?? s.scope);
+  if (!t || t.kinds === 0) return false;
+  let constants: string[] | null;
+  if (constant.type === 'Literal' && constant.regex) constants = [`/${constant.regex.pattern}/${constant.regex.flags}`];
+  else {
+    const v = a.evaluate(constant, s.scope);
+    constants = typeof v === 'number' ? [String(v)] : strings(v);
+  }
+  if (!constants || constants.length === 0) return false;
+  return register(a, s, s.node, t.kinds, constants, constant, s.scope);
+}
+
+const CONSTANT_TYPES = new Set(['Literal', 'TemplateLiteral', 'ArrayExpression', 'ObjectExpression', 'Identifier', 'MemberExpression', 'CallExpression', 'NewExpression']);
+
+function register(a: Analysis, s: Site, node: Node, kinds: number, constants: string[], constNode: Node, scope: Scope): boolean {
+  if (a.compareAt.has(node)) return true;
+  const meaningful = constants.filter((c) => !TRIVIAL.has(c));
+  if (meaningful.length === 0) return false;
+  const tzOffset = kinds & kindBit('timezone') && meaningful.some((c) => /^-?\d+(\.\d+)?$/.test(c) && Number(c) !== 0);
+  const regexSpecific = meaningful.some((c) => c.startsWith('/') && /[A-Z][a-z]+\/[A-Z]|\\\.[a-z]{2,}|[a-z]{2}[-_][A-Z]{2}/.test(c));
+  const specific = tzOffset || regexSpecific || meaningful.some(isSpecificConstant);
+  const hidden = meaningful.some((c) => a.hiddenValues.has(c)) || !verbatim(a, constNode, scope, meaningful);
+  if (!specific && !hidden && !(kinds & IDENTITY)) return false;
+
+  const def = definition(constNode, scope);
+  const configOnly = (kinds & ~CONFIG_MASK) === 0;
+  let severity: Severity = 'medium';
+  if (hidden) severity = 'high';
+  else if (kinds & IDENTITY && specific) severity = 'high';
+  else if (configOnly && meaningful.length <= 3) severity = 'low';
+  else if (kinds & kindBit('timezone') && specific && meaningful.length >= 2) severity = 'high';
+
+  a.addCompare({ node, scope: s.scope, kinds, constants: meaningful, hidden, specific, severity, listNode: def });
+  const cls = classifyList(meaningful);
+  const what = kindsOf(kinds).map((k) => FP_LABEL[k]).join(' and ');
+  const consts = meaningful.length === 1 ? list(meaningful) : `${meaningful.length} ${cls ? describeKind(cls.kind) : 'constants'}: ${list(meaningful, 6)}`;
+  a.report(rule, {
+    node,
+    severity,
+    kinds,
+    message: `compares the ${what} with ${consts}${hidden ? ' — the constants are hidden (decoded at run time)' : ''}.`,
+    decoded: hidden || meaningful.length > 1 ? meaningful : undefined,
+    related: def && def !== constNode ? [{ node: def, note: hidden ? 'hidden list defined here' : 'constants defined here' }] : undefined,
+    data: { constants: meaningful.slice(0, 200), hidden },
+  });
+  return true;
+}
+
+/** Where an identifier's constants come from (for the reviewer, and for the verbatim check). */
+function definition(n: Node, scope: Scope): Node | null {
+  let x = n;
+  for (let i = 0; i < 3 && x.type === 'Identifier'; i++) {
+    const d = lookup(scope, x.name);
+    const src = d?.init ?? d?.assigns[0] ?? null;
+    if (!src || isFunction(src)) return x === n ? null : x;
+    x = src;
+  }
+  if (x.type === 'MemberExpression') return x;
+  return x;
+}
+
+/** Whether every constant appears literally in the code that defines it (not hidden). */
+function verbatim(a: Analysis, n: Node, scope: Scope, values: string[]): boolean {
+  const texts: string[] = [a.text.slice(n.start, n.end)];
+  let x: Node | null = n;
+  for (let i = 0; i < 4 && x; i++) {
+    if (x.type === 'Identifier') {
+      const d = lookup(scope, x.name);
+      const src: Node | null = d?.init ?? d?.assigns[0] ?? null;
+      if (src) texts.push(a.text.slice(src.start, Math.min(src.end, src.start + 200_000)));
+      x = src;
+    } else if (x.type === 'MemberExpression' || x.type === 'CallExpression' || x.type === 'NewExpression') {
+      x = x.type === 'MemberExpression' ? x.object : x.type === 'NewExpression' ? (x.arguments[0] ?? null) : x.callee.type === 'MemberExpression' ? x.callee.object : null;
+      if (x && x.type !== 'Identifier') texts.push(a.text.slice(x.start, Math.min(x.end, x.start + 200_000)));
+    } else break;
+  }
+  const all = texts.join('\n');
+  return values.every((v) => v.length < 3 || v.startsWith('/') || all.includes(v) || all.includes(JSON.stringify(v).slice(1, -1)));
+}

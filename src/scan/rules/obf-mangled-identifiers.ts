@@ -1,0 +1,26 @@
+import type { Rule } from '../rule.ts';
+
+const MANGLED = /^_0x[0-9a-f]{3,}$/i;
+
+export const rule: Rule = {
+  meta: {
+    id: 'obf-mangled-identifiers',
+    category: 'obfuscation',
+    severity: 'medium',
+    title: '_0x-style mangled identifiers',
+    explanation:
+      'Many identifiers of the form _0x1a2b3c, the signature of javascript-obfuscator. Minifiers produce short names, not these; ' +
+      'the code was obfuscated on purpose.',
+  },
+  after(a) {
+    let count = 0;
+    let first = null;
+    for (const [name, sites] of a.w.refs) {
+      if (!MANGLED.test(name)) continue;
+      count++;
+      for (const s of sites) if (!first || s.node.start < first.start) first = s.node;
+    }
+    if (count < 5 || !first) return;
+    a.report(rule, { node: first, message: `uses ${count} _0x-style identifiers (javascript-obfuscator).`, key: 'mangled', data: { count } });
+  },
+};

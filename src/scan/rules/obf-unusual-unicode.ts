@@ -1,0 +1,55 @@
+// Unusual Unicode in source: bidirectional controls (Trojan Source), invisible characters, tag
+// characters and variation selectors (which can carry hidden payloads), and identifiers mixing
+// Latin with look-alike letters. Self-contained on purpose: scan does not depend on core's skeleton.
+import type { Rule } from '../rule.ts';
+import { escapeUnusual, isConfusableLetter } from '../excerpt.ts';
+
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+const HIDDEN = /[\u200B-\u200F\u2060-\u2064\uFEFF\u3164\uFFA0\u115F\u1160\u180E\u034F\uFE00-\uFE0E]|\uDB40[\uDC00-\uDDEF]/g;
+const MAX_PER_FILE = 20;
+
+export const rule: Rule = {
+  meta: {
+    id: 'obf-unusual-unicode',
+    category: 'obfuscation',
+    severity: 'medium',
+    title: 'Unusual Unicode in source',
+    explanation:
+      'Invisible characters, bidirectional controls, tag characters, variation selectors, or identifiers that mix Latin with ' +
+      'look-alike Cyrillic or Greek letters. They make code read differently from what runs (Trojan Source) or hide data in plain ' +
+      'sight. High for bidirectional controls, tag characters and look-alike identifiers.',
+  },
+  text(a) {
+    const t = a.text;
+    let n = 0;
+    HIDDEN.lastIndex = 0;
+    const all = new RegExp(`${HIDDEN.source}|[\\u202A-\\u202E\\u2066-\\u2069]`, 'g');
+    for (let m = all.exec(t); m && n < MAX_PER_FILE; m = all.exec(t)) {
+      const i = m.index;
+      const c = m[0];
+      if (c === '\uFEFF' && i === 0 && a.base.offset === 0) continue;
+      // A joiner or selector inside an emoji sequence is ordinary text.
+      const prev = i > 0 ? t.charCodeAt(i - 1) : 0;
+      if ((c === '\u200D' || c === '\uFE0E') && (prev >= 0xdc00 && prev <= 0xdfff || prev >= 0x2600 && prev <= 0x27bf)) continue;
+      const cp = c.codePointAt(0) as number;
+      const tag = cp >= 0xe0000;
+      const high = BIDI.test(c) || tag;
+      n++;
+      a.report(rule, {
+        node: { type: 'Text', start: i, end: i + c.length },
+        severity: high ? 'high' : 'medium',
+        message: `contains ${BIDI.test(c) ? 'a bidirectional control' : tag ? 'a tag character / variation selector (can carry hidden data)' : 'an invisible character'} ${escapeUnusual(c)}.`,
+        key: `char:${cp.toString(16)}:${escapeUnusual(t.slice(Math.max(0, i - 20), i + 20))}`,
+        data: { codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` },
+      });
+    }
+    for (const name of a.w.refs.keys()) {
+      if (n >= MAX_PER_FILE) break;
+      if (!/[A-Za-z]/.test(name) || ![...name].some((ch) => isConfusableLetter(ch.codePointAt(0) as number))) continue;
+      const site = a.w.refs.get(name)?.[0];
+      if (!site) continue;
+      n++;
+      a.report(rule, { node: site.node, severity: 'high', message: `identifier ${escapeUnusual(name)} mixes Latin with look-alike letters.`, key: `ident:${escapeUnusual(name)}` });
+    }
+  },
+};

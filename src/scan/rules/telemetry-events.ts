@@ -1,0 +1,65 @@
+// Event names: string constants passed as the first argument to the same logging function, the
+// "what is sent" of a telemetry endpoint. Minified bundles rename the logger, so the grouping is by
+// call target and the names are recognised by shape (snake_case or dotted identifiers).
+import type { Rule } from '../rule.ts';
+import type { Node } from '../types.ts';
+import { calleeName } from '../fingerprint.ts';
+import { lookup } from '../walk.ts';
+
+const EVENT_RE = /^[a-z][a-z0-9]*(?:[_.:][a-z0-9]+){1,8}$/;
+const LOGGER_RE = /^(log|track|capture|record|send|emit|report)[A-Z]?\w*Event$|^(logEvent|track|capture|trackEvent|logTelemetry|sendTelemetry|recordEvent)$/;
+
+export const rule: Rule = {
+  meta: {
+    id: 'telemetry-events',
+    category: 'telemetry',
+    severity: 'info',
+    title: 'Telemetry event names',
+    explanation:
+      'A function called with many distinct event-name constants (such as "cli_start" or "tool_use.accepted") and a payload. This is ' +
+      'usually the telemetry logger; the names say what the tool reports about its use. Grouped by the function that sends them.',
+  },
+  after(a) {
+    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; logger: boolean }>();
+    for (const s of a.sites('CallExpression')) {
+      const n = s.node;
+      const arg = n.arguments[0];
+      if (!arg || n.arguments.length > 4) continue;
+      let name: unknown = null;
+      if (arg.type === 'Literal') name = arg.value;
+      else if (arg.type === 'MemberExpression' && !arg.computed) name = a.evaluate(arg, s.scope);
+      if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name)) continue;
+      const callee = calleeName(n);
+      if (!callee || callee === 'require' || callee === 'get' || callee === 'has' || callee === 'set' || callee === 'on' || callee === 'emit') continue;
+      const logger = LOGGER_RE.test(callee);
+      if (!logger && n.arguments.length < 2) continue;
+      let key = callee;
+      if (n.callee.type === 'Identifier') {
+        const d = lookup(s.scope, callee);
+        key = d ? `${d.scope.id}:${callee}` : callee;
+      }
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, logger }));
+      g.names.add(name);
+    }
+    for (const g of groups.values()) {
+      if (g.names.size < (g.logger ? 1 : 5)) continue;
+      const names = [...g.names].sort();
+      a.report(rule, {
+        node: g.node,
+        message: `${names.length} event names sent through ${g.callee}(): ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`,
+        decoded: names.slice(0, 200),
+        key: `events:${commonPrefix(names)}:${g.logger ? g.callee : ''}`,
+        data: { callee: g.callee, events: names.slice(0, 500), count: names.length, prefix: commonPrefix(names) },
+      });
+    }
+  },
+};
+
+function commonPrefix(xs: string[]): string {
+  if (xs.length === 0) return '';
+  let p = xs[0] as string;
+  for (const x of xs) while (!x.startsWith(p)) p = p.slice(0, -1);
+  const cut = Math.max(p.lastIndexOf('_'), p.lastIndexOf('.'));
+  return cut > 0 ? p.slice(0, cut + 1) : '';
+}

@@ -1,0 +1,56 @@
+// Environment variables and settings that switch telemetry, error reporting or non-essential
+// traffic on or off. Reported once per name per file.
+import type { Analysis } from '../analysis.ts';
+import type { Rule } from '../rule.ts';
+import type { Node } from '../types.ts';
+import { envReadName } from '../fingerprint.ts';
+
+const ENV_TOPIC = /TELEMETRY|ANALYTICS|TRACKING|DO_NOT_TRACK|ERROR_REPORTING|NONESSENTIAL|USAGE_STAT|CRASH_REPORT|SENTRY|STATSIG|FEEDBACK_SURVEY|OTEL_SDK_DISABLED|AUTOUPDATER|UPDATE_CHECK/;
+const ENV_SWITCH = /DISABLE|ENABLE|_OFF\b|OPT_?OUT|^DO_NOT_TRACK$|_ENABLED$|SDK_DISABLED/;
+const SETTING = /^(usageStatisticsEnabled|enableTelemetry|disableTelemetry|telemetryEnabled|telemetry\.enabled|analyticsEnabled|sendAnonymousUsageData|crashReporting(Enabled)?|errorReporting(Enabled)?|allowTelemetry|telemetryLevel|shareUsageData|collectUsageData|disableErrorReporting|disableNonessentialTraffic|logPrompts|telemetry\.logPrompts|telemetry\.target|telemetry\.otlpEndpoint)$/;
+const seen = new WeakMap<Analysis, Set<string>>();
+
+export const isEnvSwitch = (name: string): boolean => /^[A-Z][A-Z0-9_]{2,}$/.test(name) && ENV_TOPIC.test(name) && ENV_SWITCH.test(name);
+export const isSettingSwitch = (name: string): boolean => SETTING.test(name);
+
+export const rule: Rule = {
+  meta: {
+    id: 'telemetry-switch',
+    category: 'telemetry',
+    severity: 'info',
+    title: 'Switch for telemetry or non-essential traffic',
+    explanation:
+      'An environment variable or setting that turns telemetry, analytics, error reporting or non-essential traffic on or off ' +
+      '(DISABLE_TELEMETRY, DO_NOT_TRACK, usageStatisticsEnabled, ...). Listed so that an organisation can pin them in its managed ' +
+      'configuration before allowing the tool.',
+  },
+  visit: {
+    MemberExpression(s, a) {
+      const name = envReadName(s.node, s.scope);
+      if (name && isEnvSwitch(name)) add(a, s.node, name, 'env');
+    },
+    Literal(s, a) {
+      const v = s.node.value;
+      if (typeof v !== 'string' || v.length > 60) return;
+      if (isEnvSwitch(v)) add(a, s.node, v, 'env');
+      else if (isSettingSwitch(v)) add(a, s.node, v, 'setting');
+    },
+    Property(s, a) {
+      const k = s.node.key;
+      if (!s.node.computed && k?.type === 'Identifier' && isSettingSwitch(k.name)) add(a, s.node, k.name, 'setting');
+    },
+  },
+};
+
+function add(a: Analysis, node: Node, name: string, type: 'env' | 'setting'): void {
+  let set = seen.get(a);
+  if (!set) seen.set(a, (set = new Set()));
+  if (set.has(name)) return;
+  set.add(name);
+  a.report(rule, {
+    node,
+    message: `${type === 'env' ? 'environment variable' : 'setting'} ${name} switches telemetry or non-essential traffic.`,
+    key: `${type}:${name}`,
+    data: { name, type },
+  });
+}

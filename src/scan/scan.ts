@@ -1,0 +1,168 @@
+// The scan pipeline: resolve input -> plan pieces -> parse and analyse (workers for large input)
+// -> package rules -> merge pieces -> rank. Drawn in docs/scan.md.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { ChunkBase } from './analysis.ts';
+import { analyzeText, type ChunkResult } from './analyze.ts';
+import { isAnalysable, resolveInput } from './inputs.ts';
+import { Pool, type Job, type Piece } from './pool.ts';
+import { RULES } from './rules/index.ts';
+import { rank } from './rank.ts';
+import { splitPoints } from './split.ts';
+import { hash } from './analysis.ts';
+import type { ScanFinding, ScanInput, ScanResult, SourceFile } from './types.ts';
+
+export interface Progress { phase: 'fetch' | 'analyse' | 'done'; done: number; total: number }
+
+export interface ScanOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where fetched tarballs are cached. */
+  cacheDir?: string;
+  /** Worker threads; 0 analyses in this thread. Default: up to 4 when the input is over 1 MB. */
+  workers?: number;
+  /** Target size of the pieces a large file is split into. */
+  pieceBytes?: number;
+  onProgress?: (p: Progress) => void;
+  /** Reuse a pool across scans (the --diff of two versions). */
+  pool?: Pool;
+}
+
+const PARALLEL_THRESHOLD = 1024 * 1024;
+
+export async function scan(target: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  opts.onProgress?.({ phase: 'fetch', done: 0, total: 1 });
+  const input = await resolveInput(target, { env: opts.env ?? process.env, cacheDir: opts.cacheDir ?? resolve('.tmp/scan-cache') });
+  return scanInput(input, opts);
+}
+
+export async function scanInput(input: ScanInput, opts: ScanOptions = {}): Promise<ScanResult> {
+  const t0 = performance.now();
+  const files = input.files.filter(isAnalysable);
+  const bytes = files.reduce((n, f) => n + f.text.length, 0);
+  const workers = opts.pool ? opts.pool.size : opts.workers ?? (bytes > PARALLEL_THRESHOLD ? Math.min(4, availableParallelism()) : 0);
+  const pieceBytes = opts.pieceBytes ?? Math.max(256 * 1024, Math.ceil(bytes / Math.max(1, workers * 2)));
+  const jobs = plan(files, workers > 0 ? pieceBytes : Number.MAX_SAFE_INTEGER);
+  const results = new Map<number, ChunkResult[]>();
+  let done = 0;
+  const progress = (n: number): void => { done += n; opts.onProgress?.({ phase: 'analyse', done, total: bytes }); };
+  progress(0);
+
+  const runJobs = async (list: Job[]): Promise<void> => {
+    if (workers === 0) {
+      for (const job of list) {
+        results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text)));
+        progress(job.pieces.reduce((n, p) => n + p.text.length, 0));
+      }
+      return;
+    }
+    const pool = opts.pool ?? new Pool(workers);
+    try {
+      await pool.run(list, (job, r) => { results.set(job.id, r.results); progress(job.pieces.reduce((n, p) => n + p.text.length, 0)); });
+    } finally {
+      if (!opts.pool) await pool.close();
+    }
+  };
+  await runJobs(jobs);
+
+  // A split file whose pieces do not all parse is analysed again whole (the splitter guessed wrong).
+  const byFile = new Map<string, Array<{ piece: Piece; result: ChunkResult }>>();
+  for (const job of jobs) {
+    const rs = results.get(job.id) ?? [];
+    job.pieces.forEach((piece, i) => {
+      const list = byFile.get(piece.base.file) ?? [];
+      list.push({ piece, result: rs[i] as ChunkResult });
+      byFile.set(piece.base.file, list);
+    });
+  }
+  const retry: Job[] = [];
+  for (const [file, parts] of byFile) {
+    if (parts.length > 1 && parts.some((p) => p.result.parseErrors > 0)) {
+      const f = files.find((x) => x.path === file) as SourceFile;
+      retry.push({ id: jobs.length + retry.length, pieces: [{ base: { file, offset: 0, line: 1, column: 1 }, text: f.text }] });
+      byFile.delete(file);
+    }
+  }
+  if (retry.length > 0) {
+    done -= retry.reduce((n, j) => n + j.pieces[0]!.text.length, 0);
+    await runJobs(retry);
+    for (const job of retry) byFile.set(job.pieces[0]!.base.file, [{ piece: job.pieces[0]!, result: (results.get(job.id) ?? [])[0] as ChunkResult }]);
+  }
+
+  let findings: ScanFinding[] = [];
+  let parseErrors = 0;
+  for (const parts of byFile.values()) {
+    for (const p of parts) {
+      findings.push(...p.result.findings);
+      if (p.result.parseErrors > 0) parseErrors++;
+    }
+  }
+  findings = mergePieces(findings);
+  findings.push(...packageFindings(input));
+  opts.onProgress?.({ phase: 'done', done: bytes, total: bytes });
+  return {
+    target: input.label,
+    pkg: { name: input.pkg.name, version: input.pkg.version },
+    findings: rank(findings),
+    stats: { files: files.length, bytes, chunks: jobs.reduce((n, j) => n + j.pieces.length, 0), parseErrors, ms: Math.round(performance.now() - t0), workers },
+  };
+}
+
+/** Split large files into pieces, batch small files, so that jobs are of similar size. */
+function plan(files: SourceFile[], pieceBytes: number): Job[] {
+  const jobs: Job[] = [];
+  let batch: Piece[] = [];
+  let batchBytes = 0;
+  const flush = (): void => { if (batch.length) jobs.push({ id: jobs.length, pieces: batch }); batch = []; batchBytes = 0; };
+  for (const f of files) {
+    if (f.text.length > pieceBytes * 1.5) {
+      const cuts = splitPoints(f.text, Math.round(f.text.length / pieceBytes));
+      let line = 1;
+      let lastNl = -1;
+      let scanned = 0;
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const start = cuts[i] as number;
+        for (let j = f.text.indexOf('\n', scanned); j !== -1 && j < start; j = f.text.indexOf('\n', j + 1)) { line++; lastNl = j; }
+        scanned = start;
+        const base: ChunkBase = { file: f.path, offset: start, line, column: start - lastNl };
+        jobs.push({ id: jobs.length, pieces: [{ base, text: f.text.slice(start, cuts[i + 1]) }] });
+      }
+      continue;
+    }
+    batch.push({ base: { file: f.path, offset: 0, line: 1, column: 1 }, text: f.text });
+    batchBytes += f.text.length;
+    if (batchBytes >= pieceBytes) flush();
+  }
+  flush();
+  return jobs;
+}
+
+/** Per-file once-only findings (endpoints, switches) may come from several pieces: keep one. */
+function mergePieces(findings: ScanFinding[]): ScanFinding[] {
+  const seen = new Map<string, ScanFinding>();
+  const out: ScanFinding[] = [];
+  for (const f of findings) {
+    if (f.rule !== 'net-endpoint' && f.rule !== 'telemetry-endpoint' && f.rule !== 'telemetry-switch' && f.rule !== 'obf-mangled-identifiers') { out.push(f); continue; }
+    const k = `${f.file}\u0000${f.fingerprint}`;
+    const prev = seen.get(k);
+    if (!prev) { seen.set(k, f); out.push(f); continue; }
+    const pc = prev.data?.count;
+    const fc = f.data?.count;
+    if (typeof pc === 'number' && typeof fc === 'number' && prev.data) prev.data.count = pc + fc;
+  }
+  return out;
+}
+
+function packageFindings(input: ScanInput): ScanFinding[] {
+  const out: ScanFinding[] = [];
+  for (const r of RULES) {
+    r.pkg?.(input.pkg, input.files, (p) => {
+      const meta = r.meta;
+      out.push({
+        rule: p.rule, severity: p.severity, category: meta.category, message: p.message, file: p.file, line: 1, column: 1, offset: 0,
+        excerpt: p.excerpt, data: p.data,
+        fingerprint: hash(`${p.rule}\u0000${p.excerpt}`), shape: hash(`${p.rule}\u0000${String(p.data?.hook ?? '')}`),
+      });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,235 @@
+// The single AST walk. It builds a light scope tree (function-level: block-scoped names are put in
+// the nearest function, which is enough for minified bundles where names are unique per function),
+// indexes identifier references, and collects the nodes that rules subscribed to. Rules run after
+// the walk, not during it, because bundles use hoisted names before their declaration (esbuild's
+// `var x; ... x = [...]` lazy initialisers), so a rule needs every declaration to be known.
+// The walk is iterative: minified code has left-deep `a+b+c+...` chains thousands of nodes deep.
+import type { Node } from './types.ts';
+
+export type DeclKind = 'var' | 'let' | 'const' | 'function' | 'param' | 'import' | 'catch' | 'class';
+
+export interface Scope {
+  id: number;
+  parent: Scope | null;
+  node: Node; // Program or a function
+  decls: Map<string, Decl>;
+}
+
+export interface Decl {
+  name: string;
+  kind: DeclKind;
+  scope: Scope;
+  id: Node;
+  /** Initialiser, or the function node for function declarations. */
+  init: Node | null;
+  /** Plain `name = value` assignments anywhere (bundlers initialise lazily). */
+  assigns: Node[];
+  importSource?: string;
+  importName?: string;
+}
+
+export interface Site {
+  node: Node;
+  scope: Scope;
+  parent: Node | null;
+}
+
+export interface WalkResult {
+  program: Node;
+  root: Scope;
+  scopes: Map<Node, Scope>;
+  sites: Map<string, Site[]>;
+  refs: Map<string, Site[]>;
+  /** All function nodes, for the dynamic-code and flow rules. */
+  nodeCount: number;
+}
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+export const isFunction = (n: Node | null | undefined): n is Node => !!n && FUNCTION_TYPES.has(n.type);
+
+// Child keys to skip: type annotations and other TypeScript-only parts never hold behaviour.
+const SKIP_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'decorators', 'superTypeArguments', 'implements']);
+
+type Entry = [node: Node, parent: Node | null, scope: Scope, binding: boolean];
+
+export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult {
+  let nextId = 0;
+  const root: Scope = { id: nextId++, parent: null, node: program, decls: new Map() };
+  const scopes = new Map<Node, Scope>([[program, root]]);
+  const sites = new Map<string, Site[]>();
+  const refs = new Map<string, Site[]>();
+  const pendingAssigns: Array<[string, Scope, Node]> = [];
+  let nodeCount = 0;
+
+  const declare = (name: string, kind: DeclKind, scope: Scope, id: Node, init: Node | null, extra?: Partial<Decl>): void => {
+    const prev = scope.decls.get(name);
+    if (prev && prev.init && !init) return; // `var x = 1; var x;` keeps the initialiser
+    scope.decls.set(name, { name, kind, scope, id, init, assigns: prev?.assigns ?? [], ...extra });
+  };
+  const declarePattern = (p: Node | null, kind: DeclKind, scope: Scope, init: Node | null): void => {
+    if (!p) return;
+    switch (p.type) {
+      case 'Identifier': declare(p.name, kind, scope, p, init); break;
+      case 'ObjectPattern':
+        for (const prop of p.properties) {
+          if (prop.type === 'RestElement') declarePattern(prop.argument, kind, scope, null);
+          // `const {TZ} = process.env` keeps a pseudo-initialiser: the member it reads.
+          else declarePattern(prop.value, kind, scope, init && !prop.computed && prop.key.type === 'Identifier'
+            ? { type: 'MemberExpression', object: init, property: prop.key, computed: false, optional: false, start: prop.start, end: prop.end }
+            : null);
+        }
+        break;
+      case 'ArrayPattern': for (const e of p.elements) declarePattern(e, kind, scope, null); break;
+      case 'AssignmentPattern': declarePattern(p.left, kind, scope, init ?? p.right); break;
+      case 'RestElement': declarePattern(p.argument, kind, scope, null); break;
+      case 'TSParameterProperty': declarePattern(p.parameter, kind, scope, null); break;
+      default: break;
+    }
+  };
+
+  const stack: Entry[] = [[program, null, root, false]];
+  while (stack.length > 0) {
+    const [node, parent, scope0, binding] = stack.pop() as Entry;
+    nodeCount++;
+    let scope = scope0;
+    const type = node.type;
+
+    if (type === 'Identifier') {
+      if (!binding) {
+        let list = refs.get(node.name);
+        if (!list) refs.set(node.name, (list = []));
+        list.push({ node, scope, parent });
+      }
+      if (subscribed.has(type)) push(sites, type, { node, scope, parent });
+      continue;
+    }
+    if (subscribed.has(type)) push(sites, type, { node, scope, parent });
+
+    switch (type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression': {
+        const fnScope: Scope = { id: nextId++, parent: scope, node, decls: new Map() };
+        scopes.set(node, fnScope);
+        if (node.id) {
+          if (type === 'FunctionDeclaration') declare(node.id.name, 'function', fnScopeOf(scope), node.id, node);
+          else declare(node.id.name, 'function', fnScope, node.id, node);
+        }
+        for (const p of node.params) {
+          declarePattern(p, 'param', fnScope, null);
+          pushPatternExprs(stack, p, node, fnScope);
+        }
+        if (node.body) stack.push([node.body, node, fnScope, false]);
+        continue;
+      }
+      case 'VariableDeclaration': {
+        const target = node.kind === 'var' ? fnScopeOf(scope) : scope;
+        for (const d of node.declarations) {
+          declarePattern(d.id, node.kind === 'var' ? 'var' : node.kind === 'const' ? 'const' : 'let', target, d.init ?? null);
+          if (subscribed.has('VariableDeclarator')) push(sites, 'VariableDeclarator', { node: d, scope, parent: node });
+          pushPatternExprs(stack, d.id, d, scope);
+          if (d.init) stack.push([d.init, d, scope, false]);
+        }
+        continue;
+      }
+      case 'ClassDeclaration':
+        if (node.id) declare(node.id.name, 'class', scope, node.id, node);
+        break;
+      case 'CatchClause':
+        if (node.param) declarePattern(node.param, 'catch', scope, null);
+        if (node.body) stack.push([node.body, node, scope, false]);
+        continue;
+      case 'ImportDeclaration':
+        for (const s of node.specifiers) {
+          const importName = s.type === 'ImportSpecifier' ? (s.imported.name ?? s.imported.value) : s.type === 'ImportDefaultSpecifier' ? 'default' : '*';
+          declare(s.local.name, 'import', scope, s.local, null, { importSource: node.source.value, importName });
+        }
+        continue;
+      case 'AssignmentExpression':
+        if (node.left.type === 'Identifier' && node.operator === '=') pendingAssigns.push([node.left.name, scope, node.right]);
+        break;
+      case 'MemberExpression':
+        stack.push([node.object, node, scope, false]);
+        if (node.computed) stack.push([node.property, node, scope, false]);
+        continue;
+      case 'Property':
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+      case 'AccessorProperty':
+        if (node.computed) stack.push([node.key, node, scope, false]);
+        if (node.value) stack.push([node.value, node, scope, binding]);
+        continue;
+      case 'LabeledStatement':
+        stack.push([node.body, node, scope, false]);
+        continue;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+      case 'ExportAllDeclaration':
+      case 'MetaProperty':
+        continue;
+      case 'ExportNamedDeclaration':
+        if (node.declaration) stack.push([node.declaration, node, scope, false]);
+        continue;
+      default:
+        break;
+    }
+    scope = scope0;
+    for (const key in node) {
+      if (key === 'type' || key === 'start' || key === 'end' || SKIP_KEYS.has(key)) continue;
+      const v = node[key];
+      if (v === null || typeof v !== 'object') continue;
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) {
+          const c = v[i];
+          if (c !== null && typeof c === 'object' && typeof c.type === 'string') stack.push([c, node, scope, binding]);
+        }
+      } else if (typeof v.type === 'string') stack.push([v as Node, node, scope, binding]);
+    }
+  }
+
+  for (const [name, scope, rhs] of pendingAssigns) {
+    const d = lookup(scope, name);
+    if (d) d.assigns.push(rhs);
+  }
+  return { program, root, scopes, sites, refs, nodeCount };
+}
+
+function push(map: Map<string, Site[]>, key: string, site: Site): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(site);
+}
+
+function fnScopeOf(scope: Scope): Scope {
+  return scope;
+}
+
+/** Default values and computed keys inside a binding pattern are expressions to walk. */
+function pushPatternExprs(stack: Entry[], p: Node | null, parent: Node, scope: Scope): void {
+  if (!p) return;
+  switch (p.type) {
+    case 'AssignmentPattern': stack.push([p.right, parent, scope, false]); pushPatternExprs(stack, p.left, parent, scope); break;
+    case 'ObjectPattern':
+      for (const prop of p.properties) {
+        if (prop.type === 'RestElement') pushPatternExprs(stack, prop.argument, parent, scope);
+        else { if (prop.computed) stack.push([prop.key, parent, scope, false]); pushPatternExprs(stack, prop.value, parent, scope); }
+      }
+      break;
+    case 'ArrayPattern': for (const e of p.elements) pushPatternExprs(stack, e, parent, scope); break;
+    case 'RestElement': pushPatternExprs(stack, p.argument, parent, scope); break;
+    default: break;
+  }
+}
+
+export function lookup(scope: Scope | null, name: string): Decl | null {
+  for (let s = scope; s; s = s.parent) {
+    const d = s.decls.get(name);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** The function (or program) a scope belongs to. */
+export function enclosingFunction(scope: Scope): Node {
+  return scope.node;
+}

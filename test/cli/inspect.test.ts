@@ -1,0 +1,63 @@
+// `airlock inspect`: table, JSON and redaction over bodies, text files and directories.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+
+const SECRET = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env: {} });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'airlock-inspect-'));
+const body = join(dir, 'req.json');
+writeFileSync(body, JSON.stringify({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: `AWS_SECRET_ACCESS_KEY=${SECRET}\n` }] }] }, null, 1));
+
+test('a request body: findings table names rule, role and path, with a masked preview only', async () => {
+  const r = await cli(['inspect', body]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /secrets\/aws-secret-key/);
+  assert.match(r.out, /tool_result/);
+  assert.match(r.out, /messages\[0\]\.content\[0\]\.content/);
+  assert.ok(!r.out.includes(SECRET), 'never the raw secret');
+});
+
+test('--json gives machine-readable findings with spans', async () => {
+  const r = await cli(['inspect', body, '--json']);
+  const j = JSON.parse(r.out) as { dialect: string; findings: { rule: string; start: number; end: number; preview: string }[] }[];
+  assert.equal(j[0]!.dialect, 'anthropic');
+  const f = j[0]!.findings.find((x) => x.rule === 'aws-secret-key')!;
+  assert.equal(f.end - f.start, SECRET.length);
+  assert.ok(!r.out.includes(SECRET));
+});
+
+test('--redact prints the body with a placeholder and nothing else changed', async () => {
+  const r = await cli(['inspect', body, '--redact']);
+  const j = JSON.parse(r.out) as { messages: { content: { content: string }[] }[] };
+  assert.equal(j.messages[0]!.content[0]!.content, 'AWS_SECRET_ACCESS_KEY=[REDACTED:aws-secret-key#1]\n');
+});
+
+test('plain text and directories; a clean input exits 0', async () => {
+  const d = join(dir, 'tree');
+  mkdirSync(join(d, 'sub'), { recursive: true });
+  writeFileSync(join(d, 'clean.md'), 'Nothing to see here, just prose about caching.\n');
+  writeFileSync(join(d, 'sub', 'config.env'), `AWS_SECRET_ACCESS_KEY=${SECRET}\n`);
+  const r = await cli(['inspect', d]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /sub\/config\.env/);
+  assert.doesNotMatch(r.out, /clean\.md/);
+  const clean = await cli(['inspect', join(d, 'clean.md')]);
+  assert.equal(clean.code, 0);
+  assert.match(clean.out, /No findings/);
+});
+
+test('usage errors exit 2', async () => {
+  assert.equal((await cli(['inspect'])).code, 2);
+  assert.equal((await cli(['nope'])).code, 2);
+});

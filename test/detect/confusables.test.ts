@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { confusables } from '../../src/core/detect/detectors/confusables.ts';
+import { loadCorpus, score } from '../fixtures/corpus/score.ts';
+
+const run = (text: string) => confusables.detect(text, { options: {} }).map((h) => [h.rule, h.start, h.end] as const);
+
+const valid: Array<[string, ...Array<readonly [string, number, number]>]> = [
+  // homoglyph: another script's letter inside a Latin word
+  ['p\u0430ypal.com', ['homoglyph', 1, 2]],
+  ['g\u043e\u043egle', ['homoglyph', 1, 3]],
+  ['r\u00e9sum\u0435', ['homoglyph', 5, 6]], // accented Latin around a Cyrillic е
+  ['\u0406nvoice', ['homoglyph', 0, 1]],
+  ['\u13aaWS', ['homoglyph', 0, 1]], // Cherokee A
+  ['\u01c0ogin', ['homoglyph', 0, 1]], // Latin letter dental click for l
+  ['a\uff42c', ['homoglyph', 1, 2]], // fullwidth b inside an ASCII word
+  // homoglyph-word: a whole look-alike word in ASCII text
+  ['Use \uff50\uff41\uff59\uff50\uff41\uff4c now', ['homoglyph-word', 4, 10]],
+  ['run \u0435\u0445\u0435\u0441 now', ['homoglyph-word', 4, 8]],
+  ['the \u{1D429}\u{1D41A}\u{1D432} logo', ['homoglyph-word', 4, 10]],
+  // lookalike-punctuation: typographic in code, non-typographic next to ASCII
+  ['print(\u201chi\u201d)', ['lookalike-punctuation', 6, 7], ['lookalike-punctuation', 9, 10]],
+  ['x = \u2018a\u2019;', ['lookalike-punctuation', 4, 5], ['lookalike-punctuation', 6, 7]],
+  ['ls \u2013la', ['lookalike-punctuation', 3, 4]],
+  ['run `rm \u2014rf x`', ['lookalike-punctuation', 8, 9]],
+  ['let a = b \u2212 c;', ['lookalike-punctuation', 10, 11]],
+  ['x = 1\u037e', ['lookalike-punctuation', 5, 6]],
+  ['foo\u0589 bar', ['lookalike-punctuation', 3, 4]],
+];
+
+const invalid: string[] = [
+  'plain ASCII paypal.com',
+  'Привет! Это обычный русский текст о сортировке.', // Russian prose, incl. all-look-alike words (сор, о)
+  'Используйте Docker-контейнер и API для доступа.',
+  'Καλημέρα κόσμε; Τι κάνεις;', // Greek, with the Greek question mark
+  '这是中文文本，包含ＡＢＣ和１２３。请注意：不要删除。', // Chinese with fullwidth letters and punctuation
+  'これはＡＢＣです。ＩＤとパスワード', // Japanese
+  '二〇二四年', // ideographic zero among Han
+  'I don\u2019t think \u201cquotes\u201d \u2013 or dashes \u2014 matter\u2026', // English prose typography
+  'She said \u2018hello\u2019 (as usual).',
+  'na\u00efve caf\u00e9, c\u0153ur, \u00c6r\u00f8, kap\u0131, Stra\u00dfe', // orthographic Latin letters
+  'the \u03b1 parameter and \u03bc = 0.5', // single Greek letters in math prose
+  'Screen 1920\u00d71080, a\u2212b',
+  'Հայերեն լեզու', 'Српски језик је леп.', 'नमस्ते ०१',
+];
+
+test('confusables: every rule finds its positives with exact spans', () => {
+  for (const [text, ...exp] of valid) assert.deepEqual(run(text), exp, JSON.stringify(text));
+});
+
+test('confusables: real non-Latin text and prose typography produce nothing', () => {
+  for (const text of invalid) assert.deepEqual(run(text), [], text);
+});
+
+test('confusables: detail names both characters and their code points', () => {
+  const [h] = confusables.detect('p\u0430ypal', { options: {} });
+  assert.equal(h?.detail, "U+0430 CYRILLIC SMALL LETTER A looks like U+0061 'a'");
+  assert.equal(h?.severity, 'high');
+  const [f] = confusables.detect('\ufb01le', { options: {} });
+  assert.equal(f?.detail, "U+FB01 LATIN SMALL LIGATURE FI looks like 'fi' (U+0066 U+0069)");
+  assert.equal(f?.severity, 'medium', 'a Latin compatibility form is less likely an attack than another script');
+  const [w] = confusables.detect('Use \uff50\uff41\uff59\uff50\uff41\uff4c now', { options: {} });
+  assert.match(w?.detail ?? '', /^U\+FF50 FULLWIDTH LATIN SMALL LETTER P looks like U\+0070 'p'; .*\(6 characters\)$/);
+});
+
+test('confusables: a whole look-alike word is not reported when the text has real Cyrillic', () => {
+  assert.deepEqual(run('Run сорох now. Привет!'), []);
+});
+
+test('confusables: never throws on odd input', () => {
+  for (const t of ['', '\uD800', 'a\uDC00b', '`', '```\u2019', '\u2014'.repeat(5000), 'а'.repeat(10_000)]) {
+    assert.doesNotThrow(() => confusables.detect(t, { options: {} }));
+  }
+});
+
+test('confusables: labelled corpus precision and recall ≥ 0.95', (t) => {
+  const s = score(confusables, loadCorpus('confusables'));
+  t.diagnostic(`confusables corpus: ${s.positives} positive / ${s.negatives} negative samples, TP ${s.tp} FP ${s.fp} FN ${s.fn}, P=${s.precision.toFixed(3)} R=${s.recall.toFixed(3)}`);
+  assert.ok(s.precision >= 0.95 && s.recall >= 0.95, s.errors.join('\n'));
+});

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cnIdValid, ibanValid, luhn, pii } from '../../src/core/detect/detectors/pii.ts';
+import { loadCorpus, score } from '../fixtures/corpus/score.ts';
+
+const run = (text: string, options = {}) => pii.detect(text, { options }).map((h) => [h.rule, h.start, h.end] as const);
+/** Expected [rule, start, end] from [rule, exact substring, occurrence]. */
+const at = (text: string, ...exp: Array<[string, string, number?]>) =>
+  exp.map(([rule, v, occ = 1]) => {
+    let i = -1;
+    for (let k = 0; k < occ; k++) i = text.indexOf(v, i + 1);
+    assert.ok(i >= 0, `${v} not in ${text}`);
+    return [rule, i, i + v.length] as const;
+  });
+
+const valid: Array<[string, ...Array<[string, string, number?]>]> = [
+  // email
+  ['write to alice.smith@acme.io today', ['email', 'alice.smith@acme.io']],
+  ['<li.wei@163.com>', ['email', 'li.wei@163.com']],
+  ['mailto:sales@contoso.com?x=1', ['email', 'sales@contoso.com']],
+  // phone: E.164, US, UK, DE, FR, CN
+  ['call +1 (415) 555-2671 now', ['phone', '+1 (415) 555-2671']],
+  ['+44 20 7946 0958', ['phone', '+44 20 7946 0958']],
+  ['+8613800138000', ['phone', '+8613800138000']],
+  ['US (212) 555-0187 and 415.555.2671', ['phone', '(212) 555-0187'], ['phone', '415.555.2671']],
+  ['toll-free 1-800-555-0199.', ['phone', '1-800-555-0199']],
+  ['UK 020 7946 0958, mobile 07700 900123', ['phone', '020 7946 0958'], ['phone', '07700 900123']],
+  ['DE 030 12345678 / (030) 1234567 / 0151 23456789', ['phone', '030 12345678'], ['phone', '(030) 1234567'], ['phone', '0151 23456789']],
+  ['FR 01 23 45 67 89 et 06.12.34.56.78', ['phone', '01 23 45 67 89'], ['phone', '06.12.34.56.78']],
+  ['手机：13912345678。', ['phone', '13912345678']],
+  ['CN 138 0013 8000', ['phone', '138 0013 8000']],
+  // payment cards
+  ['Visa 4539 1488 0343 6467', ['payment-card', '4539 1488 0343 6467']],
+  ['Amex 3714 496353 98431', ['payment-card', '3714 496353 98431']],
+  ['MC 5425-2334-3010-9903', ['payment-card', '5425-2334-3010-9903']],
+  ['raw 4242424242424242.', ['payment-card', '4242424242424242']],
+  // IBAN
+  ['IBAN DE89 3704 0044 0532 0130 00 ok', ['iban', 'DE89 3704 0044 0532 0130 00']],
+  ['GB33BUKB20201555555555', ['iban', 'GB33BUKB20201555555555']],
+  ['FR14 2004 1010 0505 0001 3M02 606', ['iban', 'FR14 2004 1010 0505 0001 3M02 606']],
+  // US SSN
+  ['SSN 536-22-1478', ['us-ssn', '536-22-1478']],
+  ['social security number: 219 66 4521', ['us-ssn', '219 66 4521']],
+  // Chinese resident ID
+  ['身份证 11010519491231002X', ['cn-resident-id', '11010519491231002X']],
+  ['id 440524188001010014 ok', ['cn-resident-id', '440524188001010014']],
+  // UK NINO
+  ['NINO JG 10 37 59 A', ['uk-nino', 'JG 10 37 59 A']],
+  ['AB123456C', ['uk-nino', 'AB123456C']],
+  // IP
+  ['dns 8.8.8.8', ['ip-address', '8.8.8.8']],
+  ['10.0.0.1 172.16.5.4 192.168.1.10', ['internal-ip', '10.0.0.1'], ['internal-ip', '172.16.5.4'], ['internal-ip', '192.168.1.10']],
+  ['lo 127.0.0.1 ll 169.254.10.1 cgnat 100.64.1.1', ['internal-ip', '127.0.0.1'], ['internal-ip', '169.254.10.1'], ['internal-ip', '100.64.1.1']],
+  ['v6 2606:4700::1111 fe80::1 ::1 fd12:3456::1', ['ip-address', '2606:4700::1111'], ['internal-ip', 'fe80::1'], ['internal-ip', '::1', 3], ['internal-ip', 'fd12:3456::1']],
+  ['mapped ::ffff:10.1.2.3', ['internal-ip', '::ffff:10.1.2.3']],
+  ['ssh deploy@10.12.0.5', ['internal-ip', '10.12.0.5']],
+];
+
+const invalid: string[] = [
+  // reserved / non-personal e-mail look-alikes
+  'bob@example.com test@foo.test x@y.invalid', 'url(icon@2x.png)', 'git@github.com:acme/app.git',
+  'postgres://admin:hunter2@db.acme.io/app', 'user@localhost',
+  // numbers that are not phones, cards or IDs
+  'uuid 550e8400-e29b-41d4-a716-446655440000', 'sha a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+  'ts 1718031234567 ns 1718031234567891234', '2024-06-10T14:33:21+08:00', 'time 12:34:56.789',
+  'for (let i = 0; i < 1000000; i++)', '4294967295 65536 3.14159265358979', 'ISBN 978-3-16-148410-0',
+  'order 123456789', 'aws 123456789012', 'hash 5f4dcc3b5aa765d61d8327deb882cf99',
+  // failing checks
+  '4111 1111 1111 1112', '4111-1111 1111-1111', 'DE89 3704 0044 0532 0130 01', '000-12-3456 666-45-6789 912-34-5678',
+  '078-05-1120', '110105194912310021', '110105194902301234', 'QQ123456C BG123456A AB123456E',
+  // versions and reserved addresses
+  'version: "1.2.3.4"', '"version": "4.17.21.0"', 'v1.2.3.4', 'build 10.0.19041.1', 'pyodbc==4.0.39.1',
+  '1.2.3.4.5', 'doc 192.0.2.1 198.51.100.7 203.0.113.9 2001:db8::1', '0.0.0.0 255.255.255.0 224.0.0.1',
+  'MAC 00:1a:2b:3c:4d:5e', 'std::vector a::b dead::beef',
+  'Привет! Встреча в 10:30.', '会议将在2024年6月10日下午3点开始。',
+];
+
+test('pii: every rule finds its positives with exact spans', () => {
+  for (const [text, ...exp] of valid) assert.deepEqual(run(text), at(text, ...exp), text);
+});
+
+test('pii: negatives produce nothing', () => {
+  for (const text of invalid) assert.deepEqual(run(text), [], text);
+});
+
+test('pii: tags and severities', () => {
+  const [pub, priv] = pii.detect('8.8.8.8 10.0.0.1 a@b.io', { options: {} });
+  assert.deepEqual([pub?.tags, pub?.severity], [['pii'], 'low']);
+  assert.deepEqual([priv?.tags, priv?.rule], [['internal-infra'], 'internal-ip']);
+  const card = pii.detect('4242 4242 4242 4242', { options: {} })[0];
+  assert.equal(card?.severity, 'high');
+  assert.match(card?.detail ?? '', /Visa/);
+  assert.ok(!(card?.detail ?? '').includes('4242'), 'detail never carries the value');
+});
+
+test('pii: an IBAN is not also reported as a phone number', () => {
+  const text = 'DE44 5001 0517 5407 3249 31';
+  assert.deepEqual(run(text), at(text, ['iban', text]));
+});
+
+test('pii: allow list (exact and re:) suppresses values', () => {
+  const text = 'support@acme.io and 8.8.8.8';
+  assert.deepEqual(run(text, { allow: ['support@acme.io'] }), at(text, ['ip-address', '8.8.8.8']));
+  assert.deepEqual(run(text, { allow: ['re:^8\\.8\\.'] }), at(text, ['email', 'support@acme.io']));
+});
+
+test('pii: check-digit helpers', () => {
+  assert.ok(luhn('4539148803436467') && !luhn('4539148803436468'));
+  assert.ok(ibanValid('NL91ABNA0417164300') && !ibanValid('NL91ABNA0417164301'));
+  assert.ok(cnIdValid('11010519491231002X') && !cnIdValid('110105194912310021'));
+  assert.ok(!cnIdValid('11010519490230002X'), 'February 30th is not a birth date');
+});
+
+test('pii: never throws on odd input', () => {
+  for (const t of ['', '@', '@@@.', '\ud800@\udc00', '+', '+1 (', 'a'.repeat(10_000) + '@' + 'b'.repeat(300) + '.com', '1.'.repeat(5000)]) {
+    assert.doesNotThrow(() => pii.detect(t, { options: {} }));
+  }
+});
+
+test('pii: labelled corpus precision and recall ≥ 0.95', (t) => {
+  const s = score(pii, loadCorpus('pii'));
+  t.diagnostic(`pii corpus: ${s.positives} positive / ${s.negatives} negative samples, TP ${s.tp} FP ${s.fp} FN ${s.fn}, P=${s.precision.toFixed(3)} R=${s.recall.toFixed(3)}`);
+  assert.ok(s.precision >= 0.95 && s.recall >= 0.95, s.errors.join('\n'));
+});
