@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: 'run the gateway (embedded SQLite store and default policy unless configured)', load: async () => (await import('./serve.ts')).run },
   keys: { summary: 'create, list and revoke Airlock keys (identities)', load: async () => (await import('./keys.ts')).run },
   audit: { summary: 'verify, tail and export the tamper-evident audit trail', load: async () => (await import('./audit.ts')).run },
+  policy: { summary: 'check, explain and dry-run policies; hash a value for an exception', load: async () => (await import('./policy.ts')).run },
   inspect: { summary: 'find secrets, personal data and hidden characters in a request body, text or directory', load: async () => (await import('./inspect.ts')).run },
   scan: { summary: "audit an AI tool's package for fingerprinting, hidden lists and telemetry", load: async () => (await import('./scan.ts')).run },
 };

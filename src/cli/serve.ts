@@ -6,18 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { loadConfig, type GatewayConfig } from '../gateway/config.ts';
 import { Gateway } from '../gateway/server.ts';
+import { PolicyHolder } from '../gateway/policy-loader.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { parseFlags, type CliIO } from './io.ts';
 
-const HELP = `usage: airlock serve [--config FILE] [--host H] [--port N] [--store URL]
+const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
   --config FILE   gateway configuration (YAML); default: $AIRLOCK_CONFIG or the embedded defaults
+  --policy FILE   policy (YAML, docs/policy.md); default: $AIRLOCK_POLICY or the config's policy;
+                  reloaded when the file changes and on SIGHUP (an invalid edit is refused)
   --store URL     sqlite:<file> or postgres://…; default: $AIRLOCK_STORE or sqlite:<dataDir>/airlock.db
   --host, --port  where to listen (default 127.0.0.1:8787)`;
 
 /** A per-installation secret for keyed hashes of matched values; kept beside the data. */
-function hashSecret(cfg: GatewayConfig, env: NodeJS.ProcessEnv): string {
+export function hashSecret(cfg: Pick<GatewayConfig, 'dataDir'>, env: NodeJS.ProcessEnv): string {
   if (env['AIRLOCK_HASH_SECRET'] !== undefined && env['AIRLOCK_HASH_SECRET'] !== '') return env['AIRLOCK_HASH_SECRET'];
   const file = join(cfg.dataDir, 'hash.secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -47,13 +50,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const logger = pino({ level: io.env['AIRLOCK_LOG_LEVEL'] ?? 'info', base: { service: 'airlock' } });
   const store = await openStore(storeUrl);
   await store.migrate();
-  const gateway = new Gateway({ config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env) });
+  const policyFile = (typeof flags['policy'] === 'string' ? flags['policy'] : undefined) ?? io.env['AIRLOCK_POLICY'] ?? config.policy;
+  let policy: PolicyHolder | undefined;
+  if (policyFile !== undefined) {
+    policy = new PolicyHolder(policyFile, {
+      logger,
+      upstreams: config.upstreams.map((u) => u.name),
+      // Keep every version's text so `airlock policy explain` can re-run the decision it made.
+      onLoad: (p) => void store.savePolicyVersion({ hash: p.hash, source: p.file, text: p.text }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'policy version not stored')),
+    }).watch({ signals: true });
+  }
+  const gateway = new Gateway({ config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env), ...(policy !== undefined ? { policy } : {}) });
   const addr = await gateway.listen();
   const base = gateway.url;
   const firstKey = await bootstrapKey(store, io.env);
   const managed = config.upstreams.filter((u) => u.auth === 'managed' || (u.auth === 'auto' && u.apiKeyEnv !== undefined && (io.env[u.apiKeyEnv] ?? '') !== ''));
   const key = firstKey ?? '<an Airlock key: airlock keys create --user NAME --team TEAM>';
-  io.out(`Airlock gateway listening on ${base} (store: ${store.kind}, upstreams: ${config.upstreams.map((u) => u.name).join(', ')})`);
+  io.out(`Airlock gateway listening on ${base} (store: ${store.kind}, upstreams: ${config.upstreams.map((u) => u.name).join(', ')}${policy !== undefined ? `, policy: ${policy.file} ${policy.current.hash.slice(0, 12)}` : ''})`);
   if (firstKey !== null) io.out(`\nFirst start: created an admin key (shown once, keep it safe):\n  ${firstKey}`);
   io.out('\nPoint your tools at the gateway:');
   const anthropicManaged = managed.some((u) => u.dialects.includes('anthropic'));
@@ -70,6 +83,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, inFlight: gateway.inFlight }, 'draining');
+      policy?.close();
       gateway.close().then(() => store.close()).then(() => {
         logger.info({}, 'stopped; audit trail flushed');
         resolve();

@@ -48,18 +48,22 @@ export const configSchema = z.object({
     /** Redact findings in requests before they leave (until a policy decides per rule). */
     redact: z.boolean().default(false),
     detectors: z.array(z.string()).optional(),
+    /** Per-detector time budget per exchange (ms); a detector over it counts as failed for policy. */
+    budgetMs: z.number().positive().default(250),
     internal: z.object({
       domains: z.array(z.string()).default([]),
       hosts: z.array(z.string()).default([]),
       cidrs: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
     }).optional(),
-  }).default({ enabled: true, responses: true, redact: false }),
+  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250 }),
   auth: z.object({
     /** Seconds a key lookup is cached; a revoked key stops working within this time. */
     cacheSeconds: z.number().nonnegative().default(2),
   }).default({ cacheSeconds: 2 }),
   upstreams: z.array(upstreamSchema).min(1),
+  /** Policy file (YAML, docs/policy.md); reloaded on change and on SIGHUP. Default: none. */
+  policy: z.string().optional(),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

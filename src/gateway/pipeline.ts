@@ -1,5 +1,5 @@
 // The request pipeline, one named phase each (docs/ARCHITECTURE.md draws it):
-//   route → authenticate → identify → read → parse → inspect → decide → transform → forward → relay → record
+//   route → authenticate → identify → limit → read → parse → inspect → decide → transform → forward → relay → record
 // Every phase either fills the exchange context or throws an AirlockError, which is rendered in
 // the caller's dialect and recorded like any other exchange.
 import { createHash, createHmac, randomUUID } from 'node:crypto';
@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
-import { inspect } from '../core/detect/engine.ts';
+import { inspect, selectDetectors, type InspectResult } from '../core/detect/engine.ts';
+import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
@@ -38,8 +39,31 @@ export interface DecideInput {
   upstream: string;
   model: string | null;
   findings: readonly Finding[];
+  /** Detectors that threw or overran their time budget: the policy fails open or closed per rule. */
+  detectorErrors?: InspectResult['errors'];
+  /** Where a finding's segment came from (the file a tool result was read from), for reasons. */
+  sourceOf?: (segmentPath: string) => string | null;
 }
-export type Decider = (input: DecideInput) => Decision;
+
+/** A decision plus what the transform and record phases need from the policy that made it. */
+export interface DecideOutcome {
+  decision: Decision;
+  /** Findings to redact (default: all findings when the action is redact). */
+  redact?: readonly Finding[];
+  /** Hash of the policy version that decided; recorded with the exchange. */
+  policyHash?: string | null;
+  /** The identity as the policy sees it (its identities section may set team and role). */
+  identity?: Identity;
+  /** Rules that saw a detector failure and failed open (logged). */
+  failedOpen?: readonly string[];
+}
+export type Decider = (input: DecideInput) => Decision | DecideOutcome;
+
+/** Checks and counts a request against rate limits and budgets; charges tokens after the response. */
+export interface Limiter {
+  check(identity: Identity): Promise<void>;
+  charge(identity: Identity, tokens: number): void;
+}
 
 /** Until a policy is loaded: alert on findings, or redact them when configured. */
 export const defaultDecider = (redactFindings: boolean): Decider => ({ findings }) => {
@@ -66,6 +90,8 @@ interface Ctx {
   requestSha256: string | null;
   findings: Finding[];
   decision: Decision | null;
+  /** Set by the decide phase: the policy version that decided (undefined: none decided). */
+  policyHash?: string | null;
   redactedBody: string | null;
   status: number;
   outcome: Outcome;
@@ -85,6 +111,10 @@ export interface PipelineDeps {
   /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
   hashSecret: string;
   policyHash: () => string | null;
+  /** Rate limits and budgets (limit phase); none when no policy sets limits. */
+  limiter?: Limiter;
+  /** The identity as the policy sees it, applied right after authentication. */
+  resolveIdentity?: (id: Identity) => Identity;
 }
 
 const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
@@ -157,6 +187,9 @@ export class Pipeline {
     // authenticate
     ctx.creds = readCredentials(req.headers);
     ctx.identity = await this.deps.auth.identify(ctx.creds);
+    if (this.deps.resolveIdentity !== undefined) ctx.identity = this.deps.resolveIdentity(ctx.identity);
+    // limit: before the body is read, so a client over its limit costs almost nothing
+    if (this.deps.limiter !== undefined) await this.deps.limiter.check(ctx.identity);
     // read + parse
     let body: Buffer | null = null;
     if (m.hasBody) {
@@ -176,25 +209,58 @@ export class Pipeline {
     if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${model}'` : ''}.`);
     ctx.upstream = this.deps.upstreams.get(up.name);
     // inspect
+    let detectorErrors: InspectResult['errors'] = [];
     if (ctx.parsed !== null && cfg.inspection.enabled) {
-      const r = inspect(ctx.parsed.segments, { detectors: cfg.inspection.detectors, internal: cfg.inspection.internal, hashValue: this.hashValue });
+      const r = this.inspectTimed(ctx.parsed.segments);
       ctx.findings = r.findings;
-      for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector }, 'detector failed');
+      detectorErrors = r.errors;
+      for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
     }
     // decide
-    ctx.decision = this.deps.decider({ identity: ctx.identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings });
+    const parsed = ctx.parsed;
+    let sources: ((p: string) => string | null) | null = null;
+    const sourceOf = (p: string): string | null => (parsed === null ? null : (sources ??= toolResultSources(m.dialect, parsed.body))(p));
+    const out = this.deps.decider({ identity: ctx.identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors, sourceOf });
+    const outcome: DecideOutcome = 'decision' in out ? out : { decision: out };
+    ctx.decision = outcome.decision;
+    if (outcome.policyHash !== undefined) ctx.policyHash = outcome.policyHash;
+    if (outcome.identity !== undefined) ctx.identity = outcome.identity;
+    if (outcome.failedOpen !== undefined && outcome.failedOpen.length > 0) this.deps.logger.warn({ exchange: ctx.id, rules: outcome.failedOpen }, 'detector failure: rules failed open');
     if (ctx.decision.action === 'block') throw new AirlockError('AIRLOCK_ERR_BLOCKED', ctx.decision.reason);
     if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) ctx.upstream = this.deps.upstreams.get(ctx.decision.upstream);
-    // transform
-    if (body !== null && ctx.parsed !== null && ctx.findings.length > 0 && (ctx.decision.action === 'redact' || cfg.audit.storeRedactedBodies)) {
-      const patched = redact(body.toString('utf8'), ctx.parsed.segments, ctx.findings).body;
-      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = patched;
-      if (ctx.decision.action === 'redact') body = Buffer.from(patched, 'utf8');
+    // transform: the policy names the findings to redact (a routed exchange may be redacted too)
+    const toRedact = outcome.redact ?? (ctx.decision.action === 'redact' ? ctx.findings : []);
+    if (body !== null && ctx.parsed !== null && ctx.findings.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
+      const text = body.toString('utf8');
+      const patched = toRedact.length > 0 ? redact(text, ctx.parsed.segments, toRedact).body : text;
+      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === ctx.findings.length ? patched : redact(text, ctx.parsed.segments, ctx.findings).body;
+      if (toRedact.length > 0) body = Buffer.from(patched, 'utf8');
     } else if (cfg.audit.storeRedactedBodies && body !== null) {
       ctx.redactedBody = body.toString('utf8');
     }
     // forward
     await this.forward(ctx, req, res, body, search);
+  }
+
+  /**
+   * Runs each detector on its own clock. Detectors are synchronous and cannot be preempted, so a
+   * detector over its budget has already finished; it is reported as failed (the rules that depend
+   * on it fail open or closed) because a detector that slow is broken or under attack.
+   */
+  private inspectTimed(segments: ParsedRequest['segments']): InspectResult {
+    const cfg = this.deps.config.inspection;
+    const budget = cfg.budgetMs;
+    const opts = { internal: cfg.internal, hashValue: this.hashValue };
+    const out: InspectResult = { findings: [], errors: [] };
+    for (const d of selectDetectors(cfg.detectors)) {
+      const t = performance.now();
+      const r = inspect(segments, { ...opts, detectors: [d.id] });
+      const ms = performance.now() - t;
+      for (const f of r.findings) out.findings.push(f);
+      for (const e of r.errors) out.errors.push(e);
+      if (ms > budget && r.errors.length === 0) out.errors.push({ detector: d.id, message: `exceeded its time budget (${ms.toFixed(1)} ms > ${budget} ms)` });
+    }
+    return out;
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {
@@ -276,6 +342,7 @@ export class Pipeline {
 
   private record(ctx: Ctx): void {
     const id = ctx.identity;
+    if (id !== null && this.deps.limiter !== undefined) this.deps.limiter.charge(id, (ctx.usage.inputTokens ?? 0) + (ctx.usage.outputTokens ?? 0));
     this.deps.audit.write({
       id: ctx.id,
       time: ctx.time,
@@ -300,7 +367,7 @@ export class Pipeline {
       requestSha256: ctx.requestSha256,
       findings: ctx.findings,
       decision: ctx.decision,
-      policyHash: this.deps.policyHash(),
+      policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),
       redactedBody: ctx.redactedBody,
     });
   }

@@ -5,9 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '../store/audit-writer.ts';
 import type { Store } from '../store/types.ts';
+import type { Identity } from '../core/types.ts';
 import { Authenticator } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
+import { policyDecider, policyLimits } from './policy-decider.ts';
+import type { PolicyHolder } from './policy-loader.ts';
+import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
 
 export interface GatewayOptions {
@@ -17,6 +21,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   decider?: Decider;
   hashSecret?: string;
+  /** The policy in force (hot-reloaded by its holder): decides, limits, and names its hash in every record. */
+  policy?: PolicyHolder;
 }
 
 export class Gateway {
@@ -28,7 +34,7 @@ export class Gateway {
   private idle: (() => void) | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
-    const { config, store, logger } = opts;
+    const { config, store, logger, policy } = opts;
     this.upstreams = new Upstreams(config, opts.env ?? process.env);
     this.writer = new AuditWriter(store, {
       maxBatch: config.audit.maxBatch,
@@ -41,9 +47,13 @@ export class Gateway {
       upstreams: this.upstreams,
       audit: this.writer,
       logger,
-      decider: opts.decider ?? defaultDecider(config.inspection.redact),
+      decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
       hashSecret: opts.hashSecret ?? randomBytes(32).toString('hex'),
-      policyHash: () => null,
+      policyHash: () => policy?.current.hash ?? null,
+      ...(policy !== undefined ? {
+        limiter: new RateLimiter({ store, limits: policyLimits(policy), logger }),
+        resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
+      } : {}),
     });
     this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
       this.inflight++;

@@ -17,7 +17,7 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
  * loader on Node 20, so it registers it before importing the worker module. Built code needs none.
  */
 function spawn(): Worker {
-  const opts = { resourceLimits: { maxYoungGenerationSizeMb: 96 } };
+  const opts = {};
   if (!fromSource) return new Worker(workerUrl, opts);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;

@@ -4,6 +4,7 @@
 // the walk, not during it, because bundles use hoisted names before their declaration (esbuild's
 // `var x; ... x = [...]` lazy initialisers), so a rule needs every declaration to be known.
 // The walk is iterative: minified code has left-deep `a+b+c+...` chains thousands of nodes deep.
+import { visitorKeys } from 'oxc-parser';
 import type { Node } from './types.ts';
 
 export type DeclKind = 'var' | 'let' | 'const' | 'function' | 'param' | 'import' | 'catch' | 'class';
@@ -39,7 +40,10 @@ export interface WalkResult {
   root: Scope;
   scopes: Map<Node, Scope>;
   sites: Map<string, Site[]>;
+  /** Identifiers used as callees, by name: the call sites of local functions. */
   refs: Map<string, Site[]>;
+  /** Every identifier name used in the code, with its first use (for the obfuscation rules). */
+  names: Map<string, Node>;
   /** All function nodes, for the dynamic-code and flow rules. */
   nodeCount: number;
 }
@@ -50,7 +54,23 @@ export const isFunction = (n: Node | null | undefined): n is Node => !!n && FUNC
 // Child keys to skip: type annotations and other TypeScript-only parts never hold behaviour.
 const SKIP_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'decorators', 'superTypeArguments', 'implements']);
 
-type Entry = [node: Node, parent: Node | null, scope: Scope, binding: boolean];
+// Children to visit per node type, without TypeScript-only keys; unknown types fall back to all keys.
+const KEYS = new Map<string, readonly string[]>();
+for (const [type, keys] of Object.entries(visitorKeys)) KEYS.set(type, keys.filter((k) => !SKIP_KEYS.has(k)));
+
+/** The walk's explicit stack, as parallel arrays: no tuple allocation per node. */
+class Stack {
+  nodes: Node[] = [];
+  parents: Array<Node | null> = [];
+  scopes: Scope[] = [];
+  bindings: boolean[] = [];
+  push(n: Node, parent: Node | null, scope: Scope, binding: boolean): void {
+    this.nodes.push(n);
+    this.parents.push(parent);
+    this.scopes.push(scope);
+    this.bindings.push(binding);
+  }
+}
 
 export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult {
   let nextId = 0;
@@ -58,6 +78,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
   const scopes = new Map<Node, Scope>([[program, root]]);
   const sites = new Map<string, Site[]>();
   const refs = new Map<string, Site[]>();
+  const names = new Map<string, Node>();
   const pendingAssigns: Array<[string, Scope, Node]> = [];
   let nodeCount = 0;
 
@@ -87,19 +108,26 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
     }
   };
 
-  const stack: Entry[] = [[program, null, root, false]];
-  while (stack.length > 0) {
-    const [node, parent, scope0, binding] = stack.pop() as Entry;
+  const st = new Stack();
+  const stack = { push: (e: [Node, Node | null, Scope, boolean]): void => st.push(e[0], e[1], e[2], e[3]) };
+  st.push(program, null, root, false);
+  while (st.nodes.length > 0) {
+    const node = st.nodes.pop() as Node;
+    const parent = st.parents.pop() as Node | null;
+    const scope0 = st.scopes.pop() as Scope;
+    const binding = st.bindings.pop() as boolean;
     nodeCount++;
-    let scope = scope0;
+    const scope = scope0;
     const type = node.type;
 
     if (type === 'Identifier') {
-      if (!binding) {
-        let list = refs.get(node.name);
-        if (!list) refs.set(node.name, (list = []));
+      const name: string = node.name;
+      if (!binding && parent !== null && parent.type === 'CallExpression' && parent.callee === node) {
+        let list = refs.get(name);
+        if (!list) refs.set(name, (list = []));
         list.push({ node, scope, parent });
       }
+      if (!names.has(name)) names.set(name, node);
       if (subscribed.has(type)) push(sites, type, { node, scope, parent });
       continue;
     }
@@ -173,7 +201,20 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
       default:
         break;
     }
-    scope = scope0;
+    const keys = KEYS.get(type);
+    if (keys) {
+      for (let k = keys.length - 1; k >= 0; k--) {
+        const v = node[keys[k] as string];
+        if (v === null || v === undefined) continue;
+        if (Array.isArray(v)) {
+          for (let i = v.length - 1; i >= 0; i--) {
+            const c = v[i];
+            if (c !== null && typeof c === 'object') st.push(c, node, scope, binding);
+          }
+        } else if (typeof v === 'object' && typeof v.type === 'string') st.push(v as Node, node, scope, binding);
+      }
+      continue;
+    }
     for (const key in node) {
       if (key === 'type' || key === 'start' || key === 'end' || SKIP_KEYS.has(key)) continue;
       const v = node[key];
@@ -181,9 +222,9 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
       if (Array.isArray(v)) {
         for (let i = v.length - 1; i >= 0; i--) {
           const c = v[i];
-          if (c !== null && typeof c === 'object' && typeof c.type === 'string') stack.push([c, node, scope, binding]);
+          if (c !== null && typeof c === 'object' && typeof c.type === 'string') st.push(c, node, scope, binding);
         }
-      } else if (typeof v.type === 'string') stack.push([v as Node, node, scope, binding]);
+      } else if (typeof v.type === 'string') st.push(v as Node, node, scope, binding);
     }
   }
 
@@ -191,7 +232,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
     const d = lookup(scope, name);
     if (d) d.assigns.push(rhs);
   }
-  return { program, root, scopes, sites, refs, nodeCount };
+  return { program, root, scopes, sites, refs, names, nodeCount };
 }
 
 function push(map: Map<string, Site[]>, key: string, site: Site): void {
@@ -200,12 +241,12 @@ function push(map: Map<string, Site[]>, key: string, site: Site): void {
   list.push(site);
 }
 
-function fnScopeOf(scope: Scope): Scope {
-  return scope;
-}
+/** Scopes are per function, so `var` and block-scoped names share the current scope. */
+const fnScopeOf = (scope: Scope): Scope => scope;
 
 /** Default values and computed keys inside a binding pattern are expressions to walk. */
-function pushPatternExprs(stack: Entry[], p: Node | null, parent: Node, scope: Scope): void {
+type Pusher = { push: (e: [Node, Node | null, Scope, boolean]) => void };
+function pushPatternExprs(stack: Pusher, p: Node | null, parent: Node, scope: Scope): void {
   if (!p) return;
   switch (p.type) {
     case 'AssignmentPattern': stack.push([p.right, parent, scope, false]); pushPatternExprs(stack, p.left, parent, scope); break;

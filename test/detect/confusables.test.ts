@@ -38,6 +38,9 @@ const invalid: string[] = [
   '二〇二四年', // ideographic zero among Han
   'I don\u2019t think \u201cquotes\u201d \u2013 or dashes \u2014 matter\u2026', // English prose typography
   'She said \u2018hello\u2019 (as usual).',
+  // Em dashes between spaces in code spans and code-like lines, from a real Claude Code system prompt.
+  'description: {{one-line description \u2014 used to decide relevance in future conversations, so be specific}}',
+  'each entry should be one line, under ~150 characters: `- [Title](file.md) \u2014 one-line hook`. It has no frontmatter.',
   'na\u00efve caf\u00e9, c\u0153ur, \u00c6r\u00f8, kap\u0131, Stra\u00dfe', // orthographic Latin letters
   'the \u03b1 parameter and \u03bc = 0.5', // single Greek letters in math prose
   'Screen 1920\u00d71080, a\u2212b',

@@ -58,7 +58,7 @@ const valid: Array<[string, ...Array<[string, string, number?]>]> = [
 
 const invalid: string[] = [
   // reserved / non-personal e-mail look-alikes
-  'bob@example.com test@foo.test x@y.invalid', 'url(icon@2x.png)', 'git@github.com:acme/app.git',
+  'bob@example.com test@foo.test x@y.invalid', 'url(icon@2x.png)', 'git@github.com:acme/app.git', 'Co-Authored-By: Claude <noreply@anthropic.com>', 'do-not-reply@bank.co.uk',
   'postgres://admin:hunter2@db.acme.io/app', 'user@localhost',
   // numbers that are not phones, cards or IDs
   'uuid 550e8400-e29b-41d4-a716-446655440000', 'sha a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
@@ -69,7 +69,7 @@ const invalid: string[] = [
   '4111 1111 1111 1112', '4111-1111 1111-1111', 'DE89 3704 0044 0532 0130 01', '000-12-3456 666-45-6789 912-34-5678',
   '078-05-1120', '110105194912310021', '110105194902301234', 'QQ123456C BG123456A AB123456E',
   // versions and reserved addresses
-  'version: "1.2.3.4"', '"version": "4.17.21.0"', 'v1.2.3.4', 'build 10.0.19041.1', 'pyodbc==4.0.39.1',
+  'version: "1.2.3.4"', 'cc_version=2.1.90.232;', '"version": "4.17.21.0"', 'v1.2.3.4', 'build 10.0.19041.1', 'pyodbc==4.0.39.1',
   '1.2.3.4.5', 'doc 192.0.2.1 198.51.100.7 203.0.113.9 2001:db8::1', '0.0.0.0 255.255.255.0 224.0.0.1',
   'MAC 00:1a:2b:3c:4d:5e', 'std::vector a::b dead::beef',
   'Привет! Встреча в 10:30.', '会议将在2024年6月10日下午3点开始。',

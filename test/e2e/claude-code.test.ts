@@ -40,6 +40,8 @@ test('Claude Code completes a one-shot prompt through the gateway; the audit tra
     assert.ok((rec.outputTokens ?? 0) > 0);
     assert.ok(rec.requestBytes > 50_000, 'a real Claude Code request is large');
   }
+  // The first request is Claude Code's own prompt, tools and the user's question: nothing to find.
+  assert.deepEqual(recs[0]!.findings.map((f) => `${f.detector}/${f.rule}`), [], 'no false positives on a real Claude Code prompt');
   // The .env file the agent read went out as a tool result: found, recorded masked, never raw.
   const last = recs.at(-1)!;
   const rules = last.findings.filter((f) => f.role === 'tool_result').map((f) => f.rule);

@@ -43,6 +43,7 @@ const CODE_LINE =
   /[{};]\s*$|^\s*(?:let|const|var|def|fn|func|return|import|from|export|if|elif|for|while|class|function|print|echo|#include)\b|[A-Za-z_]\w*\s*(?:[-+*/]?=|==|=>|->)\s*\S|[A-Za-z_]\w*\((?!\s)/;
 const CODE_SPANS = /```[\s\S]*?(?:```|$)|`[^`\n]+`/g;
 const MAX_LISTED = 4;
+const STANDALONE_DASH = /^[\u2012-\u2015]+$/;
 
 interface Candidate { cp: number; start: number; end: number; ascii: string; punct: 'typographic' | 'other' | null; foreignScript: boolean }
 interface Found { rule: string; severity: Severity; confidence: number; items: Candidate[] }
@@ -146,6 +147,10 @@ function findConfusables(text: string): Hit[] {
     let end = m.index + 1;
     while (end < text.length && !isSpace(text, end)) end++;
     NON_ASCII_G.lastIndex = end;
+    // A dash standing alone between spaces is typography even in code spans and code-like
+    // lines ("`- [Title](file.md) — hook`" in a real Claude Code prompt); a dash attached to a
+    // word (`–la`, `—force`) is the paste bug and is still checked below.
+    if (STANDALONE_DASH.test(text.slice(start, end))) continue;
     const scan = scanToken(text, start, end);
     if (scan.foreign) {
       foreignText = true;

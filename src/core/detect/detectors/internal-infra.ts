@@ -30,7 +30,7 @@ const WORD_CHAR = /\w/;
  * `x@1.2.3.4` stays an address (user@host); npm's `pkg@version` is three-part semver anyway.
  */
 const VERSION_BEFORE =
-  /(?:\b(?:v|ver|version|release|build|rev|revision|firmware|fw|section|chapter|step|rule|oid)["']?\s*[:=]?\s*["']?|[\^~]|[=<>~!]=\s*)$/i;
+  /(?:(?<![A-Za-z])(?:v|ver|version|release|build|rev|revision|firmware|fw|section|chapter|step|rule|oid)["']?\s*[:=]?\s*["']?|[\^~]|[=<>~!]=\s*)$/i;
 
 export function parseIPv4(s: string): number[] | null {
   const parts = s.split('.');

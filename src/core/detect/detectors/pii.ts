@@ -36,6 +36,9 @@ const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invali
 // "icon@2x.png", "logo@3x.webp": asset names, not addresses.
 const FILE_TLD = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|ts|tsx|css|json|map|md|txt|html?)$/i;
 
+// Machine senders (commit trailers, notification footers) are not a person.
+const NO_REPLY = /^(?:no-?reply|do-?not-?reply)(?:\+.*)?$/i;
+
 function emails(text: string, out: Found[]): void {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     let s = at;
@@ -47,7 +50,7 @@ function emails(text: string, out: Found[]): void {
     const local = text.slice(s, at);
     const domain = text.slice(at + 1, e);
     if (local === '' || local.endsWith('.') || local.includes('..') || !DOMAIN.test(domain)) continue;
-    if (RESERVED_DOMAIN.test(domain) || FILE_TLD.test(domain) || local === 'git') continue;
+    if (RESERVED_DOMAIN.test(domain) || FILE_TLD.test(domain) || local === 'git' || NO_REPLY.test(local)) continue;
     // user:password@host inside a URL is a credential in an authority, not an e-mail address.
     const tokenStart = Math.max(text.lastIndexOf(' ', s), text.lastIndexOf('\n', s)) + 1;
     if (text.slice(tokenStart, s).includes('://')) continue;

@@ -18,7 +18,7 @@ const WHOLE: ReadonlySet<string> = new Set([
   'password', 'passwd', 'pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'key',
   'null', 'none', 'nil', 'undefined', 'true', 'false', 'test', 'testing', 'default', 'admin',
   'root', 'user', 'username', 'guest', 'demo', 'string', 'value', 'empty', 'required', 'optional',
-  'hunter2', 'letmein', 'qwerty', 'abc123', 'password123', 'mypassword', 'mysecret', 'yourpassword', 'mytoken', 'pa$$word', 'p@ssw0rd',
+  'x-oauth-basic', 'hunter2', 'letmein', 'qwerty', 'abc123', 'password123', 'mypassword', 'mysecret', 'yourpassword', 'mytoken', 'pa$$word', 'p@ssw0rd',
 ]);
 
 /** Template and variable syntaxes: ${X}, {{ x }}, <your-key>, %X%, $X, process.env.X, os.environ. */

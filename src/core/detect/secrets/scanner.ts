@@ -80,6 +80,12 @@ export class SecretScanner {
   private readonly byKeyword: number[][];
   /** Rules without keywords (imported ones): run over the whole text. */
   private readonly always: number[];
+  // Per-scan state, reused across calls (scan is synchronous and not re-entrant) so that the many
+  // short segments of an exchange do not each allocate per-rule arrays. Entries touched by a scan
+  // are reset at its end.
+  private readonly lastEnd: Int32Array;
+  private readonly winStart: Int32Array;
+  private readonly winEnd: Int32Array;
 
   constructor(rules: readonly SecretRule[]) {
     this.rules = rules;
@@ -104,16 +110,17 @@ export class SecretScanner {
       }
     });
     this.matcher = new KeywordMatcher([...kwIndex.keys()]);
+    this.lastEnd = new Int32Array(rules.length).fill(-1);
+    this.winStart = new Int32Array(rules.length).fill(-1);
+    this.winEnd = new Int32Array(rules.length).fill(-1);
   }
 
   scan(text: string, allow?: ((v: string) => boolean) | null): Hit[] {
     const found: Candidate[] = [];
     const seen = new Set<string>();
-    const n = this.compiled.length;
     // Per rule: end of the last match (anchor) and the pending window (window mode).
-    const lastEnd = new Int32Array(n).fill(-1);
-    const winStart = new Int32Array(n).fill(-1);
-    const winEnd = new Int32Array(n).fill(-1);
+    const { lastEnd, winStart, winEnd } = this;
+    const touched: number[] = [];
     const windows: [number, number, number][] = [];
 
     const consider = (ri: number, m: RegExpExecArray, base: number): void => {
@@ -148,33 +155,44 @@ export class SecretScanner {
       winStart[ri] = -1;
     };
 
-    this.matcher.scan(text, (ki, ks, ke) => {
-      const list = this.byKeyword[ki]!;
-      for (let j = 0; j < list.length; j++) {
-        const ri = list[j]!;
-        const c = this.compiled[ri]!;
-        if (c.anchor) {
-          if (ks < lastEnd[ri]! || (c.assignCheck && !assignFollows(text, ke))) continue;
-          c.re.lastIndex = ks;
-          const m = c.re.exec(text);
-          if (m !== null) {
-            lastEnd[ri] = m.index + m[0].length;
-            consider(ri, m, 0);
-          }
-        } else {
-          const ws = Math.max(0, ks - c.before);
-          const we = Math.min(text.length, ke + c.after);
-          if (winStart[ri]! >= 0 && ws <= winEnd[ri]!) {
-            if (we > winEnd[ri]!) winEnd[ri] = we;
+    try {
+      this.matcher.scan(text, (ki, ks, ke) => {
+        const list = this.byKeyword[ki]!;
+        for (let j = 0; j < list.length; j++) {
+          const ri = list[j]!;
+          const c = this.compiled[ri]!;
+          if (c.anchor) {
+            if (ks < lastEnd[ri]! || (c.assignCheck && !assignFollows(text, ke))) continue;
+            c.re.lastIndex = ks;
+            const m = c.re.exec(text);
+            if (m !== null) {
+              if (lastEnd[ri] === -1) touched.push(ri);
+              lastEnd[ri] = m.index + m[0].length;
+              consider(ri, m, 0);
+            }
           } else {
-            flush(ri);
-            winStart[ri] = ws;
-            winEnd[ri] = we;
+            const ws = Math.max(0, ks - c.before);
+            const we = Math.min(text.length, ke + c.after);
+            if (winStart[ri]! >= 0 && ws <= winEnd[ri]!) {
+              if (we > winEnd[ri]!) winEnd[ri] = we;
+            } else {
+              if (winStart[ri] === -1 && winEnd[ri] === -1) touched.push(ri);
+              flush(ri);
+              winStart[ri] = ws;
+              winEnd[ri] = we;
+            }
           }
         }
+      });
+      for (const ri of touched) flush(ri);
+    } finally {
+      // Always reset, even if a rule's regex threw: the arrays are shared across scans.
+      for (const ri of touched) {
+        lastEnd[ri] = -1;
+        winStart[ri] = -1;
+        winEnd[ri] = -1;
       }
-    });
-    for (let ri = 0; ri < n; ri++) flush(ri);
+    }
     for (const ri of this.always) windows.push([ri, 0, text.length]);
 
     for (const [ri, ws, we] of windows) {

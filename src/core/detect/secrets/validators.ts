@@ -51,6 +51,8 @@ export function pemBodyLength(block: string): number {
 export function privateKeyBody(block: string): number | false {
   const n = pemBodyLength(block);
   if (n < 60) return false;
+  // Elided or templated bodies (real keys may hold long 'AAAA' runs, so no generic run check).
+  if (/x{4,}|\*{3}|\.{3}|example|placeholder/i.test(block.replace(/-----[^-]+-----/g, ''))) return false;
   return /-----END /.test(block) ? 0.99 : 0.85;
 }
 

@@ -129,15 +129,15 @@ export const AI_RULES: SecretRule[] = [
   }),
   assign({
     id: 'assemblyai-api-key', description: 'AssemblyAI API key in context', severity: 'high',
-    names: ['assemblyai', 'assembly_ai'], value: '[a-f0-9]{32}', entropy: 3.3,
+    names: ['assemblyai', 'assembly_ai'], value: '[a-f0-9]{32}', entropy: 3.0,
   }),
   assign({
     id: 'deepgram-api-key', description: 'Deepgram API key in context', severity: 'high',
-    names: ['deepgram'], value: '[a-f0-9]{40}', entropy: 3.3,
+    names: ['deepgram'], value: '[a-f0-9]{40}', entropy: 3.0,
   }),
   assign({
     id: 'wandb-api-key', description: 'Weights & Biases API key in context', severity: 'high',
-    names: ['wandb'], value: '[a-f0-9]{40}', entropy: 3.3,
+    names: ['wandb'], value: '[a-f0-9]{40}', entropy: 3.0,
   }),
   assign({
     id: 'voyage-api-key', description: 'Voyage AI API key in context', severity: 'high',
@@ -145,7 +145,7 @@ export const AI_RULES: SecretRule[] = [
   }),
   assign({
     id: 'azure-openai-key', description: 'Azure OpenAI / AI Services key in context', severity: 'high',
-    names: ['azure_openai', 'azureopenai', 'azure-openai', 'aoai', 'azure_ai'], value: '[a-fA-F0-9]{32}|[A-Za-z0-9]{84}', entropy: 3.3,
+    names: ['azure_openai', 'azureopenai', 'azure-openai', 'aoai', 'azure_ai'], value: '[a-fA-F0-9]{32}|[A-Za-z0-9]{84}', entropy: 3.0,
   }),
   near({
     id: 'zhipu-api-key', description: 'Zhipu AI (GLM / BigModel) API key in context', severity: 'high',

@@ -104,7 +104,7 @@ export const CHAT_RULES: SecretRule[] = [
   }),
   assign({
     id: 'twilio-auth-token', description: 'Twilio auth token in context', severity: 'critical',
-    names: ['twilio'], value: HEX(32), entropy: 3.3,
+    names: ['twilio'], value: HEX(32), entropy: 3.0,
   }),
   token({
     id: 'sendgrid-api-key', description: 'SendGrid API key (SG.)', severity: 'high',
@@ -116,7 +116,7 @@ export const CHAT_RULES: SecretRule[] = [
   }),
   assign({
     id: 'mailgun-signing-key', description: 'Mailgun webhook signing key / API key in context', severity: 'high',
-    names: ['mailgun'], value: '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', entropy: 3.3,
+    names: ['mailgun'], value: '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', entropy: 3.0,
   }),
   near({
     id: 'mailchimp-api-key', description: 'Mailchimp API key (32 hex + datacenter)', severity: 'high',
@@ -128,5 +128,5 @@ export const CHAT_RULES: SecretRule[] = [
   assign({ id: 'postmark-server-token', description: 'Postmark server / account token in context', severity: 'high', names: ['postmark'], value: UUID }),
   assign({ id: 'mandrill-api-key', description: 'Mailchimp Transactional (Mandrill) API key in context', severity: 'high', names: ['mandrill'], value: '[A-Za-z0-9_-]{22}', entropy: 3.5 }),
   assign({ id: 'resend-api-key', description: 'Resend API key in context', severity: 'high', names: ['resend'], value: 're_[A-Za-z0-9_]{20,40}', entropy: 3.5 }),
-  assign({ id: 'vonage-api-secret', description: 'Vonage (Nexmo) API secret in context', severity: 'high', names: ['nexmo', 'vonage'], value: '[A-Za-z0-9]{16}', entropy: 3.3 }),
+  assign({ id: 'vonage-api-secret', description: 'Vonage (Nexmo) API secret in context', severity: 'high', names: ['nexmo', 'vonage'], value: '[A-Za-z0-9]{16}', entropy: 3.0 }),
 ];

@@ -62,7 +62,7 @@ export const KEY_RULES: SecretRule[] = [
   },
   near({
     id: 'secp256k1-private-key', description: 'Raw 256-bit (secp256k1 / Ethereum) private key near wallet words', severity: 'critical',
-    keywords: ['private', 'wallet', 'privkey', 'priv_key', 'mnemonic', 'signer'], before: 200, after: 200, entropy: 3.3,
+    keywords: ['private', 'wallet', 'privkey', 'priv_key', 'mnemonic', 'signer'], before: 200, after: 200, entropy: 3.0,
     value: '(?<![A-Za-z0-9])0x[a-fA-F0-9]{64}(?![A-Za-z0-9])',
   }),
 ];

@@ -55,7 +55,7 @@ export const PAYMENT_RULES: SecretRule[] = [
   }),
   assign({
     id: 'plaid-secret', description: 'Plaid client secret in context', severity: 'high',
-    names: ['plaid'], value: '[a-f0-9]{30}', entropy: 3.3,
+    names: ['plaid'], value: '[a-f0-9]{30}', entropy: 3.0,
   }),
   token({ id: 'shopify-access-token', description: 'Shopify Admin API access token (shpat_)', severity: 'critical', prefix: 'shpat_', body: ALNUM(32) }),
   token({ id: 'shopify-custom-app-token', description: 'Shopify custom app access token (shpca_)', severity: 'critical', prefix: 'shpca_', body: ALNUM(32) }),

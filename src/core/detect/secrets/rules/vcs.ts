@@ -70,7 +70,7 @@ export const VCS_RULES: SecretRule[] = [
   }),
   assign({
     id: 'gitea-token', description: 'Gitea / Forgejo access token in context', severity: 'high',
-    names: ['gitea', 'forgejo'], value: '[a-f0-9]{40}', entropy: 3.3,
+    names: ['gitea', 'forgejo'], value: '[a-f0-9]{40}', entropy: 3.0,
   }),
   token({ id: 'npm-access-token', description: 'npm access token (npm_)', severity: 'critical', prefix: 'npm_', body: ALNUM(36), left: '[A-Za-z0-9]' }),
   near({
