@@ -147,7 +147,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
           declarePattern(p, 'param', fnScope, null);
           pushPatternExprs(stack, p, node, fnScope);
         }
-        if (node.body) stack.push([node.body, node, fnScope, false]);
+        if (node.body) st.push(node.body, node, fnScope, false);
         continue;
       }
       case 'VariableDeclaration': {
@@ -156,7 +156,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
           declarePattern(d.id, node.kind === 'var' ? 'var' : node.kind === 'const' ? 'const' : 'let', target, d.init ?? null);
           if (subscribed.has('VariableDeclarator')) push(sites, 'VariableDeclarator', { node: d, scope, parent: node });
           pushPatternExprs(stack, d.id, d, scope);
-          if (d.init) stack.push([d.init, d, scope, false]);
+          if (d.init) st.push(d.init, d, scope, false);
         }
         continue;
       }
@@ -165,7 +165,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
         break;
       case 'CatchClause':
         if (node.param) declarePattern(node.param, 'catch', scope, null);
-        if (node.body) stack.push([node.body, node, scope, false]);
+        if (node.body) st.push(node.body, node, scope, false);
         continue;
       case 'ImportDeclaration':
         for (const s of node.specifiers) {
@@ -177,18 +177,18 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
         if (node.left.type === 'Identifier' && node.operator === '=') pendingAssigns.push([node.left.name, scope, node.right]);
         break;
       case 'MemberExpression':
-        stack.push([node.object, node, scope, false]);
-        if (node.computed) stack.push([node.property, node, scope, false]);
+        st.push(node.object, node, scope, false);
+        if (node.computed) st.push(node.property, node, scope, false);
         continue;
       case 'Property':
       case 'MethodDefinition':
       case 'PropertyDefinition':
       case 'AccessorProperty':
-        if (node.computed) stack.push([node.key, node, scope, false]);
-        if (node.value) stack.push([node.value, node, scope, binding]);
+        if (node.computed) st.push(node.key, node, scope, false);
+        if (node.value) st.push(node.value, node, scope, binding);
         continue;
       case 'LabeledStatement':
-        stack.push([node.body, node, scope, false]);
+        st.push(node.body, node, scope, false);
         continue;
       case 'BreakStatement':
       case 'ContinueStatement':
@@ -196,7 +196,7 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
       case 'MetaProperty':
         continue;
       case 'ExportNamedDeclaration':
-        if (node.declaration) stack.push([node.declaration, node, scope, false]);
+        if (node.declaration) st.push(node.declaration, node, scope, false);
         continue;
       default:
         break;

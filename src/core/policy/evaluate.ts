@@ -185,7 +185,11 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
     const seen = new Set<Finding>();
     for (const m of out.matches) {
       if (m.action !== 'redact') continue;
-      for (const f of m.findings) if (!seen.has(f)) (seen.add(f), out.redact.push(f));
+      for (const f of m.findings) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        out.redact.push(f);
+      }
     }
   }
   if (trace !== undefined) out.trace = trace;

@@ -15,10 +15,10 @@ export const rule: Rule = {
   after(a) {
     let count = 0;
     let first = null;
-    for (const [name, sites] of a.w.refs) {
+    for (const [name, node] of a.w.names) {
       if (!MANGLED.test(name)) continue;
       count++;
-      for (const s of sites) if (!first || s.node.start < first.start) first = s.node;
+      if (!first || node.start < first.start) first = node;
     }
     if (count < 5 || !first) return;
     a.report(rule, { node: first, message: `uses ${count} _0x-style identifiers (javascript-obfuscator).`, key: 'mangled', data: { count } });

@@ -33,7 +33,7 @@ export const rule: Rule = {
       // Tables of hashes or ids all share one length and alphabet; obfuscator tables vary.
       const lengths = new Set(els.map((e) => String((e as Node).value).length));
       if (lengths.size < 4) return;
-      const mangled = [...a.w.refs.keys()].some((k) => /^_0x[0-9a-f]{3,}$/i.test(k));
+      const mangled = [...a.w.names.keys()].some((k) => /^_0x[0-9a-f]{3,}$/i.test(k));
       a.report(rule, {
         node: s.node,
         severity: mangled ? 'high' : 'medium',

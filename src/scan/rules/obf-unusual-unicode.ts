@@ -43,13 +43,11 @@ export const rule: Rule = {
         data: { codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` },
       });
     }
-    for (const name of a.w.refs.keys()) {
+    for (const [name, node] of a.w.names) {
       if (n >= MAX_PER_FILE) break;
       if (!/[A-Za-z]/.test(name) || ![...name].some((ch) => isConfusableLetter(ch.codePointAt(0) as number))) continue;
-      const site = a.w.refs.get(name)?.[0];
-      if (!site) continue;
       n++;
-      a.report(rule, { node: site.node, severity: 'high', message: `identifier ${escapeUnusual(name)} mixes Latin with look-alike letters.`, key: `ident:${escapeUnusual(name)}` });
+      a.report(rule, { node, severity: 'high', message: `identifier ${escapeUnusual(name)} mixes Latin with look-alike letters.`, key: `ident:${escapeUnusual(name)}` });
     }
   },
 };

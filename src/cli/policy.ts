@@ -1,0 +1,216 @@
+// `airlock policy`: tools for the policy author. check (validate + lint), explain (which rule
+// decided a recorded exchange, and why), test --replay (what a candidate policy would change on
+// recorded traffic), hash-value (the keyed hash of a value, for an exception entry).
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DETECTORS } from '../core/detect/registry.ts';
+import { compilePolicy, formatIssue, lintPolicy, replay, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
+import type { AuditEntry, AuditRecord, Identity } from '../core/types.ts';
+import { loadConfig, pickUpstream, type GatewayConfig } from '../gateway/config.ts';
+import { policyHash } from '../gateway/policy-loader.ts';
+import { defaultStoreUrl, iterateAudit, openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+import { parseFlags, table, type CliIO } from './io.ts';
+import { hashSecret } from './serve.ts';
+
+const HELP = `usage: airlock policy <command>
+
+  check FILE [--config GW.yaml]              validate and lint a policy (exit 1 on errors)
+  explain EXCHANGE_ID [--store URL] [--policy FILE]
+                                             which rule decided a recorded exchange, and why
+  test FILE --replay <store URL | FILE.jsonl> [--config GW.yaml] [--limit N] [--show N]
+                                             dry-run FILE over recorded exchanges; print what changes
+  hash-value [--config GW.yaml]              read a value on stdin, print its keyed hash for an
+                                             exception (same secret as the gateway: $AIRLOCK_HASH_SECRET
+                                             or <dataDir>/hash.secret)`;
+
+/** Detector ids for lint: the engine's registry, or the built-in set while it is being filled. */
+const BUILTIN_DETECTORS = ['secrets', 'pii', 'internal-infra', 'hidden-chars', 'confusables'];
+const knownDetectors = (): string[] => [...new Set([...DETECTORS.map((d) => d.id), ...BUILTIN_DETECTORS])];
+
+const configOf = (flags: Record<string, string | true>, io: CliIO): GatewayConfig | null => {
+  const f = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
+  return f === undefined ? null : loadConfig(f);
+};
+
+function compileFile(file: string, cfg: GatewayConfig | null, io: CliIO): { policy: CompiledPolicy; issues: PolicyIssue[]; text: string } | null {
+  const text = readFileSync(file, 'utf8');
+  const r = compilePolicy(text, cfg === null ? {} : { upstreams: cfg.upstreams.map((u) => u.name) });
+  if (!r.ok) {
+    for (const i of r.issues) io.err(formatIssue(file, i));
+    return null;
+  }
+  return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors() }), text };
+}
+
+async function check(file: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+  if (file === undefined) throw new Error('policy check: FILE is required');
+  const c = compileFile(file, configOf(flags, io), io);
+  if (c === null) return 1;
+  for (const i of c.issues) (i.level === 'error' ? io.err : io.out)(formatIssue(file, i));
+  const errors = c.issues.filter((i) => i.level === 'error').length;
+  const warnings = c.issues.length - errors;
+  const d = c.policy.doc;
+  io.out(`${file}: ${errors === 0 ? 'ok' : 'invalid'} (${d.rules.length} rules, ${d.clients?.tools.length ?? 0} client entries, ${d.exceptions.length} exceptions, ${d.limits.length} limits; combine: ${d.combine}; ${errors} error(s), ${warnings} warning(s); hash ${policyHash(c.text).slice(0, 12)})`);
+  return errors > 0 ? 1 : 0;
+}
+
+async function roleLookup(store: Store | null): Promise<(keyId: string | null) => Identity['role']> {
+  if (store === null) return () => 'developer';
+  const roles = new Map((await store.listKeys()).map((k) => [k.keyId, k.role]));
+  return (k) => (k === null ? 'developer' : roles.get(k) ?? 'developer');
+}
+
+async function explain(id: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+  if (id === undefined) throw new Error('policy explain: EXCHANGE_ID is required');
+  const store = await openStore(typeof flags['store'] === 'string' ? flags['store'] : defaultStoreUrl(io.env));
+  try {
+    const rec = await store.getAudit(id);
+    if (rec === null) {
+      io.err(`no recorded exchange ${id}`);
+      return 1;
+    }
+    io.out(`exchange ${rec.id} at ${rec.time}: ${rec.route} by ${rec.user ?? '?'} (team ${rec.team ?? '-'}) with ${rec.tool ?? '?'} ${rec.toolVersion ?? ''} to ${rec.upstream ?? '?'} model ${rec.model ?? '-'}`);
+    io.out(`outcome ${rec.outcome} (${rec.status}${rec.errorCode !== null ? ` ${rec.errorCode}` : ''}); ${rec.findings.length} finding(s)`);
+    if (rec.decision === null) {
+      io.out('no decision: the exchange ended before the decide phase (see the outcome above).');
+      return 0;
+    }
+    io.out(`decision: ${rec.decision.action}${rec.decision.upstream !== undefined ? `(${rec.decision.upstream})` : ''} by ${rec.decision.ruleId ?? '(no rule)'}: ${rec.decision.reason}`);
+    io.out(`policy version: ${rec.policyHash ?? '(none: the gateway ran without a policy)'}`);
+    let text: string | null = null;
+    let source = '';
+    if (rec.policyHash !== null) {
+      const v = await store.getPolicyVersion(rec.policyHash);
+      if (v !== null) [text, source] = [v.text, `${v.source} as loaded at ${v.loadedAt}`];
+    }
+    if (text === null && typeof flags['policy'] === 'string') {
+      const t = readFileSync(flags['policy'], 'utf8');
+      if (rec.policyHash === null || policyHash(t) === rec.policyHash) [text, source] = [t, flags['policy']];
+      else {
+        io.out(`note: ${flags['policy']} is not the version that decided (hash ${policyHash(t).slice(0, 12)}); showing how it would decide now`);
+        [text, source] = [t, `${flags['policy']} (current, not the deciding version)`];
+      }
+    }
+    if (text === null) {
+      io.out('the policy text of that version is not in the store; pass --policy FILE to re-run the rules');
+      return 0;
+    }
+    const r = compilePolicy(text);
+    if (!r.ok) {
+      io.err(`the stored policy no longer compiles: ${r.issues[0]?.message ?? ''}`);
+      return 1;
+    }
+    const roleOf = await roleLookup(store);
+    const v = r.policy.evaluate(inputOf(rec, roleOf), { trace: true });
+    io.out(`\nre-run under ${source}:`);
+    for (const m of v.matches.filter((x) => x.ruleId.startsWith('clients') || x.ruleId === 'routes')) io.out(`  ${m.ruleId}: ${m.action} - ${m.reason}`);
+    for (const t of v.trace ?? []) io.out(`  ${t.matched ? 'MATCH' : '  -  '} ${t.ruleId}: ${t.why}`);
+    for (const e of v.excepted) io.out(`  excepted: ${e.finding.detector}/${e.finding.rule} ${e.finding.preview} by exceptions[${e.exception}] of rule ${e.ruleId}`);
+    io.out(`  => ${v.decision.action} by ${v.decision.ruleId ?? '(no rule)'}${v.decision.action === rec.decision.action && v.decision.ruleId === rec.decision.ruleId ? ' (same as recorded)' : ' (differs from the record)'}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function inputOf(rec: AuditEntry, roleOf: (k: string | null) => Identity['role'], upstreamOf?: (e: AuditEntry) => string | null): Parameters<CompiledPolicy['evaluate']>[0] {
+  return {
+    identity: { keyId: rec.keyId ?? '', user: rec.user ?? '', team: rec.team, role: roleOf(rec.keyId) },
+    client: { tool: rec.tool ?? 'unknown', version: rec.toolVersion },
+    dialect: rec.dialect ?? 'anthropic',
+    upstream: upstreamOf?.(rec) ?? rec.upstream ?? '',
+    model: rec.model,
+    findings: rec.findings.filter((f) => !f.segmentPath.startsWith('response.')),
+    now: Date.parse(rec.time),
+  };
+}
+
+async function* readJsonl(file: string): AsyncGenerator<AuditRecord> {
+  let n = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      yield JSON.parse(line) as AuditRecord;
+    } catch {
+      throw new Error(`${file}:${n}: not a JSON record`);
+    }
+  }
+}
+
+async function test(file: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+  const src = flags['replay'];
+  if (file === undefined || typeof src !== 'string') throw new Error('policy test: FILE and --replay <store URL | FILE.jsonl> are required');
+  const cfg = configOf(flags, io);
+  const c = compileFile(file, cfg, io);
+  if (c === null) return 1;
+  const limit = typeof flags['limit'] === 'string' ? Number(flags['limit']) : Infinity;
+  const fromFile = /\.jsonl?$/i.test(src);
+  const store = fromFile ? null : await openStore(src);
+  try {
+    const roleOf = await roleLookup(store);
+    const entries: AuditEntry[] = [];
+    const it = store !== null ? iterateAudit(store) : readJsonl(src);
+    for await (const r of it) {
+      entries.push(r);
+      if (entries.length >= limit) break;
+    }
+    // Before a route action the gateway had picked an upstream by model; recompute it when the config is known.
+    const upstreamOf = cfg === null ? undefined : (e: AuditEntry): string | null => (e.dialect === null ? e.upstream : pickUpstream(cfg, e.dialect, e.model)?.name ?? e.upstream);
+    const s = replay(c.policy, entries, { roleOf, ...(upstreamOf !== undefined ? { upstreamOf } : {}) });
+    io.out(`replayed ${s.replayed} of ${s.total} exchanges (${s.skipped} ended before a decision); ${s.unchanged} unchanged, ${s.changes.length} would change`);
+    if (s.changes.length === 0) return 0;
+    const rows = (t: Record<string, Record<string, number>>): string[][] => Object.entries(t).flatMap(([k, v]) => Object.entries(v).map(([change, n]) => [k, change, String(n)]));
+    io.out(`\nby rule (of ${file}):\n${table(['rule', 'change', 'exchanges'], rows(s.byRule))}`);
+    io.out(`\nby team:\n${table(['team', 'change', 'exchanges'], rows(s.byTeam))}`);
+    const show = typeof flags['show'] === 'string' ? Number(flags['show']) : 10;
+    if (show > 0) {
+      io.out('\nexamples:');
+      for (const ch of s.changes.slice(0, show)) io.out(`  ${ch.id} ${ch.user ?? '?'}/${ch.team ?? '-'}: ${ch.before.action} (${ch.before.ruleId ?? '-'}) → ${ch.after.action} (${ch.after.ruleId ?? '-'}): ${ch.after.reason}`);
+    }
+    return 0;
+  } finally {
+    await store?.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The gateway's keyed hash of a matched value (pipeline.ts): HMAC-SHA-256, first 32 hex digits. */
+export const hashValue = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32);
+
+async function hashValueCmd(flags: Record<string, string | true>, io: CliIO, stdin: () => Promise<string>): Promise<number> {
+  const cfg = configOf(flags, io) ?? loadConfig(undefined);
+  // One trailing newline is what `echo` and editors add; the value itself never ends in one.
+  const value = (await stdin()).replace(/\r?\n$/, '');
+  if (value === '') throw new Error('policy hash-value: no value on stdin');
+  io.out(hashValue(hashSecret(cfg, io.env), value));
+  return 0;
+}
+
+export async function run(args: string[], io: CliIO, stdin: () => Promise<string> = readStdin): Promise<number> {
+  const [sub, ...rest] = args;
+  const { flags, positional } = parseFlags(rest, ['help']);
+  if (sub === undefined || sub === '--help' || sub === 'help' || flags['help'] === true) {
+    io.out(HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  switch (sub) {
+    case 'check':
+      return check(positional[0], flags, io);
+    case 'explain':
+      return explain(positional[0], flags, io);
+    case 'test':
+      return test(positional[0], flags, io);
+    case 'hash-value':
+      return hashValueCmd(flags, io, stdin);
+    default:
+      io.err(`airlock policy: unknown command '${sub}'\n${HELP}`);
+      return 2;
+  }
+}

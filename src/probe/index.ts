@@ -1,0 +1,191 @@
+// `airlock probe`: run a tool under environment personas, capture what it sends, and report
+// which persona dimensions change its requests, where and how (see docs/covert.md).
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { differential, type Difference, type RunSample } from '../core/covert/differential.ts';
+import { flattenBody } from '../core/covert/fields.ts';
+import type { Finding, SegmentRole, Severity } from '../core/types.ts';
+import { writeHook } from './hook.ts';
+import type { CapturedRequest } from './mock-provider.ts';
+import { choosePersonas, echoWords, type Persona, type PersonaChoice } from './personas.ts';
+import { runAll, type ProgressEvent, type RunOutcome } from './runner.ts';
+
+export interface ProbeOptions {
+  command: string[];
+  personas?: PersonaChoice;
+  /** Runs per persona (at least 2, so that the tool's own nondeterminism is learned). */
+  runs?: number;
+  cwd?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  set?: Record<string, string>;
+  inheritEnv?: boolean;
+  allowNetwork?: boolean;
+  env?: NodeJS.ProcessEnv;
+  reply?: string;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export interface ProbeReport {
+  command: string[];
+  startedAt: string;
+  durationMs: number;
+  runsPerPersona: number;
+  verdict: 'clean' | 'findings' | 'failed';
+  personas: { name: string; dimension: string; description: string }[];
+  runs: { persona: string; run: number; exitCode: number | null; timedOut: boolean; durationMs: number; requests: number; stderrTail?: string }[];
+  requests: string[];
+  dimensions: { dimension: string; personas: string[]; changed: boolean; highest: Severity | null; findings: number; expected: number }[];
+  /** Every persona-dependent difference, findings first; 'info' ones are expected (dates, echoes). */
+  differences: Difference[];
+  noisyPlaces: number;
+  comparedFields: number;
+  findings: Finding[];
+  problems: string[];
+}
+
+const SKIP_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te']);
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'proxy-authorization', 'cookie', 'x-goog-api-key']);
+
+/** The fields of one captured request: target, headers (secrets hashed), and every body leaf. */
+export function requestFields(r: CapturedRequest): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set('(target)', `${r.method} ${r.url}`);
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (SKIP_HEADERS.has(k) || v === undefined) continue;
+    const val = Array.isArray(v) ? v.join(', ') : v;
+    m.set(`header ${k}`, SECRET_HEADERS.has(k) ? `<secret sha256:${createHash('sha256').update(val).digest('hex').slice(0, 12)}>` : val);
+  }
+  if (r.body.length === 0) return m;
+  const text = r.body.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    m.set('(body)', text);
+    return m;
+  }
+  for (const [k, v] of flattenBody(json)) m.set(k === '' ? '(body)' : k, v);
+  return m;
+}
+
+/** Request ids stable across runs: method, path and the ordinal among requests with both. */
+export function sampleOf(o: RunOutcome): RunSample {
+  const counts = new Map<string, number>();
+  return {
+    persona: o.persona,
+    run: o.run,
+    requests: o.requests.map((r) => {
+      const key = `${r.method} ${r.url.split('?')[0]}`;
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      return { id: `${key} #${n}`, fields: requestFields(r) };
+    }),
+  };
+}
+
+const roleOf = (field: string): SegmentRole =>
+  field.startsWith('system') || field.startsWith('instructions') ? 'system' : field.startsWith('tools') ? 'tool_definition' : field.startsWith('messages') || field.startsWith('input') ? 'user' : 'metadata';
+
+const RULE: Record<string, string> = { invisible: 'invisible-variant', confusable: 'confusable-variant', format: 'format-variant', content: 'persona-content' };
+
+const preview = (s: string): string => {
+  const shown = [...s.slice(0, 40)].map((c) => (/[\x20-\x7e]/.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)).join('');
+  return s.length > 40 ? `${shown}…` : shown;
+};
+
+export function toFindings(diffs: readonly Difference[]): Finding[] {
+  return diffs
+    .filter((d) => d.severity !== 'info')
+    .map((d) => ({
+      detector: 'covert',
+      rule: RULE[d.cls] ?? d.cls,
+      severity: d.severity,
+      role: roleOf(d.field),
+      segmentPath: d.field,
+      start: d.at.start,
+      end: d.at.end,
+      preview: preview(d.variant.text.slice(d.variant.start, d.variant.end)),
+      confidence: d.basis === 'value' ? 0.9 : 0.7,
+      detail: `${d.request}, line ${d.line}: depends on ${d.dimension} (persona ${d.persona}): ${d.detail}`,
+    }));
+}
+
+export async function probe(o: ProbeOptions): Promise<ProbeReport> {
+  if (o.command.length === 0) throw new Error('no command to probe');
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const personas = choosePersonas(o.personas);
+  const runs = Math.max(1, o.runs ?? 2);
+  const root = mkdtempSync(join(tmpdir(), 'airlock-probe-'));
+  try {
+    const hosts = [...new Set(personas.flatMap((p) => [p.host.anthropic, p.host.openai]))];
+    const cwd = o.cwd ?? join(root, 'project');
+    mkdirSync(cwd, { recursive: true });
+    const outcomes = await runAll({
+      command: o.command, personas, runs, root, cwd,
+      nodeOptions: writeHook(root, hosts, o.allowNetwork === true),
+      timeoutMs: o.timeoutMs ?? 90_000,
+      concurrency: o.concurrency ?? 4,
+      set: o.set ?? {},
+      inheritEnv: o.inheritEnv === true,
+      parentEnv: o.env ?? process.env,
+      reply: o.reply ?? 'OK.',
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+    return buildReport(o.command, personas, runs, outcomes, startedAt, performance.now() - t0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The report from finished runs (separate from probe() so that tests can feed outcomes). */
+export function buildReport(command: string[], personas: readonly Persona[], runs: number, outcomes: readonly RunOutcome[], startedAt: string, durationMs: number): ProbeReport {
+  const problems: string[] = [];
+  const ok = outcomes.filter((x) => x.requests.length > 0);
+  for (const x of outcomes) {
+    if (x.requests.length === 0) problems.push(`${x.persona} run ${x.run}: no request captured (exit ${x.exitCode ?? 'none'}${x.timedOut ? ', timed out' : ''})`);
+    else if (x.exitCode !== 0) problems.push(`${x.persona} run ${x.run}: exit code ${x.exitCode ?? 'none'}${x.timedOut ? ' (timed out)' : ''}`);
+  }
+  const baseline = personas[0]!;
+  const info = personas.map((p) => ({ name: p.name, dimension: p.dimension, echo: echoWords(p) }));
+  const res = differential(ok.map(sampleOf), info, baseline.name);
+  const findings = toFindings(res.differences);
+  const dims = [...new Set(personas.slice(1).map((p) => p.dimension))];
+  const rank = (s: Severity): number => ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
+  const failed = !ok.some((x) => x.persona === baseline.name);
+  if (failed) problems.unshift('the baseline persona produced no request: nothing to compare (is the tool configured through ANTHROPIC_BASE_URL / OPENAI_BASE_URL?)');
+  return {
+    command,
+    startedAt,
+    durationMs: Math.round(durationMs),
+    runsPerPersona: runs,
+    verdict: failed ? 'failed' : findings.length > 0 ? 'findings' : 'clean',
+    personas: personas.map((p) => ({ name: p.name, dimension: p.dimension, description: p.description })),
+    runs: outcomes.map((x) => ({
+      persona: x.persona, run: x.run, exitCode: x.exitCode, timedOut: x.timedOut, durationMs: Math.round(x.durationMs), requests: x.requests.length,
+      ...(x.exitCode !== 0 || x.requests.length === 0 ? { stderrTail: x.stderrTail } : {}),
+    })),
+    requests: [...new Set(ok.flatMap((x) => sampleOf(x).requests.map((r) => r.id)))],
+    dimensions: dims.map((d) => {
+      const ds = res.differences.filter((x) => x.dimension === d);
+      const real = ds.filter((x) => x.severity !== 'info');
+      return {
+        dimension: d,
+        personas: personas.filter((p) => p.dimension === d).map((p) => p.name),
+        changed: ds.length > 0,
+        highest: real.length > 0 ? real.map((x) => x.severity).sort((a, b) => rank(b) - rank(a))[0]! : null,
+        findings: real.length,
+        expected: ds.length - real.length,
+      };
+    }),
+    differences: res.differences,
+    noisyPlaces: res.noisyPlaces,
+    comparedFields: res.comparedFields,
+    findings,
+    problems,
+  };
+}

@@ -1,0 +1,93 @@
+// Inspection wired into the gateway: findings in the audit record (masked), redaction before the
+// body leaves (only the spans change), and responses inspected too, streamed ones included.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { startHarness, type Harness } from '../helpers/harness.ts';
+
+const AWS_SECRET = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
+const GH_TOKEN = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+
+let alert: Harness;
+let redacting: Harness;
+before(async () => {
+  const reply = (_c: unknown, j: unknown): string => (JSON.stringify(j).includes('leak please') ? `Sure: token ${GH_TOKEN} is yours.` : 'ok');
+  alert = await startHarness({ mock: { reply } });
+  redacting = await startHarness({ mock: { reply }, config: { inspection: { enabled: true, responses: true, redact: true } } });
+});
+after(async () => {
+  await alert.close();
+  await redacting.close();
+});
+
+const envResult = (h: Harness): Anthropic.MessageCreateParamsNonStreaming => ({
+  model: 'claude-x',
+  max_tokens: 20,
+  messages: [
+    { role: 'user', content: 'read .env' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: '.env' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: `AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\nREGION=eu-west-1\n` }] },
+  ],
+  metadata: { user_id: h.keyId },
+});
+
+test('default (alert): the body leaves unchanged, the finding is recorded with a masked preview', async () => {
+  const client = new Anthropic({ baseURL: alert.url, apiKey: alert.key, maxRetries: 0 });
+  await client.messages.create(envResult(alert));
+  const up = alert.mock.requests.at(-1)!.body.toString();
+  assert.ok(up.includes(AWS_SECRET), 'alert mode does not change the body');
+  const rec = (await alert.records()).at(-1)!;
+  const f = rec.findings.find((x) => x.rule === 'aws-secret-key')!;
+  assert.equal(f.detector, 'secrets');
+  assert.equal(f.role, 'tool_result');
+  assert.equal(f.segmentPath, 'messages[2].content[0].content');
+  assert.equal(f.end - f.start, AWS_SECRET.length);
+  assert.ok(!f.preview.includes(AWS_SECRET.slice(0, 12)), 'preview is masked');
+  assert.match(f.valueHash ?? '', /^[0-9a-f]{32}$/, 'a keyed hash identifies the value for exceptions');
+  assert.equal(rec.decision?.action, 'alert');
+  assert.ok(!JSON.stringify(await alert.records()).includes(AWS_SECRET), 'never the raw value in the trail');
+});
+
+test('redact: only the secret bytes change upstream; the SDK still gets its answer', async () => {
+  const client = new Anthropic({ baseURL: redacting.url, apiKey: redacting.key, maxRetries: 0 });
+  const msg = await client.messages.create(envResult(redacting));
+  assert.equal(msg.type, 'message');
+  const sent = JSON.stringify(envResult(redacting));
+  const up = redacting.mock.requests.at(-1)!.body.toString();
+  assert.ok(!up.includes(AWS_SECRET));
+  // The SDK serialises deterministically: the upstream body is the client's with one span replaced.
+  const clientBody = redacting.mock.requests.at(-1)!.body.toString().replace('[REDACTED:aws-secret-key#1]', AWS_SECRET);
+  assert.equal(JSON.parse(clientBody).messages[2].content[0].content, JSON.parse(sent).messages[2].content[0].content);
+  assert.match(up, /AWS_SECRET_ACCESS_KEY=\[REDACTED:aws-secret-key#1\]\\nREGION=eu-west-1/);
+  const rec = (await redacting.records()).at(-1)!;
+  assert.equal(rec.decision?.action, 'redact');
+});
+
+test('responses are inspected: JSON and streamed (OpenAI chat and Anthropic SSE)', async () => {
+  const client = new Anthropic({ baseURL: alert.url, apiKey: alert.key, maxRetries: 0 });
+  await client.messages.create({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: 'leak please' }] });
+  let rec = (await alert.records()).at(-1)!;
+  let f = rec.findings.find((x) => x.segmentPath.startsWith('response.'));
+  assert.equal(f?.rule, 'github-pat');
+  assert.equal(f?.role, 'assistant');
+  const stream = client.messages.stream({ model: 'claude-x', max_tokens: 50, messages: [{ role: 'user', content: 'leak please' }] });
+  assert.ok((await stream.finalText()).includes(GH_TOKEN), 'the stream is relayed unchanged');
+  rec = (await alert.records()).at(-1)!;
+  f = rec.findings.find((x) => x.segmentPath === 'response.content[0].text');
+  assert.equal(f?.rule, 'github-pat', 'assembled from SSE deltas split across words');
+  const oai = new OpenAI({ baseURL: `${alert.url}/v1`, apiKey: alert.key, maxRetries: 0 });
+  const s = await oai.chat.completions.create({ model: 'gpt-x', stream: true, messages: [{ role: 'user', content: 'leak please' }] });
+  for await (const _ of s) { /* drain */ }
+  rec = (await alert.records()).at(-1)!;
+  assert.ok(rec.findings.some((x) => x.segmentPath === 'response.choices[0].message.content' && x.rule === 'github-pat'));
+});
+
+test('personal data and hidden characters in a user message are found too', async () => {
+  const client = new OpenAI({ baseURL: `${alert.url}/v1`, apiKey: alert.key, maxRetries: 0 });
+  await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'Mail jane.doe@acme-corp.com about IBAN DE89370400440532013000 \u{E0068}\u{E0069}' }] });
+  const rec = (await alert.records()).at(-1)!;
+  const rules = rec.findings.map((f) => `${f.detector}/${f.rule}`).sort();
+  assert.deepEqual(rules, ['hidden-chars/tag-characters', 'pii/email', 'pii/iban']);
+  assert.match(rec.findings.find((f) => f.rule === 'tag-characters')!.detail ?? '', /hi/);
+});
