@@ -3,6 +3,7 @@
 // objects on the hot path, and backpressure by pausing the upstream socket. A tee reads token
 // usage and assembles the output for inspection; nothing is buffered whole before relaying.
 import type { ServerResponse } from 'node:http';
+import { TextDecoder } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.ts';

@@ -3,7 +3,8 @@
 import type { Finding, Segment } from '../types.ts';
 import { renderPath } from '../exchange/path.ts';
 import { mask } from './mask.ts';
-import type { DetectOptions, Detector } from './types.ts';
+import type { HitCache } from './cache.ts';
+import type { DetectOptions, Detector, Hit } from './types.ts';
 import { DETECTORS } from './registry.ts';
 
 export interface InspectOptions extends DetectOptions {
@@ -11,6 +12,8 @@ export interface InspectOptions extends DetectOptions {
   detectors?: string[];
   /** Keyed hash of a matched value (the gateway passes an HMAC); default: no hash. */
   hashValue?: (value: string) => string;
+  /** Results of long segments seen before (one cache per options object). */
+  cache?: HitCache;
 }
 
 export interface InspectResult {
@@ -32,20 +35,33 @@ export function selectDetectors(ids?: string[]): Detector[] {
 
 export function inspect(segments: readonly Segment[], opts: InspectOptions = {}): InspectResult {
   const detectors = selectDetectors(opts.detectors);
+  const key = opts.detectors === undefined ? '' : `:${opts.detectors.join(',')}`;
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
   for (const seg of segments) {
-    const ctx = { options: opts, segment: seg };
-    for (const d of detectors) {
-      let hits;
-      try {
-        hits = d.detect(seg.text, ctx);
-      } catch (e) {
-        errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
-        continue;
+    let perDetector = opts.cache?.get(seg, key);
+    if (perDetector === undefined) {
+      perDetector = [];
+      let failed = false;
+      const ctx = { options: opts, segment: seg };
+      for (const d of detectors) {
+        let hits: Hit[] = [];
+        try {
+          hits = d.detect(seg.text, ctx);
+        } catch (e) {
+          failed = true;
+          errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
+        }
+        perDetector.push(hits);
       }
+      if (!failed) opts.cache?.set(seg, key, perDetector);
+    }
+    let path: string | null = null;
+    for (let i = 0; i < detectors.length; i++) {
+      const hits = perDetector[i]!;
       if (hits.length === 0) continue;
-      const path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
+      const d = detectors[i]!;
+      path ??= renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
       for (const h of hits) {
         const value = seg.text.slice(h.start, h.end);
         const f: Finding = {

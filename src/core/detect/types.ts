@@ -29,10 +29,18 @@ export interface DetectContext {
   segment?: Segment;
 }
 
+/** A rule a detector can report (Finding.rule); listed for docs, policy lint and meta-tests. */
+export interface RuleInfo {
+  id: string;
+  description: string;
+}
+
 export interface Detector {
   id: string;
   description: string;
   severity: Severity;
+  /** Every rule id this detector can report. */
+  rules: readonly RuleInfo[];
   /** Pure and synchronous; returns hits sorted by start. Must not throw on any input. */
   detect(text: string, ctx: DetectContext): Hit[];
 }

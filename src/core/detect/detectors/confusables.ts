@@ -188,6 +188,11 @@ export const confusables: Detector = {
   id: 'confusables',
   description: 'Look-alike (UTS #39 confusable) characters hidden in otherwise-ASCII words and code',
   severity: 'high',
+  rules: [
+    { id: 'homoglyph', description: 'a look-alike letter (UTS #39 skeleton is ASCII) inside an ASCII word' },
+    { id: 'homoglyph-word', description: 'a whole word of look-alike letters in ASCII text' },
+    { id: 'lookalike-punctuation', description: 'look-alike punctuation in code, or non-typographic look-alikes next to ASCII' },
+  ],
   detect(text: string, _ctx: DetectContext): Hit[] {
     if (!NON_ASCII.test(text)) return []; // plain ASCII: nothing can look like ASCII without being it
     try {

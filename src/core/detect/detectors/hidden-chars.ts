@@ -158,6 +158,15 @@ export const hiddenChars: Detector = {
   id: 'hidden-chars',
   description: 'Invisible or direction-changing characters: tag characters, bidi controls, zero-width characters, stray variation selectors, fillers, unusual spaces, private use',
   severity: 'high',
+  rules: [
+    { id: 'tag-characters', description: 'Unicode tag characters; the hidden ASCII payload is decoded' },
+    { id: 'bidi-control', description: 'bidi embedding, override or isolate controls (Trojan Source)' },
+    { id: 'zero-width', description: 'zero-width characters and joiners outside emoji and joining scripts' },
+    { id: 'variation-selector', description: 'variation selectors outside emoji and other valid bases' },
+    { id: 'invisible-filler', description: 'Hangul fillers, braille blank and other invisible fillers' },
+    { id: 'unusual-space', description: 'unusual spaces outside the contexts that use them' },
+    { id: 'private-use', description: 'private-use characters' },
+  ],
   detect(text: string, _ctx: DetectContext): Hit[] {
     // Plain ASCII (the common case) contains none of these: one linear scan and out.
     if (!NON_ASCII.test(text)) return [];

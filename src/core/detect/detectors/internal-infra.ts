@@ -215,6 +215,12 @@ export const internalInfra: Detector = {
   id: 'internal-infra',
   description: 'Organisation-configured internal domains, host names, address ranges and user names',
   severity: 'medium',
+  rules: [
+    { id: 'internal-domain', description: 'a host under an organisation-configured internal domain' },
+    { id: 'internal-host', description: 'an organisation-configured internal host name' },
+    { id: 'internal-address', description: 'an IP address inside an organisation-configured internal range' },
+    { id: 'internal-user', description: 'an organisation-configured internal user name' },
+  ],
   detect(text: string, ctx: DetectContext): Hit[] {
     const internal = ctx.options.internal;
     if (!internal) return [];

@@ -311,6 +311,17 @@ export const pii: Detector = {
   id: 'pii',
   description: 'Personal data: e-mail, phone, payment card, IBAN, US SSN, Chinese ID, UK NINO, IP addresses',
   severity: 'medium',
+  rules: [
+    { id: 'email', description: 'e-mail address (reserved domains, asset names and no-reply senders excluded)' },
+    { id: 'phone', description: 'phone number: E.164, US/NANP, UK, DE, FR, mainland-China mobile' },
+    { id: 'payment-card', description: 'payment card number: issuer range, length, grouping and Luhn check' },
+    { id: 'iban', description: 'IBAN: country length and mod-97 check' },
+    { id: 'us-ssn', description: 'US Social Security number (area/group/serial rules)' },
+    { id: 'cn-resident-id', description: 'Chinese resident identity number: region, birth date, ISO 7064 MOD 11-2 check' },
+    { id: 'uk-nino', description: 'UK National Insurance number' },
+    { id: 'ip-address', description: 'public IP address (low severity)' },
+    { id: 'internal-ip', description: 'private, loopback, link-local, CGNAT or unique-local address: internal infrastructure' },
+  ],
   detect(text: string, ctx: DetectContext): Hit[] {
     let kept: Found[];
     try {

@@ -36,6 +36,7 @@ export const secrets: Detector = {
   id: 'secrets',
   description: 'Credentials: cloud, AI-provider and SaaS API keys, tokens, private keys, passwords in URLs and assignments',
   severity: 'high',
+  rules: BUILTIN_RULES.map((r) => ({ id: r.id, description: r.description })),
   detect(text: string, ctx: DetectContext): Hit[] {
     if (text.length < 8) return [];
     try {

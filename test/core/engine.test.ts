@@ -1,0 +1,64 @@
+// The engine: every detector over every segment, findings with masked previews, a cache that
+// returns exactly what a fresh scan returns, and a throwing detector reported, never fatal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { inspect } from '../../src/core/detect/engine.ts';
+import { HitCache } from '../../src/core/detect/cache.ts';
+import { DETECTORS } from '../../src/core/detect/registry.ts';
+import { parseRequest } from '../../src/core/exchange/index.ts';
+import type { Segment } from '../../src/core/types.ts';
+
+const body = parseRequest('anthropic', readFileSync('test/fixtures/bodies/claude-code-2.1.90.json', 'utf8'));
+
+test('a cached scan gives exactly the findings of a fresh scan, and is used', () => {
+  const cache = new HitCache();
+  const fresh = inspect(body.segments);
+  const first = inspect(body.segments, { cache });
+  const second = inspect(body.segments, { cache });
+  assert.deepEqual(first, fresh);
+  assert.deepEqual(second, fresh);
+  assert.ok(cache.hits > 0 && cache.size > 0);
+  assert.ok(fresh.findings.some((f) => f.rule === 'aws-secret-key'), 'the .env tool result is found');
+});
+
+test('the cache distinguishes roles and evicts beyond its byte bound', () => {
+  const cache = new HitCache(4096, 16);
+  const text = `token=${'x'.repeat(10)} ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i and padding ${'p'.repeat(600)}`;
+  const a: Segment = { role: 'user', path: ['a'], text };
+  const b: Segment = { role: 'tool_definition', path: ['b'], text };
+  const ra = inspect([a], { cache });
+  const rb = inspect([b], { cache });
+  assert.ok(ra.findings[0]!.confidence > rb.findings[0]!.confidence, 'tool definitions lower confidence');
+  for (let i = 0; i < 10; i++) inspect([{ role: 'user', path: ['x'], text: `${i}${'y'.repeat(1000)}` }], { cache });
+  assert.ok(cache.size <= 3, `bounded: ${cache.size}`);
+});
+
+test('findings carry detector, rule, role, path, span and a masked preview', () => {
+  const secret = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+  const r = inspect([{ role: 'tool_result', path: ['messages', 2, 'content'], text: `export GITHUB_TOKEN=${secret}` }]);
+  const f = r.findings.find((x) => x.rule === 'github-pat')!;
+  assert.equal(f.detector, 'secrets');
+  assert.equal(f.segmentPath, 'messages[2].content');
+  assert.equal(f.start, 20);
+  assert.equal(f.end, 20 + secret.length);
+  assert.ok(!f.preview.includes(secret.slice(4, 12)));
+});
+
+test('a detector that throws is reported in errors and the others still run', () => {
+  const boom = { id: 'boom', description: 'throws', severity: 'low' as const, rules: [], detect: () => { throw new Error('kaput'); } };
+  DETECTORS.push(boom);
+  try {
+    const r = inspect([{ role: 'user', path: ['t'], text: 'mail jane.doe@acme-corp.com' }]);
+    assert.deepEqual(r.errors, [{ detector: 'boom', message: 'kaput' }]);
+    assert.ok(r.findings.some((f) => f.rule === 'email'));
+  } finally {
+    DETECTORS.pop();
+  }
+});
+
+test('detectors can be selected by id; an unknown id is an error', () => {
+  const r = inspect([{ role: 'user', path: ['t'], text: 'mail jane.doe@acme-corp.com' }], { detectors: ['secrets'] });
+  assert.equal(r.findings.length, 0);
+  assert.throws(() => inspect([], { detectors: ['nope'] }), /unknown detector 'nope'/);
+});
