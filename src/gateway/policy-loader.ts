@@ -90,9 +90,9 @@ export class PolicyHolder {
     return true;
   }
 
-  /** Reload on file changes and, when `signals` is set, on SIGHUP. */
-  watch(opts: { signals?: boolean } = {}): this {
-    if (this.watcher === null) {
+  /** Reload on file changes (unless files: false) and, when `signals` is set, on SIGHUP. */
+  watch(opts: { signals?: boolean; files?: boolean } = {}): this {
+    if (this.watcher === null && opts.files !== false) {
       const name = basename(this.file);
       this.watcher = watch(dirname(this.file), { persistent: false }, (_event, f) => {
         if (f !== null && f !== name) return;

@@ -1,7 +1,7 @@
 // `airlock probe`: run a tool under environment personas, capture what it sends, and report
 // which persona dimensions change its requests, where and how (see docs/covert.md).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -123,8 +123,8 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
   const root = mkdtempSync(join(tmpdir(), 'airlock-probe-'));
   try {
     const hosts = [...new Set(personas.flatMap((p) => [p.host.anthropic, p.host.openai]))];
-    const cwd = o.cwd ?? join(root, 'project');
-    mkdirSync(cwd, { recursive: true });
+    // The caller's directory by default: the command's own relative paths resolve as typed.
+    const cwd = o.cwd ?? process.cwd();
     const outcomes = await runAll({
       command: o.command, personas, runs, root, cwd,
       nodeOptions: writeHook(root, hosts, o.allowNetwork === true),
@@ -147,7 +147,10 @@ export function buildReport(command: string[], personas: readonly Persona[], run
   const problems: string[] = [];
   const ok = outcomes.filter((x) => x.requests.length > 0);
   for (const x of outcomes) {
-    if (x.requests.length === 0) problems.push(`${x.persona} run ${x.run}: no request captured (exit ${x.exitCode ?? 'none'}${x.timedOut ? ', timed out' : ''})`);
+    if (x.requests.length === 0) {
+      const tail = x.stderrTail.trim().split('\n').slice(-2).join(' | ').slice(0, 300);
+      problems.push(`${x.persona} run ${x.run}: no request captured (exit ${x.exitCode ?? 'none'}${x.timedOut ? ', timed out' : ''})${tail ? `: ${tail}` : ''}`);
+    }
     else if (x.exitCode !== 0) problems.push(`${x.persona} run ${x.run}: exit code ${x.exitCode ?? 'none'}${x.timedOut ? ' (timed out)' : ''}`);
   }
   const baseline = personas[0]!;

@@ -53,7 +53,7 @@ export class MockProvider {
     // As an HTTP(S)_PROXY (the probe's proxy persona): CONNECT opens a tunnel that is served by
     // this same server, which works for http:// targets (undici's ProxyAgent tunnels those too).
     // A TLS handshake inside the tunnel cannot be answered: https targets need the resolver hook.
-    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    this.server.on('connect', (_req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -99,5 +99,17 @@ export function echoWords(p: Persona, port?: number): Set<string> {
   const [lang, region] = p.locale.split(/[._@]/)[0]!.split('_');
   if (lang) out.add(lang.toLowerCase());
   if (region) out.add(region.toLowerCase());
+  // Time zone names as Date#toString and Intl write them ("China Standard Time", "协调世界时").
+  const tag = region ? `${lang}-${region}` : (lang ?? 'en');
+  for (const loc of ['en-US', tag]) {
+    for (const style of ['long', 'short', 'longOffset', 'shortGeneric', 'longGeneric'] as const) {
+      try {
+        const part = new Intl.DateTimeFormat(loc, { timeZone: p.tz, timeZoneName: style }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName');
+        for (const w of part?.value.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? []) out.add(w);
+      } catch {
+        // unknown locale or zone: nothing to add
+      }
+    }
+  }
   return out;
 }

@@ -5,7 +5,7 @@ import type { ProbeReport } from './index.ts';
 
 /** Escapes everything outside printable ASCII (and the backslash) as \u{XXXX}. */
 export const visible = (s: string): string =>
-  [...s].map((c) => (/[\x20-\x5b\x5d-\x7e]/.test(c) ? c : c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)).join('');
+  [...s].map((c) => (/[\x20-\x5b\x5d-\x7e→×…]/.test(c) ? c : c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)).join('');
 
 /** Differences that are the same change at the same place in several requests, reported once. */
 export function grouped(diffs: readonly Difference[]): { d: Difference; requests: string[] }[] {
@@ -13,7 +13,9 @@ export function grouped(diffs: readonly Difference[]): { d: Difference; requests
   for (const d of diffs) {
     const key = [d.persona, d.field, d.line, d.cls, d.detail].join('\u0000');
     const g = by.get(key);
-    if (g) g.requests.push(d.request);
+    if (g) {
+      if (!g.requests.includes(d.request)) g.requests.push(d.request);
+    }
     else by.set(key, { d, requests: [d.request] });
   }
   return [...by.values()];

@@ -23,7 +23,9 @@ export function isReadable(s: string): boolean {
   return bad / s.length < 0.02;
 }
 
-export const looksBase64 = (s: string): boolean => s.length >= 12 && B64_RE.test(s) && /[A-Z]/.test(s) && /[a-z0-9]/.test(s);
+// Words such as 'PreToolUse' are valid base64 too; real blobs are longer or carry digits, + or /.
+export const looksBase64 = (s: string): boolean =>
+  s.length >= 12 && B64_RE.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s) && (/[0-9+/=_-]/.test(s) || s.length >= 24) && !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s);
 export const looksHex = (s: string): boolean => s.length >= 12 && HEX_RE.test(s);
 
 function bytesToText(b: Buffer): string {

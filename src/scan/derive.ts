@@ -4,7 +4,7 @@
 // call site, and records the fingerprint reads and the fingerprint comparisons (decisions) it meets.
 // Demand-driven and memoised, so a 13 MB bundle costs only what its sinks reach, with a budget.
 import type { FpKind, Node, Severity } from './types.ts';
-import { fpSource } from './fingerprint.ts';
+import { fpSource, propName } from './fingerprint.ts';
 import { isFunction, lookup, type Decl, type Scope, type Site } from './walk.ts';
 
 export const FP_KINDS: readonly FpKind[] = ['timezone', 'locale', 'hostname', 'username', 'network', 'proxy', 'base-url', 'machine-id', 'software'];
@@ -100,7 +100,7 @@ export class Deriver {
           // Unknown callees do not pass taint from arguments to result (a request's response does
           // not "contain" its body); only value-preserving transforms do.
           const c = n.callee;
-          const name = c.type === 'MemberExpression' ? (c.computed ? null : c.property.name) : c.type === 'Identifier' ? c.name : null;
+          const name = c.type === 'MemberExpression' ? propName(c) : c.type === 'Identifier' ? c.name : null;
           if (c.type === 'MemberExpression' && name && RECEIVER_KEEPS.has(name)) t = union(t, this.of(c.object, scope, d));
           if (name && ARGS_KEEP.has(name)) for (const a of n.arguments) t = union(t, this.of(a.type === 'SpreadElement' ? a.argument : a, scope, d));
         }

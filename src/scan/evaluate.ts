@@ -193,7 +193,6 @@ function member(n: Node, scope: Scope | null, env: Env | null, b: Budget, seen: 
   return UNKNOWN;
 }
 
-const BASE64_ENC = new Set(['base64', 'base64url']);
 
 function construct(n: Node, scope: Scope | null, env: Env | null, b: Budget, seen: Set<Node>): Result {
   const c = n.callee;
@@ -356,7 +355,7 @@ function method(recv: Val, prop: string, args: Val[], b: Budget): Result {
       const enc = typeof a0 === 'string' ? a0 : 'utf8';
       return Buffer.isEncoding(enc) ? Buffer.from(recv).toString(enc) : UNKNOWN;
     }
-    if (prop === 'map' && isClosure(a0)) return Uint8Array.from([...recv].map((x, i) => num(invoke(a0, [x, i], b))));
+    if (prop === 'map' && isClosure(a0)) return Uint8Array.from([...recv].map((x, i) => num(must(invoke(a0, [x, i], b)))));
     if (prop === 'reverse') return recv.slice().reverse();
     return UNKNOWN;
   }
@@ -541,9 +540,7 @@ function binary(op: string, l: Val, r: Val): Result {
     case '>>>': return num(l) >>> num(r);
     case '===': return l === r;
     case '!==': return l !== r;
-    // eslint-disable-next-line eqeqeq -- evaluating the program's own loose comparison
     case '==': return l == r;
-    // eslint-disable-next-line eqeqeq -- as above
     case '!=': return l != r;
     case '<': return num(l) < num(r);
     case '>': return num(l) > num(r);

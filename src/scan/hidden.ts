@@ -72,7 +72,7 @@ export function fromCall(a: Analysis, s: Site): HiddenHit | null {
 }
 
 /** A real decoding operation, as opposed to joining or splitting a plain list. */
-const DECODE_STEP = /\batob\s*\(|fromCharCode|fromCodePoint|\.reverse\s*\(|decodeURIComponent|\bunescape\s*\(|charCodeAt|\.decode\s*\(|["'](base64|base64url|hex)["']|[^^]\^[^^=]|\^=/;
+const DECODE_STEP = /\batob\s*\(|fromCharCode|fromCodePoint|\.reverse\s*\(|decodeURIComponent|\bunescape\s*\(|charCodeAt|\.decode\s*\(|["'](base64|base64url|hex)["']/;
 
 /** The code that produces a value: the expression, the definitions it names, the functions it calls. */
 export function definitionText(a: Analysis, n: Node, scope: Scope): string {

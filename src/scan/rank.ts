@@ -59,7 +59,9 @@ export function summarize(r: ScanResult): Summary {
       : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
   const endpoints = r.findings
     .filter((f) => f.rule === 'telemetry-endpoint')
-    .map((f) => ({ url: String(f.data?.url ?? ''), host: String(f.data?.host ?? ''), count: Number(f.data?.count ?? 1), file: f.file, line: f.line, column: f.column }));
+    .map((f) => ({ url: String(f.data?.url ?? ''), host: String(f.data?.host ?? ''), count: Number(f.data?.count ?? 1), file: f.file, line: f.line, column: f.column }))
+    // Full URLs with a path (where events are posted) before bare hosts from allow-lists.
+    .sort((a, b) => Number(/^\w+:\/\/[^/]+\/./.test(b.url)) - Number(/^\w+:\/\/[^/]+\/./.test(a.url)) || b.count - a.count);
   const events = r.findings
     .filter((f) => f.rule === 'telemetry-events')
     .map((f) => ({ callee: String(f.data?.callee ?? ''), count: Number(f.data?.count ?? 0), prefix: String(f.data?.prefix ?? ''), sample: ((f.data?.events as string[]) ?? []).slice(0, 8) }))

@@ -49,7 +49,7 @@ export interface WalkResult {
 }
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
-export const isFunction = (n: Node | null | undefined): n is Node => !!n && FUNCTION_TYPES.has(n.type);
+export const isFunction = (n: Node | null | undefined): boolean => !!n && FUNCTION_TYPES.has(n.type);
 
 // Child keys to skip: type annotations and other TypeScript-only parts never hold behaviour.
 const SKIP_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'decorators', 'superTypeArguments', 'implements']);

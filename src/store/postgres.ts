@@ -15,6 +15,8 @@ import { dedupe, normalizeEntry, requireHead } from './normalize.ts';
 import { KEY_COLUMNS, WALK_BATCH, auditSelect, checkKeyInput, rowToKey } from './sql.ts';
 import type { ApiKeyRow, AuditQuery, ChainHead, CounterBump, PolicyVersion, Store, VerifyResult } from './types.ts';
 import { ChainVerifier } from './verify.ts';
+import { mergeVariant, rowToVariant } from './baselines.ts';
+import type { BaselineVariant } from '../core/covert/baseline.ts';
 
 type Row = Record<string, unknown>;
 
@@ -198,6 +200,30 @@ export class PostgresStore implements Store {
   async getPolicyVersion(hash: string): Promise<PolicyVersion | null> {
     const row = (await this.pool.query<Row>('SELECT hash, source, text, loaded_at FROM policy_versions WHERE hash = $1', [hash])).rows[0];
     return row ? { hash: String(row.hash), source: String(row.source), text: String(row.text), loadedAt: String(row.loaded_at) } : null;
+  }
+
+  async saveBaselineVariants(rows: BaselineVariant[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.tx(async (c) => {
+      // Saves are serialised so that revisions follow commit order: an instance that loaded up
+      // to revision n never misses a row committed later with a revision below n.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`airlock.covert:${this.schema ?? ''}`]);
+      const rev = Number((await c.query<Row>('SELECT coalesce(max(rev), 0) AS r FROM covert_baselines')).rows[0]!.r) + 1;
+      for (const r of rows) {
+        const old = (await c.query<Row>('SELECT users, count, last_seen FROM covert_baselines WHERE tool = $1 AND version = $2 AND grp = $3 AND hash = $4', [r.tool, r.version, r.group, r.hash])).rows[0];
+        const m = mergeVariant(r, old ? { users: JSON.parse(String(old.users)) as string[], count: Number(old.count), lastSeen: String(old.last_seen) } : null);
+        await c.query(
+          `INSERT INTO covert_baselines (tool, version, grp, hash, fields, users, count, first_seen, last_seen, rev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (tool, version, grp, hash) DO UPDATE SET users = EXCLUDED.users, count = EXCLUDED.count, last_seen = EXCLUDED.last_seen, rev = EXCLUDED.rev`,
+          [r.tool, r.version, r.group, r.hash, JSON.stringify(r.fields), JSON.stringify(m.users), m.count, r.firstSeen, m.lastSeen, rev],
+        );
+      }
+    });
+  }
+
+  async loadBaselineVariants(q: { afterRev?: number; limit?: number } = {}): Promise<{ rows: BaselineVariant[]; rev: number }> {
+    const rows = (await this.pool.query<Row>('SELECT * FROM covert_baselines WHERE rev > $1 ORDER BY rev, first_seen LIMIT $2', [Math.trunc(q.afterRev ?? 0), Math.trunc(q.limit ?? 10_000)])).rows;
+    return { rows: rows.map(rowToVariant), rev: rows.reduce((m, r) => Math.max(m, Number(r.rev)), q.afterRev ?? 0) };
   }
 
   async verifyAudit(): Promise<VerifyResult> {

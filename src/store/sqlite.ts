@@ -15,6 +15,8 @@ import { dedupe, normalizeEntry, requireHead } from './normalize.ts';
 import { KEY_COLUMNS, WALK_BATCH, auditSelect, checkKeyInput, rowToKey } from './sql.ts';
 import type { ApiKeyRow, AuditQuery, ChainHead, CounterBump, PolicyVersion, Store, VerifyResult } from './types.ts';
 import { ChainVerifier } from './verify.ts';
+import { mergeVariant, rowToVariant } from './baselines.ts';
+import type { BaselineVariant } from '../core/covert/baseline.ts';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -192,6 +194,29 @@ export class SqliteStore implements Store {
   async getPolicyVersion(hash: string): Promise<PolicyVersion | null> {
     const row = this.stmt('SELECT hash, source, text, loaded_at FROM policy_versions WHERE hash = ?').get(hash) as Row | undefined;
     return row ? { hash: String(row.hash), source: String(row.source), text: String(row.text), loadedAt: String(row.loaded_at) } : null;
+  }
+
+  // ---- covert-channel baselines ----
+
+  async saveBaselineVariants(rows: BaselineVariant[]): Promise<void> {
+    if (rows.length === 0) return;
+    const get = this.stmt('SELECT users, count, last_seen FROM covert_baselines WHERE tool = ? AND version = ? AND grp = ? AND hash = ?');
+    const put = this.stmt(`INSERT INTO covert_baselines (tool, version, grp, hash, fields, users, count, first_seen, last_seen, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (tool, version, grp, hash) DO UPDATE SET users = excluded.users, count = excluded.count, last_seen = excluded.last_seen, rev = excluded.rev`);
+    // IMMEDIATE: revisions follow commit order across processes on the same file.
+    this.db.transaction(() => {
+      const rev = Number((this.stmt('SELECT coalesce(max(rev), 0) AS r FROM covert_baselines').get() as Row).r) + 1;
+      for (const r of rows) {
+        const old = get.get(r.tool, r.version, r.group, r.hash) as Row | undefined;
+        const m = mergeVariant(r, old ? { users: JSON.parse(String(old.users)) as string[], count: Number(old.count), lastSeen: String(old.last_seen) } : null);
+        put.run(r.tool, r.version, r.group, r.hash, JSON.stringify(r.fields), JSON.stringify(m.users), m.count, r.firstSeen, m.lastSeen, rev);
+      }
+    }).immediate();
+  }
+
+  async loadBaselineVariants(q: { afterRev?: number; limit?: number } = {}): Promise<{ rows: BaselineVariant[]; rev: number }> {
+    const rows = this.stmt('SELECT * FROM covert_baselines WHERE rev > ? ORDER BY rev, first_seen LIMIT ?').all(Math.trunc(q.afterRev ?? 0), Math.trunc(q.limit ?? 10_000)) as Row[];
+    return { rows: rows.map(rowToVariant), rev: rows.reduce((m, r) => Math.max(m, Number(r.rev)), q.afterRev ?? 0) };
   }
 
   private readHead(conn: Db): ChainHead | null {

@@ -1,3 +1,4 @@
+import type { BaselineVariant } from '../core/covert/baseline.ts';
 import type { AuditEntry, AuditRecord, Identity } from '../core/types.ts';
 
 export interface ApiKeyRow {
@@ -112,4 +113,14 @@ export interface Store {
   /** Keep a loaded policy text by its hash (idempotent). */
   savePolicyVersion(v: Omit<PolicyVersion, 'loadedAt'>): Promise<void>;
   getPolicyVersion(hash: string): Promise<PolicyVersion | null>;
+
+  // covert-channel prompt baselines, shared by every instance (src/gateway/baselines.ts)
+  /**
+   * Merge learned variants: a new (tool, version, group, hash) is inserted; a known one gets the
+   * union of users (capped), its count increased by `count` and the later lastSeen. Every row
+   * written gets a revision above all earlier ones, so other instances can load what is new.
+   */
+  saveBaselineVariants(rows: BaselineVariant[]): Promise<void>;
+  /** Variants written after revision `afterRev` (default 0), oldest revision first, and the highest revision returned. */
+  loadBaselineVariants(q?: { afterRev?: number; limit?: number }): Promise<{ rows: BaselineVariant[]; rev: number }>;
 }

@@ -58,10 +58,33 @@ export function alignTexts(a: string, b: string): Hunk[] {
     const tb = tokenStarts(sb);
     const ti = new Interner();
     for (const t of diffSeq(pieces(sa, ta, ti), pieces(sb, tb, ti))) {
-      out.push({ aStart: a0 + ta[t.aStart]!, aEnd: a0 + ta[t.aEnd]!, bStart: b0 + tb[t.bStart]!, bEnd: b0 + tb[t.bEnd]! });
+      out.push(narrow(a, b, { aStart: a0 + ta[t.aStart]!, aEnd: a0 + ta[t.aEnd]!, bStart: b0 + tb[t.bStart]!, bEnd: b0 + tb[t.bEnd]! }));
     }
   }
   return out;
+}
+
+const WORDISH = /[\p{L}\p{N}]/u;
+const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+
+/**
+ * A token hunk that only adds or removes characters without letters or digits inside a word
+ * ('careful' → 'care\u200bful') is narrowed to those characters, so the span shows exactly what
+ * was hidden. Changes of letters keep whole tokens: 'Asia' → 'America' must not become 'sia' → 'merica'.
+ */
+function narrow(a: string, b: string, h: Hunk): Hunk {
+  let p = 0;
+  const la = h.aEnd - h.aStart;
+  const lb = h.bEnd - h.bStart;
+  while (p < la && p < lb && a.charCodeAt(h.aStart + p) === b.charCodeAt(h.bStart + p)) p++;
+  if (p > 0 && isHigh(a.charCodeAt(h.aStart + p - 1))) p--;
+  let q = 0;
+  while (q < la - p && q < lb - p && a.charCodeAt(h.aEnd - 1 - q) === b.charCodeAt(h.bEnd - 1 - q)) q++;
+  if (q > 0 && isHigh(a.charCodeAt(h.aEnd - q - 1)) && q < la - p) q--;
+  const ra = a.slice(h.aStart + p, h.aEnd - q);
+  const rb = b.slice(h.bStart + p, h.bEnd - q);
+  if ((p === 0 && q === 0) || WORDISH.test(ra) || WORDISH.test(rb)) return h;
+  return { aStart: h.aStart + p, aEnd: h.aEnd - q, bStart: h.bStart + p, bEnd: h.bEnd - q };
 }
 
 /** 1-based line number of offset i in s. */

@@ -14,7 +14,7 @@ export type FormatKind = 'spacing' | 'case' | 'quotes' | 'date' | 'number' | 'pu
 
 export interface Classification {
   cls: ChangeClass;
-  kind?: FormatKind | 'date' | 'time';
+  kind?: FormatKind | 'date' | 'time' | 'echo';
   /** Reviewer-facing: code points, formats ("U+0027 → U+2019", "Y-M-D vs D.M.Y"). */
   detail: string;
 }

@@ -17,7 +17,7 @@ const DATE = new RegExp(
   'giu',
 );
 
-const TIME = /\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?:[+-]\d{1,2})?)?/g;
+const TIME = /\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:Z|UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?|\s?(?:Z|UTC|GMT))?/g;
 
 export interface DateMatch {
   start: number;

@@ -121,7 +121,7 @@ export function differential(samples: readonly RunSample[], personas: readonly P
       const present = vals.filter((v): v is { persona: string; text: string } => v.text !== undefined);
       const ref = present.find((v) => v.persona === baseline);
       if (ref === undefined || present.every((v) => v.text === ref.text)) continue;
-      compareField(ref.text, present.map((v) => ({ persona: v.persona, text: v.text, hunks: alignTexts(ref.text, v.text) })), info, base, rid, field, result);
+      compareField(present.map((v) => ({ persona: v.persona, text: v.text, hunks: alignTexts(ref.text, v.text) })), info, base, rid, field, result);
     }
   }
   result.differences.sort((a, b) => sevRank(b.severity) - sevRank(a.severity) || a.request.localeCompare(b.request) || a.field.localeCompare(b.field) || a.line - b.line);
@@ -150,7 +150,7 @@ function presenceDifference(p: { persona: string; has: boolean }, info: Map<stri
   };
 }
 
-function compareField(ref: string, vals: Val[], info: Map<string, PersonaInfo>, base: PersonaInfo, request: string, field: string, out: DifferentialResult): void {
+function compareField(vals: Val[], info: Map<string, PersonaInfo>, base: PersonaInfo, request: string, field: string, out: DifferentialResult): void {
   for (const [c0, c1] of clusters(vals.map((v) => v.hunks))) {
     const at = vals.map((v) => ({ v, start: mapPos(c0, v.hunks, false), end: mapPos(c1, v.hunks, true) }));
     const text = (x: (typeof at)[number]): string => x.v.text.slice(x.start, x.end);

@@ -2,7 +2,7 @@
 // parse, unique rule ids, exceptions that name a rule, upstreams the gateway knows, limits that
 // limit something. Every problem is located like a schema error.
 import type { Finding, Identity } from '../types.ts';
-import { compileRule, toolMatcher, type CompiledRule, type TagsOf } from './rules.ts';
+import { compileRule, glob, toolMatcher, type CompiledRule, type TagsOf } from './rules.ts';
 import { evaluate, grantWho, modelsMatcher, type CompiledClient, type CompiledException, type CompiledGrant, type EvalParts } from './evaluate.ts';
 import { parsePolicy, type IssuePath, type ParsedPolicy, type PolicyIssue } from './parse.ts';
 import type { PolicyDoc } from './schema.ts';
@@ -34,17 +34,24 @@ function tagsFunction(doc: PolicyDoc): TagsOf {
   for (const src of [DEFAULT_CLASSIFICATION, doc.classification]) {
     for (const [k, v] of Object.entries(src)) table.set(k, [...new Set([...(table.get(k) ?? []), ...v])]);
   }
+  const globs = [...table.entries()].filter(([k]) => k.includes('*')).map(([k, v]) => ({ re: glob(k), tags: v }));
   const cache = new Map<string, readonly string[]>();
+  const byFinding = new WeakMap<Finding, readonly string[]>();
   return (f: Finding) => {
+    const hit = byFinding.get(f);
+    if (hit !== undefined) return hit;
     const own = (f as Finding & { tags?: string[] }).tags;
     const key = `${f.detector}/${f.rule}`;
     let t = cache.get(key);
     if (t === undefined) {
-      // A rule-level entry replaces the detector's (pii/internal-ip is infrastructure, not personal data).
-      t = table.get(key) ?? table.get(f.detector) ?? [];
+      // Rule-level entries (exact or glob) replace the detector's: pii/internal-ip is infrastructure, not personal data.
+      const ruleLevel = [...(table.get(key) ?? []), ...globs.filter((g) => g.re.test(key)).flatMap((g) => g.tags)];
+      t = ruleLevel.length > 0 ? [...new Set(ruleLevel)] : (table.get(f.detector) ?? []);
       if (cache.size < 10_000) cache.set(key, t);
     }
-    return own === undefined ? t : [...t, ...own];
+    const tags = own === undefined ? t : [...t, ...own];
+    byFinding.set(f, tags);
+    return tags;
   };
 }
 

@@ -89,14 +89,31 @@ function ruleReason(r: CompiledRule, findings: Finding[], input: PolicyInput, id
   }
   if (r.finding !== null && findings.length > 0) return findingReason({ ruleId: r.id, findings, sourceOf: input.sourceOf }, r.action === 'block' ? 'blocked' : 'found');
   if (r.action === 'route') return `routed to upstream '${r.upstream}' (rule ${r.id})`;
-  const what = r.doc.description ?? 'matched';
-  return r.action === 'block' ? `this exchange is blocked by policy: ${what} (rule ${r.id})` : r.doc.description === undefined ? `rule ${r.id} matched` : `${what} (rule ${r.id})`;
+  const what = r.doc.description === undefined ? '' : `: ${r.doc.description}`;
+  return r.action === 'block' ? `this exchange is blocked by policy${what} (rule ${r.id})` : what === '' ? `rule ${r.id} matched` : `${r.doc.description} (rule ${r.id})`;
 }
+
+// Reasons are strings built from findings: only the deciding rule's is built (and every one under
+// trace), which keeps evaluation with many matching rules cheap.
+const pending = new WeakMap<RuleMatch, () => string>();
+const lazyMatch = (r: CompiledRule, findings: Finding[], input: PolicyInput, id: Identity): RuleMatch => {
+  const m: RuleMatch = { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings, reason: '' };
+  pending.set(m, () => ruleReason(r, findings, input, id));
+  return m;
+};
+const settle = (m: RuleMatch): RuleMatch => {
+  const f = pending.get(m);
+  if (f !== undefined) {
+    m.reason = f();
+    pending.delete(m);
+  }
+  return m;
+};
 
 function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict): RuleMatch | string {
   for (const t of r.exchange) if (!t.test(x)) return `${t.name} did not match`;
-  if (r.finding === null) return { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings: [], reason: ruleReason(r, [], input, x.identity) };
-  const errs = (input.detectorErrors ?? []).filter((e) => r.detectors === null || r.detectors.includes(e.detector));
+  if (r.finding === null) return lazyMatch(r, [], input, x.identity);
+  const errs = input.detectorErrors === undefined || input.detectorErrors.length === 0 ? [] : input.detectorErrors.filter((e) => r.detectors === null || r.detectors.includes(e.detector));
   if (errs.length > 0) {
     const e = errs[0]!;
     if (r.failClosed) {
@@ -128,7 +145,7 @@ function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: Policy
     if (input.findings.length === 0) return 'no findings';
     return hits.length > 0 ? `${hits.length} matching finding(s), fewer than count ${r.count}` : firstMiss !== '' ? `no finding matched (${firstMiss})` : 'every matching finding is excepted';
   }
-  return { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings: hits, reason: ruleReason(r, hits, input, x.identity) };
+  return lazyMatch(r, hits, input, x.identity);
 }
 
 function routeCheck(p: EvalParts, id: Identity, upstream: string, model: string | null): RuleMatch | null {
@@ -167,7 +184,7 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
       trace?.push({ ruleId: r.id, matched: false, why: m });
       continue;
     }
-    trace?.push({ ruleId: r.id, matched: true, why: m.reason });
+    trace?.push({ ruleId: r.id, matched: true, why: settle(m).reason });
     out.matches.push(m);
     if (firstMatch) stopped = true;
   }
@@ -177,6 +194,7 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
   if (denied !== null) out.matches.push(denied);
   const win = pickWinner(out.matches);
   if (win !== null) {
+    settle(win);
     const decision: Decision = { action: win.action, ruleId: win.ruleId, reason: win.reason };
     if (win.upstream !== undefined) decision.upstream = win.upstream;
     out.decision = decision;

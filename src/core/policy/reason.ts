@@ -1,7 +1,7 @@
 // Block and alert reasons a developer can act on: what was found, where, and what to do about
 // it, e.g. "an AWS secret access key was found in a tool result (.env); remove it or ask for an
 // exception: rule secrets-in-tool-results". Built from masked facts only, never from a value.
-import type { Finding, SegmentRole } from '../types.ts';
+import { severityRank, type Finding, type SegmentRole } from '../types.ts';
 
 // Names for the rule ids developers meet most; anything else is derived from the id.
 const LABELS: Record<string, string> = {
@@ -49,13 +49,16 @@ export interface ReasonFacts {
 
 /** Default reason for a rule that matched on findings. */
 export function findingReason(facts: ReasonFacts, verb: 'blocked' | 'found'): string {
-  const f = facts.findings[0];
+  // Headline the most severe finding (first of equals): the one the developer must deal with.
+  let f = facts.findings[0];
   if (f === undefined) return `rule ${facts.ruleId} matched`;
+  for (const x of facts.findings) if (severityRank(x.severity) > severityRank(f.severity)) f = x;
   const src = facts.sourceOf?.(f.segmentPath) ?? null;
   const where = `${ROLE_LABELS[f.role] ?? f.role}${src !== null ? ` (${src})` : ''}`;
-  const more = facts.findings.length > 1 ? ` and ${facts.findings.length - 1} more finding(s)` : '';
-  const what = `${article(findingLabel(f))} was found in ${where}${more}`;
-  return verb === 'blocked' ? `${what}; remove it or ask for an exception: rule ${facts.ruleId}` : `${what} (rule ${facts.ruleId})`;
+  const n = facts.findings.length - 1;
+  const more = n > 0 ? ` (+${n} more finding${n > 1 ? 's' : ''})` : '';
+  const what = `${article(findingLabel(f))} was found in ${where}`;
+  return verb === 'blocked' ? `${what}; remove it or ask for an exception: rule ${facts.ruleId}${more}` : `${what} (rule ${facts.ruleId})${more}`;
 }
 
 /** Fills {placeholders} of a rule's own reason text. Unknown placeholders stay as written. */

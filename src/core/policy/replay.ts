@@ -63,7 +63,8 @@ export function replay(policy: CompiledPolicy, entries: Iterable<AuditEntry>, op
       continue;
     }
     s.changes.push({ id: e.id, team: e.team, user: e.user, before, after });
-    const change = `${before.action} → ${after.action}`;
+    // Same action, another deciding rule: name both rules, or the row reads "block → block".
+    const change = before.action === after.action ? `${before.action} (${before.ruleId ?? '-'} → ${after.ruleId ?? '-'})` : `${before.action} → ${after.action}`;
     bump(s.byRule, after.ruleId ?? before.ruleId ?? '(none)', change);
     bump(s.byTeam, e.team ?? '(no team)', change);
   }

@@ -17,7 +17,7 @@ export const rule: Rule = {
       const c = constantCode(a, s.node.arguments[0], s.scope);
       a.report(rule, {
         node: s.node,
-        severity: c?.decoded ? 'high' : 'medium',
+        severity: c?.decoded ? 'high' : c ? 'low' : 'medium',
         message: c ? `evaluates ${c.decoded ? 'decoded' : 'constant'} code: ${JSON.stringify(c.code.slice(0, 120))}` : 'evaluates a computed string as code.',
         decoded: c?.decoded ? [c.code] : undefined,
       });

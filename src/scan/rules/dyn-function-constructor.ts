@@ -26,7 +26,7 @@ function check(s: Site, a: Analysis): void {
   const c = constantCode(a, body, s.scope);
   a.report(rule, {
     node: s.node,
-    severity: c?.decoded ? 'high' : 'medium',
+    severity: c?.decoded ? 'high' : c ? 'low' : 'medium',
     message: c ? `creates a function from ${c.decoded ? 'decoded' : 'constant'} code: ${JSON.stringify(c.code.slice(0, 120))}` : 'creates a function from a computed string.',
     decoded: c?.decoded ? [c.code] : undefined,
   });

@@ -7,10 +7,10 @@ import { CONFIG_MASK, type Taint } from '../derive.ts';
 import { decisionLabel, deriveAll, labels, record } from '../flow-helpers.ts';
 import type { Site } from '../walk.ts';
 
-const PROMPTISH = /\b(you are|assistant|instructions?|system prompt|respond|the user|language model|claude|gemini|qwen|gpt)\b/i;
+const PROMPTISH = /\b(you are|assistant|instructions?|system prompt|respond|the user|language model)\b/i;
 
 export function isPromptText(s: string): boolean {
-  return s.length >= 200 || (s.length >= 30 && PROMPTISH.test(s));
+  return s.length >= 200 || (s.length >= 40 && PROMPTISH.test(s));
 }
 
 export const rule: Rule = {

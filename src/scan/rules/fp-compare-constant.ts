@@ -15,7 +15,7 @@ const EQ = new Set(['===', '==', '!==', '!=']);
 const RECEIVER_HOLDS_LIST = new Set(['includes', 'indexOf', 'lastIndexOf', 'has']);
 const VALUE_METHODS = new Set(['includes', 'indexOf', 'startsWith', 'endsWith', 'match', 'search', 'localeCompare']);
 const ITERATORS = new Set(['some', 'find', 'findIndex', 'filter', 'every']);
-const TRIVIAL = new Set(['', 'undefined', 'null', 'true', 'false', '0', '1', 'UTC', 'GMT', 'Etc/UTC', 'C', 'POSIX', 'C.UTF-8', 'localhost', '127.0.0.1', '::1', '[::1]', 'http:', 'https:', 'http', 'https', '/']);
+const TRIVIAL = new Set(['', 'undefined', 'null', 'true', 'false', '0', '1', 'UTC', 'GMT', 'Etc/UTC', 'C', 'POSIX', 'C.UTF-8', 'localhost', '127.0.0.1', '::1', '[::1]', 'http:', 'https:', 'http', 'https', '/', '{}', '[]']);
 const IDENTITY = kindBit('hostname') | kindBit('username') | kindBit('network') | kindBit('machine-id') | kindBit('software');
 
 export const rule: Rule = {
@@ -34,7 +34,7 @@ export const rule: Rule = {
     BinaryExpression(s, a) {
       const n = s.node;
       if (EQ.has(n.operator)) {
-        check(a, s, n.left, n.right) || check(a, s, n.right, n.left);
+        if (!check(a, s, n.left, n.right)) check(a, s, n.right, n.left);
       } else if (n.operator === 'in') {
         check(a, s, n.left, n.right);
       }
@@ -89,7 +89,7 @@ function check(a: Analysis, s: Site, value: Node | undefined, constant: Node | u
   return register(a, s, s.node, t.kinds, constants, constant, s.scope);
 }
 
-const CONSTANT_TYPES = new Set(['Literal', 'TemplateLiteral', 'ArrayExpression', 'ObjectExpression', 'Identifier', 'MemberExpression', 'CallExpression', 'NewExpression']);
+const CONSTANT_TYPES = new Set(['Literal', 'UnaryExpression', 'TemplateLiteral', 'ArrayExpression', 'ObjectExpression', 'Identifier', 'MemberExpression', 'CallExpression', 'NewExpression']);
 
 function register(a: Analysis, s: Site, node: Node, kinds: number, constants: string[], constNode: Node, scope: Scope): boolean {
   if (a.compareAt.has(node)) return true;
@@ -108,6 +108,8 @@ function register(a: Analysis, s: Site, node: Node, kinds: number, constants: st
   else if (kinds & IDENTITY && specific) severity = 'high';
   else if (configOnly && meaningful.length <= 3) severity = 'low';
   else if (kinds & kindBit('timezone') && specific && meaningful.length >= 2) severity = 'high';
+  // Choosing a UI language from the locale is routine unless the tags are hidden.
+  if (!hidden && kinds === kindBit('locale')) severity = 'low';
 
   a.addCompare({ node, scope: s.scope, kinds, constants: meaningful, hidden, specific, severity, listNode: def });
   const cls = classifyList(meaningful);
@@ -154,5 +156,5 @@ function verbatim(a: Analysis, n: Node, scope: Scope, values: string[]): boolean
     } else break;
   }
   const all = texts.join('\n');
-  return values.every((v) => v.length < 3 || v.startsWith('/') || all.includes(v) || all.includes(JSON.stringify(v).slice(1, -1)));
+  return values.every((v) => v.length < 3 || v.startsWith('/') || /^-?[\d.e+]+$/.test(v) || all.includes(v) || all.includes(JSON.stringify(v).slice(1, -1)));
 }

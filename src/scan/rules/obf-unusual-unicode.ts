@@ -31,6 +31,8 @@ export const rule: Rule = {
       // A joiner or selector inside an emoji sequence is ordinary text.
       const prev = i > 0 ? t.charCodeAt(i - 1) : 0;
       if ((c === '\u200D' || c === '\uFE0E') && (prev >= 0xdc00 && prev <= 0xdfff || prev >= 0x2600 && prev <= 0x27bf)) continue;
+      // Joiners are part of writing Persian, Arabic and Indic scripts.
+      if ((c === '\u200C' || c === '\u200D') && prev >= 0x0600 && prev < 0x2000) continue;
       const cp = c.codePointAt(0) as number;
       const tag = cp >= 0xe0000;
       const high = BIDI.test(c) || tag;

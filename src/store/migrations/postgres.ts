@@ -89,4 +89,25 @@ CREATE TABLE policy_versions (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'covert-baselines',
+    sql: `
+-- Covert-channel prompt baselines (see the SQLite migration of the same name).
+CREATE TABLE covert_baselines (
+  tool       text NOT NULL,
+  version    text NOT NULL,
+  grp        text NOT NULL,
+  hash       text NOT NULL,
+  fields     text NOT NULL,
+  users      text NOT NULL,
+  count      bigint NOT NULL,
+  first_seen text NOT NULL,
+  last_seen  text NOT NULL,
+  rev        bigint NOT NULL,
+  PRIMARY KEY (tool, version, grp, hash)
+);
+CREATE INDEX covert_baselines_rev ON covert_baselines (rev);
+`,
+  },
 ];

@@ -88,4 +88,27 @@ CREATE TABLE policy_versions (
 ) STRICT;
 `,
   },
+  {
+    version: 3,
+    name: 'covert-baselines',
+    sql: `
+-- Covert-channel prompt baselines: learned variants of each tool version's system prompt, tool
+-- definitions and headers (src/core/covert/baseline.ts). Holds tool-authored text only, never
+-- user messages; rev orders writes so that instances load only what is new.
+CREATE TABLE covert_baselines (
+  tool       TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  grp        TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  fields     TEXT NOT NULL,  -- JSON [[field, text], ...]
+  users      TEXT NOT NULL,  -- JSON array, capped
+  count      INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen  TEXT NOT NULL,
+  rev        INTEGER NOT NULL,
+  PRIMARY KEY (tool, version, grp, hash)
+) STRICT;
+CREATE INDEX covert_baselines_rev ON covert_baselines (rev);
+`,
+  },
 ];

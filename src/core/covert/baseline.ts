@@ -1,0 +1,388 @@
+// Passive prompt baselines: per (tool, version), what its system prompt, tool definitions and
+// headers look like across exchanges and users. The first variant of each group is the
+// reference; every other variant is aligned with it once, when first seen, and its differences
+// are classified and cached. An exchange whose group texts are a known variant costs one map
+// lookup per group (the hot path); only a new variant pays for the alignment.
+//
+// Within a version, content that varies between users is expected (dates, paths, git status,
+// memory files); an invisible or look-alike difference is reported on every exchange that
+// carries it (HIGH); a formatting-only difference is reported when the users of that place are
+// split between two spellings (MEDIUM); a new version's changes are reported once (INFO).
+import { alignTexts } from './align.ts';
+import { classifyChange, type ChangeClass } from './classify.ts';
+import { fieldName } from './fields.ts';
+import { renderPath } from '../exchange/path.ts';
+import type { Finding, PathStep, Segment, SegmentRole, Severity } from '../types.ts';
+
+export interface ObserveInput {
+  tool: string;
+  version: string | null;
+  user: string;
+  segments: readonly Segment[];
+  /** Request headers (optional): a value spelled differently for some users is a signal too. */
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** One variant of a group as persisted (see store: covert_baselines). */
+export interface BaselineVariant {
+  tool: string;
+  version: string;
+  group: string;
+  hash: string;
+  fields: [string, string][];
+  users: string[];
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface BaselineOptions {
+  maxVariantsPerGroup?: number;
+  maxUsersPerVariant?: number;
+  maxFindings?: number;
+  /** Header names never baselined (volatile or secret); lower case. */
+  ignoreHeaders?: readonly string[];
+  now?: () => string;
+}
+
+interface Hunk {
+  field: number; // index in the variant's fields (and segments)
+  key: string;
+  slot: string;
+  cls: ChangeClass;
+  start: number;
+  end: number;
+  text: string;
+  detail: string;
+}
+
+interface Variant {
+  fields: [string, string][];
+  paths: (readonly PathStep[] | null)[];
+  hunks: Hunk[];
+  users: Set<string>;
+  count: number;
+  newCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  hash: string;
+  dirty: boolean;
+}
+
+interface Group {
+  role: SegmentRole;
+  reference: Variant;
+  byKey: Map<string, Variant>;
+  users: Set<string>;
+  /** slot → spelling → users: who writes a place which way. */
+  slots: Map<string, Map<string, Set<string>>>;
+}
+
+const DEFAULT_IGNORED = [
+  'authorization', 'x-api-key', 'api-key', 'cookie', 'proxy-authorization', 'content-length', 'host', 'connection', 'keep-alive',
+  'transfer-encoding', 'accept-encoding', 'x-request-id', 'x-stainless-retry-count', 'x-stainless-timeout', 'traceparent', 'tracestate',
+];
+
+/** FNV-1a, two lanes: a stable 64-bit id for persisted variants (core has no crypto; not a security hash). */
+export function variantHash(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+const SEV: Partial<Record<ChangeClass, Severity>> = { invisible: 'high', confusable: 'high', format: 'medium' };
+const RULE: Record<ChangeClass, string> = { invisible: 'invisible-variant', confusable: 'confusable-variant', format: 'format-variant', content: 'new-content', dynamic: 'new-content' };
+
+interface Extracted {
+  name: string;
+  role: SegmentRole;
+  texts: string[];
+  segs: (Segment | null)[];
+}
+
+export class CovertBaseline {
+  private readonly tools = new Map<string, Map<string, Group>>();
+  private readonly opts: Required<Omit<BaselineOptions, 'ignoreHeaders'>> & { ignore: Set<string> };
+
+  constructor(o: BaselineOptions = {}) {
+    this.opts = {
+      maxVariantsPerGroup: o.maxVariantsPerGroup ?? 500,
+      maxUsersPerVariant: o.maxUsersPerVariant ?? 1000,
+      maxFindings: o.maxFindings ?? 20,
+      now: o.now ?? (() => new Date().toISOString()),
+      ignore: new Set(o.ignoreHeaders ?? DEFAULT_IGNORED),
+    };
+  }
+
+  /** Compares the exchange with the baseline of its (tool, version), learns from it, returns findings. */
+  observe(input: ObserveInput): Finding[] {
+    const version = input.version ?? '?';
+    const tkey = `${input.tool}\u0000${version}`;
+    let groups = this.tools.get(tkey);
+    const fresh = groups === undefined;
+    if (groups === undefined) {
+      groups = new Map();
+      this.tools.set(tkey, groups);
+    }
+    const findings: Finding[] = [];
+    for (const g of this.extract(input)) {
+      const key = g.texts.join('\u0000');
+      const group = groups.get(g.name);
+      if (group === undefined) {
+        const v = this.newVariant(g, key, input.user);
+        groups.set(g.name, { role: g.role, reference: v, byKey: new Map([[key, v]]), users: new Set([input.user]), slots: new Map() });
+        if (!fresh || !this.hasOtherVersions(input.tool, version)) continue;
+        this.versionChanges(input.tool, version, g, v, findings);
+        continue;
+      }
+      addCapped(group.users, input.user, 100_000);
+      let v = group.byKey.get(key);
+      if (v === undefined) {
+        v = this.newVariant(g, key, input.user);
+        this.learn(group, v);
+        if (group.byKey.size < this.opts.maxVariantsPerGroup) group.byKey.set(key, v);
+      } else {
+        v.count++;
+        v.newCount++;
+        v.lastSeen = this.opts.now();
+        if (!v.users.has(input.user)) {
+          addCapped(v.users, input.user, this.opts.maxUsersPerVariant);
+          for (const h of v.hunks) if (h.cls === 'format') addCapped(slotUsers(group, h), input.user, this.opts.maxUsersPerVariant);
+        }
+        v.dirty = true;
+      }
+      this.report(group, v, g, input.user, findings);
+    }
+    return findings.slice(0, this.opts.maxFindings);
+  }
+
+  /** The groups of an exchange: system prompt, one per tool definition, and the headers. */
+  private extract(input: ObserveInput): Extracted[] {
+    const out: Extracted[] = [];
+    const segs = input.segments;
+    let names: (string | null)[] | null = null;
+    const system: Extracted = { name: 'system', role: 'system', texts: [], segs: [] };
+    const tools = new Map<string, Extracted>();
+    for (const s of segs) {
+      if (s.role === 'system') {
+        system.texts.push(s.isKey === true ? `k:${s.text}` : s.text);
+        system.segs.push(s);
+      } else if (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number') {
+        if (names === null) names = toolNames(segs);
+        const name = names[s.path[1]] ?? `#${s.path[1]}`;
+        let t = tools.get(name);
+        if (t === undefined) {
+          t = { name: `tool:${name}`, role: 'tool_definition', texts: [], segs: [] };
+          tools.set(name, t);
+        }
+        t.texts.push(s.isKey === true ? `k:${s.text}` : s.text);
+        t.segs.push(s);
+      }
+    }
+    if (system.texts.length > 0) out.push(system);
+    out.push(...tools.values());
+    if (input.headers !== undefined) {
+      const h: Extracted = { name: 'headers', role: 'metadata', texts: [], segs: [] };
+      for (const k of Object.keys(input.headers).sort()) {
+        const v = input.headers[k];
+        if (v === undefined || this.opts.ignore.has(k)) continue;
+        h.texts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+        h.segs.push(null);
+      }
+      if (h.texts.length > 0) out.push(h);
+    }
+    return out;
+  }
+
+  private newVariant(g: Extracted, key: string, user: string): Variant {
+    const now = this.opts.now();
+    const fields: [string, string][] = g.texts.map((t, i) => {
+      const s = g.segs[i];
+      if (s === null || s === undefined) return [`header ${t.slice(0, t.indexOf(':'))}#${i}`, t];
+      const rel = g.role === 'tool_definition' ? fieldName(['x', ...s.path.slice(2)], null).slice(1) : renderPath(s.path);
+      return [`${s.isKey === true ? 'k:' : ''}${rel}#${i}`, t];
+    });
+    return { fields, paths: g.segs.map((s) => s?.path ?? null), hunks: [], users: new Set([user]), count: 1, newCount: 1, firstSeen: now, lastSeen: now, hash: variantHash(key), dirty: true };
+  }
+
+  /** Aligns a new variant with the group's reference: cached hunks and slot spellings. */
+  private learn(group: Group, v: Variant): void {
+    const ref = new Map(group.reference.fields.map(([k, t]) => [stripIndex(k), t]));
+    const hunks: Hunk[] = [];
+    v.fields.forEach(([k, text], field) => {
+      const key = stripIndex(k);
+      const a = ref.get(key);
+      if (a === undefined || a === text || hunks.length >= 200) return;
+      for (const h of alignTexts(a, text)) {
+        const c = classifyChange(a, h.aStart, h.aEnd, text, h.bStart, h.bEnd);
+        hunks.push({ field, key, slot: `${key}@${h.aStart}-${h.aEnd}`, cls: c.cls, start: h.bStart, end: h.bEnd, text: text.slice(h.bStart, h.bEnd), detail: c.detail });
+        if (hunks.length >= 200) break;
+      }
+    });
+    v.hunks = hunks;
+    for (const h of hunks) if (h.cls === 'format') for (const u of v.users) addCapped(slotUsers(group, h), u, this.opts.maxUsersPerVariant);
+  }
+
+  private report(group: Group, v: Variant, g: Extracted, user: string, out: Finding[]): void {
+    for (const h of v.hunks) {
+      const sev = SEV[h.cls];
+      if (sev === undefined) continue;
+      if (h.cls === 'format') {
+        // Split: another user writes this place another way (the reference's way, or a third).
+        if (!splitsUsers(group, h, user)) continue;
+      }
+      const f = this.finding(h.cls, sev, group.role, g, h, `${describe(h.cls)} in ${g.name}: ${h.detail}`);
+      // One finding per distinct change: a date rewritten in another format is two token hunks.
+      if (!out.some((x) => x.segmentPath === f.segmentPath && x.detail === f.detail)) out.push(f);
+    }
+  }
+
+  private finding(cls: ChangeClass, severity: Severity, role: SegmentRole, g: Extracted, h: Hunk, detail: string): Finding {
+    const s = g.segs[h.field];
+    return {
+      detector: 'covert', rule: RULE[cls], severity, role,
+      segmentPath: s ? renderPath(s.path) : h.key,
+      start: h.start, end: h.end,
+      preview: preview(h.text),
+      confidence: cls === 'format' ? 0.6 : 0.9,
+      detail,
+    };
+  }
+
+  private hasOtherVersions(tool: string, version: string): boolean {
+    for (const k of this.tools.keys()) if (k.startsWith(`${tool}\u0000`) && k !== `${tool}\u0000${version}`) return true;
+    return false;
+  }
+
+  /** A group seen for the first time in a new version: what changed since the previous version (INFO). */
+  private versionChanges(tool: string, version: string, g: Extracted, v: Variant, out: Finding[]): void {
+    let prev: Group | undefined;
+    for (const [k, groups] of this.tools) if (k.startsWith(`${tool}\u0000`) && k !== `${tool}\u0000${version}` && groups.has(g.name)) prev = groups.get(g.name);
+    if (prev === undefined) {
+      out.push({ detector: 'covert', rule: 'new-content', severity: 'info', role: g.role, segmentPath: g.segs[0] ? renderPath(g.segs[0].path.slice(0, 2)) : g.name, start: 0, end: 0, preview: preview(g.name), confidence: 1, detail: `${tool} ${version}: new ${g.name}` });
+      return;
+    }
+    const probe: Group = { ...prev, slots: new Map() };
+    const tmp: Variant = { ...v, hunks: [] };
+    this.learn(probe, tmp);
+    for (const h of tmp.hunks.slice(0, 10)) {
+      out.push(this.finding(h.cls, 'info', g.role, g, h, `${tool} ${version} changed ${g.name} since the previous version (${h.cls}): ${h.detail}`));
+    }
+  }
+
+  /** Variants new or seen again since the last call, for persistence (counts are deltas). */
+  drainDirty(): BaselineVariant[] {
+    const out: BaselineVariant[] = [];
+    for (const [tkey, groups] of this.tools) {
+      const [tool, version] = tkey.split('\u0000') as [string, string];
+      for (const [name, g] of groups) {
+        for (const v of g.byKey.values()) {
+          if (!v.dirty) continue;
+          out.push({ tool, version, group: name, hash: v.hash, fields: v.fields, users: [...v.users], count: v.newCount, firstSeen: v.firstSeen, lastSeen: v.lastSeen });
+          v.dirty = false;
+          v.newCount = 0;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Learns variants persisted by this or another instance (no findings). Oldest first. */
+  load(rows: readonly BaselineVariant[]): void {
+    for (const r of [...rows].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))) {
+      const tkey = `${r.tool}\u0000${r.version}`;
+      let groups = this.tools.get(tkey);
+      if (groups === undefined) {
+        groups = new Map();
+        this.tools.set(tkey, groups);
+      }
+      const key = r.fields.map(([, t]) => t).join('\u0000');
+      const g = groups.get(r.group);
+      const known = g?.byKey.get(key);
+      if (known !== undefined) {
+        for (const u of r.users) addCapped(known.users, u, this.opts.maxUsersPerVariant);
+        for (const u of r.users) addCapped(g!.users, u, 100_000);
+        continue;
+      }
+      const v: Variant = { fields: r.fields, paths: r.fields.map(() => null), hunks: [], users: new Set(r.users.slice(0, this.opts.maxUsersPerVariant)), count: r.count, newCount: 0, firstSeen: r.firstSeen, lastSeen: r.lastSeen, hash: r.hash, dirty: false };
+      const role: SegmentRole = r.group === 'system' ? 'system' : r.group === 'headers' ? 'metadata' : 'tool_definition';
+      if (g === undefined) {
+        groups.set(r.group, { role, reference: v, byKey: new Map([[key, v]]), users: new Set(v.users), slots: new Map() });
+        continue;
+      }
+      for (const u of v.users) addCapped(g.users, u, 100_000);
+      this.learn(g, v);
+      if (g.byKey.size < this.opts.maxVariantsPerGroup) g.byKey.set(key, v);
+    }
+  }
+
+  /** Numbers for monitoring: tools, groups, variants. */
+  stats(): { tools: number; groups: number; variants: number } {
+    let groups = 0;
+    let variants = 0;
+    for (const gs of this.tools.values()) {
+      groups += gs.size;
+      for (const g of gs.values()) variants += g.byKey.size;
+    }
+    return { tools: this.tools.size, groups, variants };
+  }
+}
+
+function toolNames(segs: readonly Segment[]): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (const s of segs) {
+    if (s.role !== 'tool_definition' || s.isKey === true || s.path[0] !== 'tools' || typeof s.path[1] !== 'number') continue;
+    const i = s.path[1];
+    const rest = s.path.length;
+    if (out[i] === undefined || out[i] === null) {
+      if (rest === 3 && s.path[2] === 'name') out[i] = s.text;
+      else if (rest === 4 && s.path[2] === 'function' && s.path[3] === 'name') out[i] = s.text;
+    }
+  }
+  for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = null;
+  return out;
+}
+
+const stripIndex = (k: string): string => k.slice(0, k.lastIndexOf('#'));
+
+function slotUsers(g: Group, h: Hunk): Set<string> {
+  let m = g.slots.get(h.slot);
+  if (m === undefined) {
+    m = new Map();
+    g.slots.set(h.slot, m);
+  }
+  let s = m.get(h.text);
+  if (s === undefined) {
+    s = new Set();
+    m.set(h.text, s);
+  }
+  return s;
+}
+
+function splitsUsers(g: Group, h: Hunk, user: string): boolean {
+  for (const u of g.reference.users) if (u !== user) return true;
+  const spellings = g.slots.get(h.slot);
+  const same = spellings?.get(h.text);
+  for (const u of g.users) if (u !== user && !(same?.has(u) ?? false)) return true;
+  for (const [text, us] of spellings ?? []) if (text !== h.text) for (const u of us) if (u !== user) return true;
+  return false;
+}
+
+function addCapped(s: Set<string>, v: string, cap: number): void {
+  if (s.size < cap) s.add(v);
+}
+
+const describe = (c: ChangeClass): string =>
+  c === 'invisible' ? 'invisible characters differ from what other users of this tool version receive'
+    : c === 'confusable' ? 'look-alike characters differ from what other users of this tool version receive'
+      : c === 'format' ? 'a value is formatted differently for different users' : 'content differs';
+
+const preview = (s: string): string => {
+  const shown = [...s.slice(0, 24)].map((c) => (/[\x20-\x7e]/.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)).join('');
+  return s.length > 24 ? `${shown}…` : shown;
+};

@@ -1,0 +1,89 @@
+// Passive prompt baselines on synthetic exchanges: learning per (tool, version), the classes of
+// findings, the split-users rule for formatting variants, version changes, and the persisted
+// variants that let another instance (or a restart) start from what was learned.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CovertBaseline } from '../../src/core/covert/baseline.ts';
+import { segmentBody } from '../../src/core/exchange/index.ts';
+import type { Segment } from '../../src/core/types.ts';
+
+const TOOLS = [{ name: 'Bash', description: 'Run a shell command.', input_schema: { type: 'object', properties: { command: { type: 'string', description: 'The command.' } } } }];
+
+function segs(system: string, tools: unknown[] = TOOLS): Segment[] {
+  return segmentBody('anthropic', { model: 'm', system: [{ type: 'text', text: system }], tools, messages: [{ role: 'user', content: 'hi' }] }).segments;
+}
+
+const prompt = (user: string, date = '2026-11-21', extra = ''): string =>
+  `You are Claude's coding helper.\nWorking directory: /home/${user}/src\nToday's date: ${date}\nBe careful.${extra}`;
+
+test('dynamic content that varies between users is learned, not reported', () => {
+  const b = new CovertBaseline();
+  const users = ['alice', 'bob', 'carol', 'dave'];
+  for (const [i, u] of users.entries()) {
+    assert.deepEqual(b.observe({ tool: 'claude-cli', version: '2.1.90', user: u, segments: segs(prompt(u, `2026-11-2${i}`, i % 2 ? '\n# memory\nUse tabs.' : '')) }), []);
+  }
+  assert.equal(b.stats().groups, 2, 'system + one tool');
+});
+
+test('an invisible or look-alike variant is HIGH on every exchange that carries it', () => {
+  const b = new CovertBaseline();
+  for (const u of ['alice', 'bob']) b.observe({ tool: 't', version: '1', user: u, segments: segs(prompt(u)) });
+  const zw = b.observe({ tool: 't', version: '1', user: 'li', segments: segs(prompt('li').replace('careful', 'care\u200bful')) });
+  assert.equal(zw.length, 1);
+  assert.deepEqual({ detector: zw[0]!.detector, rule: zw[0]!.rule, severity: zw[0]!.severity, role: zw[0]!.role, segmentPath: zw[0]!.segmentPath }, { detector: 'covert', rule: 'invisible-variant', severity: 'high', role: 'system', segmentPath: 'system[0].text' });
+  assert.match(zw[0]!.detail!, /U\+200B ZERO WIDTH SPACE/);
+  const text = segs(prompt('li').replace('careful', 'care\u200bful'))[0]!.text;
+  assert.equal(text.slice(zw[0]!.start, zw[0]!.end), '\u200b', 'span points at the hidden character');
+  // The same exchange again (known variant, fast path): reported again.
+  assert.equal(b.observe({ tool: 't', version: '1', user: 'li', segments: segs(prompt('li').replace('careful', 'care\u200bful')) }).length, 1);
+  const q = b.observe({ tool: 't', version: '1', user: 'wang', segments: segs(prompt('wang').replace("Claude's", 'Claude\u2019s')) });
+  assert.deepEqual(q.map((f) => [f.rule, f.severity]), [['confusable-variant', 'high']]);
+  assert.match(q[0]!.detail!, /U\+2019/);
+});
+
+test('a formatting variant is MEDIUM once it splits users, not when one user changes', () => {
+  const b = new CovertBaseline();
+  b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('x')) });
+  const tools2 = [{ ...TOOLS[0]!, description: 'Run a shell  command.' }];
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('x'), tools2) }), [], 'same user: no split');
+  const f = b.observe({ tool: 't', version: '1', user: 'zhang', segments: segs(prompt('x'), tools2) });
+  assert.deepEqual(f.map((x) => [x.rule, x.severity, x.role, x.segmentPath]), [['format-variant', 'medium', 'tool_definition', 'tools[0].description']]);
+  const d = b.observe({ tool: 't', version: '1', user: 'bob', segments: segs(prompt('x', '21.11.2026')) });
+  assert.deepEqual(d.map((x) => x.rule), ['format-variant']);
+  assert.match(d[0]!.detail!, /Y-M-D → D\.M\.Y/);
+});
+
+test('header spellings that split users are MEDIUM; volatile headers are ignored', () => {
+  const b = new CovertBaseline();
+  const h = (platform: string, id: string) => ({ 'x-client-platform': platform, 'x-request-id': id, authorization: `Bearer ${id}` });
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'a', segments: segs(prompt('a')), headers: h('linux', '1') }), []);
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'b', segments: segs(prompt('b')), headers: h('linux', '2') }), []);
+  const f = b.observe({ tool: 't', version: '1', user: 'c', segments: segs(prompt('c')), headers: h('Linux', '3') });
+  assert.deepEqual(f.map((x) => [x.rule, x.segmentPath]), [['format-variant', 'header x-client-platform']]);
+});
+
+test('a new version: its changes are INFO once; baselines are per version', () => {
+  const b = new CovertBaseline();
+  b.observe({ tool: 't', version: '1', user: 'a', segments: segs(prompt('a')) });
+  b.observe({ tool: 't', version: '1', user: 'b', segments: segs(prompt('b')) });
+  const first = b.observe({ tool: 't', version: '2', user: 'a', segments: segs(prompt('a') + '\nNew rule: be kind.', [...TOOLS, { name: 'Read', description: 'Read a file.', input_schema: {} }]) });
+  assert.ok(first.length >= 2);
+  assert.ok(first.every((f) => f.severity === 'info' && f.detector === 'covert'));
+  assert.ok(first.some((f) => /new tool:Read/.test(f.detail!)));
+  assert.deepEqual(b.observe({ tool: 't', version: '2', user: 'b', segments: segs(prompt('b') + '\nNew rule: be kind.') }), []);
+});
+
+test('persisted variants rebuild the baseline in another instance', () => {
+  const a = new CovertBaseline();
+  for (const u of ['alice', 'bob']) a.observe({ tool: 't', version: '1', user: u, segments: segs(prompt(u)) });
+  const rows = a.drainDirty();
+  assert.ok(rows.length >= 3);
+  assert.deepEqual(a.drainDirty(), [], 'drained');
+  assert.ok(rows.every((r) => r.tool === 't' && r.version === '1' && /^[0-9a-f]{16}$/.test(r.hash)));
+  assert.ok(!JSON.stringify(rows).includes('"hi"'), 'user messages are never part of a baseline');
+  const b = new CovertBaseline();
+  b.load(rows);
+  // The known variant is a hit (no finding), and a look-alike variant is found without relearning.
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('alice')) }), []);
+  assert.equal(b.observe({ tool: 't', version: '1', user: 'li', segments: segs(prompt('li').replace('Be careful', 'Be c\u0430reful')) })[0]?.rule, 'confusable-variant');
+});

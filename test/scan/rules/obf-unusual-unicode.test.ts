@@ -1,0 +1,29 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { only, scanCode } from '../helpers.ts';
+
+const RULE = 'obf-unusual-unicode';
+
+describe(RULE, () => {
+  it("finds: bidirectional control in a comment", () => {
+    const f = only(scanCode(`const access = 'user'; // \u202e check admin\nconsole.log(access);`), RULE);
+    assert.equal(f.length, 1, JSON.stringify(f, null, 1));
+    assert.equal(f[0]!.severity, 'high');
+  });
+  it("finds: zero-width space in a string", () => {
+    const f = only(scanCode(`const s = 'a\u200bb';`), RULE);
+    assert.equal(f.length, 1, JSON.stringify(f, null, 1));
+    assert.equal(f[0]!.severity, 'medium');
+  });
+  it("finds: identifier with a Cyrillic letter", () => {
+    const f = only(scanCode(`const p\u0430th = 1; console.log(p\u0430th);`), RULE);
+    assert.equal(f.length, 1, JSON.stringify(f, null, 1));
+    assert.equal(f[0]!.severity, 'high');
+  });
+  it("ignores: Persian text with a joiner", () => {
+    assert.deepEqual(only(scanCode(`const fa = 'می\u200cبایست';`), RULE), []);
+  });
+  it("ignores: emoji sequence", () => {
+    assert.deepEqual(only(scanCode(`const e = '👩\u200d💻';`), RULE), []);
+  });
+});

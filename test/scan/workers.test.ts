@@ -1,0 +1,29 @@
+// Large inputs are split at top-level statements and analysed in worker threads; the result must
+// be the same as analysing in this thread.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanInput } from '../../src/scan/scan.ts';
+import { splitPoints } from '../../src/scan/split.ts';
+import { BEHAVIOURS } from './fixtures.ts';
+
+// A bundle-like file: many top-level statements, regexes, templates, and the covert code in the middle.
+const filler = (i: number) => `var a${i}=/[;{}]\\/x/g.test("a;b"),b${i}=\`t;\${a${i}?"{":"}"};\`,c${i}={k:"x;y",f(){return 1/2}};`;
+const bundle = [...Array.from({ length: 300 }, (_, i) => filler(i)), BEHAVIOURS['hostname-beacon']!.minified, ...Array.from({ length: 300 }, (_, i) => filler(i + 300))].join('');
+const input = () => ({ label: 'bundle', pkg: {}, files: [{ path: 'cli.js', text: bundle }], skipped: 0 });
+const key = (fs: Array<{ rule: string; line: number; column: number; severity: string }>) => fs.map((f) => `${f.rule}@${f.line}:${f.column}:${f.severity}`).sort();
+
+describe('parallel scan', () => {
+  it('splits only at top-level statement ends', () => {
+    const cuts = splitPoints(bundle, 8);
+    assert.ok(cuts.length > 3);
+    for (const c of cuts.slice(1, -1)) assert.equal(bundle[c - 1], ';');
+  });
+  it('workers and pieces give the same findings and positions as one thread', async () => {
+    const one = await scanInput(input(), { workers: 0 });
+    const many = await scanInput(input(), { workers: 2, pieceBytes: 8 * 1024 });
+    assert.ok(many.stats.chunks > 2);
+    assert.equal(many.stats.parseErrors, 0);
+    assert.deepEqual(key(many.findings), key(one.findings));
+    assert.ok(many.findings.some((f) => f.rule === 'flow-fingerprint-to-network'));
+  });
+});
