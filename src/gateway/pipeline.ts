@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
-import { inspect, selectDetectors, type InspectResult } from '../core/detect/engine.ts';
+import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
+import { HitCache } from '../core/detect/cache.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
@@ -17,7 +18,7 @@ import { decodeBody, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
-import { relay, upstreamError } from './relay.ts';
+import { proxy, upstreamError } from './proxy.ts';
 import { matchRoute, type Route } from './routes.ts';
 import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
 
@@ -121,10 +122,17 @@ const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 
 
 export class Pipeline {
   private readonly hashValue: (v: string) => string;
+  private readonly inspectOptions: InspectOptions;
+  private readonly outputOptions: InspectOptions;
 
   constructor(private readonly deps: PipelineDeps) {
     const secret = deps.hashSecret;
     this.hashValue = (v) => createHmac('sha256', secret).update(v).digest('hex').slice(0, 32);
+    const cfg = deps.config.inspection;
+    const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue: this.hashValue };
+    // One cache for requests (agents resend the conversation every turn), none for outputs (new each time).
+    this.inspectOptions = { ...base, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024), clock: () => performance.now(), budgetMs: cfg.budgetMs };
+    this.outputOptions = base;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, draining: boolean): Promise<void> {
@@ -242,57 +250,27 @@ export class Pipeline {
     await this.forward(ctx, req, res, body, search);
   }
 
-  /**
-   * Runs each detector on its own clock. Detectors are synchronous and cannot be preempted, so a
-   * detector over its budget has already finished; it is reported as failed (the rules that depend
-   * on it fail open or closed) because a detector that slow is broken or under attack.
-   */
+  /** Every detector over every segment, on one clock per detector (inspection.budgetMs). */
   private inspectTimed(segments: ParsedRequest['segments']): InspectResult {
-    const cfg = this.deps.config.inspection;
-    const budget = cfg.budgetMs;
-    const opts = { internal: cfg.internal, hashValue: this.hashValue };
-    const out: InspectResult = { findings: [], errors: [] };
-    for (const d of selectDetectors(cfg.detectors)) {
-      const t = performance.now();
-      const r = inspect(segments, { ...opts, detectors: [d.id] });
-      const ms = performance.now() - t;
-      for (const f of r.findings) out.findings.push(f);
-      for (const e of r.errors) out.errors.push(e);
-      if (ms > budget && r.errors.length === 0) out.errors.push({ detector: d.id, message: `exceeded its time budget (${ms.toFixed(1)} ms > ${budget} ms)` });
-    }
-    return out;
+    return inspect(segments, this.inspectOptions);
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {
     const t = ctx.upstream!;
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
-    let up;
+    const cfg = this.deps.config.inspection;
+    let r;
     try {
-      up = await t.pool.request({
+      r = await proxy(t, {
         path: t.basePath + ctx.pathname + search,
         method: req.method === 'GET' ? 'GET' : 'POST',
         headers: upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length),
-        body: body ?? undefined,
-        signal: abort.signal,
-      });
+        body,
+      }, res, { dialect: ctx.dialect, exchangeId: ctx.id, wantOutput: cfg.enabled && cfg.responses, t0: ctx.t0 });
     } catch (e) {
-      res.off('close', onClose);
-      if (abort.signal.aborted) {
-        ctx.outcome = 'aborted';
-        ctx.errorCode = 'AIRLOCK_ERR_CLIENT_ABORTED';
-        ctx.status = 499;
-        return;
-      }
       throw upstreamError(e);
     }
-    ctx.ttfbMs = performance.now() - ctx.t0;
-    ctx.status = up.statusCode;
-    const r = await relay(ctx.dialect, up, res, ctx.id, this.deps.config.inspection.enabled && this.deps.config.inspection.responses);
-    res.off('close', onClose);
+    ctx.status = r.status === 0 ? 499 : r.status;
+    ctx.ttfbMs = r.status === 0 ? null : r.ttfbMs;
     ctx.responseBytes = r.responseBytes;
     ctx.usage = r.usage;
     if (r.clientAborted) {
@@ -301,13 +279,13 @@ export class Pipeline {
     } else if (r.error !== null) {
       ctx.outcome = 'upstream_error';
       ctx.errorCode = r.error.code;
-    } else if (up.statusCode >= 500) {
+    } else if (r.status >= 500) {
       ctx.outcome = 'upstream_error';
-    } else if (up.statusCode >= 400) {
+    } else if (r.status >= 400) {
       ctx.outcome = 'client_error';
     }
     if (r.output.length > 0) {
-      const out = inspect(r.output, { detectors: this.deps.config.inspection.detectors, internal: this.deps.config.inspection.internal, hashValue: this.hashValue });
+      const out = inspect(r.output, this.outputOptions);
       for (const f of out.findings) f.segmentPath = `response.${f.segmentPath}`;
       ctx.findings.push(...out.findings);
     }

@@ -10,7 +10,6 @@ import { AirlockError } from '../core/errors.ts';
 import { StreamAssembler, segmentBody, usageOf } from '../core/exchange/index.ts';
 import type { Dialect, Segment, Usage } from '../core/types.ts';
 import { errorEvent } from './errors.ts';
-import { upstreamError } from './relay.ts';
 import { DROP_RESPONSE, type UpstreamTarget } from './upstream.ts';
 
 /** Non-streamed bodies larger than this are relayed but not parsed for usage or inspection. */
@@ -33,6 +32,31 @@ export interface ProxyResult {
   /** Set when the response ended abnormally after it had started. */
   error: AirlockError | null;
   clientAborted: boolean;
+}
+
+export function upstreamError(e: unknown): AirlockError {
+  if (e instanceof AirlockError) return e;
+  const code = (e as { code?: string } | null)?.code ?? '';
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new AirlockError('AIRLOCK_ERR_UPSTREAM_UNREACHABLE', `The upstream could not be reached (${code}).`, { cause: e });
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new AirlockError('AIRLOCK_ERR_UPSTREAM_TIMEOUT', `The upstream did not answer in time (${code}).`, { cause: e });
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_CLOSED':
+      return new AirlockError('AIRLOCK_ERR_UPSTREAM_RESET', `The upstream closed the connection (${code}).`, { cause: e });
+    default:
+      return new AirlockError('AIRLOCK_ERR_UPSTREAM_RESET', `The upstream request failed (${code || (e as Error)?.name || 'error'}).`, { cause: e });
+  }
 }
 
 class ClientGone extends Error {

@@ -49,8 +49,8 @@ test('a detector that throws is reported in errors and the others still run', ()
   const boom = { id: 'boom', description: 'throws', severity: 'low' as const, rules: [], detect: () => { throw new Error('kaput'); } };
   DETECTORS.push(boom);
   try {
-    const r = inspect([{ role: 'user', path: ['t'], text: 'mail jane.doe@acme-corp.com' }]);
-    assert.deepEqual(r.errors, [{ detector: 'boom', message: 'kaput' }]);
+    const r = inspect([{ role: 'user', path: ['t'], text: 'mail jane.doe@acme-corp.com' }, { role: 'user', path: ['u'], text: 'again' }]);
+    assert.deepEqual(r.errors, [{ detector: 'boom', message: 'kaput' }], 'reported once per exchange');
     assert.ok(r.findings.some((f) => f.rule === 'email'));
   } finally {
     DETECTORS.pop();
@@ -61,4 +61,18 @@ test('detectors can be selected by id; an unknown id is an error', () => {
   const r = inspect([{ role: 'user', path: ['t'], text: 'mail jane.doe@acme-corp.com' }], { detectors: ['secrets'] });
   assert.equal(r.findings.length, 0);
   assert.throws(() => inspect([], { detectors: ['nope'] }), /unknown detector 'nope'/);
+});
+
+test('a detector over its time budget is reported', () => {
+  let now = 0;
+  const slow = { id: 'slow', description: 'slow', severity: 'low' as const, rules: [], detect: () => { now += 30; return []; } };
+  DETECTORS.push(slow);
+  try {
+    const r = inspect([{ role: 'user', path: ['t'], text: 'x' }], { clock: () => now, budgetMs: 25 });
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0]!.message, /exceeded its time budget \(30\.0 ms > 25 ms\)/);
+    assert.equal(r.errors[0]!.detector, 'slow');
+  } finally {
+    DETECTORS.pop();
+  }
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { storeContract, type Row, type StoreHarness } from './contract.ts';
 import { makeEntries } from './entries.ts';
@@ -59,7 +60,7 @@ describe('sqlite store: specifics', () => {
     try {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Row[];
-      assert.deepEqual(versions.map((v) => v.version), [1]);
+      assert.deepEqual(versions.map((v) => v.version), SQLITE_MIGRATIONS.map((m) => m.version), 'each migration applied once');
     } finally {
       db.close();
     }

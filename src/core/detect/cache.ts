@@ -7,8 +7,8 @@ import type { Segment } from '../types.ts';
 import type { Hit } from './types.ts';
 
 interface Entry {
-  /** Hits per detector (same order as the detectors run), per role (roles change confidence). */
-  byRole: Map<string, Hit[][]>;
+  /** Hits per role + detector id (roles change confidence). */
+  byKey: Map<string, Hit[]>;
   bytes: number;
 }
 
@@ -24,10 +24,10 @@ export class HitCache {
    */
   constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 512) {}
 
-  get(seg: Segment, detectorsKey: string): Hit[][] | undefined {
+  get(seg: Segment, detector: string): Hit[] | undefined {
     if (seg.text.length < this.minLength) return undefined;
     const e = this.map.get(seg.text);
-    const r = e?.byRole.get(seg.role + detectorsKey);
+    const r = e?.byKey.get(`${seg.role}:${detector}`);
     if (r === undefined || e === undefined) {
       this.misses++;
       return undefined;
@@ -39,15 +39,15 @@ export class HitCache {
     return r;
   }
 
-  set(seg: Segment, detectorsKey: string, hits: Hit[][]): void {
+  set(seg: Segment, detector: string, hits: Hit[]): void {
     if (seg.text.length < this.minLength) return;
     let e = this.map.get(seg.text);
     if (e === undefined) {
-      e = { byRole: new Map(), bytes: seg.text.length * 2 };
+      e = { byKey: new Map(), bytes: seg.text.length * 2 };
       this.map.set(seg.text, e);
       this.bytes += e.bytes;
     }
-    e.byRole.set(seg.role + detectorsKey, hits);
+    e.byKey.set(`${seg.role}:${detector}`, hits);
     for (const [k, v] of this.map) {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);

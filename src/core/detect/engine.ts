@@ -14,6 +14,12 @@ export interface InspectOptions extends DetectOptions {
   hashValue?: (value: string) => string;
   /** Results of long segments seen before (one cache per options object). */
   cache?: HitCache;
+  /**
+   * A clock (ms) and a budget per detector per exchange: a detector that took longer is reported
+   * in `errors` (detectors are synchronous, so it has finished; being that slow, it is suspect).
+   */
+  clock?: () => number;
+  budgetMs?: number;
 }
 
 export interface InspectResult {
@@ -35,51 +41,56 @@ export function selectDetectors(ids?: string[]): Detector[] {
 
 export function inspect(segments: readonly Segment[], opts: InspectOptions = {}): InspectResult {
   const detectors = selectDetectors(opts.detectors);
-  const key = opts.detectors === undefined ? '' : `:${opts.detectors.join(',')}`;
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
-  for (const seg of segments) {
-    let perDetector = opts.cache?.get(seg, key);
-    if (perDetector === undefined) {
-      perDetector = [];
-      let failed = false;
-      const ctx = { options: opts, segment: seg };
-      for (const d of detectors) {
-        let hits: Hit[] = [];
+  const paths = new Map<Segment, string>();
+  const { cache, clock, budgetMs } = opts;
+  // Detector-major: one clock reading per detector, not per segment.
+  for (const d of detectors) {
+    const t0 = clock?.() ?? 0;
+    let failed = false;
+    for (const seg of segments) {
+      let hits = cache?.get(seg, d.id);
+      if (hits === undefined) {
         try {
-          hits = d.detect(seg.text, ctx);
+          hits = d.detect(seg.text, { options: opts, segment: seg });
+          cache?.set(seg, d.id, hits);
         } catch (e) {
+          if (!failed) errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
           failed = true;
-          errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
+          continue;
         }
-        perDetector.push(hits);
       }
-      if (!failed) opts.cache?.set(seg, key, perDetector);
-    }
-    let path: string | null = null;
-    for (let i = 0; i < detectors.length; i++) {
-      const hits = perDetector[i]!;
       if (hits.length === 0) continue;
-      const d = detectors[i]!;
-      path ??= renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
-      for (const h of hits) {
-        const value = seg.text.slice(h.start, h.end);
-        const f: Finding = {
-          detector: d.id,
-          rule: h.rule,
-          severity: h.severity ?? d.severity,
-          role: seg.role,
-          segmentPath: path,
-          start: h.start,
-          end: h.end,
-          preview: mask(value),
-          confidence: h.confidence,
-        };
-        if (h.detail !== undefined) f.detail = h.detail;
-        if (opts.hashValue !== undefined) f.valueHash = opts.hashValue(value);
-        findings.push(f);
+      let path = paths.get(seg);
+      if (path === undefined) {
+        path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
+        paths.set(seg, path);
       }
+      for (const h of hits) findings.push(toFinding(d, seg, path, h, opts.hashValue));
+    }
+    if (clock !== undefined && budgetMs !== undefined && !failed) {
+      const ms = clock() - t0;
+      if (ms > budgetMs) errors.push({ detector: d.id, message: `exceeded its time budget (${ms.toFixed(1)} ms > ${budgetMs} ms)` });
     }
   }
   return { findings, errors };
+}
+
+function toFinding(d: Detector, seg: Segment, path: string, h: Hit, hashValue: ((v: string) => string) | undefined): Finding {
+  const value = seg.text.slice(h.start, h.end);
+  const f: Finding = {
+    detector: d.id,
+    rule: h.rule,
+    severity: h.severity ?? d.severity,
+    role: seg.role,
+    segmentPath: path,
+    start: h.start,
+    end: h.end,
+    preview: mask(value),
+    confidence: h.confidence,
+  };
+  if (h.detail !== undefined) f.detail = h.detail;
+  if (hashValue !== undefined) f.valueHash = hashValue(value);
+  return f;
 }
