@@ -2,8 +2,10 @@
 // directly, in one run, as a ratio-free difference of percentiles measured in alternating
 // batches (the machine is noisy: alternating keeps drift out of the difference).
 // Processes: mock upstream, gateway, and this load generator, each with its own event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -13,13 +15,40 @@ interface Proc {
   line: string;
 }
 
-function start(script: string, args: string[]): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env, ready: RegExp = /./): Promise<Proc> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (line) => resolve({ child, line }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    const lines: string[] = [];
+    rl.on('line', (line) => {
+      lines.push(line);
+      if (ready.test(lines.join('\n'))) {
+        rl.removeAllListeners('line');
+        resolve({ child, line: lines.join('\n') });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
+}
+
+/** The real gateway binary (compiled: `npm run build`), as `npm start` runs it, in a temp data dir. */
+async function startGateway(upstream: string, inspection: 'on' | 'off'): Promise<{ proc: Proc; url: string; key: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
+  const cfg = join(dir, 'airlock.yaml');
+  writeFileSync(cfg, [
+    'listen: { host: 127.0.0.1, port: 0 }',
+    `dataDir: ${dir}`,
+    `inspection: { enabled: ${inspection === 'on'}, responses: ${inspection === 'on'} }`,
+    'upstreams:',
+    `  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], auth: managed, apiKeyEnv: BENCH_PROVIDER_KEY }`,
+    `  - { name: openai, baseUrl: "${upstream}", dialects: [openai-chat, openai-responses], auth: managed, apiKeyEnv: BENCH_PROVIDER_KEY }`,
+    '',
+  ].join('\n'));
+  const proc = await start(['dist/cli/main.js', 'serve', '--config', cfg], { ...process.env, BENCH_PROVIDER_KEY: 'sk-bench', AIRLOCK_LOG_LEVEL: 'warn', USER: 'bench' }, /alk_\w+[\s\S]*OPENAI_BASE_URL/);
+  const url = /listening on (http:\/\/[\d.:]+)/.exec(proc.line)?.[1];
+  const key = /(alk_\w+)/.exec(proc.line)?.[1];
+  if (url === undefined || key === undefined) throw new Error(`unexpected gateway banner:\n${proc.line}`);
+  return { proc, url, key };
 }
 
 const stop = (p: Proc): Promise<void> =>
@@ -99,12 +128,12 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ rows: GatewayBenchRow[] }> {
   const rounds = opts.quick === true ? 2 : 6;
   const perRound = opts.quick === true ? 100 : 250;
-  const mock = await start('bench/mock-server.ts', []);
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const mock = await start(['--import', 'tsx', 'bench/mock-server.ts']);
   const rows: GatewayBenchRow[] = [];
   try {
-    for (const inspection of ['off', 'on']) {
-      const gwProc = await start('bench/gateway-server.ts', [mock.line, inspection]);
-      const [gwUrl, key] = gwProc.line.split(' ') as [string, string];
+    for (const inspection of ['off', 'on'] as const) {
+      const { proc: gwProc, url: gwUrl, key } = await startGateway(mock.line, inspection);
       const direct = new Pool(mock.line, { connections: 64 });
       const gw = new Pool(gwUrl, { connections: 64 });
       try {

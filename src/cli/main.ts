@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   policy: { summary: 'check, explain and dry-run policies; hash a value for an exception', load: async () => (await import('./policy.ts')).run },
   inspect: { summary: 'find secrets, personal data and hidden characters in a request body, text or directory', load: async () => (await import('./inspect.ts')).run },
   scan: { summary: "audit an AI tool's package for fingerprinting, hidden lists and telemetry", load: async () => (await import('./scan.ts')).run },
+  probe: { summary: 'run an AI tool under environment personas and diff what it sends (covert channels)', load: async () => (await import('./probe.ts')).run },
 };
 
 function help(io: CliIO): void {
