@@ -57,8 +57,9 @@ export function summarize(r: ScanResult): Summary {
     : verdict === 'review'
       ? `Review required: ${counts.high} high-severity finding(s); no covert combination found.`
       : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
+  const seenUrl = new Set<string>();
   const endpoints = r.findings
-    .filter((f) => f.rule === 'telemetry-endpoint')
+    .filter((f) => f.rule === 'telemetry-endpoint' && !seenUrl.has(String(f.data?.url)) && !!seenUrl.add(String(f.data?.url)))
     .map((f) => ({ url: String(f.data?.url ?? ''), host: String(f.data?.host ?? ''), count: Number(f.data?.count ?? 1), file: f.file, line: f.line, column: f.column }))
     // Full URLs with a path (where events are posted) before bare hosts from allow-lists.
     .sort((a, b) => Number(/^\w+:\/\/[^/]+\/./.test(b.url)) - Number(/^\w+:\/\/[^/]+\/./.test(a.url)) || b.count - a.count);

@@ -6,7 +6,7 @@ import type { Node, ScanFinding } from '../types.ts';
 import { isDomain } from '../classify.ts';
 import { rule as telemetryRule, isTelemetry } from './telemetry-endpoint.ts';
 
-const URL_RE = /\b(?:https?|wss?):\/\/[a-z0-9][a-z0-9.-]*(?::\d{1,5})?(?:\/[^\s"'`<>\\)\]{}|^]*)?/gi;
+const URL_RE = /\b(?:https?|wss?):\/\/[a-z0-9][a-z0-9.-]*(?::\d{1,5})?(?:\/[^\s"'`<>\\)\]{}|^,]*)?/gi;
 const seenByAnalysis = new WeakMap<Analysis, Map<string, ScanFinding>>();
 
 export const rule: Rule = {

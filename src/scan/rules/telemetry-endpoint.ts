@@ -3,7 +3,7 @@
 import type { Rule } from '../rule.ts';
 
 const TELEMETRY_RE = /telemetry|analytics|metrics|\bevents?\b|event_logging|eventlog|\/log\b|\/logs?\/|logging|\/collect|\/track|\/t\/|statsig|featuregates|segment\.(io|com)|sentry|datadog|datadoghq|\botel\b|otlp|opentelemetry|clearcut|play\.googleapis\.com\/log|posthog|amplitude|mixpanel|rudderstack|honeycomb|bugsnag|rollbar|growthbook|launchdarkly|newrelic|appcenter|firebaselogging|app-measurement|google-analytics|googletagmanager|aliyuncs\.com\/.*log|arms|umeng|baidu\.com\/hm/i;
-const NOT_TELEMETRY = /github\.com|githubusercontent|npmjs|docs?\.|\/docs\/|schema|w3\.org|localhost|127\.0\.0\.1/i;
+const NOT_TELEMETRY = /googleapis\.com\/auth\/|github\.com|githubusercontent|npmjs|docs?\.|\/docs\/|schema|w3\.org|localhost|127\.0\.0\.1/i;
 
 export function isTelemetry(url: string): boolean {
   return TELEMETRY_RE.test(url) && !NOT_TELEMETRY.test(url);
