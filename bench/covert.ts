@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseRequest } from '../src/core/exchange/index.ts';
 import { BaselineObserver } from '../src/gateway/baselines.ts';
+import { probe } from '../src/probe/index.ts';
 
 const FIXTURE = new URL('../test/fixtures/bodies/claude-code-2.1.90.json', import.meta.url);
 
@@ -24,7 +25,20 @@ function variantOf(raw: string, u: number): string {
   return JSON.stringify(body);
 }
 
-export async function benchCovert(): Promise<Record<string, unknown>> {
+/** Wall time of `airlock probe` on Claude Code's one-shot prompt: 5 personas × 2 runs. */
+async function benchProbe(): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  const r = await probe({
+    command: [process.execPath, new URL('../node_modules/@anthropic-ai/claude-code/cli.js', import.meta.url).pathname, '-p', 'Say hi'],
+    personas: { only: ['tz-shanghai', 'host-cn', 'locale-zh', 'proxy'] },
+    runs: 2,
+    set: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  });
+  return { probeClaudeCode5x2Ms: Math.round(performance.now() - t0), probeVerdict: r.verdict, probeRuns: r.runs.length };
+}
+
+/** Set AIRLOCK_BENCH_PROBE=1 to also time a real probe of Claude Code (10 runs of the CLI). */
+export async function benchCovert(opts: { probe?: boolean } = { probe: process.env['AIRLOCK_BENCH_PROBE'] === '1' }): Promise<Record<string, unknown>> {
   const raw = readFileSync(FIXTURE, 'utf8');
   const users = 20;
   const bodies = Array.from({ length: users }, (_, u) => variantOf(raw, u));
@@ -65,6 +79,7 @@ export async function benchCovert(): Promise<Record<string, unknown>> {
     newVariantP99Ms: round(pct(fresh, 99)),
     parseP50Ms: round(pct(parse, 50)),
     stats: obs.baseline.stats(),
+    ...(opts.probe === true ? await benchProbe() : {}),
   };
 }
 

@@ -26,6 +26,9 @@ export interface RunnerOptions {
   inheritEnv: boolean;
   parentEnv: NodeJS.ProcessEnv;
   reply: string;
+  /** Numbering of scratch directories and runs when called again (confirmation runs). */
+  firstIndex?: number;
+  runOffset?: number;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -120,7 +123,9 @@ export async function runAll(o: RunnerOptions): Promise<RunOutcome[]> {
   // Interleave personas (p0r1, p1r1, …, p0r2, …) so that a slow start or a cache warming up in
   // the tool affects every persona alike instead of all runs of the first one.
   const jobs: { p: Persona; run: number; index: number }[] = [];
-  for (let run = 1; run <= o.runs; run++) for (const p of o.personas) jobs.push({ p, run, index: jobs.length });
+  const first = o.firstIndex ?? 0;
+  const offset = o.runOffset ?? 0;
+  for (let run = 1; run <= o.runs; run++) for (const p of o.personas) jobs.push({ p, run: run + offset, index: jobs.length });
   const out: RunOutcome[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
@@ -128,7 +133,7 @@ export async function runAll(o: RunnerOptions): Promise<RunOutcome[]> {
     while (next < jobs.length) {
       const j = jobs[next++]!;
       o.onProgress?.({ type: 'start', persona: j.p.name, run: j.run, total: jobs.length });
-      out[j.index] = await runOne(o, j.p, j.run, j.index);
+      out[j.index] = await runOne(o, j.p, j.run, first + j.index);
       o.onProgress?.({ type: 'done', outcome: out[j.index]!, done: ++done, total: jobs.length });
     }
   };

@@ -113,7 +113,7 @@ await done(client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 32, s
     name: 'clean-openai',
     signal: null,
     body: `
-const s = system() + '\\nThe user runs ' + env.LANG + ' in ' + tz + ' as ' + env.USER + ' via ' + oHost + '; request ' + randomUUID() + ' at ' + new Date().toISOString() + (Math.random() < 0.5 ? '\\nBe terse.' : '\\nBe brief.');
+const s = system() + '\\nThe user runs ' + env.LANG + ' in ' + tz + ' as ' + env.USER + ' via ' + oHost + '; request ' + randomUUID() + ' at ' + new Date().toISOString() + '\\nBe ' + ['terse', 'brief', 'concise', 'short'][Math.floor(Math.random() * 4)] + '.';
 const stream = await openai({ 'x-request-id': randomUUID(), 'x-session-start': String(Date.now()) }).chat.completions.create({ model: 'gpt-5', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'system', content: s }, { role: 'user', content: 'hello' }], tools: fnTools(shuffle(TOOLS)), seed: Math.floor(Math.random() * 1e6) });
 for await (const _ of stream) { /* drain */ }
 process.stdout.write('ok\\n');`,
