@@ -34,14 +34,15 @@ export function identifyClient(headers: IncomingHttpHeaders): ClientInfo {
     const m = r.re.exec(ua);
     if (m !== null) return { tool: r.tool, version: m[1] ?? null };
   }
-  // Codex sends its name in `originator`; Stainless-generated SDKs describe themselves in x-stainless-*.
+  // Codex sends its name in `originator`.
   const originator = first(headers['originator']);
   if (originator !== undefined && originator !== '') return { tool: originator.replace(/_cli_rs$/, '').toLowerCase(), version: null };
+  // Unknown tool: keep its product token (name/version) so policy can still match it. A tool
+  // built on an official SDK still names itself here, before the SDK's x-stainless-* headers.
+  const m = /^([A-Za-z][\w.-]{0,40})(?:\/(\d[\w.+-]{0,30}))?/.exec(ua);
+  if (m !== null) return { tool: m[1]!.toLowerCase(), version: m[2] ?? null };
   const lang = first(headers['x-stainless-lang']);
   const pkg = first(headers['x-stainless-package-version']);
   if (lang !== undefined && pkg !== undefined) return { tool: `stainless-sdk-${lang}`, version: pkg };
-  if (ua === '') return { tool: 'unknown', version: null };
-  // Unknown tool: keep its product token (name/version) so policy can still match it.
-  const m = /^([A-Za-z][\w.-]{0,40})(?:\/(\d[\w.+-]{0,30}))?/.exec(ua);
-  return m === null ? { tool: 'unknown', version: null } : { tool: m[1]!.toLowerCase(), version: m[2] ?? null };
+  return { tool: 'unknown', version: null };
 }

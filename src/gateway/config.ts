@@ -50,6 +50,8 @@ export const configSchema = z.object({
     detectors: z.array(z.string()).optional(),
     /** Per-detector time budget per exchange (ms); a detector over it counts as failed for policy. */
     budgetMs: z.number().positive().default(250),
+    /** Passive covert-channel detection: learn each tool version's prompt and flag hidden variants. */
+    baselines: z.boolean().default(true),
     /** Memory for results of segments seen before (system prompts, tools, earlier turns). */
     cacheMegabytes: z.number().nonnegative().default(64),
     internal: z.object({
@@ -58,7 +60,7 @@ export const configSchema = z.object({
       cidrs: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
     }).optional(),
-  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, cacheMegabytes: 64 }),
+  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64 }),
   auth: z.object({
     /** Seconds a key lookup is cached; a revoked key stops working within this time. */
     cacheSeconds: z.number().nonnegative().default(2),

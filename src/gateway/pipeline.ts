@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
+import type { ObserveInput } from '../core/covert/baseline.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
@@ -112,6 +113,8 @@ export interface PipelineDeps {
   /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
   hashSecret: string;
   policyHash: () => string | null;
+  /** Passive covert-channel detection: compares system prompts and tools with the tool version's baseline. */
+  baselines?: { observe(input: ObserveInput): Finding[] };
   /** Rate limits and budgets (limit phase); none when no policy sets limits. */
   limiter?: Limiter;
   /** The identity as the policy sees it, applied right after authentication. */
@@ -223,6 +226,11 @@ export class Pipeline {
       ctx.findings = r.findings;
       detectorErrors = r.errors;
       for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    }
+    // compare with the prompt baseline of this tool version (passive covert-channel detection)
+    if (ctx.parsed !== null && this.deps.baselines !== undefined && m.modelCall) {
+      const covert = this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity.user, segments: ctx.parsed.segments, headers: req.headers });
+      for (const f of covert) ctx.findings.push(f);
     }
     // decide
     const parsed = ctx.parsed;

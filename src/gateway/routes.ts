@@ -7,13 +7,15 @@ export interface Route {
   dialect: Dialect;
   /** true when the request has a JSON body to parse and inspect. */
   hasBody: boolean;
+  /** true for calls that generate (the prompt baselines learn from these, not from token counts). */
+  modelCall: boolean;
 }
 
 const POST_ROUTES: Record<string, Route> = {
-  '/v1/messages': { name: 'POST /v1/messages', dialect: 'anthropic', hasBody: true },
-  '/v1/messages/count_tokens': { name: 'POST /v1/messages/count_tokens', dialect: 'anthropic', hasBody: true },
-  '/v1/chat/completions': { name: 'POST /v1/chat/completions', dialect: 'openai-chat', hasBody: true },
-  '/v1/responses': { name: 'POST /v1/responses', dialect: 'openai-responses', hasBody: true },
+  '/v1/messages': { name: 'POST /v1/messages', dialect: 'anthropic', hasBody: true, modelCall: true },
+  '/v1/messages/count_tokens': { name: 'POST /v1/messages/count_tokens', dialect: 'anthropic', hasBody: true, modelCall: false },
+  '/v1/chat/completions': { name: 'POST /v1/chat/completions', dialect: 'openai-chat', hasBody: true, modelCall: true },
+  '/v1/responses': { name: 'POST /v1/responses', dialect: 'openai-responses', hasBody: true, modelCall: true },
 };
 
 /** Dialect of a bodiless call (GET /v1/models): Anthropic clients send anthropic-version or x-api-key. */
@@ -25,7 +27,7 @@ export function matchRoute(method: string, pathname: string, h: IncomingHttpHead
   const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   if (p === '/v1/models' || p.startsWith('/v1/models/')) {
     if (method !== 'GET') return 'method';
-    return { name: p === '/v1/models' ? 'GET /v1/models' : 'GET /v1/models/{id}', dialect: guessDialect(h), hasBody: false };
+    return { name: p === '/v1/models' ? 'GET /v1/models' : 'GET /v1/models/{id}', dialect: guessDialect(h), hasBody: false, modelCall: false };
   }
   const r = POST_ROUTES[p];
   if (r === undefined) return null;

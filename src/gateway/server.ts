@@ -13,6 +13,7 @@ import { policyDecider, policyLimits } from './policy-decider.ts';
 import type { PolicyHolder } from './policy-loader.ts';
 import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
+import { BaselineObserver } from './baselines.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -29,6 +30,7 @@ export class Gateway {
   readonly server: Server;
   private readonly writer: AuditWriter;
   private readonly upstreams: Upstreams;
+  private readonly baselines: BaselineObserver | null;
   private inflight = 0;
   private draining = false;
   private idle: (() => void) | null = null;
@@ -41,6 +43,9 @@ export class Gateway {
       flushMs: config.audit.flushMs,
       onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit write failed; records kept in memory and retried'),
     });
+    this.baselines = config.inspection.enabled && config.inspection.baselines
+      ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
+      : null;
     const pipeline = new Pipeline({
       config,
       auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
@@ -50,6 +55,7 @@ export class Gateway {
       decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
       hashSecret: opts.hashSecret ?? randomBytes(32).toString('hex'),
       policyHash: () => policy?.current.hash ?? null,
+      ...(this.baselines !== null ? { baselines: this.baselines } : {}),
       ...(policy !== undefined ? {
         limiter: new RateLimiter({ store, limits: policyLimits(policy), logger }),
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
@@ -69,7 +75,9 @@ export class Gateway {
     });
   }
 
-  listen(port = this.opts.config.listen.port, host = this.opts.config.listen.host): Promise<AddressInfo> {
+  async listen(port = this.opts.config.listen.port, host = this.opts.config.listen.host): Promise<AddressInfo> {
+    // Baselines other instances learned are loaded before the first exchange.
+    await this.baselines?.start();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -112,6 +120,7 @@ export class Gateway {
     // Exchanges cut off above still write their records; give them a moment before flushing.
     await this.waitIdle(1_000);
     await this.writer.close();
+    await this.baselines?.close();
     await this.upstreams.close();
   }
 }

@@ -27,3 +27,7 @@ for (const [name, headers, tool, version] of cases) {
 test('an SDK token inside a CLI user agent does not win over the CLI', () => {
   assert.equal(identifyClient({ 'user-agent': 'claude-cli/2.1.90 Anthropic/JS 0.60.0' }).tool, 'claude-cli');
 });
+
+test('a tool built on an official SDK is named by its own user agent, not the SDK headers', () => {
+  assert.deepEqual(identifyClient({ 'user-agent': 'acme-cli/3.1.0', 'x-stainless-lang': 'js', 'x-stainless-package-version': '1.12.0' }), { tool: 'acme-cli', version: '3.1.0' });
+});
