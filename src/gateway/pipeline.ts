@@ -10,6 +10,7 @@ import { AirlockError, toAirlockError } from '../core/errors.ts';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
 import type { ObserveInput } from '../core/covert/baseline.ts';
+import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
@@ -33,19 +34,8 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** What the decide phase sees; the policy engine replaces the default decider. */
-export interface DecideInput {
-  identity: Identity;
-  client: ClientInfo;
-  dialect: Dialect;
-  upstream: string;
-  model: string | null;
-  findings: readonly Finding[];
-  /** Detectors that threw or overran their time budget: the policy fails open or closed per rule. */
-  detectorErrors?: InspectResult['errors'];
-  /** Where a finding's segment came from (the file a tool result was read from), for reasons. */
-  sourceOf?: (segmentPath: string) => string | null;
-}
+/** What the decide phase sees (the policy engine's input; the default decider reads only findings). */
+export type DecideInput = PolicyInput;
 
 /** A decision plus what the transform and record phases need from the policy that made it. */
 export interface DecideOutcome {

@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { MockProvider, type MockOptions } from '../../src/probe/mock-provider.ts';
 import type { AuditRecord } from '../../src/core/types.ts';
+import { settledRecords } from './records.ts';
 
 export const PROVIDER_KEY = 'sk-provider-test-key-held-by-gateway';
 
@@ -67,17 +68,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   let closed = false;
   return {
     gw, mock, store, key, keyId: row.keyId, url: gw.url, dir, logs,
-    async records() {
-      // The writer flushes every few ms; wait until the trail stops growing.
-      let last = -1;
-      for (let i = 0; i < 100; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        const n = (await store.readAudit({ limit: 100_000 })).length;
-        if (n === last && gw.inFlight === 0) break;
-        last = n;
-      }
-      return store.readAudit({ limit: 100_000 });
-    },
+    records: () => settledRecords(store, gw),
     async close() {
       if (closed) return;
       closed = true;

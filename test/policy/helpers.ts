@@ -12,6 +12,7 @@ import { MockProvider, type MockOptions } from '../../src/probe/mock-provider.ts
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { AuditRecord } from '../../src/core/types.ts';
+import { settledRecords } from '../helpers/records.ts';
 
 export interface PolicyGateway {
   gw: Gateway;
@@ -68,16 +69,7 @@ export async function startPolicyGateway(policyText: string, o: { store?: Store;
     async key(user, team, role = 'developer') {
       return (await store.createKey({ user, team, role })).key;
     },
-    async records() {
-      let last = -1;
-      for (let i = 0; i < 100; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        const n = (await store.readAudit({ limit: 100_000 })).length;
-        if (n === last && gw.inFlight === 0) break;
-        last = n;
-      }
-      return store.readAudit({ limit: 100_000 });
-    },
+    records: () => settledRecords(store, gw),
     async close() {
       if (closed) return;
       closed = true;
