@@ -36,7 +36,7 @@ if (want('gateway')) {
   process.stdout.write(`${printGateway(g.rows)}\n`);
   results['gateway'] = g;
 }
-await part('engine', './secrets.ts', 'benchSecrets');
+await part('engine', './engine.ts', 'benchEngine');
 await part('policy', './policy.ts', 'benchPolicy');
 await part('covert', './covert.ts', 'benchCovert');
 await part('scan', './scan.ts', 'benchScan');

@@ -93,11 +93,27 @@ function ipv6Candidates(text: string, out: IpMatch[]): void {
   }
 }
 
+// pii and internal-infra both look for addresses in the same text, one after the other: a
+// one-entry memo saves the second pass. Callers get their own array (they may keep or sort it).
+let memoText: string | null = null;
+let memoIps: IpMatch[] = [];
+
 /** IPv4 and IPv6 addresses in text, in order. Versions and identifier-like "a::b" are skipped. */
 export function findIpAddresses(text: string): IpMatch[] {
+  if (text !== memoText) {
+    memoIps = scanIpAddresses(text);
+    memoText = text;
+  }
+  return memoIps.slice();
+}
+
+function scanIpAddresses(text: string): IpMatch[] {
   let out: IpMatch[] = [];
-  if (text.includes('.')) {
-    for (const m of text.matchAll(IPV4)) {
+  if (text.length >= 7 && text.includes('.')) { // "1.1.1.1" is the shortest
+    // An exec loop, not matchAll: matchAll clones the regex on every call, which cost more than the
+    // scan itself on the hundreds of short segments of a request.
+    IPV4.lastIndex = 0;
+    for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
       if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
       const bytes = parseIPv4(m[0]);
       if (bytes) out.push({ start: m.index, end: m.index + m[0].length, version: 4, bytes });
@@ -142,7 +158,11 @@ export function inCidr(bytes: readonly number[], c: Cidr): boolean {
 // The detector
 
 type Internal = NonNullable<DetectOptions['internal']>;
-interface Compiled { domains: RegExp | null; hosts: RegExp | null; users: RegExp | null; cidrs: Cidr[] }
+interface Compiled {
+  domains: RegExp | null; hosts: RegExp | null; users: RegExp | null; cidrs: Cidr[];
+  /** Shortest name of each list: a text shorter than it cannot match (most segments are a few characters). */
+  minDomain: number; minHost: number; minUser: number;
+}
 
 const cache = new WeakMap<Internal, Compiled>();
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -162,16 +182,39 @@ function compile(internal: Internal): Compiled {
     // Suffix: the domain, not followed by more host characters; the left edge is checked in code.
     // '_' counts as a name character on both sides: VAULT_ADDR is an identifier, not the host vault.
     domains: domains.length ? new RegExp(`(?:${alt(domains)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
-    hosts: hosts.length ? new RegExp(`(?<![\\w.-])(?:${alt(hosts)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
-    users: users.length ? new RegExp(`(?<![A-Za-z0-9_])(?:${alt(users)})(?![A-Za-z0-9_])`, 'gi') : null,
+    // Hosts and users: the left edge ((?<![\w.-]) and (?<![A-Za-z0-9_])) is checked in code by
+    // execLeft; a leading lookbehind kept irregexp from its fast literal search.
+    hosts: hosts.length ? new RegExp(`(?:${alt(hosts)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
+    users: users.length ? new RegExp(`(?:${alt(users)})(?![A-Za-z0-9_])`, 'gi') : null,
     cidrs: (internal.cidrs ?? []).map((c) => (typeof c === 'string' ? parseCidr(c) : null)).filter((c): c is Cidr => c !== null),
+    // Literal alternatives matched case-insensitively without /u: a match is as long as its name.
+    minDomain: Math.min(...domains.map((x) => x.length)),
+    minHost: Math.min(...hosts.map((x) => x.length)),
+    minUser: Math.min(...users.map((x) => x.length)),
   };
   cache.set(internal, compiled);
   return compiled;
 }
 
+const isWordUnit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+const isHostUnit = (c: number): boolean => isWordUnit(c) || c === 0x2e || c === 0x2d;
+
+/**
+ * Next match of `re` whose preceding code unit is not `left` (or that starts the text): the same
+ * matches as the regex with a leading negative lookbehind, which irregexp would test at every
+ * position. A match refused for its left edge is retried one position later, as the regex would.
+ */
+function execLeft(re: RegExp, text: string, left: (c: number) => boolean): RegExpExecArray | null {
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index === 0 || !left(text.charCodeAt(m.index - 1))) return m;
+    re.lastIndex = m.index + 1;
+  }
+  return null;
+}
+
 function domainHits(text: string, re: RegExp, out: Hit[]): void {
-  for (const m of text.matchAll(re)) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let start = m.index;
     const before = text[start - 1];
     if (before !== undefined && HOST_CHAR.test(before)) continue; // "notcorp.example.com"
@@ -186,23 +229,28 @@ function domainHits(text: string, re: RegExp, out: Hit[]): void {
 function scan(text: string, c: Compiled): Hit[] {
   const out: Hit[] = [];
   const tags = ['internal-infra'];
-  if (c.hosts) {
-    for (const m of text.matchAll(c.hosts)) {
+  // exec loops, not matchAll (a regex clone per call); the alternatives are never empty.
+  const n = text.length;
+  if (c.hosts && n >= c.minHost) {
+    c.hosts.lastIndex = 0;
+    for (let m = execLeft(c.hosts, text, isHostUnit); m !== null; m = execLeft(c.hosts, text, isHostUnit)) {
       out.push({ rule: 'internal-host', start: m.index, end: m.index + m[0].length, confidence: 0.9, detail: 'internal host name', tags });
     }
   }
-  if (c.domains) domainHits(text, c.domains, out);
-  if (c.cidrs.length) {
+  if (c.domains && n >= c.minDomain) domainHits(text, c.domains, out);
+  if (c.cidrs.length && n >= 3) { // "::1" is the shortest address
     for (const ip of findIpAddresses(text)) {
       const range = c.cidrs.find((r) => inCidr(ip.bytes, r));
       if (range) out.push({ rule: 'internal-address', start: ip.start, end: ip.end, confidence: 0.95, detail: `in internal range ${range.source}`, tags });
     }
   }
-  if (c.users) {
-    for (const m of text.matchAll(c.users)) {
+  if (c.users && n >= c.minUser) {
+    c.users.lastIndex = 0;
+    for (let m = execLeft(c.users, text, isWordUnit); m !== null; m = execLeft(c.users, text, isWordUnit)) {
       out.push({ rule: 'internal-user', start: m.index, end: m.index + m[0].length, severity: 'low', confidence: 0.7, detail: 'internal user name', tags });
     }
   }
+  if (out.length === 0) return out;
   // One finding per span: an exact host wins over its domain (stable sort keeps hosts first).
   out.sort((a, b) => a.start - b.start || b.end - a.end);
   return out.filter((h, i) => {

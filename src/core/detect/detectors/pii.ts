@@ -256,7 +256,6 @@ function ips(text: string, out: Found[]): void {
  * and Chinese IDs all live inside one, so their patterns run only on a small window around each
  * cluster instead of over the whole text: one fast pass instead of a dozen (see bench/).
  */
-const NON_DIGITS = /\D/g;
 const CLUSTER = /(?<![\w.])[+(]?\d(?:[.()/ -]{0,2}\d){6,}/g;
 /** Context kept on each side of a cluster: the rule patterns look behind/ahead at most 2 chars. */
 const PAD = 2;
@@ -284,7 +283,11 @@ function scan(text: string): Found[] {
   CLUSTER.lastIndex = 0;
   for (let m = CLUSTER.exec(text); m; m = CLUSTER.exec(text)) {
     // Dispatch on the digit count: most clusters are dates or short numbers that no rule can take.
-    const digits = m[0].replace(NON_DIGITS, '').length;
+    let digits = 0;
+    for (let k = 0; k < m[0].length; k++) {
+      const c = m[0].charCodeAt(k);
+      if (c >= 48 && c <= 57) digits++;
+    }
     const plus = m[0].charCodeAt(0) === 0x2b;
     if (digits < 9 && !plus) continue;
     const w = clusterWindow(text, m.index, m.index + m[0].length);
@@ -293,8 +296,9 @@ function scan(text: string): Found[] {
     ssns(w, text, found);
     if (digits >= 17) cnIds(w, found);
   }
-  ibans(text, found);
-  ninos(text, found);
+  // Shortest possible matches (NO IBAN: 15; NINO: 9): skip the whole-text passes on short texts.
+  if (text.length >= 15) ibans(text, found);
+  if (text.length >= 9) ninos(text, found);
   ips(text, found);
   // Overlaps: the most specific rule wins (an IBAN's digits are not also a phone number).
   found.sort((a, b) => a.start - b.start || b.priority - a.priority || b.end - a.end);

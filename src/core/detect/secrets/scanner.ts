@@ -116,51 +116,27 @@ export class SecretScanner {
   }
 
   scan(text: string, allow?: ((v: string) => boolean) | null): Hit[] {
-    const found: Candidate[] = [];
-    const seen = new Set<string>();
+    const matcher = this.matcher;
+    const nh = matcher.collect(text);
+    // Most segments of a request (names, ids, short strings) hold no keyword: no allocation at all.
+    if (nh === 0 && this.always.length === 0) return [];
+    const run = new ScanRun(this.compiled, text, allow ?? null);
     // Per rule: end of the last match (anchor) and the pending window (window mode).
-    const { lastEnd, winStart, winEnd } = this;
+    const { lastEnd, winStart, winEnd, compiled, byKeyword } = this;
+    const hitKeyword = matcher.hitKeyword;
+    const hitEnd = matcher.hitEnd;
     const touched: number[] = [];
-    const windows: [number, number, number][] = [];
-
-    const consider = (ri: number, m: RegExpExecArray, base: number): void => {
-      const c = this.compiled[ri]!;
-      const secret = m[c.group];
-      if (secret === undefined || secret.length === 0) return;
-      // Built-in rules put the secret group last in the match (at most a delimiter after it).
-      const start = base + (c.group === 0 ? m.index : c.indices ? m.indices![c.group]![0] : m.index + m[0].lastIndexOf(secret));
-      const end = start + secret.length;
-      const key = `${ri}:${start}:${end}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const r = c.rule;
-      if (r.skipPlaceholderCheck !== true) {
-        const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
-        if (isPlaceholder(tail)) return;
-      }
-      if (r.entropy !== undefined && shannon(secret) < r.entropy) return;
-      if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
-      let confidence = r.confidence ?? 0.9;
-      if (r.validate !== undefined) {
-        const v = r.validate(secret, { text, start, end, match: m[0], matchStart: base + m.index });
-        if (v === false) return;
-        if (typeof v === 'number') confidence = v;
-      }
-      if (allow != null && allow(secret)) return;
-      found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
-    };
-
-    const flush = (ri: number): void => {
-      if (winStart[ri]! >= 0) windows.push([ri, winStart[ri]!, winEnd[ri]!]);
-      winStart[ri] = -1;
-    };
-
+    /** Flattened [rule, start, end] triples. */
+    const windows: number[] = [];
     try {
-      this.matcher.scan(text, (ki, ks, ke) => {
-        const list = this.byKeyword[ki]!;
+      for (let h = 0; h < nh; h++) {
+        const ki = hitKeyword[h]!;
+        const ke = hitEnd[h]!;
+        const ks = ke - matcher.keywordLength(ki);
+        const list = byKeyword[ki]!;
         for (let j = 0; j < list.length; j++) {
           const ri = list[j]!;
-          const c = this.compiled[ri]!;
+          const c = compiled[ri]!;
           if (c.anchor) {
             if (ks < lastEnd[ri]! || (c.assignCheck && !assignFollows(text, ke))) continue;
             c.re.lastIndex = ks;
@@ -168,7 +144,7 @@ export class SecretScanner {
             if (m !== null) {
               if (lastEnd[ri] === -1) touched.push(ri);
               lastEnd[ri] = m.index + m[0].length;
-              consider(ri, m, 0);
+              run.consider(ri, m, 0);
             }
           } else {
             const ws = Math.max(0, ks - c.before);
@@ -177,14 +153,17 @@ export class SecretScanner {
               if (we > winEnd[ri]!) winEnd[ri] = we;
             } else {
               if (winStart[ri] === -1 && winEnd[ri] === -1) touched.push(ri);
-              flush(ri);
+              if (winStart[ri]! >= 0) windows.push(ri, winStart[ri]!, winEnd[ri]!);
               winStart[ri] = ws;
               winEnd[ri] = we;
             }
           }
         }
-      });
-      for (const ri of touched) flush(ri);
+      }
+      for (const ri of touched) {
+        if (winStart[ri]! >= 0) windows.push(ri, winStart[ri]!, winEnd[ri]!);
+        winStart[ri] = -1;
+      }
     } finally {
       // Always reset, even if a rule's regex threw: the arrays are shared across scans.
       for (const ri of touched) {
@@ -193,19 +172,63 @@ export class SecretScanner {
         winEnd[ri] = -1;
       }
     }
-    for (const ri of this.always) windows.push([ri, 0, text.length]);
+    for (const ri of this.always) windows.push(ri, 0, text.length);
 
-    for (const [ri, ws, we] of windows) {
-      const c = this.compiled[ri]!;
+    for (let w = 0; w < windows.length; w += 3) {
+      const ri = windows[w]!;
+      const ws = windows[w + 1]!;
+      const we = windows[w + 2]!;
+      const c = compiled[ri]!;
       // Slices of V8 strings are O(1) views; the regex cannot run past the window.
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
       c.re.lastIndex = 0;
       for (let m = c.re.exec(sub); m !== null; m = c.re.exec(sub)) {
-        consider(ri, m, ws);
+        run.consider(ri, m, ws);
         if (m[0].length === 0) c.re.lastIndex++;
       }
     }
-    return resolve(found);
+    return resolve(run.found);
+  }
+}
+
+/** The judgement of the candidates of one scan (a class, not closures: no allocation per text without candidates). */
+class ScanRun {
+  readonly found: Candidate[] = [];
+  private seen: Set<string> | null = null;
+
+  constructor(
+    private readonly compiled: readonly Compiled[],
+    private readonly text: string,
+    private readonly allow: ((v: string) => boolean) | null,
+  ) {}
+
+  consider(ri: number, m: RegExpExecArray, base: number): void {
+    const c = this.compiled[ri]!;
+    const text = this.text;
+    const secret = m[c.group];
+    if (secret === undefined || secret.length === 0) return;
+    // Built-in rules put the secret group last in the match (at most a delimiter after it).
+    const start = base + (c.group === 0 ? m.index : c.indices ? m.indices![c.group]![0] : m.index + m[0].lastIndexOf(secret));
+    const end = start + secret.length;
+    const key = `${ri}:${start}:${end}`;
+    const seen = (this.seen ??= new Set());
+    if (seen.has(key)) return;
+    seen.add(key);
+    const r = c.rule;
+    if (r.skipPlaceholderCheck !== true) {
+      const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
+      if (isPlaceholder(tail)) return;
+    }
+    if (r.entropy !== undefined && shannon(secret) < r.entropy) return;
+    if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
+    let confidence = r.confidence ?? 0.9;
+    if (r.validate !== undefined) {
+      const v = r.validate(secret, { text, start, end, match: m[0], matchStart: base + m.index });
+      if (v === false) return;
+      if (typeof v === 'number') confidence = v;
+    }
+    if (this.allow !== null && this.allow(secret)) return;
+    this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
   }
 }
 
