@@ -58,9 +58,11 @@ export interface Limiter {
 }
 
 /** Until a policy is loaded: alert on findings, or redact them when configured. */
-export const defaultDecider = (redactFindings: boolean): Decider => ({ findings }) => {
-  if (findings.length === 0) return { action: 'allow', ruleId: null, reason: 'no findings' };
-  return redactFindings
+export const defaultDecider = (redactFindings: boolean): Decider => ({ findings: all }) => {
+  // Informational findings (a tool version's first prompt) are recorded, not acted on.
+  const findings = all.filter((f) => f.severity !== 'info');
+  if (findings.length === 0) return { action: 'allow', ruleId: null, reason: all.length === 0 ? 'no findings' : 'informational findings only' };
+  return redactFindings && findings.some((f) => f.detector !== 'covert')
     ? { action: 'redact', ruleId: 'config:inspection.redact', reason: `${findings.length} finding(s) redacted` }
     : { action: 'alert', ruleId: 'config:inspection.alert', reason: `${findings.length} finding(s) recorded` };
 };
@@ -124,6 +126,7 @@ export class Pipeline {
     const cfg = deps.config.inspection;
     const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue: this.hashValue };
     // One cache for requests (agents resend the conversation every turn), none for outputs (new each time).
+    // Every detector over every segment, on one clock per detector (inspection.budgetMs).
     this.inspectOptions = { ...base, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024), clock: () => performance.now(), budgetMs: cfg.budgetMs };
     this.outputOptions = base;
   }
@@ -212,7 +215,7 @@ export class Pipeline {
     // inspect
     let detectorErrors: InspectResult['errors'] = [];
     if (ctx.parsed !== null && cfg.inspection.enabled) {
-      const r = this.inspectTimed(ctx.parsed.segments);
+      const r = inspect(ctx.parsed.segments, this.inspectOptions);
       ctx.findings = r.findings;
       detectorErrors = r.errors;
       for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
@@ -235,22 +238,19 @@ export class Pipeline {
     if (ctx.decision.action === 'block') throw new AirlockError('AIRLOCK_ERR_BLOCKED', ctx.decision.reason);
     if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) ctx.upstream = this.deps.upstreams.get(ctx.decision.upstream);
     // transform: the policy names the findings to redact (a routed exchange may be redacted too)
-    const toRedact = outcome.redact ?? (ctx.decision.action === 'redact' ? ctx.findings : []);
-    if (body !== null && ctx.parsed !== null && ctx.findings.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
+    // Covert findings describe the tool's prompt, not data to remove from it.
+    const content = ctx.findings.filter((f) => f.detector !== 'covert');
+    const toRedact = (outcome.redact ?? (ctx.decision.action === 'redact' ? content : [])).filter((f) => f.detector !== 'covert');
+    if (body !== null && ctx.parsed !== null && content.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
       const text = body.toString('utf8');
       const patched = toRedact.length > 0 ? redact(text, ctx.parsed.segments, toRedact).body : text;
-      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === ctx.findings.length ? patched : redact(text, ctx.parsed.segments, ctx.findings).body;
+      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redact(text, ctx.parsed.segments, content).body;
       if (toRedact.length > 0) body = Buffer.from(patched, 'utf8');
     } else if (cfg.audit.storeRedactedBodies && body !== null) {
       ctx.redactedBody = body.toString('utf8');
     }
     // forward
     await this.forward(ctx, req, res, body, search);
-  }
-
-  /** Every detector over every segment, on one clock per detector (inspection.budgetMs). */
-  private inspectTimed(segments: ParsedRequest['segments']): InspectResult {
-    return inspect(segments, this.inspectOptions);
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {

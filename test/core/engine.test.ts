@@ -76,3 +76,16 @@ test('a detector over its time budget is reported', () => {
     DETECTORS.pop();
   }
 });
+
+test('texts that share length and samples but differ elsewhere are not confused by the cache', () => {
+  const cache = new HitCache();
+  // The difference sits outside the three sampled windows (start, middle, end).
+  const head = 'a'.repeat(100);
+  const tail = 'c'.repeat(900);
+  const clean: Segment = { role: 'user', path: ['x'], text: `${head} ${'b'.repeat(40)} ${tail}` };
+  const dirty: Segment = { role: 'user', path: ['x'], text: `${head} ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${tail}` };
+  assert.equal(clean.text.length, dirty.text.length);
+  assert.equal(inspect([clean], { cache }).findings.length, 0);
+  assert.equal(inspect([dirty], { cache }).findings.length, 1, 'not served from the clean text');
+  assert.equal(cache.size, 2);
+});

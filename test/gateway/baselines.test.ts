@@ -51,3 +51,21 @@ test('a tool whose prompts differ only in legitimate dynamic content gets no cov
   const covert = recs.flatMap((r) => r.findings.filter((f) => f.detector === 'covert' && f.severity !== 'info'));
   assert.deepEqual(covert, []);
 });
+
+test('redaction never touches a prompt because of covert findings; info findings do not alert', async () => {
+  const r = await startHarness({ config: { inspection: { enabled: true, responses: true, redact: true } } });
+  try {
+    for (const [i, u] of ['lea', 'max', 'ned', 'ola'].entries()) {
+      const { key } = await r.store.createKey({ user: u, team: 'web', role: 'developer' });
+      const client = new Anthropic({ baseURL: r.url, apiKey: key, maxRetries: 0, defaultHeaders: { 'user-agent': 'quote-cli/1.0.0' } });
+      await client.messages.create({ model: 'm', max_tokens: 5, system: PROMPT(u, i % 2 === 0 ? "'" : '\u2019', '2026-11-01'), messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const recs = await r.records();
+    assert.equal(recs[0]!.decision?.action, 'allow', 'a first prompt (new-content, info) is not an alert');
+    assert.ok(recs.some((x) => x.findings.some((f) => f.rule === 'confusable-variant')));
+    // Every prompt reached the upstream unchanged.
+    for (const q of r.mock.requests) assert.doesNotMatch(q.body.toString(), /REDACTED/);
+  } finally {
+    await r.close();
+  }
+});
