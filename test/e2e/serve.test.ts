@@ -1,0 +1,60 @@
+// The first README command, as a process: `airlock serve` on the embedded defaults prints what to
+// give a client (with a first admin key), serves, and on SIGTERM drains and flushes the trail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Anthropic from '@anthropic-ai/sdk';
+import { MockProvider } from '../../src/probe/mock-provider.ts';
+import { openStore } from '../../src/store/index.ts';
+
+test('serve prints the client variables and a first key, serves, and exits cleanly on SIGTERM', async () => {
+  const mock = new MockProvider({ reply: 'served', chunkDelayMs: 30 });
+  const upstream = await mock.listen();
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-serve-'));
+  const cfg = join(dir, 'airlock.yaml');
+  writeFileSync(cfg, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${dir}\nupstreams:\n  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], apiKeyEnv: SERVE_TEST_KEY }\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', cfg], {
+    env: { ...process.env, SERVE_TEST_KEY: 'sk-upstream', AIRLOCK_LOG_LEVEL: 'warn', USER: 'root-admin' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let banner = '';
+  await new Promise<void>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.on('line', (l) => {
+      banner += `${l}\n`;
+      if (banner.includes('OPENAI_API_KEY')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`serve exited early:\n${banner}`)));
+  });
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+  const key = /(alk_[A-Za-z0-9]+)/.exec(banner)?.[1];
+  assert.ok(url !== undefined && key !== undefined, banner);
+  assert.match(banner, new RegExp(`export ANTHROPIC_BASE_URL=${url}`));
+  assert.match(banner, new RegExp(`export ANTHROPIC_API_KEY=${key}`), 'managed upstream: the Airlock key is the client key');
+  assert.match(banner, /export OPENAI_BASE_URL=.*\/v1/);
+
+  const client = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0 });
+  await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'one' }] });
+  // A stream in flight when SIGTERM arrives still completes.
+  const stream = client.messages.stream({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'two' }] });
+  await new Promise<void>((r) => stream.once('text', () => r()));
+  child.kill('SIGTERM');
+  assert.equal(await stream.finalText(), 'served');
+  assert.equal(await exited, 0);
+
+  const store = await openStore(`sqlite:${join(dir, 'airlock.db')}`);
+  const recs = await store.readAudit({ limit: 10 });
+  assert.equal(recs.length, 2, 'both exchanges recorded before exit');
+  assert.ok(recs.every((r) => r.user === 'root-admin' && r.outcome === 'ok'));
+  assert.equal((await store.verifyAudit()).ok, true);
+  const keys = await store.listKeys();
+  assert.equal(keys.length, 1);
+  assert.equal(keys[0]!.role, 'admin');
+  await store.close();
+  await mock.close();
+});
