@@ -6,11 +6,24 @@
 import type { Segment } from '../types.ts';
 import type { Hit } from './types.ts';
 
-interface Entry {
-  text: string;
-  /** Hits per role + detector id (roles change confidence). */
-  byKey: Map<string, Hit[]>;
-  bytes: number;
+/** Cached results of one text: hits per role (roles change confidence), per detector id. */
+export class CacheEntry {
+  private readonly byRole = new Map<string, Map<string, Hit[]>>();
+
+  constructor(readonly text: string) {}
+
+  get(role: string, detector: string): Hit[] | undefined {
+    return this.byRole.get(role)?.get(detector);
+  }
+
+  set(role: string, detector: string, hits: Hit[]): void {
+    let m = this.byRole.get(role);
+    if (m === undefined) {
+      m = new Map();
+      this.byRole.set(role, m);
+    }
+    m.set(detector, hits);
+  }
 }
 
 /**
@@ -25,7 +38,7 @@ const fingerprint = (t: string): string => {
 };
 
 export class HitCache {
-  private readonly map = new Map<string, Entry[]>();
+  private readonly map = new Map<string, CacheEntry[]>();
   private bytes = 0;
   private entries = 0;
   hits = 0;
@@ -37,43 +50,38 @@ export class HitCache {
    */
   constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 512) {}
 
-  get(seg: Segment, detector: string): Hit[] | undefined {
-    if (seg.text.length < this.minLength) return undefined;
-    const fp = fingerprint(seg.text);
-    const list = this.map.get(fp);
-    const e = list?.find((x) => x.text === seg.text);
-    const r = e?.byKey.get(`${seg.role}:${detector}`);
-    if (r === undefined || list === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    // Move to the most recently used end.
-    this.map.delete(fp);
-    this.map.set(fp, list);
-    this.hits++;
-    return r;
-  }
-
-  set(seg: Segment, detector: string, hits: Hit[]): void {
-    if (seg.text.length < this.minLength) return;
-    const fp = fingerprint(seg.text);
+  /** The entry of a segment's text, created if new; undefined for short texts. One lookup per segment. */
+  entry(seg: Segment): CacheEntry | undefined {
+    const text = seg.text;
+    if (text.length < this.minLength) return undefined;
+    const fp = fingerprint(text);
     let list = this.map.get(fp);
+    let e = list?.find((x) => x.text === text);
+    if (list !== undefined && e !== undefined) {
+      // Move to the most recently used end.
+      this.map.delete(fp);
+      this.map.set(fp, list);
+      this.hits++;
+      return e;
+    }
+    this.misses++;
     if (list === undefined) {
       list = [];
       this.map.set(fp, list);
     }
-    let e = list.find((x) => x.text === seg.text);
-    if (e === undefined) {
-      e = { text: seg.text, byKey: new Map(), bytes: seg.text.length * 2 };
-      list.push(e);
-      this.bytes += e.bytes;
-      this.entries++;
-    }
-    e.byKey.set(`${seg.role}:${detector}`, hits);
+    e = new CacheEntry(text);
+    list.push(e);
+    this.bytes += text.length * 2;
+    this.entries++;
+    this.evict();
+    return e;
+  }
+
+  private evict(): void {
     for (const [k, v] of this.map) {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);
-      for (const x of v) this.bytes -= x.bytes;
+      for (const x of v) this.bytes -= x.text.length * 2;
       this.entries -= v.length;
     }
   }

@@ -45,16 +45,19 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const errors: InspectResult['errors'] = [];
   const paths = new Map<Segment, string>();
   const { cache, clock, budgetMs } = opts;
+  const entries = cache === undefined ? null : segments.map((s) => cache.entry(s));
   // Detector-major: one clock reading per detector, not per segment.
   for (const d of detectors) {
     const t0 = clock?.() ?? 0;
     let failed = false;
-    for (const seg of segments) {
-      let hits = cache?.get(seg, d.id);
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i]!;
+      const entry = entries?.[i];
+      let hits = entry?.get(seg.role, d.id);
       if (hits === undefined) {
         try {
           hits = d.detect(seg.text, { options: opts, segment: seg });
-          cache?.set(seg, d.id, hits);
+          entry?.set(seg.role, d.id, hits);
         } catch (e) {
           if (!failed) errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
           failed = true;

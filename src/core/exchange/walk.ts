@@ -59,14 +59,20 @@ interface State {
 const LATIN1_HIGH = /[\u0080-\u00ff]/;
 const fixed = (st: State, s: string): string => (st.fix !== undefined && LATIN1_HIGH.test(s) ? st.fix(s) : s);
 
+// `path` is one shared stack, pushed and popped on the way down; a segment takes a copy. (A fresh
+// array per node made the walk allocation-bound on large bodies.)
 function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: boolean, st: State): void {
   if (typeof value === 'string') {
-    if (value !== '') st.segments.push({ role, path, text: fixed(st, value) });
+    if (value !== '') st.segments.push({ role, path: path.slice(), text: fixed(st, value) });
     return;
   }
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i], [...path, i], role, keysAreText, st);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, role, keysAreText, st);
+      path.pop();
+    }
     return;
   }
   const obj = value as Record<string, unknown>;
@@ -82,13 +88,14 @@ function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: 
   else if (byRole !== undefined) r = byRole;
   for (const key of Object.keys(obj)) {
     const child = obj[key];
-    const childPath = [...path, st.fix === undefined ? key : fixed(st, key)];
-    if (keysAreText) st.segments.push({ role: r, path: childPath, text: fixed(st, key), isKey: true });
-    else if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
+    if (!keysAreText && typeof child === 'string' && STRUCTURAL.has(key)) continue;
+    path.push(st.fix === undefined ? key : fixed(st, key));
+    if (keysAreText) st.segments.push({ role: r, path: path.slice(), text: fixed(st, key), isKey: true });
     // JSON schemas and tool inputs are free-form: their keys are text the provider reads.
     const cr = key === 'tool_calls' || key === 'function_call' ? 'tool_call' : r;
     const freeForm = keysAreText || key === 'input_schema' || key === 'parameters' || key === 'input' && r === 'tool_call' || key === 'arguments' && typeof child === 'object';
-    walk(child, childPath, cr, freeForm && typeof child === 'object' && child !== null && !Array.isArray(child) ? true : keysAreText, st);
+    walk(child, path, cr, freeForm && typeof child === 'object' && child !== null && !Array.isArray(child) ? true : keysAreText, st);
+    path.pop();
   }
 }
 
@@ -111,7 +118,7 @@ export function segmentBody(dialect: Dialect, body: unknown, fix?: (s: string) =
   for (const key of Object.keys(body)) {
     const child = (body as Record<string, unknown>)[key];
     if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
-    walk(child, [key], tops[key] ?? 'metadata', false, st);
+    walk(child, [key], tops[key] ?? 'metadata', false, st); // a fresh stack per top-level field
   }
   return st;
 }
