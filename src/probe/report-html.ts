@@ -20,6 +20,17 @@ function chars(s: string): string {
   return out;
 }
 
+/** Prose (a finding's description): visible characters as they are, invisible ones as badges. */
+function prose(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    if (c !== ' ' && /[\p{C}\p{Z}]/u.test(c)) out += `<span class="cp">U+${cp.toString(16).toUpperCase().padStart(4, '0')}</span>`;
+    else out += esc(c);
+  }
+  return out;
+}
+
 function side(x: Difference['baseline']): string {
   const lead = Math.max(0, x.start - 160);
   const tail = Math.min(x.text.length, x.end + 160);
@@ -49,7 +60,7 @@ export function renderHtml(r: ProbeReport): string {
     h.push(`<section><h2>${esc(title)}</h2>`);
     for (const { d, requests } of list) {
       h.push(`<h3><span class="${d.severity}">${d.severity.toUpperCase()}</span> ${esc(d.cls)}${d.kind ? `/${esc(d.kind)}` : ''} — ${esc(d.dimension)} (persona ${esc(d.persona)})</h3>`);
-      h.push(`<p>${esc(requests.join(', '))} · <code>${esc(d.field)}</code> · line ${d.line}<br>${chars(d.detail)}</p>`);
+      h.push(`<p>${esc(requests.join(', '))} · <code>${esc(d.field)}</code> · line ${d.line}<br>${prose(d.detail)}</p>`);
       if (d.basis !== 'presence') {
         h.push(`<table class="diff"><tr><th>baseline (line ${d.line})</th><th>${esc(d.persona)} (line ${d.personaLine})</th></tr><tr><td>${side(d.baseline)}</td><td>${side(d.variant)}</td></tr></table>`);
       }

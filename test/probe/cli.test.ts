@@ -47,6 +47,7 @@ test('--json and --html on a signalling tool; exit 1; progress on stderr', async
     assert.ok(!/<script|src=|href=/i.test(page), 'self-contained: no scripts or external resources');
     assert.match(page, /<mark><span class="cp" title="U\+E0063">U\+E0063<\/span>/);
     assert.match(page, /tz-shanghai/);
+    assert.doesNotMatch(page, /<span class="cp">U\+2192<\/span>/, 'punctuation in descriptions is shown as itself');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
