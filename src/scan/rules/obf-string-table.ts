@@ -3,6 +3,8 @@ import type { Node } from '../types.ts';
 import { entropy } from '../classify.ts';
 import { looksBase64, looksHex } from '../decode.ts';
 
+const WORDISH = /^[A-Za-z][a-z]*(?:[-_ .][A-Za-z][a-z]*)*$/;
+
 export const rule: Rule = {
   meta: {
     id: 'obf-string-table',
@@ -24,7 +26,8 @@ export const rule: Rule = {
         if (e?.type !== 'Literal' || typeof e.value !== 'string') continue;
         strs++;
         const v = e.value;
-        if (v.length >= 4 && (looksBase64(v) || looksHex(v) || /\\x|%[0-9A-F]{2}/.test(v))) encoded++;
+        // Words, Title-Case and kebab-case names ("Accept-Encoding") fit the base64 alphabet too.
+        if (v.length >= 4 && !WORDISH.test(v) && (looksBase64(v) || looksHex(v) || /\\x|%[0-9A-F]{2}/.test(v))) encoded++;
         h += entropy(v);
       }
       if (strs < 20 || strs / els.length < 0.9) return;

@@ -36,11 +36,17 @@ export const rule: Rule = {
       const cp = c.codePointAt(0) as number;
       const tag = cp >= 0xe0000;
       const high = BIDI.test(c) || tag;
+      // The character alone in a string literal ("\u200c", an HTML entity table's value, a
+      // comparison in text-shaping code) is code that handles it, not text that hides it.
+      const q = t[i - 1];
+      const lone = (q === '"' || q === "'" || q === '`') && t[i + c.length] === q;
       n++;
       a.report(rule, {
         node: { type: 'Text', start: i, end: i + c.length },
-        severity: high ? 'high' : 'medium',
-        message: `contains ${BIDI.test(c) ? 'a bidirectional control' : tag ? 'a tag character / variation selector (can carry hidden data)' : 'an invisible character'} ${escapeUnusual(c)}.`,
+        severity: lone ? 'low' : high ? 'high' : 'medium',
+        message: lone
+          ? `handles the invisible character ${escapeUnusual(c)} (alone in a string literal).`
+          : `contains ${BIDI.test(c) ? 'a bidirectional control' : tag ? 'a tag character / variation selector (can carry hidden data)' : 'an invisible character'} ${escapeUnusual(c)}.`,
         key: `char:${cp.toString(16)}:${escapeUnusual(t.slice(Math.max(0, i - 20), i + 20))}`,
         data: { codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` },
       });

@@ -20,6 +20,11 @@ describe(RULE, () => {
     assert.equal(f.length, 1, JSON.stringify(f, null, 1));
     assert.equal(f[0]!.severity, 'high');
   });
+  it("low only: a lone invisible character in a literal (entity tables, comparisons)", () => {
+    const f = only(scanCode(`const ent = { ic: '\u2063', zwnj: "\u200c" }; const isJoiner = (c) => c === '\u200d';`), RULE);
+    assert.equal(f.length, 3, JSON.stringify(f, null, 1));
+    assert.ok(f.every((x) => x.severity === 'low'));
+  });
   it("ignores: Persian text with a joiner", () => {
     assert.deepEqual(only(scanCode(`const fa = 'می\u200cبایست';`), RULE), []);
   });
