@@ -74,7 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   io.out(`  Claude Code / Anthropic SDK:\n    export ANTHROPIC_BASE_URL=${base}`);
   io.out(anthropicManaged ? `    export ANTHROPIC_API_KEY=${key}` : `    export ANTHROPIC_API_KEY=<your Anthropic key>   # passed through\n    export ANTHROPIC_CUSTOM_HEADERS="x-airlock-key: ${key}"`);
   io.out(`  Codex, Qwen Code, OpenCode / OpenAI SDK:\n    export OPENAI_BASE_URL=${base}/v1`);
-  io.out(openaiManaged ? `    export OPENAI_API_KEY=${key}` : `    export OPENAI_API_KEY=<your OpenAI key>   # passed through; send x-airlock-key: ${key}`);
+  io.out(openaiManaged ? `    export OPENAI_API_KEY=${key}` : `    export OPENAI_API_KEY=${key}:<your OpenAI key>   # both keys in one: the provider key is passed through`);
   logger.info({ port: addr.port, host: addr.address, store: store.kind }, 'gateway started');
 
   await new Promise<void>((resolve) => {

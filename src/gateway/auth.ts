@@ -1,5 +1,6 @@
 // Authentication: the Airlock key is accepted where each client puts it (x-api-key,
-// Authorization: Bearer, or x-airlock-key when the provider key is passed through).
+// Authorization: Bearer, or x-airlock-key when the provider key is passed through, or both keys
+// in one value, `alk_…:<provider key>`, for clients that can send only one).
 import type { IncomingHttpHeaders } from 'node:http';
 import { AirlockError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
@@ -24,8 +25,15 @@ export function readCredentials(h: IncomingHttpHeaders): Credentials {
   let providerKey: string | null = null;
   for (const k of [xApiKey, bearer]) {
     if (k === undefined || k === '') continue;
-    if (k.startsWith(KEY_PREFIX)) airlockKey ??= k;
-    else providerKey ??= k;
+    if (k.startsWith(KEY_PREFIX)) {
+      // `alk_…:<provider key>`: both in the one variable a client has (OPENAI_API_KEY), for
+      // pass-through upstreams. Airlock keys are base62, so the first ':' ends the Airlock key.
+      const colon = k.indexOf(':');
+      if (colon > 0) {
+        airlockKey ??= k.slice(0, colon);
+        if (colon + 1 < k.length) providerKey ??= k.slice(colon + 1);
+      } else airlockKey ??= k;
+    } else providerKey ??= k;
   }
   return { airlockKey, providerKey };
 }

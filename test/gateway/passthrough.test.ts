@@ -49,3 +49,12 @@ test('a provider key without an Airlock key is refused with a hint, in the calle
     return true;
   });
 });
+
+test('both keys in one value (alk_…:<provider key>) for clients that can send only one', async () => {
+  const client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: `${h.key}:sk-openai-client-own`, maxRetries: 0 });
+  await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(h.mock.requests.at(-1)!.headers['authorization'], 'Bearer sk-openai-client-own', 'only the provider key goes upstream');
+  const rec = (await h.records()).at(-1)!;
+  assert.equal(rec.user, 'alice');
+  assert.ok(!JSON.stringify(rec).includes('sk-openai-client-own'));
+});
