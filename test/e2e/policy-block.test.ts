@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DETECTORS } from '../../src/core/detect/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startPolicyGateway, type PolicyGateway } from '../policy/helpers.ts';
 
@@ -45,8 +44,7 @@ clients:
   assert.ok(recs.every((x) => x.outcome === 'blocked' && x.decision?.ruleId === 'clients.claude-cli@2.1.90' && x.policyHash === g.policy.current.hash));
 });
 
-const hasSecrets = DETECTORS.some((d) => d.id === 'secrets');
-test('a secret in a tool result: Claude Code prints what was found, where, and the rule', { skip: hasSecrets ? false : 'the secrets detector is not registered yet' }, async () => {
+test('a secret in a tool result: Claude Code prints what was found, where, and the rule', async () => {
   const { code, out, g } = await claude(`version: 1
 rules:
   - id: secrets-in-tool-results
