@@ -81,7 +81,8 @@ interface Ctx {
   parsed: ParsedRequest | null;
   upstream: UpstreamTarget | null;
   requestBytes: number;
-  requestSha256: string | null;
+  /** The body as the client sent it; hashed for the record after the response, off the hot path. */
+  rawBody: Buffer | null;
   findings: Finding[];
   decision: Decision | null;
   /** Set by the decide phase: the policy version that decided (undefined: none decided). */
@@ -149,7 +150,7 @@ export class Pipeline {
       parsed: null,
       upstream: null,
       requestBytes: 0,
-      requestSha256: null,
+      rawBody: null,
       findings: [],
       decision: null,
       redactedBody: null,
@@ -203,10 +204,10 @@ export class Pipeline {
       }
       body = await readBody(req, cfg.limits.maxBodyBytes);
       ctx.requestBytes = body.length;
-      ctx.requestSha256 = createHash('sha256').update(body).digest('hex');
+      ctx.rawBody = body;
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
       const decoded = decodeBody(body);
-      ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix);
+      ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix, { segments: cfg.inspection.enabled });
     }
     const model = ctx.parsed?.model ?? null;
     const up = pickUpstream(cfg, m.dialect, model);
@@ -340,7 +341,7 @@ export class Pipeline {
       outputTokens: ctx.usage.outputTokens,
       requestBytes: ctx.requestBytes,
       responseBytes: ctx.responseBytes,
-      requestSha256: ctx.requestSha256,
+      requestSha256: ctx.rawBody === null ? null : createHash('sha256').update(ctx.rawBody).digest('hex'),
       findings: ctx.findings,
       decision: ctx.decision,
       policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),

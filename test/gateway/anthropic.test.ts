@@ -1,6 +1,7 @@
 // The official Anthropic SDK through the gateway, streaming and not, over real sockets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { startHarness, rawPost, PROVIDER_KEY, type Harness } from '../helpers/harness.ts';
 
@@ -81,6 +82,9 @@ test('the body reaches the upstream byte for byte; query string and anthropic-* 
   assert.equal(r.headers.get('anthropic-ratelimit-requests-remaining'), '99');
   assert.match(r.headers.get('content-type') ?? '', /application\/json/);
   assert.match(r.headers.get('x-airlock-exchange-id') ?? '', /^[0-9a-f-]{36}$/);
+  const rec = (await h.records()).find((x) => x.id === r.headers.get('x-airlock-exchange-id'))!;
+  assert.equal(rec.requestSha256, createHash('sha256').update(body).digest('hex'), 'the record hashes what the client sent');
+  assert.equal(rec.requestBytes, Buffer.byteLength(body));
 });
 
 test('Authorization: Bearer carries the Airlock key too (ANTHROPIC_AUTH_TOKEN)', async () => {
