@@ -14,18 +14,8 @@ import { HitCache } from '../src/core/detect/cache.ts';
 import { DETECTORS } from '../src/core/detect/registry.ts';
 import { parseRequest } from '../src/core/exchange/index.ts';
 import type { Segment } from '../src/core/types.ts';
+import { prng } from '../test/fixtures/secrets/samples.ts';
 
-/** Deterministic PRNG (mulberry32) so every run scans the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 // Prose and identifiers; the credential words ('token', 'key', 'secret', 'password', 'auth') appear
@@ -89,7 +79,7 @@ function chunkMaker(r: () => number, twoByte: boolean) {
  * `twoByte`: prose and comments carry typography, so nearly every document is a two-byte string.
  */
 export function buildCorpus(mb: number, seed = 42, twoByte = false): string[] {
-  const r = rng(seed);
+  const r = prng(seed); // deterministic: every run scans the same bytes
   const m = chunkMaker(r, twoByte);
   const docs: string[] = [];
   let total = 0;

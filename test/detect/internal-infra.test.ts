@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { DetectOptions } from '../../src/core/detect/types.ts';
 import { findIpAddresses, inCidr, internalInfra, parseCidr, parseIPv6 } from '../../src/core/detect/detectors/internal-infra.ts';
 import { loadCorpus, score } from '../fixtures/corpus/score.ts';
+import { at } from './spans.ts';
 
 const options: DetectOptions = {
   internal: {
@@ -13,13 +14,6 @@ const options: DetectOptions = {
   },
 };
 const run = (text: string, o: DetectOptions = options) => internalInfra.detect(text, { options: o }).map((h) => [h.rule, h.start, h.end] as const);
-const at = (text: string, ...exp: Array<[string, string, number?]>) =>
-  exp.map(([rule, v, occ = 1]) => {
-    let i = -1;
-    for (let k = 0; k < occ; k++) i = text.indexOf(v, i + 1);
-    assert.ok(i >= 0, `${v} not in ${text}`);
-    return [rule, i, i + v.length] as const;
-  });
 
 const valid: Array<[string, ...Array<[string, string, number?]>]> = [
   ['db1.corp.example.com:5432', ['internal-domain', 'db1.corp.example.com']],

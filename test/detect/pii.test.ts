@@ -2,16 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cnIdValid, ibanValid, luhn, pii } from '../../src/core/detect/detectors/pii.ts';
 import { loadCorpus, score } from '../fixtures/corpus/score.ts';
+import { at } from './spans.ts';
 
 const run = (text: string, options = {}) => pii.detect(text, { options }).map((h) => [h.rule, h.start, h.end] as const);
-/** Expected [rule, start, end] from [rule, exact substring, occurrence]. */
-const at = (text: string, ...exp: Array<[string, string, number?]>) =>
-  exp.map(([rule, v, occ = 1]) => {
-    let i = -1;
-    for (let k = 0; k < occ; k++) i = text.indexOf(v, i + 1);
-    assert.ok(i >= 0, `${v} not in ${text}`);
-    return [rule, i, i + v.length] as const;
-  });
 
 const valid: Array<[string, ...Array<[string, string, number?]>]> = [
   // email
