@@ -7,7 +7,7 @@ import type { Location, Node, ScanFinding } from './types.ts';
 import { CONFIG_MASK, Deriver, kindsOf, type CompareSite, type Taint } from './derive.ts';
 import { evaluate, type Result } from './evaluate.ts';
 import { walk, type Scope, type Site, type WalkResult } from './walk.ts';
-import { excerptOf, shapeOf } from './excerpt.ts';
+import { maskSecrets, excerptOf, shapeOf } from './excerpt.ts';
 
 export interface ChunkBase {
   file: string;
@@ -110,12 +110,12 @@ export class Analysis {
   report(rule: Rule, r: ReportArgs): ScanFinding {
     const meta = rule.meta;
     const shape = r.key ?? shapeOf(this.text.slice(r.node.start, Math.min(r.node.end, r.node.start + 400)));
-    const decoded = r.decoded?.slice(0, 60).map((s) => (s.length > 200 ? s.slice(0, 200) + '…' : s));
+    const decoded = r.decoded?.slice(0, 60).map((s) => maskSecrets(s.length > 200 ? s.slice(0, 200) + '…' : s));
     const f: ScanFinding = {
       rule: meta.id,
       severity: r.severity ?? meta.severity,
       category: meta.category,
-      message: r.message,
+      message: maskSecrets(r.message),
       ...this.loc(r.node.start),
       excerpt: this.excerpt(r.node),
       fingerprint: hash(`${meta.id}\u0000${shape}\u0000${(r.decoded ?? []).join('\u0001')}`),
