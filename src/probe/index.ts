@@ -12,6 +12,7 @@ import { writeHook } from './hook.ts';
 import type { CapturedRequest } from './mock-provider.ts';
 import { choosePersonas, echoWords, type Persona, type PersonaChoice } from './personas.ts';
 import { runAll, type ProgressEvent, type RunOutcome } from './runner.ts';
+import { maskDifference } from './mask.ts';
 
 export interface ProbeOptions {
   command: string[];
@@ -169,7 +170,8 @@ export function buildReport(command: string[], personas: readonly Persona[], run
   }
   const baseline = personas[0]!;
   const info = personas.map((p) => ({ name: p.name, dimension: p.dimension, echo: echoWords(p) }));
-  const res = differential(ok.map(sampleOf), info, baseline.name);
+  const raw = differential(ok.map(sampleOf), info, baseline.name);
+  const res = { ...raw, differences: raw.differences.map(maskDifference) };
   const findings = toFindings(res.differences);
   const dims = [...new Set(personas.slice(1).map((p) => p.dimension))];
   const rank = (s: Severity): number => ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
