@@ -37,6 +37,7 @@ if (want('gateway')) {
   results['gateway'] = g;
 }
 await part('engine', './engine.ts', 'benchEngine');
+await part('corpus', './corpus.ts', 'benchCorpus');
 await part('policy', './policy.ts', 'benchPolicy');
 await part('covert', './covert.ts', 'benchCovert');
 await part('scan', './scan.ts', 'benchScan');
