@@ -28,8 +28,11 @@ export async function benchCorpus(): Promise<Record<string, unknown>> {
       for (const key of [c.source, 'overall']) {
         const s = (out[key] ??= { tp: 0, fn: 0, fp: 0, tn: 0, precision: 0, recall: 0 });
         const hit = found(c.text);
-        if (c.label === 'positive') hit ? s.tp++ : s.fn++;
-        else hit ? s.fp++ : s.tn++;
+        if (c.label === 'positive') {
+          if (hit) s.tp++;
+          else s.fn++;
+        } else if (hit) s.fp++;
+        else s.tn++;
       }
     }
     for (const s of Object.values(out)) {

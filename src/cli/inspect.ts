@@ -58,17 +58,35 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const target = positional[0]!;
   const forced = typeof flags['dialect'] === 'string' ? flags['dialect'] : undefined;
   const detectors = typeof flags['detectors'] === 'string' ? flags['detectors'].split(',') : undefined;
-  const docs: Doc[] = [];
+  const results: { doc: Doc; segments: number; findings: Finding[] }[] = [];
+  const run1 = (doc: Doc): void => {
+    const findings = inspect(doc.segments, { detectors }).findings;
+    // A directory's documents are dropped once inspected: only findings are kept.
+    results.push({ doc: dir ? { ...doc, text: '', segments: [] } : doc, segments: doc.segments.length, findings });
+  };
+  const dir = target !== '-' && statSync(target).isDirectory();
   if (target === '-') {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    docs.push(toDoc('-', Buffer.concat(chunks).toString('utf8'), forced));
-  } else if (statSync(target).isDirectory()) {
-    for (const f of walkDir(target)) docs.push(toDoc(relative(target, f), readFileSync(f, 'utf8'), forced));
+    run1(toDoc('-', Buffer.concat(chunks).toString('utf8'), forced));
+  } else if (dir) {
+    // Long runs show progress on a terminal: files and megabytes inspected so far.
+    let bytes = 0;
+    let last = 0;
+    for (const f of walkDir(target)) {
+      const buf = readFileSync(f);
+      if (buf.includes(0)) continue; // binary
+      bytes += buf.length;
+      run1(toDoc(relative(target, f), buf.toString('utf8'), forced));
+      if (io.isTTY === true && Date.now() - last > 200) {
+        last = Date.now();
+        process.stderr.write(`\rinspected ${results.length} file(s), ${(bytes / 1e6).toFixed(1)} MB`);
+      }
+    }
+    if (io.isTTY === true) process.stderr.write(`\rinspected ${results.length} file(s), ${(bytes / 1e6).toFixed(1)} MB\n`);
   } else {
-    docs.push(toDoc(target, readFileSync(target, 'utf8'), forced));
+    run1(toDoc(target, readFileSync(target, 'utf8'), forced));
   }
-  const results: { doc: Doc; findings: Finding[] }[] = docs.map((doc) => ({ doc, findings: inspect(doc.segments, { detectors }).findings }));
   if (flags['redact'] === true) {
     if (results.length !== 1) {
       io.err('airlock inspect: --redact takes a single file or -');
@@ -88,13 +106,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const total = results.reduce((n, r) => n + r.findings.length, 0);
   if (flags['json'] === true) {
-    io.out(JSON.stringify(results.map((r) => ({ file: r.doc.name, dialect: r.doc.dialect, segments: r.doc.segments.length, findings: r.findings })), null, 2));
+    io.out(JSON.stringify(results.map((r) => ({ file: r.doc.name, dialect: r.doc.dialect, segments: r.segments, findings: r.findings })), null, 2));
   } else if (total === 0) {
-    io.out(`No findings in ${docs.length} input(s).`);
+    io.out(`No findings in ${results.length} input(s).`);
   } else {
     const rows = results.flatMap((r) => r.findings.map((f) => [r.doc.name, f.severity, `${f.detector}/${f.rule}`, f.role, f.segmentPath || '(text)', `${f.start}-${f.end}`, f.preview, f.detail ?? '']));
     io.out(table(['input', 'severity', 'rule', 'role', 'path', 'span', 'preview', 'detail'], rows));
-    io.out(`\n${total} finding(s) in ${results.filter((r) => r.findings.length > 0).length} of ${docs.length} input(s).`);
+    io.out(`\n${total} finding(s) in ${results.filter((r) => r.findings.length > 0).length} of ${results.length} input(s).`);
   }
   return total > 0 ? 1 : 0;
 }

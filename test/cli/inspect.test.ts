@@ -61,3 +61,13 @@ test('usage errors exit 2', async () => {
   assert.equal((await cli(['inspect'])).code, 2);
   assert.equal((await cli(['nope'])).code, 2);
 });
+
+test('binary files in a directory are skipped', async () => {
+  const d = join(dir, 'bin');
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'blob.bin'), Buffer.concat([Buffer.from(`AWS_SECRET_ACCESS_KEY=${SECRET}\n`), Buffer.from([0, 1, 2])]));
+  writeFileSync(join(d, 'ok.txt'), 'fine\n');
+  const r = await cli(['inspect', d, '--json']);
+  const j = JSON.parse(r.out) as { file: string }[];
+  assert.deepEqual(j.map((x) => x.file), ['ok.txt']);
+});
