@@ -34,7 +34,9 @@ export const configSchema = z.object({
     headersTimeoutMs: z.number().int().positive().default(300_000),
     bodyTimeoutMs: z.number().int().positive().default(300_000),
     drainMs: z.number().int().nonnegative().default(30_000),
-  }).default({ maxBodyBytes: 32 * 1024 * 1024, connectTimeoutMs: 10_000, headersTimeoutMs: 300_000, bodyTimeoutMs: 300_000, drainMs: 30_000 }),
+    /** Longest a client may take to send its whole request (headers and body); slow senders are cut off. */
+    requestTimeoutMs: z.number().int().positive().default(120_000),
+  }).default({ maxBodyBytes: 32 * 1024 * 1024, connectTimeoutMs: 10_000, headersTimeoutMs: 300_000, bodyTimeoutMs: 300_000, drainMs: 30_000, requestTimeoutMs: 120_000 }),
   audit: z.object({
     /** Opt-in: keep the request body with every finding redacted. Off by default: no prompt text. */
     storeRedactedBodies: z.boolean().default(false),

@@ -61,7 +61,10 @@ export class Gateway {
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
       } : {}),
     });
-    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    // requestTimeout bounds receiving a request (a client trickling its body cannot hold a socket
+    // forever); it does not limit how long a response may stream.
+    const requestTimeout = config.limits.requestTimeoutMs;
+    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) }, (req, res) => {
       this.inflight++;
       pipeline.handle(req, res, this.draining).finally(() => {
         this.inflight--;

@@ -205,3 +205,27 @@ test('malformed HTTP gets 400 and the gateway keeps serving', async () => {
   const r = await rawPost(h.url, '/v1/messages', msgBody(), anthropicHeaders(h.key));
   assert.equal(r.status, 200);
 });
+
+test('a client that trickles its body past the request timeout is cut off, recorded, and the gateway keeps serving', async () => {
+  const slow = await startHarness({ config: { limits: { requestTimeoutMs: 700, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 1000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, drainMs: 1000 } } });
+  try {
+    const { connect } = await import('node:net');
+    const u = new URL(slow.url);
+    const reply = await new Promise<string>((resolve) => {
+      const s = connect(Number(u.port), u.hostname, () => {
+        s.write(`POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: ${slow.key}\r\ncontent-length: 1000\r\n\r\n{"model":`);
+      });
+      let d = '';
+      s.on('data', (c) => (d += c.toString()));
+      s.on('close', () => resolve(d));
+      s.on('error', () => resolve(d));
+    });
+    assert.match(reply, /^HTTP\/1\.1 (408|400)|^$/, 'timed out (408) or closed');
+    const rec = (await slow.records()).at(-1);
+    assert.equal(rec?.outcome, 'aborted', 'the cut-off exchange is recorded');
+    const ok = await rawPost(slow.url, '/v1/messages', msgBody(), anthropicHeaders(slow.key));
+    assert.equal(ok.status, 200);
+  } finally {
+    await slow.close();
+  }
+});
