@@ -73,6 +73,8 @@ interface Group {
   role: SegmentRole;
   reference: Variant;
   byKey: Map<string, Variant>;
+  /** Variants by a cheap fingerprint of their texts, confirmed by comparing the texts (hot path). */
+  byPrint?: Map<string, Variant[]>;
   users: Set<string>;
   /** slot → spelling → users: who writes a place which way. */
   slots: Map<string, Map<string, Set<string>>>;
@@ -105,6 +107,30 @@ interface Extracted {
   segs: (Segment | null)[];
 }
 
+/**
+ * A 32-bit FNV-1a hash of every text's length and a few sampled characters: a handful of
+ * operations per text, no string building. Collisions are harmless: candidates are confirmed by
+ * sameTexts.
+ */
+function fingerprint(texts: readonly string[]): string {
+  let h = 0x811c9dc5;
+  const mix = (x: number): void => {
+    h = Math.imul(h ^ x, 0x01000193);
+  };
+  for (const t of texts) {
+    const n = t.length;
+    mix(n);
+    if (n === 0) continue;
+    const step = Math.max(1, n >> 3);
+    for (let i = 0; i < n; i += step) mix(t.charCodeAt(i));
+    mix(t.charCodeAt(n - 1));
+  }
+  return `${texts.length}:${(h >>> 0).toString(36)}`;
+}
+
+const sameTexts = (v: Variant, texts: readonly string[]): boolean =>
+  v.fields.length === texts.length && v.fields.every(([, t], i) => t === texts[i]);
+
 export class CovertBaseline {
   private readonly tools = new Map<string, Map<string, Group>>();
   private readonly opts: Required<Omit<BaselineOptions, 'ignoreHeaders'>> & { ignore: Set<string> };
@@ -130,9 +156,21 @@ export class CovertBaseline {
       this.tools.set(tkey, groups);
     }
     const findings: Finding[] = [];
+    let now: string | undefined;
+    const stamp = (): string => (now ??= this.opts.now());
     for (const g of this.extract(input)) {
-      const key = g.texts.join('\u0000');
       const group = groups.get(g.name);
+      // A known prompt is found by fingerprint and confirmed text by text, without building the
+      // joined key (a full copy of a long system prompt) on every exchange.
+      const print = fingerprint(g.texts);
+      let v = group?.byPrint?.get(print)?.find((c) => sameTexts(c, g.texts));
+      if (group !== undefined && v !== undefined) {
+        addCapped(group.users, input.user, 100_000);
+        this.seen(group, v, input.user, stamp());
+        this.report(group, v, g, input.user, findings);
+        continue;
+      }
+      const key = g.texts.join('\u0000');
       if (group === undefined) {
         const v = this.newVariant(g, key, input.user);
         groups.set(g.name, { role: g.role, reference: v, byKey: new Map([[key, v]]), users: new Set([input.user]), slots: new Map() });
@@ -141,24 +179,32 @@ export class CovertBaseline {
         continue;
       }
       addCapped(group.users, input.user, 100_000);
-      let v = group.byKey.get(key);
+      v = group.byKey.get(key);
       if (v === undefined) {
         v = this.newVariant(g, key, input.user);
         this.learn(group, v);
         if (group.byKey.size < this.opts.maxVariantsPerGroup) group.byKey.set(key, v);
-      } else {
-        v.count++;
-        v.newCount++;
-        v.lastSeen = this.opts.now();
-        if (!v.users.has(input.user)) {
-          addCapped(v.users, input.user, this.opts.maxUsersPerVariant);
-          for (const h of v.hunks) if (h.cls === 'format') addCapped(slotUsers(group, h), input.user, this.opts.maxUsersPerVariant);
-        }
-        v.dirty = true;
+      } else this.seen(group, v, input.user, stamp());
+      if (group.byKey.get(key) === v) {
+        const list = (group.byPrint ??= new Map()).get(print);
+        if (list === undefined) group.byPrint.set(print, [v]);
+        else list.push(v);
       }
       this.report(group, v, g, input.user, findings);
     }
     return findings.slice(0, this.opts.maxFindings);
+  }
+
+  /** A known variant seen again: counts, time, and the users who write it (format slots too). */
+  private seen(group: Group, v: Variant, user: string, now: string): void {
+    v.count++;
+    v.newCount++;
+    v.lastSeen = now;
+    if (!v.users.has(user)) {
+      addCapped(v.users, user, this.opts.maxUsersPerVariant);
+      for (const h of v.hunks) if (h.cls === 'format') addCapped(slotUsers(group, h), user, this.opts.maxUsersPerVariant);
+    }
+    v.dirty = true;
   }
 
   /** The groups of an exchange: system prompt, one per tool definition, and the headers. */
