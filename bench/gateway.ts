@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { policy50 } from './policy.ts';
+
+/** off: spine only; on: every detector and the prompt baselines; policy: on + a 50-rule policy. */
+type Mode = 'off' | 'on' | 'policy';
 
 interface Proc {
   child: ChildProcess;
@@ -32,9 +36,18 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env, ready: RegE
 }
 
 /** The real gateway binary (compiled: `npm run build`), as `npm start` runs it, in a temp data dir. */
-async function startGateway(upstream: string, inspection: 'on' | 'off'): Promise<{ proc: Proc; url: string; key: string }> {
+async function startGateway(upstream: string, mode: Mode): Promise<{ proc: Proc; url: string; key: string }> {
+  const inspection = mode === 'off' ? 'off' : 'on';
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
   const cfg = join(dir, 'airlock.yaml');
+  const policyArgs: string[] = [];
+  if (mode === 'policy') {
+    // The realistic 50-rule policy of bench/policy.ts, its blocks turned into alerts so that the
+    // benchmark's request (a Claude Code body with a .env in a tool result) still reaches the upstream.
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, policy50().replace(/action: block/g, 'action: alert'));
+    policyArgs.push('--policy', file);
+  }
   writeFileSync(cfg, [
     'listen: { host: 127.0.0.1, port: 0 }',
     `dataDir: ${dir}`,
@@ -42,9 +55,10 @@ async function startGateway(upstream: string, inspection: 'on' | 'off'): Promise
     'upstreams:',
     `  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], auth: managed, apiKeyEnv: BENCH_PROVIDER_KEY }`,
     `  - { name: openai, baseUrl: "${upstream}", dialects: [openai-chat, openai-responses], auth: managed, apiKeyEnv: BENCH_PROVIDER_KEY }`,
+    `  - { name: inhouse, baseUrl: "${upstream}", dialects: [openai-chat], models: ["inhouse-*"], auth: passthrough }`,
     '',
   ].join('\n'));
-  const proc = await start(['dist/cli/main.js', 'serve', '--config', cfg], { ...process.env, BENCH_PROVIDER_KEY: 'sk-bench', AIRLOCK_LOG_LEVEL: 'warn', USER: 'bench' }, /alk_\w+[\s\S]*OPENAI_BASE_URL/);
+  const proc = await start(['dist/cli/main.js', 'serve', '--config', cfg, ...policyArgs], { ...process.env, BENCH_PROVIDER_KEY: 'sk-bench', AIRLOCK_LOG_LEVEL: 'warn', USER: 'bench' }, /alk_\w+[\s\S]*OPENAI_BASE_URL/);
   const url = /listening on (http:\/\/[\d.:]+)/.exec(proc.line)?.[1];
   const key = /(alk_\w+)/.exec(proc.line)?.[1];
   if (url === undefined || key === undefined) throw new Error(`unexpected gateway banner:\n${proc.line}`);
@@ -132,7 +146,7 @@ export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ ro
   const mock = await start(['--import', 'tsx', 'bench/mock-server.ts']);
   const rows: GatewayBenchRow[] = [];
   try {
-    for (const inspection of ['off', 'on'] as const) {
+    for (const inspection of ['off', 'on', 'policy'] as const) {
       const { proc: gwProc, url: gwUrl, key } = await startGateway(mock.line, inspection);
       const direct = new Pool(mock.line, { connections: 64 });
       const gw = new Pool(gwUrl, { connections: 64 });

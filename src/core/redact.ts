@@ -20,8 +20,13 @@ interface Patch {
 export function redact(raw: string, segments: readonly Segment[], findings: readonly Finding[]): RedactResult {
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { body: raw, placeholders, count: 0 };
+  // Render only the paths under the top-level fields the findings name (a body's tool schemas
+  // are hundreds of segments no finding usually points into).
+  const tops = new Set(findings.map((f) => /^[^.[ ]*/.exec(f.segmentPath)![0]));
   const byPath = new Map<string, Segment>();
-  for (const s of segments) byPath.set(renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s);
+  for (const s of segments) {
+    if (tops.has('') || tops.has(String(s.path[0]))) byPath.set(renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s);
+  }
   const needed = findings.map((f) => byPath.get(f.segmentPath)).filter((s): s is Segment => s !== undefined);
   locateSegments(raw, needed.filter((s) => s.raw === undefined));
 

@@ -69,3 +69,17 @@ test('no findings: the body is returned unchanged (same string)', () => {
   const raw = '{"messages":[]}';
   assert.equal(redact(raw, [], []).body, raw);
 });
+
+test('a finding under a top-level key that is not an identifier is still redacted', () => {
+  const raw = JSON.stringify({ model: 'm', 'x-extra field': 'token AKIAQ3EGRFZL7XKJ2M5T', messages: [] });
+  const { out } = run('anthropic', raw, [['["x-extra field"]', 'AKIAQ3EGRFZL7XKJ2M5T']]);
+  assert.equal(out, raw.replace('AKIAQ3EGRFZL7XKJ2M5T', '[REDACTED:aws-access-key#1]'));
+});
+
+test('a value that occurs twice is patched at the finding\'s own place only', () => {
+  const raw = JSON.stringify({ system: 'key AKIAQ3EGRFZL7XKJ2M5T', messages: [{ role: 'user', content: 'key AKIAQ3EGRFZL7XKJ2M5T' }] });
+  const { out } = run('anthropic', raw, [['messages[0].content', 'AKIAQ3EGRFZL7XKJ2M5T']]);
+  const j = JSON.parse(out) as { system: string; messages: { content: string }[] };
+  assert.equal(j.system, 'key AKIAQ3EGRFZL7XKJ2M5T', 'the other occurrence is untouched');
+  assert.equal(j.messages[0]!.content, 'key [REDACTED:aws-access-key#1]');
+});
