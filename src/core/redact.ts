@@ -17,26 +17,22 @@ interface Patch {
   text: string;
 }
 
-export function redact(raw: string, segments: readonly Segment[], findings: readonly Finding[]): RedactResult {
-  const placeholders: (string | null)[] = findings.map(() => null);
-  if (findings.length === 0) return { body: raw, placeholders, count: 0 };
-  // Render only the paths under the top-level fields the findings name (a body's tool schemas
-  // are hundreds of segments no finding usually points into).
+/** The segments findings point into, by rendered path (only under the top-level fields named). */
+function segmentsByPath(segments: readonly Segment[], findings: readonly Finding[]): Map<string, Segment> {
+  // A body's tool schemas are hundreds of segments no finding usually points into.
   const tops = new Set(findings.map((f) => /^[^.[ ]*/.exec(f.segmentPath)![0]));
   const byPath = new Map<string, Segment>();
   for (const s of segments) {
     if (tops.has('') || tops.has(String(s.path[0]))) byPath.set(renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s);
   }
-  const needed = findings.map((f) => byPath.get(f.segmentPath)).filter((s): s is Segment => s !== undefined);
-  locateSegments(raw, needed.filter((s) => s.raw === undefined));
+  return byPath;
+}
 
-  const names = new Map<string, string>(); // rule + value -> placeholder
+/** `[REDACTED:rule#n]`: the same value gets the same placeholder, numbered per rule. */
+function placeholderNamer(): (f: Finding, value: string) => string {
+  const names = new Map<string, string>();
   const perRule = new Map<string, number>();
-  const patches: Patch[] = [];
-  findings.forEach((f, idx) => {
-    const seg = byPath.get(f.segmentPath);
-    if (seg?.raw === undefined) return;
-    const value = seg.text.slice(f.start, f.end);
+  return (f, value) => {
     const key = `${f.rule}\u0000${value}`;
     let ph = names.get(key);
     if (ph === undefined) {
@@ -45,11 +41,12 @@ export function redact(raw: string, segments: readonly Segment[], findings: read
       ph = `[REDACTED:${f.rule}#${n}]`;
       names.set(key, ph);
     }
-    placeholders[idx] = ph;
-    const literal = raw.slice(seg.raw.start, seg.raw.end);
-    patches.push({ start: seg.raw.start + rawOffset(literal, f.start), end: seg.raw.start + rawOffset(literal, f.end), text: ph });
-  });
-  // Overlapping spans (two detectors on one value) merge into the earliest, widest patch.
+    return ph;
+  };
+}
+
+/** Overlapping spans (two detectors on one value) merge into the earliest, widest patch. */
+function merge(patches: Patch[]): Patch[] {
   patches.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Patch[] = [];
   for (const p of patches) {
@@ -57,6 +54,26 @@ export function redact(raw: string, segments: readonly Segment[], findings: read
     if (last !== undefined && p.start < last.end) last.end = Math.max(last.end, p.end);
     else merged.push({ ...p });
   }
+  return merged;
+}
+
+export function redact(raw: string, segments: readonly Segment[], findings: readonly Finding[]): RedactResult {
+  const placeholders: (string | null)[] = findings.map(() => null);
+  if (findings.length === 0) return { body: raw, placeholders, count: 0 };
+  const byPath = segmentsByPath(segments, findings);
+  const needed = findings.map((f) => byPath.get(f.segmentPath)).filter((s): s is Segment => s !== undefined);
+  locateSegments(raw, needed.filter((s) => s.raw === undefined));
+  const name = placeholderNamer();
+  const patches: Patch[] = [];
+  findings.forEach((f, idx) => {
+    const seg = byPath.get(f.segmentPath);
+    if (seg?.raw === undefined) return;
+    const ph = name(f, seg.text.slice(f.start, f.end));
+    placeholders[idx] = ph;
+    const literal = raw.slice(seg.raw.start, seg.raw.end);
+    patches.push({ start: seg.raw.start + rawOffset(literal, f.start), end: seg.raw.start + rawOffset(literal, f.end), text: ph });
+  });
+  const merged = merge(patches);
   let out = '';
   let at = 0;
   for (const p of merged) {
@@ -65,4 +82,77 @@ export function redact(raw: string, segments: readonly Segment[], findings: read
   }
   out += raw.slice(at);
   return { body: out, placeholders, count: merged.length };
+}
+
+/** Byte ranges of a UTF-8 body to replace (ASCII placeholders), in body order, not overlapping. */
+export interface BytePatch {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const utf8View = (s: string): string => {
+  const bytes = new TextEncoder().encode(s);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+};
+
+/** UTF-8 byte offset, inside a JSON.stringify literal, of a UTF-16 offset in its decoded text. */
+function byteOffset(lit: string, decoded: number): number {
+  let j = 1;
+  let bytes = 1;
+  let u = 0;
+  while (u < decoded && j < lit.length - 1) {
+    const c = lit.charCodeAt(j);
+    if (c === 92) {
+      const len = lit.charCodeAt(j + 1) === 117 ? 6 : 2;
+      j += len;
+      bytes += len;
+      u++;
+    } else if (c >= 0xd800 && c <= 0xdbff && j + 1 < lit.length - 1) {
+      j += 2;
+      bytes += 4;
+      u += 2;
+    } else {
+      j++;
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      u++;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Redaction planned on a Latin-1 view of the UTF-8 body (one character per byte), so that the
+ * gateway patches its bytes without decoding the body to UTF-16 and encoding it back. Each
+ * segment's literal is found by its JSON.stringify form, which must occur exactly once; null
+ * when that does not hold (the caller then uses redact()).
+ */
+export function planByteRedaction(view: string, segments: readonly Segment[], findings: readonly Finding[]): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+  const placeholders: (string | null)[] = findings.map(() => null);
+  if (findings.length === 0) return { patches: [], placeholders };
+  const byPath = segmentsByPath(segments, findings);
+  const found = new Map<Segment, { at: number; lit: string }>();
+  for (const f of findings) {
+    const seg = byPath.get(f.segmentPath);
+    if (seg === undefined || found.has(seg)) continue;
+    if (seg.isKey === true) return null;
+    const lit = JSON.stringify(seg.text);
+    const v = utf8View(lit);
+    const at = view.indexOf(v);
+    if (at < 0 || view.indexOf(v, at + 1) >= 0) return null;
+    found.set(seg, { at, lit });
+  }
+  const name = placeholderNamer();
+  const patches: Patch[] = [];
+  findings.forEach((f, idx) => {
+    const seg = byPath.get(f.segmentPath);
+    const loc = seg === undefined ? undefined : found.get(seg);
+    if (seg === undefined || loc === undefined) return;
+    const ph = name(f, seg.text.slice(f.start, f.end));
+    placeholders[idx] = ph;
+    patches.push({ start: loc.at + byteOffset(loc.lit, f.start), end: loc.at + byteOffset(loc.lit, f.end), text: ph });
+  });
+  return { patches: merge(patches), placeholders };
 }

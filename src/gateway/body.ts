@@ -38,6 +38,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export interface DecodedBody {
   text: string;
+  /** true when `text` has one character per byte of the body (ASCII, or the Latin-1 view). */
+  byteView: boolean;
   /** Set when `text` is a Latin-1 view of UTF-8 bytes: repairs one string value. */
   fix?: (s: string) => string;
 }
@@ -52,11 +54,23 @@ const repair = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
  * gives the same values, unless the body also escapes U+0080..U+00FF as \u00XX (then the slow path).
  */
 export function decodeBody(buf: Buffer): DecodedBody {
-  if (isAscii(buf)) return { text: buf.toString('latin1') };
+  if (isAscii(buf)) return { text: buf.toString('latin1'), byteView: true };
   for (let i = buf.indexOf('\\u00'); i >= 0; i = buf.indexOf('\\u00', i + 4)) {
     const c = buf[i + 4];
     // \u0080..\u00ff: hex digit 8-9, a-f or A-F.
-    if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return { text: buf.toString('utf8') };
+    if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return { text: buf.toString('utf8'), byteView: false };
   }
-  return { text: buf.toString('latin1'), fix: repair };
+  return { text: buf.toString('latin1'), byteView: true, fix: repair };
+}
+
+/** The body with each byte range replaced by its (ASCII) text; everything else byte for byte. */
+export function patchBytes(body: Buffer, patches: readonly { start: number; end: number; text: string }[]): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const p of patches) {
+    parts.push(body.subarray(at, p.start), Buffer.from(p.text, 'latin1'));
+    at = p.end;
+  }
+  parts.push(body.subarray(at));
+  return Buffer.concat(parts);
 }

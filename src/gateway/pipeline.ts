@@ -13,10 +13,10 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
-import { redact } from '../core/redact.ts';
+import { planByteRedaction, redact } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
-import { decodeBody, readBody } from './body.ts';
+import { decodeBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
@@ -197,6 +197,7 @@ export class Pipeline {
     if (this.deps.limiter !== undefined) await this.deps.limiter.check(ctx.identity);
     // read + parse
     let body: Buffer | null = null;
+    let byteView: string | null = null;
     if (m.hasBody) {
       const ctype = req.headers['content-type'] ?? '';
       if (!/^application\/(?:[\w.+-]*\+)?json\b/i.test(ctype)) {
@@ -207,6 +208,7 @@ export class Pipeline {
       ctx.rawBody = body;
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
       const decoded = decodeBody(body);
+      if (decoded.byteView) byteView = decoded.text;
       ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix, { segments: cfg.inspection.enabled });
     }
     const model = ctx.parsed?.model ?? null;
@@ -242,7 +244,13 @@ export class Pipeline {
     // Covert findings describe the tool's prompt, not data to remove from it.
     const content = ctx.findings.filter((f) => f.detector !== 'covert');
     const toRedact = (outcome.redact ?? (ctx.decision.action === 'redact' ? content : [])).filter((f) => f.detector !== 'covert');
-    if (body !== null && ctx.parsed !== null && content.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
+    // Fast path: patch the body's bytes where the literals are found in its one-byte view.
+    const plan = toRedact.length > 0 && body !== null && ctx.parsed !== null && byteView !== null && !cfg.audit.storeRedactedBodies
+      ? planByteRedaction(byteView, ctx.parsed.segments, toRedact)
+      : null;
+    if (plan !== null && body !== null) {
+      body = patchBytes(body, plan.patches);
+    } else if (body !== null && ctx.parsed !== null && content.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
       const text = body.toString('utf8');
       const patched = toRedact.length > 0 ? redact(text, ctx.parsed.segments, toRedact).body : text;
       if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redact(text, ctx.parsed.segments, content).body;

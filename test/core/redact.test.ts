@@ -83,3 +83,39 @@ test('a value that occurs twice is patched at the finding\'s own place only', ()
   assert.equal(j.system, 'key AKIAQ3EGRFZL7XKJ2M5T', 'the other occurrence is untouched');
   assert.equal(j.messages[0]!.content, 'key [REDACTED:aws-access-key#1]');
 });
+
+test('byte-level redaction (the gateway fast path) gives exactly the bytes of string redaction', async () => {
+  const { planByteRedaction } = await import('../../src/core/redact.ts');
+  const { patchBytes, decodeBody } = await import('../../src/gateway/body.ts');
+  const { inspect } = await import('../../src/core/detect/engine.ts');
+  const { readFileSync } = await import('node:fs');
+  const bodies = [
+    readFileSync('test/fixtures/bodies/claude-code-2.1.90.json', 'utf8'),
+    readFileSync('test/fixtures/bodies/qwen-code-0.15.10.json', 'utf8'),
+    JSON.stringify({ messages: [{ role: 'user', content: 'naïve café 😀 — “quoted”\n\ttab AWS_SECRET_ACCESS_KEY=hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE 日本語 ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i' }] }),
+  ];
+  for (const raw of bodies) {
+    const dialect = raw.includes('"role":"tool"') || raw.includes('"role": "tool"') ? 'openai-chat' : 'anthropic';
+    const buf = Buffer.from(raw, 'utf8');
+    const d = decodeBody(buf);
+    assert.equal(d.byteView, true);
+    const p = parseRequest(dialect, d.text, d.fix);
+    const findings = inspect(p.segments).findings.filter((f) => f.detector === 'secrets');
+    assert.ok(findings.length > 0, 'the fixture has secrets to redact');
+    const plan = planByteRedaction(d.text, p.segments, findings);
+    assert.ok(plan !== null, 'literals found by their JSON.stringify form');
+    const viaBytes = patchBytes(buf, plan.patches);
+    const viaString = Buffer.from(redact(raw, parseRequest(dialect, raw).segments, findings).body, 'utf8');
+    assert.ok(viaBytes.equals(viaString), 'same bytes');
+    assert.deepEqual(plan.placeholders, redact(raw, parseRequest(dialect, raw).segments, findings).placeholders);
+  }
+});
+
+test('byte-level redaction declines (null) when a literal is not written as JSON.stringify writes it', async () => {
+  const { planByteRedaction } = await import('../../src/core/redact.ts');
+  const raw = '{"messages":[{"role":"user","content":"key \\u0041KIAQ3EGRFZL7XKJ2M5T"}]}';
+  const p = parseRequest('anthropic', raw);
+  const f = findingFor(p.segments, 'messages[0].content', 'AKIAQ3EGRFZL7XKJ2M5T');
+  assert.equal(planByteRedaction(raw, p.segments, [f]), null);
+  assert.equal(JSON.parse(redact(raw, p.segments, [f]).body).messages[0].content, 'key [REDACTED:aws-access-key#1]', 'the string path still redacts it');
+});
