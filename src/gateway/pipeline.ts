@@ -106,6 +106,12 @@ export interface PipelineDeps {
   /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
   hashSecret: string;
   policyHash: () => string | null;
+  /**
+   * Whether the decision can change what is forwarded because of findings (a policy, or redaction
+   * by configuration). When not, inspection runs after the response has been relayed: the record
+   * is the same, the client waits for none of it.
+   */
+  decisionUsesFindings: boolean;
   /** Passive covert-channel detection: compares system prompts and tools with the tool version's baseline. */
   baselines?: { observe(input: ObserveInput): Finding[] };
   /** Rate limits and budgets (limit phase); none when no policy sets limits. */
@@ -215,19 +221,10 @@ export class Pipeline {
     const up = pickUpstream(cfg, m.dialect, model);
     if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${model}'` : ''}.`);
     ctx.upstream = this.deps.upstreams.get(up.name);
-    // inspect
+    // inspect (now, or after the response when nothing before forwarding depends on findings)
+    const early = this.deps.decisionUsesFindings || cfg.audit.storeRedactedBodies;
     let detectorErrors: InspectResult['errors'] = [];
-    if (ctx.parsed !== null && cfg.inspection.enabled) {
-      const r = inspect(ctx.parsed.segments, this.inspectOptions);
-      ctx.findings = r.findings;
-      detectorErrors = r.errors;
-      for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
-    }
-    // compare with the prompt baseline of this tool version (passive covert-channel detection)
-    if (ctx.parsed !== null && this.deps.baselines !== undefined && m.modelCall) {
-      const covert = this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity.user, segments: ctx.parsed.segments, headers: req.headers });
-      for (const f of covert) ctx.findings.push(f);
-    }
+    if (early) detectorErrors = this.inspectRequest(ctx, req, m);
     // decide
     const parsed = ctx.parsed;
     let sources: ((p: string) => string | null) | null = null;
@@ -259,7 +256,32 @@ export class Pipeline {
       ctx.redactedBody = body.toString('utf8');
     }
     // forward
-    await this.forward(ctx, req, res, body, search);
+    try {
+      await this.forward(ctx, req, res, body, search);
+    } finally {
+      if (!early) {
+        // Alert-only: the client has its response (or its error); inspect and decide for the record.
+        const identity = ctx.identity;
+        const errors = this.inspectRequest(ctx, req, m);
+        const late = this.deps.decider({ identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors: errors, sourceOf });
+        ctx.decision = 'decision' in late ? late.decision : late;
+      }
+    }
+  }
+
+  /** Inspection and the prompt-baseline comparison of the request; returns detector failures. */
+  private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route): InspectResult['errors'] {
+    if (ctx.parsed === null || !this.deps.config.inspection.enabled) return [];
+    const r = inspect(ctx.parsed.segments, this.inspectOptions);
+    // Request findings first; response findings may already be there (deferred inspection).
+    ctx.findings = r.findings.concat(ctx.findings);
+    for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    // passive covert-channel detection: compare with the prompt baseline of this tool version
+    if (this.deps.baselines !== undefined && m.modelCall) {
+      const covert = this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user, segments: ctx.parsed.segments, headers: req.headers });
+      for (const f of covert) ctx.findings.push(f);
+    }
+    return r.errors;
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {

@@ -55,6 +55,7 @@ export class Gateway {
       decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
       hashSecret: opts.hashSecret ?? randomBytes(32).toString('hex'),
       policyHash: () => policy?.current.hash ?? null,
+      decisionUsesFindings: opts.decider !== undefined || policy !== undefined || config.inspection.redact,
       ...(this.baselines !== null ? { baselines: this.baselines } : {}),
       ...(policy !== undefined ? {
         limiter: new RateLimiter({ store, limits: policyLimits(policy), logger }),

@@ -91,3 +91,25 @@ test('personal data and hidden characters in a user message are found too', asyn
   assert.deepEqual(rules, ['hidden-chars/tag-characters', 'pii/email', 'pii/iban']);
   assert.match(rec.findings.find((f) => f.rule === 'tag-characters')!.detail ?? '', /hi/);
 });
+
+test('alert-only: inspection runs after the request was forwarded; with redaction on, before', async () => {
+  const { DETECTORS } = await import('../../src/core/detect/registry.ts');
+  const seen: { harness: string; upstreamHadIt: boolean }[] = [];
+  let current: Harness = alert;
+  const spy = { id: 'spy', description: 'records when it runs', severity: 'info' as const, rules: [], detect: (text: string) => {
+    if (text.includes('spy-marker')) seen.push({ harness: current === alert ? 'alert' : 'redact', upstreamHadIt: current.mock.requests.some((q) => q.body.includes('spy-marker')) });
+    return [];
+  } };
+  DETECTORS.push(spy);
+  try {
+    for (const h of [alert, redacting]) {
+      current = h;
+      const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
+      await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'spy-marker' }] });
+      await h.records();
+    }
+  } finally {
+    DETECTORS.pop();
+  }
+  assert.deepEqual(seen, [{ harness: 'alert', upstreamHadIt: true }, { harness: 'redact', upstreamHadIt: false }]);
+});
