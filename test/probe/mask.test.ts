@@ -24,3 +24,10 @@ test('text without secrets is returned as is', () => {
   const x = { text: 'You are a helpful assistant.', start: 4, end: 7 };
   assert.equal(maskSide(x), x);
 });
+
+test('free text (a tool\'s stderr) is masked too', async () => {
+  const { maskText } = await import('../../src/probe/mask.ts');
+  const out = maskText(`Error: 401 invalid key ${GH}\n    at x`);
+  assert.ok(!out.includes(GH));
+  assert.match(out, /Error: 401 invalid key \[github-pat: ghp_/);
+});
