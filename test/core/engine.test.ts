@@ -89,3 +89,17 @@ test('texts that share length and samples but differ elsewhere are not confused 
   assert.equal(inspect([dirty], { cache }).findings.length, 1, 'not served from the clean text');
   assert.equal(cache.size, 2);
 });
+
+test('next turn of a conversation: earlier messages and tools come from the cache, results unchanged', () => {
+  const cache = new HitCache();
+  const turn1 = parseRequest('anthropic', readFileSync('test/fixtures/bodies/claude-code-2.1.90.json', 'utf8'));
+  inspect(turn1.segments, { cache });
+  const body = JSON.parse(readFileSync('test/fixtures/bodies/claude-code-2.1.90.json', 'utf8')) as { messages: unknown[] };
+  body.messages.push({ role: 'assistant', content: 'noted' }, { role: 'user', content: 'mail me at jane.doe@acme-corp.com' });
+  const turn2 = parseRequest('anthropic', JSON.stringify(body));
+  const hitsBefore = cache.hits;
+  const cached = inspect(turn2.segments, { cache });
+  assert.ok(cache.hits - hitsBefore >= 10, `groups reused: ${cache.hits - hitsBefore}`);
+  assert.deepEqual(cached, inspect(turn2.segments), 'same findings as a fresh scan');
+  assert.ok(cached.findings.some((f) => f.rule === 'email'), 'the new message is inspected');
+});

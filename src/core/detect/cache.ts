@@ -1,44 +1,52 @@
-// A bounded LRU of detection results keyed by segment text. Coding agents resend the whole
-// conversation on every turn: the system prompt, tool definitions and every earlier message come
-// back unchanged, request after request and user after user of the same tool version. Scanning
-// only what is new makes inspection cost follow new content instead of conversation length.
-// Results depend on the detector options, so a cache belongs to one options object.
+// A bounded LRU of detection results. Coding agents resend the whole conversation on every turn:
+// the system prompt, every tool definition and every earlier message come back unchanged,
+// request after request and user after user of the same tool version. Results are cached per
+// group of segments (one message, one tool definition, the system prompt), so inspection cost
+// follows new content instead of conversation length. A cache belongs to one options object.
 import type { Segment } from '../types.ts';
 import type { Hit } from './types.ts';
 
-/** Cached results of one text: hits per role (roles change confidence), per detector id. */
-export class CacheEntry {
-  private readonly byRole = new Map<string, Map<string, Hit[]>>();
+/** Cached results of one group: per detector id, the hits of each segment in order. */
+export class GroupEntry {
+  readonly hits = new Map<string, Hit[][]>();
 
-  constructor(readonly text: string) {}
+  constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly bytes: number) {}
 
-  get(role: string, detector: string): Hit[] | undefined {
-    return this.byRole.get(role)?.get(detector);
-  }
-
-  set(role: string, detector: string, hits: Hit[]): void {
-    let m = this.byRole.get(role);
-    if (m === undefined) {
-      m = new Map();
-      this.byRole.set(role, m);
+  matches(segs: readonly Segment[]): boolean {
+    if (segs.length !== this.texts.length) return false;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      if (s.text !== this.texts[i] || s.role !== this.roles[i]) return false;
     }
-    m.set(detector, hits);
+    return true;
   }
 }
 
 /**
- * A short stand-in for a long text: its length and three 32-character samples. V8 hashes a string
- * used as a Map key character by character (about 1 ns each) and every request brings fresh
- * strings, so keying by the text itself would cost a full pass per lookup; equality is then
- * confirmed with ===, a native comparison.
+ * FNV-1a over each text's length, role and a few sampled characters: a handful of operations per
+ * segment and no string building (V8 would hash a long string key character by character, on
+ * every request's fresh strings). Candidates are confirmed with GroupEntry.matches (===).
  */
-const fingerprint = (t: string): string => {
-  const mid = t.length >> 1;
-  return `${t.length}\u0000${t.slice(0, 32)}\u0000${t.slice(mid, mid + 32)}\u0000${t.slice(-32)}`;
-};
+function fingerprint(segs: readonly Segment[]): string {
+  let h = 0x811c9dc5;
+  const mix = (x: number): void => {
+    h = Math.imul(h ^ x, 0x01000193);
+  };
+  for (const s of segs) {
+    const t = s.text;
+    const n = t.length;
+    mix(n);
+    mix(s.role.charCodeAt(0) + s.role.length);
+    if (n === 0) continue;
+    const step = Math.max(1, n >> 3);
+    for (let i = 0; i < n; i += step) mix(t.charCodeAt(i));
+    mix(t.charCodeAt(n - 1));
+  }
+  return `${segs.length}:${(h >>> 0).toString(36)}`;
+}
 
 export class HitCache {
-  private readonly map = new Map<string, CacheEntry[]>();
+  private readonly map = new Map<string, GroupEntry[]>();
   private bytes = 0;
   private entries = 0;
   hits = 0;
@@ -46,48 +54,60 @@ export class HitCache {
 
   /**
    * @param maxBytes  upper bound of cached text (UTF-16 code units x 2)
-   * @param minLength texts shorter than this are scanned every time (cheaper than a lookup)
+   * @param minLength groups with less text than this are scanned every time (cheaper than a lookup)
    */
-  constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 512) {}
+  constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 256) {}
 
-  /** The entry of a segment's text, created if new; undefined for short texts. One lookup per segment. */
-  entry(seg: Segment): CacheEntry | undefined {
-    const text = seg.text;
-    if (text.length < this.minLength) return undefined;
-    const fp = fingerprint(text);
+  /** The entry of a group of segments, created if new; undefined for small groups. */
+  group(segs: readonly Segment[]): GroupEntry | undefined {
+    let length = 0;
+    for (const s of segs) length += s.text.length;
+    if (length < this.minLength) return undefined;
+    const fp = fingerprint(segs);
     let list = this.map.get(fp);
-    let e = list?.find((x) => x.text === text);
-    if (list !== undefined && e !== undefined) {
+    const found = list?.find((x) => x.matches(segs));
+    if (list !== undefined && found !== undefined) {
       // Move to the most recently used end.
       this.map.delete(fp);
       this.map.set(fp, list);
       this.hits++;
-      return e;
+      return found;
     }
     this.misses++;
     if (list === undefined) {
       list = [];
       this.map.set(fp, list);
     }
-    e = new CacheEntry(text);
+    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2);
     list.push(e);
-    this.bytes += text.length * 2;
+    this.bytes += e.bytes;
     this.entries++;
-    this.evict();
-    return e;
-  }
-
-  private evict(): void {
     for (const [k, v] of this.map) {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);
-      for (const x of v) this.bytes -= x.text.length * 2;
+      for (const x of v) this.bytes -= x.bytes;
       this.entries -= v.length;
     }
+    return e;
   }
 
-  /** Number of cached texts. */
+  /** Number of cached groups. */
   get size(): number {
     return this.entries;
   }
+}
+
+/** Contiguous runs of segments under one message, one tool definition, or one top-level field. */
+export function groupRanges(segments: readonly Segment[]): [number, number][] {
+  const out: [number, number][] = [];
+  let key = '';
+  for (let i = 0; i < segments.length; i++) {
+    const p = segments[i]!.path;
+    const k = typeof p[1] === 'number' ? `${String(p[0])}\u0000${p[1]}` : String(p[0]);
+    if (i === 0 || k !== key) {
+      out.push([i, i + 1]);
+      key = k;
+    } else out[out.length - 1]![1] = i + 1;
+  }
+  return out;
 }

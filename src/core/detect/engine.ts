@@ -3,7 +3,7 @@
 import type { Finding, Segment } from '../types.ts';
 import { renderPath } from '../exchange/path.ts';
 import { mask } from './mask.ts';
-import type { HitCache } from './cache.ts';
+import { groupRanges, type HitCache } from './cache.ts';
 import type { DetectOptions, Detector, Hit } from './types.ts';
 import { DETECTORS } from './registry.ts';
 
@@ -12,7 +12,7 @@ export interface InspectOptions extends DetectOptions {
   detectors?: string[];
   /** Keyed hash of a matched value (the gateway passes an HMAC); default: no hash. */
   hashValue?: (value: string) => string;
-  /** Results of long segments seen before (one cache per options object). */
+  /** Results of segment groups seen before (one cache per options object). */
   cache?: HitCache;
   /**
    * A clock (ms) and a budget per detector per exchange: a detector that took longer is reported
@@ -45,32 +45,43 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const errors: InspectResult['errors'] = [];
   const paths = new Map<Segment, string>();
   const { cache, clock, budgetMs } = opts;
-  const entries = cache === undefined ? null : segments.map((s) => cache.entry(s));
+  const ranges = groupRanges(segments);
+  const entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
   // Detector-major: one clock reading per detector, not per segment.
   for (const d of detectors) {
     const t0 = clock?.() ?? 0;
     let failed = false;
-    for (let i = 0; i < segments.length; i++) {
-      const seg = segments[i]!;
-      const entry = entries?.[i];
-      let hits = entry?.get(seg.role, d.id);
-      if (hits === undefined) {
-        try {
-          hits = d.detect(seg.text, { options: opts, segment: seg });
-          entry?.set(seg.role, d.id, hits);
-        } catch (e) {
-          if (!failed) errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
-          failed = true;
-          continue;
+    for (let g = 0; g < ranges.length; g++) {
+      const [a, b] = ranges[g]!;
+      const entry = entries?.[g];
+      let groupHits = entry?.hits.get(d.id);
+      if (groupHits === undefined) {
+        groupHits = [];
+        let ok = true;
+        for (let i = a; i < b; i++) {
+          const seg = segments[i]!;
+          try {
+            groupHits.push(d.detect(seg.text, { options: opts, segment: seg }));
+          } catch (e) {
+            if (!failed) errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
+            failed = true;
+            ok = false;
+            groupHits.push([]);
+          }
         }
+        if (ok) entry?.hits.set(d.id, groupHits);
       }
-      if (hits.length === 0) continue;
-      let path = paths.get(seg);
-      if (path === undefined) {
-        path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
-        paths.set(seg, path);
+      for (let i = a; i < b; i++) {
+        const hits = groupHits[i - a]!;
+        if (hits.length === 0) continue;
+        const seg = segments[i]!;
+        let path = paths.get(seg);
+        if (path === undefined) {
+          path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
+          paths.set(seg, path);
+        }
+        for (const h of hits) findings.push(toFinding(d, seg, path, h, opts.hashValue));
       }
-      for (const h of hits) findings.push(toFinding(d, seg, path, h, opts.hashValue));
     }
     if (clock !== undefined && budgetMs !== undefined && !failed) {
       const ms = clock() - t0;
