@@ -1,20 +1,13 @@
-// `airlock audit verify | tail | export`: a thin shell over the store. Also home of the small
-// helpers keys.ts shares (opening the store from --store, tables safe for a terminal).
+// `airlock audit verify | tail | export`: a thin shell over the store.
 
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AuditRecord } from '../core/types.ts';
-import { defaultStoreUrl, iterateAudit, openStore, parseStoreUrl } from '../store/index.ts';
+import { iterateAudit } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import type { CliIO } from './io.ts';
-
-/** The CLI's io (each out/err call is one or more lines; the newline is added by main). */
-export type CliIo = CliIO & {
-  /** Ends `tail --follow`; without it, SIGINT/SIGTERM do. */
-  signal?: AbortSignal;
-};
+import { renderTable, safeCell, shortTime } from './io.ts';
+import { subcommands, usageError, withStore, type CliIo, type Options, type Values } from './store-command.ts';
 
 const USAGE = `Usage: airlock audit <command> [--store URL]
 
@@ -27,87 +20,12 @@ Commands:
 --store defaults to $AIRLOCK_STORE or sqlite:./data/airlock.db
 `;
 
-class UsageError extends Error {}
-
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const [cmd, ...rest] = args;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    io.out(USAGE.trimEnd());
-    return cmd === undefined ? 2 : 0;
-  }
-  try {
-    switch (cmd) {
-      case 'verify': return await withStore(rest, {}, io, (store) => verify(store, io));
-      case 'tail': return await withStore(rest, TAIL_OPTIONS, io, (store, v) => tail(store, v, io));
-      case 'export': return await withStore(rest, EXPORT_OPTIONS, io, (store, v) => exportJsonl(store, v, io));
-      default: throw new UsageError(`Unknown audit command: ${cmd}`);
-    }
-  } catch (e) {
-    return fail(e, io, USAGE);
-  }
-}
-
-// ---- shared with keys.ts ----
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-export type Values = Record<string, string | boolean | undefined>;
-
-/** Print a usage error (exit 2) or an operational error (exit 1), never a stack or a secret. */
-export function fail(e: unknown, io: CliIo, usage: string): number {
-  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    io.err(`${(e as Error).message}\n\n${usage.trimEnd()}`);
-    return 2;
-  }
-  io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-  return 1;
-}
-
-export const usageError = (message: string): Error => new UsageError(message);
-
-/**
- * Parse flags (plus the common --store), open the store, run fn, always close. Read-only commands
- * refuse a missing SQLite file instead of creating an empty store and reporting on nothing.
- */
-export async function withStore(
-  args: string[],
-  options: Options,
-  io: CliIo,
-  fn: (store: Store, values: Values, positionals: string[]) => Promise<number>,
-  opts: { create?: boolean } = {},
-): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { ...options, store: { type: 'string' } }, allowPositionals: true, strict: true });
-  const url = (values.store as string | undefined) ?? defaultStoreUrl(io.env);
-  const loc = parseStoreUrl(url);
-  if (!opts.create && loc.kind === 'sqlite' && loc.path !== ':memory:' && !existsSync(loc.path)) {
-    throw new Error(`no Airlock store at ${loc.path} (use --store or AIRLOCK_STORE)`);
-  }
-  const store = await openStore(url);
-  try {
-    return await fn(store, values as Values, positionals);
-  } finally {
-    await store.close();
-  }
-}
-
-// Cells come from clients (User-Agent, model names): show control, bidi and invisible characters
-// as escapes so a record cannot rewrite the terminal or hide what it says.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-export const safeCell = (s: string, max = 48): string => {
-  const clean = s.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-};
-
-/** Left-aligned columns, lines joined by '\n' (no final newline); `widths` carries over between calls (tail --follow keeps alignment). */
-export function renderTable(headers: string[] | null, rows: string[][], widths: number[] = []): { text: string; widths: number[] } {
-  const all = headers ? [headers, ...rows] : rows;
-  const w = [...widths];
-  for (const r of all) r.forEach((c, i) => (w[i] = Math.max(w[i] ?? 0, c.length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd();
-  return { text: all.map(line).join('\n'), widths: w };
-}
-
-/** ISO-8601 → 'YYYY-MM-DD HH:MM:SS' (UTC), or the input when it is not a date. */
-export const shortTime = (iso: string): string => (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : safeCell(iso, 20));
+export const run = (args: string[], io: CliIo): Promise<number> =>
+  subcommands(args, io, USAGE, {
+    verify: (rest) => withStore(rest, {}, io, (store) => verify(store, io)),
+    tail: (rest) => withStore(rest, TAIL_OPTIONS, io, (store, v) => tail(store, v, io)),
+    export: (rest) => withStore(rest, EXPORT_OPTIONS, io, (store, v) => exportJsonl(store, v, io)),
+  });
 
 // ---- verify ----
 
@@ -152,7 +70,7 @@ const tailRow = (r: AuditRecord): string[] => [
 
 function positiveInt(v: unknown, flag: string, max: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw usageError(`${flag} must be an integer from 1 to ${max}`);
   return n;
 }
 
@@ -220,9 +138,9 @@ const EXPORT_OPTIONS: Options = {
 };
 
 async function exportJsonl(store: Store, v: Values, io: CliIo): Promise<number> {
-  if (v.format !== 'jsonl') throw new UsageError(`Unsupported export format: ${String(v.format)} (supported: jsonl)`);
+  if (v.format !== 'jsonl') throw usageError(`Unsupported export format: ${String(v.format)} (supported: jsonl)`);
   const afterSeq = v['after-seq'] === undefined ? 0 : Number(v['after-seq']);
-  if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new UsageError('--after-seq must be a non-negative integer');
+  if (!Number.isInteger(afterSeq) || afterSeq < 0) throw usageError('--after-seq must be a non-negative integer');
   const q = { afterSeq, ...(v.user ? { user: v.user as string } : {}), ...(v.team ? { team: v.team as string } : {}) };
   const file = v.out as string | undefined;
   let count = 0;

@@ -31,9 +31,28 @@ export function parseFlags(args: string[], booleans: readonly string[] = []): { 
   return { flags, positional };
 }
 
-/** Renders rows as an aligned text table. */
+// Cells come from clients (User-Agent, model names): show control, bidi and invisible characters
+// as escapes so a record cannot rewrite the terminal or hide what it says.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+export const safeCell = (s: string, max = 48): string => {
+  const clean = s.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+};
+
+/** Left-aligned columns, lines joined by '\n' (no final newline); `widths` carries over between calls (tail --follow keeps alignment). */
+export function renderTable(headers: string[] | null, rows: string[][], widths: number[] = []): { text: string; widths: number[] } {
+  const all = headers ? [headers, ...rows] : rows;
+  const w = [...widths];
+  for (const r of all) r.forEach((c, i) => (w[i] = Math.max(w[i] ?? 0, c.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd();
+  return { text: all.map(line).join('\n'), widths: w };
+}
+
+/** ISO-8601 → 'YYYY-MM-DD HH:MM:SS' (UTC), or the input when it is not a date. */
+export const shortTime = (iso: string): string => (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : safeCell(iso, 20));
+
+/** Rows under a header and a dashed rule, columns aligned. */
 export function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
-  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+  const { widths } = renderTable(head, rows);
+  return renderTable(head, [widths.map((n) => '-'.repeat(n)), ...rows]).text;
 }

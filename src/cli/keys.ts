@@ -4,7 +4,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import { isRole, ROLES } from '../store/keys.ts';
 import type { ApiKeyRow, Store } from '../store/types.ts';
-import { type CliIo, fail, renderTable, safeCell, shortTime, usageError, type Values, withStore } from './audit.ts';
+import { renderTable, safeCell, shortTime } from './io.ts';
+import { subcommands, usageError, withStore, type CliIo, type Values } from './store-command.ts';
 
 const USAGE = `Usage: airlock keys <command> [--store URL]
 
@@ -29,23 +30,12 @@ const CREATE_OPTIONS: Options = {
   json: { type: 'boolean', default: false },
 };
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const [cmd, ...rest] = args;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    io.out(USAGE.trimEnd());
-    return cmd === undefined ? 2 : 0;
-  }
-  try {
-    switch (cmd) {
-      case 'create': return await withStore(rest, CREATE_OPTIONS, io, (store, v, pos) => create(store, v, pos, io), { create: true });
-      case 'list': return await withStore(rest, { json: { type: 'boolean', default: false } }, io, (store, v, pos) => list(store, v, pos, io));
-      case 'revoke': return await withStore(rest, {}, io, (store, _v, pos) => revoke(store, pos, io));
-      default: throw usageError(`Unknown keys command: ${cmd}`);
-    }
-  } catch (e) {
-    return fail(e, io, USAGE);
-  }
-}
+export const run = (args: string[], io: CliIo): Promise<number> =>
+  subcommands(args, io, USAGE, {
+    create: (rest) => withStore(rest, CREATE_OPTIONS, io, (store, v, pos) => create(store, v, pos, io), { create: true }),
+    list: (rest) => withStore(rest, { json: { type: 'boolean', default: false } }, io, (store, v, pos) => list(store, v, pos, io)),
+    revoke: (rest) => withStore(rest, {}, io, (store, _v, pos) => revoke(store, pos, io)),
+  });
 
 async function create(store: Store, v: Values, pos: string[], io: CliIo): Promise<number> {
   if (pos.length > 0) throw usageError(`Unexpected argument: ${pos[0]}`);

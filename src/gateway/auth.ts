@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AirlockError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
+import { identityOf } from '../store/index.ts';
 import { KEY_PREFIX, hashKey, isWellFormedKey } from '../store/keys.ts';
 import type { ApiKeyRow, Store } from '../store/types.ts';
 
@@ -65,6 +66,6 @@ export class Authenticator {
     const row = hit.row;
     if (row === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_KEY', 'The Airlock key is not known to this gateway (was it created with `airlock keys create`?).');
     if (row.revokedAt !== null) throw new AirlockError('AIRLOCK_ERR_REVOKED_KEY', `The Airlock key ${row.keyId} was revoked at ${row.revokedAt}.`);
-    return { keyId: row.keyId, user: row.user, team: row.team, role: row.role };
+    return identityOf(row);
   }
 }

@@ -95,8 +95,3 @@ export function decodeToList(s: string, minItems = 2): DecodedList | null {
   return null;
 }
 
-/** Decode a blob to a single recognisable value (a URL, host, zone), or null. */
-export function decodeToValue(s: string, accept: (v: string) => boolean): Decoded | null {
-  for (const d of guessDecodings(s)) if (accept(d.text)) return d;
-  return null;
-}

@@ -36,11 +36,6 @@ export function evaluate(node: Node, scope: Scope | null): Result {
   }
 }
 
-/** Evaluate and keep only strings. */
-export function evalString(node: Node, scope: Scope | null): string | null {
-  const v = evaluate(node, scope);
-  return typeof v === 'string' ? v : null;
-}
 
 function tick(b: Budget): void {
   if (++b.steps > MAX_STEPS) throw new Stop();

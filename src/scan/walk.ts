@@ -270,7 +270,3 @@ export function lookup(scope: Scope | null, name: string): Decl | null {
   return null;
 }
 
-/** The function (or program) a scope belongs to. */
-export function enclosingFunction(scope: Scope): Node {
-  return scope.node;
-}

@@ -2,7 +2,7 @@
 // keyed by tool name, not position, so that a tool list in another order (or with a user's extra
 // MCP tool) still lines up; everything else keeps its JSON path.
 import { renderPath } from '../exchange/path.ts';
-import type { PathStep, Segment } from '../types.ts';
+import type { PathStep } from '../types.ts';
 
 /** Name of tool i of a request body's `tools` array (Anthropic, OpenAI chat and Responses shapes). */
 export function toolName(tool: unknown): string | null {
@@ -51,5 +51,3 @@ export function flattenBody(body: unknown): Map<string, string> {
   return out;
 }
 
-/** The roles whose text is the tool's own (not the user's): what prompt baselines learn. */
-export const BASELINE_ROLES: ReadonlySet<Segment['role']> = new Set(['system', 'tool_definition']);

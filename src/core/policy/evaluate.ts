@@ -8,7 +8,7 @@
 // route check: block > route > redact > alert > allow; the deciding rule is the first match
 // (in policy order: clients, rules, routes) with that action. Redaction is applied whenever a
 // redact rule matched and nothing blocks, so a routed exchange is still redacted.
-import type { Action, Decision, Finding, Identity } from '../types.ts';
+import type { Decision, Finding, Identity } from '../types.ts';
 import { findingReason, renderTemplate } from './reason.ts';
 import { anyGlob, type CompiledRule, type ExchangeFacts, type TagsOf, type ToolMatcher, toolMatches, versionOf } from './rules.ts';
 import type { PolicyDoc } from './schema.ts';
@@ -214,7 +214,6 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
   return out;
 }
 
-export const isAction = (a: string): a is Action => a in ACTION_RANK;
 export const grantWho = (teams?: string[], users?: string[], roles?: string[]): ((id: Identity) => boolean) =>
   (id) => (teams === undefined || (id.team !== null && teams.includes(id.team))) && (users === undefined || users.includes(id.user)) && (roles === undefined || roles.includes(id.role));
 export const modelsMatcher = (models?: string[]): ((m: string) => boolean) | null => (models === undefined ? null : anyGlob(models));
