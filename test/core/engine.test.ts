@@ -103,3 +103,23 @@ test('next turn of a conversation: earlier messages and tools come from the cach
   assert.deepEqual(cached, inspect(turn2.segments), 'same findings as a fresh scan');
   assert.ok(cached.findings.some((f) => f.rule === 'email'), 'the new message is inspected');
 });
+
+test('the per-segment memo shared by detectors changes no finding: same as each detector alone', () => {
+  const options = { internal: { cidrs: ['10.0.0.0/8'], domains: ['corp.internal'], users: ['jdoe'] } };
+  const texts = [
+    'ssh jdoe@10.1.2.3 then db.corp.internal at 8.8.8.8 — done “ok”',
+    'plain ascii 192.168.0.1 and 10.9.9.9 ' + 'x'.repeat(2000),
+    `pay with 4111 1111 1111 1111 p\u0430ypal \u200b zero width ${'y'.repeat(500)} 10.0.0.1`,
+  ];
+  const segs: Segment[] = texts.map((text, i) => ({ role: 'user', path: ['messages', i, 'content'], text }));
+  const viaEngine = inspect(segs, options).findings.map((f) => `${f.detector}/${f.rule}@${f.segmentPath}:${f.start}-${f.end}`).sort();
+  const alone: string[] = [];
+  for (const d of DETECTORS) {
+    segs.forEach((s, i) => {
+      for (const h of d.detect(s.text, { options })) alone.push(`${d.id}/${h.rule}@messages[${i}].content:${h.start}-${h.end}`);
+    });
+  }
+  assert.deepEqual(viaEngine, alone.sort());
+  // Both IP-aware detectors reported the shared addresses.
+  assert.ok(viaEngine.some((f) => f.startsWith('pii/internal-ip')) && viaEngine.some((f) => f.startsWith('internal-infra/internal-address')));
+});

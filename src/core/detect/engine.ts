@@ -4,7 +4,7 @@ import type { Finding, Segment } from '../types.ts';
 import { renderPath } from '../exchange/path.ts';
 import { mask } from './mask.ts';
 import { groupRanges, type HitCache } from './cache.ts';
-import type { DetectOptions, Detector, Hit } from './types.ts';
+import type { DetectContext, DetectOptions, Detector, Hit } from './types.ts';
 import { DETECTORS } from './registry.ts';
 
 export interface InspectOptions extends DetectOptions {
@@ -47,6 +47,9 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const { cache, clock, budgetMs } = opts;
   const ranges = groupRanges(segments);
   const entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
+  // One context per segment for all detectors: its memo carries what one detector computed about
+  // the text (non-ASCII runs, IP addresses) to the next.
+  const ctxs: (DetectContext | undefined)[] = new Array<DetectContext | undefined>(segments.length);
   // Detector-major: one clock reading per detector, not per segment.
   for (const d of detectors) {
     const t0 = clock?.() ?? 0;
@@ -61,7 +64,8 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
         for (let i = a; i < b; i++) {
           const seg = segments[i]!;
           try {
-            groupHits.push(d.detect(seg.text, { options: opts, segment: seg }));
+            const ctx = (ctxs[i] ??= { options: opts, segment: seg, memo: {} });
+            groupHits.push(d.detect(seg.text, ctx));
           } catch (e) {
             if (!failed) errors.push({ detector: d.id, message: e instanceof Error ? e.message : String(e) });
             failed = true;

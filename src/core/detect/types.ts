@@ -27,6 +27,29 @@ export interface DetectContext {
   options: DetectOptions;
   /** The segment being inspected (detectors may look at role, e.g. lower confidence in tool definitions). */
   segment?: Segment;
+  /** Facts about this segment's text that one detector computes and a later one reuses. */
+  memo?: SegmentMemo;
+}
+
+/** An IPv4 or IPv6 address found in a text. */
+export interface IpMatch {
+  start: number;
+  end: number;
+  version: 4 | 6;
+  /** Network-order bytes: 4 for IPv4, 16 for IPv6. */
+  bytes: number[];
+}
+
+/**
+ * Per-segment facts shared between detectors within one inspect call. The engine runs detector by
+ * detector over all segments, so a module-level one-entry memo would always miss; the engine
+ * instead keeps one of these per segment. Absent (a detector called alone): each computes its own.
+ */
+export interface SegmentMemo {
+  /** Runs of non-ASCII code units (unicode/ascii-runs.ts), null for pure ASCII. */
+  nonAscii?: Int32Array | null;
+  /** IP addresses in the text (pii and internal-infra both need them). */
+  ips?: readonly IpMatch[];
 }
 
 /** A rule a detector can report (Finding.rule); listed for docs, policy lint and meta-tests. */

@@ -301,8 +301,8 @@ export const confusables: Detector = {
     { id: 'homoglyph-word', description: 'a whole word of look-alike letters in ASCII text' },
     { id: 'lookalike-punctuation', description: 'look-alike punctuation in code, or non-typographic look-alikes next to ASCII' },
   ],
-  detect(text: string, _ctx: DetectContext): Hit[] {
-    const runs = nonAsciiRuns(text); // shared with hidden-chars: one scan per text
+  detect(text: string, ctx: DetectContext): Hit[] {
+    const runs = nonAsciiRuns(text, ctx.memo); // shared with hidden-chars: one scan per text
     if (runs === null) return []; // plain ASCII: nothing can look like ASCII without being it
     try {
       return findConfusables(text, runs);

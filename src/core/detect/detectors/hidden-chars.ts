@@ -215,9 +215,9 @@ export const hiddenChars: Detector = {
     { id: 'unusual-space', description: 'unusual spaces outside the contexts that use them' },
     { id: 'private-use', description: 'private-use characters' },
   ],
-  detect(text: string, _ctx: DetectContext): Hit[] {
+  detect(text: string, ctx: DetectContext): Hit[] {
     // Plain ASCII (the common case) contains none of these: one linear scan and out.
-    const runs = nonAsciiRuns(text);
+    const runs = nonAsciiRuns(text, ctx.memo);
     if (runs === null) return [];
     const facts = new TextFacts(text);
     const pending: Pending[] = [];

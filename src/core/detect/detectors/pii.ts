@@ -10,9 +10,9 @@
 // Reserved example data is not personal: RFC 2606 domains (example.com, .test, .invalid…) and the
 // RFC 5737 documentation networks are skipped.
 import type { Severity } from '../../types.ts';
-import type { DetectContext, Detector, Hit } from '../types.ts';
+import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
-import { findIpAddresses, type IpMatch } from './internal-infra.ts';
+import { findIpAddresses } from './internal-infra.ts';
 
 /** Like matchAll without its per-call RegExp clone, which dominated the cost on short windows. */
 function each(re: RegExp, s: string, f: (m: RegExpExecArray) => void): void {
@@ -240,8 +240,8 @@ function classifyIp(ip: IpMatch): { kind: 'internal' | 'public'; what: string; s
   return { kind: 'public', what: 'public IPv4 address', severity: 'low' };
 }
 
-function ips(text: string, out: Found[]): void {
-  for (const ip of findIpAddresses(text)) {
+function ips(text: string, memo: SegmentMemo | undefined, out: Found[]): void {
+  for (const ip of findIpAddresses(text, memo)) {
     const cls = classifyIp(ip);
     if (!cls) continue;
     const rule = cls.kind === 'internal' ? 'internal-ip' : 'ip-address';
@@ -276,7 +276,7 @@ function allowFor(list: readonly string[] | undefined): ((v: string) => boolean)
   return allowCache.get(list) ?? null;
 }
 
-function scan(text: string): Found[] {
+function scan(text: string, memo: SegmentMemo | undefined): Found[] {
   const found: Found[] = [];
   if (text.includes('@')) emails(text, found);
   if (!/\d/.test(text)) return found;
@@ -299,7 +299,7 @@ function scan(text: string): Found[] {
   // Shortest possible matches (NO IBAN: 15; NINO: 9): skip the whole-text passes on short texts.
   if (text.length >= 15) ibans(text, found);
   if (text.length >= 9) ninos(text, found);
-  ips(text, found);
+  ips(text, memo, found);
   // Overlaps: the most specific rule wins (an IBAN's digits are not also a phone number).
   found.sort((a, b) => a.start - b.start || b.priority - a.priority || b.end - a.end);
   const kept: Found[] = [];
@@ -329,7 +329,7 @@ export const pii: Detector = {
   detect(text: string, ctx: DetectContext): Hit[] {
     let kept: Found[];
     try {
-      kept = scan(text);
+      kept = scan(text, ctx.memo);
     } catch {
       return []; // never reached by design; a detector must not take the exchange down
     }

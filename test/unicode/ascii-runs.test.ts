@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nonAsciiRuns } from '../../src/core/unicode/ascii-runs.ts';
+
+const runs = (t: string, memo?: { nonAscii?: Int32Array | null }): number[] | null => {
+  const r = nonAsciiRuns(t, memo);
+  return r === null ? null : [...r];
+};
+
+test('ascii runs: pure ASCII is null, short and long (the fast path)', () => {
+  assert.equal(runs('plain'), null);
+  assert.equal(runs('x'.repeat(10_000)), null);
+  assert.equal(runs(''), null);
+});
+
+test('ascii runs: one non-ASCII unit anywhere in a long text is found, Latin-1 and two-byte', () => {
+  const base = 'a'.repeat(5000);
+  for (const ch of ['é', '\u00a0', '—', '\u200b', '\u{e0041}']) {
+    for (const at of [0, 2500, 5000]) {
+      const t = base.slice(0, at) + ch + base.slice(at);
+      assert.deepEqual(runs(t), [at, at + ch.length], `${JSON.stringify(ch)} at ${at}`);
+    }
+  }
+  // A lone surrogate is not ASCII either.
+  assert.deepEqual(runs('a'.repeat(100) + '\ud800'), [100, 101]);
+});
+
+test('ascii runs: maximal runs in order', () => {
+  assert.deepEqual(runs(`${'x'.repeat(70)}ab“cd”ef——g`), [72, 73, 75, 76, 78, 80]);
+});
+
+test('ascii runs: the memo is filled once and reused', () => {
+  const memo: { nonAscii?: Int32Array | null } = {};
+  const t = `${'y'.repeat(100)}é`;
+  const first = nonAsciiRuns(t, memo);
+  assert.deepEqual(memo.nonAscii && [...memo.nonAscii], [100, 101]);
+  // The memo answers for the segment it belongs to, whatever text is passed afterwards.
+  assert.equal(nonAsciiRuns('other', memo), first);
+  const ascii: { nonAscii?: Int32Array | null } = {};
+  assert.equal(nonAsciiRuns('z'.repeat(200), ascii), null);
+  assert.equal(ascii.nonAscii, null);
+});
