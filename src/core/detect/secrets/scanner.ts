@@ -194,7 +194,6 @@ export class SecretScanner {
 /** The judgement of the candidates of one scan (a class, not closures: no allocation per text without candidates). */
 class ScanRun {
   readonly found: Candidate[] = [];
-  private seen: Set<string> | null = null;
 
   constructor(
     private readonly compiled: readonly Compiled[],
@@ -210,23 +209,24 @@ class ScanRun {
     // Built-in rules put the secret group last in the match (at most a delimiter after it).
     const start = base + (c.group === 0 ? m.index : c.indices ? m.indices![c.group]![0] : m.index + m[0].lastIndexOf(secret));
     const end = start + secret.length;
-    const key = `${ri}:${start}:${end}`;
-    const seen = (this.seen ??= new Set());
-    if (seen.has(key)) return;
-    seen.add(key);
+    // No duplicate check: an anchored rule matches at most once per keyword hit and never before its
+    // previous match's end, and a rule's windows are merged so they never overlap; resolve() would
+    // drop an identical span anyway.
     const r = c.rule;
-    if (r.skipPlaceholderCheck !== true) {
-      const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
-      if (isPlaceholder(tail)) return;
-    }
     if (r.entropy !== undefined && shannon(secret) < r.entropy) return;
-    if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
     let confidence = r.confidence ?? 0.9;
+    // Every test below must pass; the validator goes first because, for the generic rules that
+    // produce most candidates in source code, it rejects a variable reference in a few regex tests.
     if (r.validate !== undefined) {
       const v = r.validate(secret, { text, start, end, match: m[0], matchStart: base + m.index });
       if (v === false) return;
       if (typeof v === 'number') confidence = v;
     }
+    if (r.skipPlaceholderCheck !== true) {
+      const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
+      if (isPlaceholder(tail)) return;
+    }
+    if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
     if (this.allow !== null && this.allow(secret)) return;
     this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
   }

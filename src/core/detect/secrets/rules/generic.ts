@@ -15,12 +15,16 @@ const META_LAST = new Set(('id ids name names url uri urls file files path paths
 const META_FIRST = new Set('public pub next page cursor continuation sync max min num is has use enable show get set with no'.split(' '));
 const META_ANY = new Set(['csrf', 'xsrf', 'public']);
 
+/** [\w.-] */
+const isIdentUnit = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+
 /** The identifier the matched keyword belongs to (scan over [\w.-] around the match start). */
 export function identifierAt(text: string, at: number): string {
   let a = at;
-  while (a > 0 && /[\w.-]/.test(text[a - 1]!)) a--;
+  while (a > 0 && isIdentUnit(text.charCodeAt(a - 1))) a--;
   let b = at;
-  while (b < text.length && /[\w.-]/.test(text[b]!)) b++;
+  while (b < text.length && isIdentUnit(text.charCodeAt(b))) b++;
   const id = text.slice(a, b);
   // For dotted paths ("spring.datasource.password") judge the last component.
   const dot = id.lastIndexOf('.');
@@ -53,9 +57,10 @@ function nameOk(ctx: MatchContext): boolean {
 
 /** A value worth reporting under a generic name. */
 function secretValue(v: string, ctx: MatchContext): number | false {
-  if (!nameOk(ctx)) return false;
+  // Value tests first: they are cheaper than splitting the name, and reject most candidates in code.
   const uuid = UUID_RE.test(v);
   if (HOSTNAME.test(v) || (!uuid && RESOURCE_NAME.test(v)) || CODE_LIKE.test(v) || VERSION_LIKE.test(v) || WORDS.test(v)) return false;
+  if (!nameOk(ctx)) return false;
   if (!uuid && !hasLetterAndDigit(v)) return false;
   // Keyboard-sequence test values ('123456789012', 'abcdefgh'): real random values rarely have
   // an ascending run of 7 (probability well below 1e-6 per position).
@@ -66,8 +71,8 @@ function secretValue(v: string, ctx: MatchContext): number | false {
 }
 
 function passwordValue(v: string, ctx: MatchContext): number | false {
-  if (!nameOk(ctx)) return false;
   if (CODE_LIKE.test(v) || HOSTNAME.test(v) || VERSION_LIKE.test(v)) return false;
+  if (!nameOk(ctx)) return false;
   // Needs a letter and a digit or symbol; a bare word is a variable name or a prompt string.
   if (!/[A-Za-z]/.test(v) && !/^\d{8,}$/.test(v)) return false;
   if (/^[A-Za-z]+$/.test(v)) return false;
