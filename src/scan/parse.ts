@@ -1,7 +1,8 @@
-// Parsing with oxc-parser. On Node 20 its raw-transfer and lazy APIs are unavailable (they need
-// Node >= 22 for ArrayBuffers over 4 GiB), so the AST comes back as JSON; for a 13 MB bundle that
-// JSON.parse is ~60% of the cost, which is why large files are split and parsed in workers.
+// Parsing with oxc-parser. The AST comes over from Rust by raw transfer where this runtime allows it
+// (raw-parse.ts), else as JSON, which for a 13 MB bundle costs more than the parse itself; either
+// way large files are split and parsed in workers.
 import { parseSync, type ParserOptions } from 'oxc-parser';
+import { parseRaw } from './raw-parse.ts';
 import type { Node } from './types.ts';
 
 export interface Parsed {
@@ -18,6 +19,14 @@ function langOf(file: string): ParserOptions['lang'] {
   return 'js';
 }
 
+function parseOnce(file: string, text: string, options: ParserOptions): { program: unknown; errors: Array<{ severity: string; message: string }> } {
+  const raw = parseRaw(file, text, options);
+  if (raw) return raw;
+  const r = parseSync(file, text, options);
+  // The JSON result parses its program lazily: only the attempt that is kept pays for it.
+  return { get program() { return r.program; }, errors: r.errors };
+}
+
 /**
  * Parse as a module first (most bundles are ESM), then as CommonJS/script: sloppy-mode code
  * (`with`, octal escapes, top-level `return`) is an error only under module rules.
@@ -29,14 +38,14 @@ export function parse(file: string, text: string): Parsed {
   for (const sourceType of attempts) {
     let r;
     try {
-      r = parseSync(file, text, { lang, sourceType, preserveParens: false });
+      r = parseOnce(file, text, { lang, sourceType, preserveParens: false });
     } catch (e) {
       best = { program: null, errors: 1, firstError: e instanceof Error ? e.message : String(e) };
       continue;
     }
     const errors = r.errors.filter((e) => e.severity === 'Error');
-    if (errors.length === 0) return { program: r.program as unknown as Node, errors: 0, firstError: null };
-    if (errors.length < best.errors) best = { program: r.program as unknown as Node, errors: errors.length, firstError: errors[0]?.message ?? null };
+    if (errors.length === 0) return { program: r.program as Node, errors: 0, firstError: null };
+    if (errors.length < best.errors) best = { program: r.program as Node, errors: errors.length, firstError: errors[0]?.message ?? null };
   }
   return best;
 }

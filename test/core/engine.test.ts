@@ -123,3 +123,24 @@ test('the per-segment memo shared by detectors changes no finding: same as each 
   // Both IP-aware detectors reported the shared addresses.
   assert.ok(viaEngine.some((f) => f.startsWith('pii/internal-ip')) && viaEngine.some((f) => f.startsWith('internal-infra/internal-address')));
 });
+
+test('internal names found through the secrets automaton: same findings as internal-infra alone, any case, non-ASCII names too', () => {
+  const texts = [
+    'deploy to BUILD.CORP.INTERNAL via Jenkins-01 as JDoe, then tell zoë',
+    'nothing internal here, only notcorp.internalx and jdoes ' + 'z'.repeat(3000),
+    `${'q'.repeat(2000)} jenkins-01`,
+  ];
+  const segs: Segment[] = texts.map((text, i) => ({ role: 'tool_result', path: ['messages', i, 'content'], text }));
+  const infra = DETECTORS.find((d) => d.id === 'internal-infra')!;
+  // ASCII names ride in the automaton; a non-ASCII one sends internal-infra back to its own pass.
+  for (const [users, extra] of [[['jdoe'], []], [['jdoe', 'zoë'], ['internal-user:64-67']]] as const) {
+    const options = { internal: { domains: ['Corp.Internal'], hosts: ['jenkins-01'], users: [...users] } };
+    const memo: { internalNames?: boolean } = {};
+    DETECTORS[0]!.detect(`no names at all ${'z'.repeat(2000)}`, { options, memo });
+    assert.equal(memo.internalNames, users.length === 1 ? false : undefined, 'the automaton answered for ASCII names only');
+    const viaEngine = inspect(segs, options).findings.filter((f) => f.detector === 'internal-infra').map((f) => `${f.rule}:${f.start}-${f.end}`);
+    const alone = segs.flatMap((s) => infra.detect(s.text, { options }).map((h) => `${h.rule}:${h.start}-${h.end}`));
+    assert.deepEqual(viaEngine, alone);
+    assert.deepEqual(viaEngine.sort(), ['internal-domain:10-29', 'internal-host:34-44', 'internal-user:48-52', ...extra, 'internal-host:2001-2011'].sort());
+  }
+});

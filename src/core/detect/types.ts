@@ -50,6 +50,11 @@ export interface SegmentMemo {
   nonAscii?: Int32Array | null;
   /** IP addresses in the text (pii and internal-infra both need them). */
   ips?: readonly IpMatch[];
+  /**
+   * Whether a configured internal name may occur: set by the secrets detector, whose keyword
+   * automaton also carries those names, and read by internal-infra, which then skips its own pass.
+   */
+  internalNames?: boolean;
 }
 
 /** A rule a detector can report (Finding.rule); listed for docs, policy lint and meta-tests. */

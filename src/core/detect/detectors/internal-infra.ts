@@ -153,6 +153,8 @@ interface Compiled {
    * costs about a third of the three per-kind passes it saves (measured, bench/engine.ts).
    */
   anyName: RegExp | null;
+  /** The names, lower-case, for the secrets detector's keyword automaton (null: some is not ASCII). */
+  names: string[] | null;
   /** Shortest name of each list: a text shorter than it cannot match (most segments are a few characters). */
   minDomain: number; minHost: number; minUser: number;
 }
@@ -180,6 +182,7 @@ function compile(internal: Internal): Compiled {
     hosts: hosts.length ? new RegExp(`(?:${alt(hosts)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
     users: users.length ? new RegExp(`(?:${alt(users)})(?![A-Za-z0-9_])`, 'gi') : null,
     anyName: domains.length + hosts.length + users.length > 0 ? new RegExp(alt([...domains, ...hosts, ...users]), 'i') : null,
+    names: [...domains, ...hosts, ...users].some((x) => /[^\x00-\x7f]/.test(x)) ? null : [...new Set([...domains, ...hosts, ...users].map((x) => x.toLowerCase()))],
     cidrs: (internal.cidrs ?? []).map((c) => (typeof c === 'string' ? parseCidr(c) : null)).filter((c): c is Cidr => c !== null),
     // Literal alternatives matched case-insensitively without /u: a match is as long as its name.
     minDomain: Math.min(...domains.map((x) => x.length)),
@@ -225,7 +228,9 @@ function scan(text: string, c: Compiled, memo: SegmentMemo | undefined): Hit[] {
   const tags = ['internal-infra'];
   // exec loops, not matchAll (a regex clone per call); the alternatives are never empty.
   const n = text.length;
-  const names = c.anyName !== null && c.anyName.test(text);
+  // The secrets detector's automaton already looked for the names (a superset test: it folds ASCII
+  // case and aliases other units); without its answer, one regex pass.
+  const names = c.anyName !== null && (memo?.internalNames ?? c.anyName.test(text));
   if (names && c.hosts && n >= c.minHost) {
     c.hosts.lastIndex = 0;
     for (let m = execLeft(c.hosts, text, isHostUnit); m !== null; m = execLeft(c.hosts, text, isHostUnit)) {
@@ -252,6 +257,19 @@ function scan(text: string, c: Compiled, memo: SegmentMemo | undefined): Hit[] {
     const prev = out[i - 1];
     return !prev || prev.start !== h.start || prev.end !== h.end;
   });
+}
+
+/**
+ * The configured internal names (domains, hosts, users) lower-case, for a keyword automaton that
+ * runs anyway; null when there are none or some is not ASCII.
+ */
+export function internalNames(internal: Internal): readonly string[] | null {
+  try {
+    const names = compile(internal).names;
+    return names !== null && names.length > 0 ? names : null;
+  } catch {
+    return null;
+  }
 }
 
 export const internalInfra: Detector = {

@@ -5,19 +5,30 @@ import type { Hit, Detector, DetectContext } from '../types.ts';
 import { BUILTIN_RULES, SecretScanner, isSecretRule } from '../secrets/index.ts';
 import type { SecretRule } from '../secrets/index.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
+import { internalNames } from './internal-infra.ts';
 
-let builtin: SecretScanner | null = null;
-/** Scanners for extra rule lists, keyed by the list object (options are long-lived). */
-const withExtra = new WeakMap<readonly unknown[], SecretScanner>();
+type Internal = NonNullable<DetectContext['options']['internal']>;
+const NONE: readonly unknown[] = [];
+/**
+ * Scanners by extra rule list (options are long-lived objects), then by internal-infra settings:
+ * the configured internal names ride in the same keyword automaton as extra keywords, so that
+ * internal-infra needs no pass of its own over texts that hold none (see SegmentMemo).
+ */
+const scanners = new WeakMap<readonly unknown[], { plain?: SecretScanner; byInternal: WeakMap<Internal, SecretScanner> }>();
+
 const allowCache = new WeakMap<readonly string[], (v: string) => boolean>();
 
-function scannerFor(extra: readonly unknown[] | undefined): SecretScanner {
-  if (extra === undefined || extra.length === 0) return (builtin ??= new SecretScanner(BUILTIN_RULES));
-  let s = withExtra.get(extra);
+function scannerFor(extra: readonly unknown[] | undefined, internal: Internal | undefined): SecretScanner {
+  const list = extra === undefined || extra.length === 0 ? NONE : extra;
+  let entry = scanners.get(list);
+  if (entry === undefined) scanners.set(list, (entry = { byInternal: new WeakMap() }));
+  const rules = (): readonly SecretRule[] => (list === NONE ? BUILTIN_RULES : [...BUILTIN_RULES, ...list.filter(isSecretRule)]);
+  const names = internal === undefined ? null : internalNames(internal);
+  if (internal === undefined || names === null) return (entry.plain ??= new SecretScanner(rules()));
+  let s = entry.byInternal.get(internal);
   if (s === undefined) {
-    const rules: SecretRule[] = extra.filter(isSecretRule);
-    s = new SecretScanner([...BUILTIN_RULES, ...rules]);
-    withExtra.set(extra, s);
+    s = new SecretScanner(rules(), names);
+    entry.byInternal.set(internal, s);
   }
   return s;
 }
@@ -40,7 +51,7 @@ export const secrets: Detector = {
   detect(text: string, ctx: DetectContext): Hit[] {
     if (text.length < 8) return [];
     try {
-      const hits = scannerFor(ctx.options.extraSecretRules).scan(text, allowFor(ctx.options.allow));
+      const hits = scannerFor(ctx.options.extraSecretRules, ctx.options.internal).scan(text, allowFor(ctx.options.allow), ctx.memo);
       // Tool definitions hold schemas and examples, rarely live credentials.
       if (ctx.segment?.role === 'tool_definition') for (const h of hits) h.confidence *= 0.7;
       return hits;

@@ -1,7 +1,7 @@
 // The scanner: keyword prefilter, then each candidate rule's regex only where its keywords occur,
 // then the judgement of each candidate (placeholder, entropy, allowlists, validator), then
 // overlap resolution. Compiled once per rule set; `scan` is pure and does not throw on any input.
-import type { Hit } from '../types.ts';
+import type { Hit, SegmentMemo } from '../types.ts';
 import { shannon } from './entropy.ts';
 import { isPlaceholder } from './placeholder.ts';
 import { KeywordMatcher } from './prefilter.ts';
@@ -87,7 +87,14 @@ export class SecretScanner {
   private readonly winStart: Int32Array;
   private readonly winEnd: Int32Array;
 
-  constructor(rules: readonly SecretRule[]) {
+  /** Keyword indices >= this are the caller's extra keywords (no rule; see `scan`'s memo). */
+  private readonly firstExtra: number;
+
+  /**
+   * `extraKeywords`: words with no rule of their own, looked for in the same automaton pass; whether
+   * any occurs is reported in the segment memo (internal-infra's names).
+   */
+  constructor(rules: readonly SecretRule[], extraKeywords: readonly string[] = []) {
     this.rules = rules;
     this.compiled = rules.map(compile);
     const kwIndex = new Map<string, number>();
@@ -109,15 +116,26 @@ export class SecretScanner {
         this.byKeyword[ki]!.push(ri);
       }
     });
-    this.matcher = new KeywordMatcher([...kwIndex.keys()]);
+    this.firstExtra = kwIndex.size;
+    const keywords = [...kwIndex.keys()];
+    for (const k of extraKeywords) {
+      keywords.push(k.toLowerCase());
+      this.byKeyword.push([]);
+    }
+    this.matcher = new KeywordMatcher(keywords);
     this.lastEnd = new Int32Array(rules.length).fill(-1);
     this.winStart = new Int32Array(rules.length).fill(-1);
     this.winEnd = new Int32Array(rules.length).fill(-1);
   }
 
-  scan(text: string, allow?: ((v: string) => boolean) | null): Hit[] {
+  scan(text: string, allow?: ((v: string) => boolean) | null, memo?: SegmentMemo): Hit[] {
     const matcher = this.matcher;
     const nh = matcher.collect(text);
+    if (memo !== undefined && this.firstExtra < this.byKeyword.length) {
+      let any = false;
+      for (let h = 0; h < nh && !any; h++) any = matcher.hitKeyword[h]! >= this.firstExtra;
+      memo.internalNames = any;
+    }
     // Most segments of a request (names, ids, short strings) hold no keyword: no allocation at all.
     if (nh === 0 && this.always.length === 0) return [];
     const run = new ScanRun(this.compiled, text, allow ?? null);
