@@ -3,7 +3,6 @@
 // rules (e.g. imported with importGitleaksToml) arrive in DetectOptions.extraSecretRules.
 import type { Hit, Detector, DetectContext } from '../types.ts';
 import { BUILTIN_RULES, SecretScanner, isSecretRule } from '../secrets/index.ts';
-import type { SecretRule } from '../secrets/index.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
 import { internalNames } from './internal-infra.ts';
 
@@ -22,15 +21,18 @@ function scannerFor(extra: readonly unknown[] | undefined, internal: Internal | 
   const list = extra === undefined || extra.length === 0 ? NONE : extra;
   let entry = scanners.get(list);
   if (entry === undefined) scanners.set(list, (entry = { byInternal: new WeakMap() }));
-  const rules = (): readonly SecretRule[] => (list === NONE ? BUILTIN_RULES : [...BUILTIN_RULES, ...list.filter(isSecretRule)]);
-  const names = internal === undefined ? null : internalNames(internal);
-  if (internal === undefined || names === null) return (entry.plain ??= new SecretScanner(rules()));
+  if (internal === undefined) return (entry.plain ??= scannerOf(list, null));
   let s = entry.byInternal.get(internal);
   if (s === undefined) {
-    s = new SecretScanner(rules(), names);
+    s = scannerOf(list, internalNames(internal));
     entry.byInternal.set(internal, s);
   }
   return s;
+}
+
+function scannerOf(extra: readonly unknown[], names: readonly string[] | null): SecretScanner {
+  const rules = extra === NONE ? BUILTIN_RULES : [...BUILTIN_RULES, ...extra.filter(isSecretRule)];
+  return new SecretScanner(rules, names ?? []);
 }
 
 function allowFor(list: readonly string[] | undefined): ((v: string) => boolean) | null {
