@@ -6,7 +6,7 @@ import { inspect } from '../core/detect/engine.ts';
 import { guessBodyDialect, segmentBody } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
-import { parseFlags, table, type CliIO } from './io.ts';
+import { parseCli, table, type CliIO } from './io.ts';
 
 const HELP = `usage: airlock inspect <FILE | - | DIR> [--json] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
 
@@ -50,7 +50,7 @@ function* walkDir(dir: string): Generator<string> {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseFlags(args, ['json', 'redact', 'help']);
+  const { flags, positional } = parseCli(args, { json: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' } });
   if (flags['help'] === true || positional.length !== 1) {
     (flags['help'] === true ? io.out : io.err)(HELP);
     return flags['help'] === true ? 0 : 2;

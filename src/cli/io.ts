@@ -1,4 +1,6 @@
 // The shape every command module gets: where to print, the environment, and the terminal.
+import { parseArgs } from 'node:util';
+
 export interface CliIO {
   out: (s: string) => void;
   err: (s: string) => void;
@@ -8,27 +10,23 @@ export interface CliIO {
 
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
-/** Minimal flag parser: --flag value, --flag=value, boolean --flag, and positionals. */
-export function parseFlags(args: string[], booleans: readonly string[] = []): { flags: Record<string, string | true>; positional: string[] } {
-  const flags: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      if (eq > 0) flags[name] = a.slice(eq + 1);
-      else if (booleans.includes(name) || i + 1 >= args.length || args[i + 1]!.startsWith('--')) flags[name] = true;
-      else flags[name] = args[++i]!;
-    } else if (a.startsWith('-') && a.length === 2 && i + 1 < args.length) {
-      flags[a.slice(1)] = args[++i]!;
-    } else positional.push(a);
+/** A command line the command cannot run: main prints it with a pointer to --help, exit code 2. */
+export class UsageError extends Error {}
+
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/**
+ * Flags and positionals, strictly: an unknown flag, a missing value or a value given to a boolean
+ * is a UsageError naming it (node:util parseArgs does the parsing). Every command accepts --help/-h.
+ */
+export function parseCli(args: string[], options: FlagSpec): { flags: Flags; positional: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+    return { flags: values as Flags, positional: positionals };
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.split('. To specify a positional')[0]! : String(e));
   }
-  return { flags, positional };
 }
 
 // Cells come from clients (User-Agent, model names): show control, bidi and invisible characters

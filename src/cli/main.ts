@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `airlock <command>`: a thin shell over the library; each command lives in its own module.
-import type { Command, CliIO } from './io.ts';
+import { UsageError, type Command, type CliIO } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'run the gateway (embedded SQLite store and default policy unless configured)', load: async () => (await import('./serve.ts')).run },
@@ -34,7 +34,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     help(io);
     return 2;
   }
-  return (await cmd.load())(rest, io);
+  try {
+    return await (await cmd.load())(rest, io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`airlock ${name}: ${e.message} (see \`airlock ${name} --help\`)`);
+    return 2;
+  }
 }
 
 const isMain = process.argv[1] !== undefined && /[\\/]cli[\\/]main\.[jt]s$/.test(process.argv[1]);

@@ -10,7 +10,7 @@ import { loadConfig, pickUpstream, type GatewayConfig } from '../gateway/config.
 import { policyHash } from '../gateway/policy-loader.ts';
 import { defaultStoreUrl, iterateAudit, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { parseFlags, table, type CliIO } from './io.ts';
+import { parseCli, table, type CliIO, type Flags } from './io.ts';
 import { hashSecret } from './serve.ts';
 
 const HELP = `usage: airlock policy <command>
@@ -28,7 +28,7 @@ const HELP = `usage: airlock policy <command>
 const BUILTIN_DETECTORS = ['secrets', 'pii', 'internal-infra', 'hidden-chars', 'confusables'];
 const knownDetectors = (): string[] => [...new Set([...DETECTORS.map((d) => d.id), ...BUILTIN_DETECTORS])];
 
-const configOf = (flags: Record<string, string | true>, io: CliIO): GatewayConfig | null => {
+const configOf = (flags: Flags, io: CliIO): GatewayConfig | null => {
   const f = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
   return f === undefined ? null : loadConfig(f);
 };
@@ -43,7 +43,7 @@ function compileFile(file: string, cfg: GatewayConfig | null, io: CliIO): { poli
   return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors() }), text };
 }
 
-async function check(file: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+async function check(file: string | undefined, flags: Flags, io: CliIO): Promise<number> {
   if (file === undefined) throw new Error('policy check: FILE is required');
   const c = compileFile(file, configOf(flags, io), io);
   if (c === null) return 1;
@@ -61,7 +61,7 @@ async function roleLookup(store: Store | null): Promise<(keyId: string | null) =
   return (k) => (k === null ? 'developer' : roles.get(k) ?? 'developer');
 }
 
-async function explain(id: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+async function explain(id: string | undefined, flags: Flags, io: CliIO): Promise<number> {
   if (id === undefined) throw new Error('policy explain: EXCHANGE_ID is required');
   const store = await openStore(typeof flags['store'] === 'string' ? flags['store'] : defaultStoreUrl(io.env));
   try {
@@ -139,7 +139,7 @@ async function* readJsonl(file: string): AsyncGenerator<AuditRecord> {
   }
 }
 
-async function test(file: string | undefined, flags: Record<string, string | true>, io: CliIO): Promise<number> {
+async function test(file: string | undefined, flags: Flags, io: CliIO): Promise<number> {
   const src = flags['replay'];
   if (file === undefined || typeof src !== 'string') throw new Error('policy test: FILE and --replay <store URL | FILE.jsonl> are required');
   const cfg = configOf(flags, io);
@@ -184,7 +184,7 @@ async function readStdin(): Promise<string> {
 /** The gateway's keyed hash of a matched value (pipeline.ts): HMAC-SHA-256, first 32 hex digits. */
 export const hashValue = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32);
 
-async function hashValueCmd(flags: Record<string, string | true>, io: CliIO, stdin: () => Promise<string>): Promise<number> {
+async function hashValueCmd(flags: Flags, io: CliIO, stdin: () => Promise<string>): Promise<number> {
   const cfg = configOf(flags, io) ?? loadConfig(undefined);
   // One trailing newline is what `echo` and editors add; the value itself never ends in one.
   const value = (await stdin()).replace(/\r?\n$/, '');
@@ -195,7 +195,9 @@ async function hashValueCmd(flags: Record<string, string | true>, io: CliIO, std
 
 export async function run(args: string[], io: CliIO, stdin: () => Promise<string> = readStdin): Promise<number> {
   const [sub, ...rest] = args;
-  const { flags, positional } = parseFlags(rest, ['help']);
+  const { flags, positional } = parseCli(rest, {
+    config: { type: 'string' }, store: { type: 'string' }, policy: { type: 'string' }, replay: { type: 'string' }, limit: { type: 'string' }, show: { type: 'string' },
+  });
   if (sub === undefined || sub === '--help' || sub === 'help' || flags['help'] === true) {
     io.out(HELP);
     return sub === undefined ? 2 : 0;

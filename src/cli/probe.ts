@@ -6,6 +6,7 @@ import { probe } from '../probe/index.ts';
 import { renderHtml } from '../probe/report-html.ts';
 import { renderText } from '../probe/report-text.ts';
 import type { ProgressEvent } from '../probe/runner.ts';
+import { parseCli, UsageError, type Flags } from './io.ts';
 
 const HELP = `usage: airlock probe [options] -- <command ...>
 
@@ -37,32 +38,23 @@ export interface ProbeIO {
   isTTY?: boolean;
 }
 
-const REPEATABLE = new Set(['tz', 'locale', 'host', 'user', 'env', 'set']);
-const BOOLEAN = new Set(['json', 'inherit-env', 'allow-network', 'all', 'help']);
-
-function parse(args: string[]): { flags: Record<string, string | true>; lists: Record<string, string[]>; command: string[] } {
-  const flags: Record<string, string | true> = {};
-  const lists: Record<string, string[]> = {};
+/** Own flags before `--`, the tool's command line after it. */
+function parse(args: string[]): { flags: Flags; command: string[] } {
   const dash = args.indexOf('--');
-  const own = dash >= 0 ? args.slice(0, dash) : args;
-  const command = dash >= 0 ? args.slice(dash + 1) : [];
-  for (let i = 0; i < own.length; i++) {
-    const a = own[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}' (put the command after --)`);
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    let value: string | true;
-    if (eq > 0) value = a.slice(eq + 1);
-    else if (BOOLEAN.has(name)) value = true;
-    else if (i + 1 < own.length) value = own[++i]!;
-    else throw new Error(`--${name} needs a value`);
-    if (REPEATABLE.has(name)) (lists[name] ??= []).push(String(value));
-    else flags[name] = value;
-  }
-  return { flags, lists, command };
+  const { flags, positional } = parseCli(dash >= 0 ? args.slice(0, dash) : args, {
+    runs: { type: 'string' }, personas: { type: 'string' }, cwd: { type: 'string' }, timeout: { type: 'string' }, concurrency: { type: 'string' },
+    reply: { type: 'string' }, html: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
+    'inherit-env': { type: 'boolean' }, 'allow-network': { type: 'boolean' },
+    tz: { type: 'string', multiple: true }, locale: { type: 'string', multiple: true }, host: { type: 'string', multiple: true },
+    user: { type: 'string', multiple: true }, env: { type: 'string', multiple: true }, set: { type: 'string', multiple: true },
+  });
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}' (put the command after --)`);
+  return { flags, command: dash >= 0 ? args.slice(dash + 1) : [] };
 }
 
-const num = (v: string | true | undefined, d: number, name: string): number => {
+const list = (v: Flags[string]): string[] => (Array.isArray(v) ? v : []);
+
+const num = (v: Flags[string], d: number, name: string): number => {
   if (v === undefined) return d;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} expects a positive number`);
@@ -80,13 +72,7 @@ function progress(io: ProbeIO): (e: ProgressEvent) => void {
 }
 
 export async function run(args: string[], io: ProbeIO): Promise<number> {
-  let p: ReturnType<typeof parse>;
-  try {
-    p = parse(args);
-  } catch (e) {
-    io.err(`airlock probe: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const p = parse(args);
   if (p.flags['help'] === true) {
     io.out(HELP);
     return 0;
@@ -98,7 +84,7 @@ export async function run(args: string[], io: ProbeIO): Promise<number> {
   let report;
   try {
     const set: Record<string, string> = {};
-    for (const kv of p.lists['set'] ?? []) {
+    for (const kv of list(p.flags['set'])) {
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new Error(`--set expects NAME=VALUE, got '${kv}'`);
       set[kv.slice(0, eq)] = kv.slice(eq + 1);
@@ -108,7 +94,7 @@ export async function run(args: string[], io: ProbeIO): Promise<number> {
     if (runs < 2) io.err('airlock probe: with one run per persona the tool\'s own nondeterminism cannot be told from a signal');
     report = await probe({
       command: p.command,
-      personas: { ...(only ? { only } : {}), tz: p.lists['tz'] ?? [], locale: p.lists['locale'] ?? [], host: p.lists['host'] ?? [], user: p.lists['user'] ?? [], env: p.lists['env'] ?? [] },
+      personas: { ...(only ? { only } : {}), tz: list(p.flags['tz']), locale: list(p.flags['locale']), host: list(p.flags['host']), user: list(p.flags['user']), env: list(p.flags['env']) },
       runs,
       ...(typeof p.flags['cwd'] === 'string' ? { cwd: resolve(p.flags['cwd']) } : {}),
       timeoutMs: num(p.flags['timeout'], 90, 'timeout') * 1000,

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseFlags, type CliIO } from './io.ts';
+import { parseCli, type CliIO } from './io.ts';
 import { scan, type Progress, type ScanOptions } from '../scan/scan.ts';
 import { diff, diffAsResult } from '../scan/diff.ts';
 import { Pool } from '../scan/pool.ts';
@@ -34,11 +34,13 @@ Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage o
 
 export async function run(args: string[], io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv; isTTY?: boolean }): Promise<number> {
   const cli: CliIO = io;
-  const { flags, positional } = parseFlags(args, ['json', 'sarif', 'html', 'all', 'help', 'no-progress', 'diff']);
+  const { flags, positional } = parseCli(args, {
+    json: { type: 'boolean' }, sarif: { type: 'boolean' }, html: { type: 'boolean' }, all: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, diff: { type: 'boolean' },
+    'fail-on': { type: 'string' }, workers: { type: 'string' }, cache: { type: 'string' }, out: { type: 'string' },
+  });
   if (flags['help'] === true) { cli.out(HELP); return 0; }
-  const isDiff = flags['diff'] !== undefined;
-  // `--diff A B`: the flag parser may have taken A as the flag's value.
-  const targets = typeof flags['diff'] === 'string' ? [flags['diff'], ...positional] : positional;
+  const isDiff = flags['diff'] === true;
+  const targets = positional;
   if (targets.length !== (isDiff ? 2 : 1)) { cli.err(HELP); return 2; }
   const failOn = typeof flags['fail-on'] === 'string' ? flags['fail-on'] : 'high';
   if (failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) { cli.err(`airlock scan: --fail-on must be one of ${SEVERITIES.join(', ')}, none`); return 2; }

@@ -9,7 +9,7 @@ import { Gateway } from '../gateway/server.ts';
 import { PolicyHolder } from '../gateway/policy-loader.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { parseFlags, type CliIO } from './io.ts';
+import { parseCli, type CliIO } from './io.ts';
 
 const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
@@ -37,7 +37,7 @@ async function bootstrapKey(store: Store, env: NodeJS.ProcessEnv): Promise<strin
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { flags } = parseFlags(args, ['help']);
+  const { flags } = parseCli(args, { config: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, store: { type: 'string' }, policy: { type: 'string' } });
   if (flags['help'] === true) {
     io.out(HELP);
     return 0;
