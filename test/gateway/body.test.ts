@@ -34,3 +34,12 @@ test('a body escaping U+0080..U+00FF as \\u00XX takes the exact slow path', () =
 test('a real Claude Code body decodes identically', () => {
   same(readFileSync('test/fixtures/bodies/claude-code-2.1.90.json'));
 });
+
+test('long strings (the copy-based ASCII check): pure ASCII, UTF-8 at either end, and a \\u escape above U+00FF', () => {
+  const long = 'x'.repeat(5000);
+  const raw = Buffer.from(JSON.stringify({ model: 'm', system: `${long}`, messages: [
+    { role: 'user', content: `é${long}` }, { role: 'user', content: `${long}日本` }, { role: 'user', content: `${long} plain` },
+  ] }).replace('plain', 'plain \\u4e2d'));
+  assert.notEqual(decodeBody(raw).fix, undefined);
+  same(raw);
+});
