@@ -31,6 +31,7 @@ export class Analysis {
   readonly w: WalkResult;
   readonly deriver: Deriver;
   private lineStarts: number[] | null = null;
+  private nonAsciiAt: Int32Array | null = null;
 
   constructor(
     readonly base: ChunkBase,
@@ -101,6 +102,29 @@ export class Analysis {
       column: lo === 0 ? this.base.column + offset : offset - lineStart + 1,
       offset: this.base.offset + offset,
     };
+  }
+
+  /**
+   * Whether a string literal or template in [start, end) can hold a character above U+007F. Only a
+   * non-ASCII source character or an escape (\u, \x, legacy octal) can put one in a string value,
+   * so text without them lets a rule skip a subtree's strings without walking it.
+   */
+  mayHoldNonAscii(start: number, end: number): boolean {
+    if (!this.nonAsciiAt) {
+      const at: number[] = [];
+      const re = /[^\x00-\x7f]|\\[ux0-7]/g;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) at.push(m.index);
+      this.nonAsciiAt = Int32Array.from(at);
+    }
+    const at = this.nonAsciiAt;
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((at[mid] as number) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && (at[lo] as number) < end;
   }
 
   excerpt(n: { start: number; end: number }): string {

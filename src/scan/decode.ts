@@ -83,9 +83,9 @@ export interface DecodedList {
   via: string[];
 }
 
-/** Decode a blob to a list of recognisable values, or null. */
-export function decodeToList(s: string, minItems = 2): DecodedList | null {
-  for (const d of guessDecodings(s)) {
+/** The first of a blob's decodings (from guessDecodings) that is a list of recognisable values, or null. */
+export function listOf(decodings: readonly Decoded[], minItems = 2): DecodedList | null {
+  for (const d of decodings) {
     const items = splitList(d.text);
     if (items.length < minItems) continue;
     const cls = classifyList(items);

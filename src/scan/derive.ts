@@ -42,9 +42,11 @@ const RECEIVER_KEEPS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase
 const ARGS_KEEP = new Set(['JSON', 'stringify', 'encodeURIComponent', 'encodeURI', 'escape', 'String', 'btoa', 'atob', 'from', 'URL', 'URLSearchParams',
   'assign', 'update', 'concat', 'push', 'format', 'createHash', 'resolve', 'join', 'test', 'exec', 'fromEntries', 'entries', 'Set', 'Map', 'Array', 'of']);
 
+/** Memo entry of a value whose computation is under way. */
+const BUSY: Taint = { kinds: 0, sites: [] };
+
 export class Deriver {
   private memo = new Map<Node, Taint | null>();
-  private busy = new Set<Node>();
   private returns = new Map<Node, Node[]>();
   private declMemo = new Map<Decl, Taint | null>();
   private callIndex = new Map<string, Map<Decl | null, Array<[Node, Scope]>>>();
@@ -65,14 +67,17 @@ export class Deriver {
   private of(n: Node | null | undefined, scope: Scope, depth = 0): Taint | null {
     if (!n || depth > MAX_DEPTH || --this.budget < 0) return null;
     const m = this.memo.get(n);
-    if (m !== undefined) return m;
-    if (this.busy.has(n)) return null;
-    this.busy.add(n);
+    if (m !== undefined) return m === BUSY ? null : m;
+    // One map for results and for values being computed (a cycle): this runs for every node a
+    // query reaches, and each map operation on a node key is a hash lookup.
+    this.memo.set(n, BUSY);
     let t: Taint | null = null;
+    let done = false;
     try {
       t = this.compute(n, scope, depth);
+      done = true;
     } finally {
-      this.busy.delete(n);
+      if (!done) this.memo.delete(n);
     }
     this.memo.set(n, t);
     return t;

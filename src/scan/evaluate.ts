@@ -18,7 +18,8 @@ const MAX_STEPS = 200_000;
 const MAX_FN_NODES = 1200; // only small functions are interpreted
 const MAX_STRING = 4_000_000;
 
-class Stop extends Error {}
+// Thrown to abandon an evaluation; not an Error, so that throwing it does not capture a stack trace.
+class Stop {}
 class Return { constructor(readonly value: Val) {} }
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');

@@ -2,6 +2,9 @@
 // works on minified bundles where `os` is `K`, `process.env` is aliased and imports are renamed.
 import type { FpKind, Node } from './types.ts';
 import { lookup, type Scope } from './walk.ts';
+import { calleeName, propName } from './ast-names.ts';
+
+export { calleeName, propName };
 
 /** Environment variables and what they reveal. */
 export function envKind(name: string): FpKind | null {
@@ -13,6 +16,23 @@ export function envKind(name: string): FpKind | null {
   if (/^(HTTPS?|ALL|NO|FTP|SOCKS)_PROXY$/.test(n)) return 'proxy';
   if (/_(BASE_URL|API_BASE|API_URL|API_HOST|ENDPOINT)$/.test(n) || n === 'BASE_URL') return 'base-url';
   return null;
+}
+
+// envKind by property name: bundles repeat a few thousand names over a hundred thousand reads.
+const envKinds = new Map<string, FpKind | null>();
+function envKindOf(name: string): FpKind | null {
+  let k = envKinds.get(name);
+  if (k === undefined) {
+    k = envKind(name);
+    if (envKinds.size >= 50_000) envKinds.clear();
+    envKinds.set(name, k);
+  }
+  return k;
+}
+
+/** Whether a member read with this property name can be a fingerprint source (see fpSource). */
+export function fpMemberName(p: string): boolean {
+  return p === 'timeZone' || p === 'locale' || p === 'language' || p === 'languages' || envKindOf(p) !== null;
 }
 
 /** Env names distinctive enough to count when passed as a string to any helper (getEnv("X")). */
@@ -44,27 +64,6 @@ function isProcessAlias(id: Node, scope: Scope | null): boolean {
   const d = scope ? lookup(scope, id.name) : null;
   return !!d?.init && d.init.type === 'Identifier' && d.init.name === 'process';
 }
-
-export const propName = (m: Node): string | null => {
-  if (m.type !== 'MemberExpression') return null;
-  if (!m.computed) return m.property.name ?? null;
-  return m.property.type === 'Literal' && typeof m.property.value === 'string' ? m.property.value : null;
-};
-
-/** The callee's last name: `a.b.c()` -> 'c', `f()` -> 'f'. */
-export const calleeName = (call: Node): string | null => {
-  let c = call.callee;
-  while (c && (c.type === 'ParenthesizedExpression' || c.type === 'ChainExpression')) c = c.expression;
-  if (!c) return null;
-  if (c.type === 'Identifier') return c.name;
-  if (c.type === 'MemberExpression') return propName(c);
-  // (0, x.y)(...) as emitted by bundlers for imported calls
-  if (c.type === 'SequenceExpression') {
-    const last = c.expressions[c.expressions.length - 1];
-    return last ? calleeName({ ...call, callee: last }) : null;
-  }
-  return null;
-};
 
 function importedFrom(id: Node, scope: Scope | null): { source: string; name: string } | null {
   if (id.type !== 'Identifier' || !scope) return null;
@@ -103,6 +102,7 @@ export function fpSource(n: Node, scope: Scope | null): FpKind | null {
     case 'MemberExpression': {
       const p = propName(n);
       if (p === null) return null;
+      // Keep fpMemberName in step with the names tested here.
       if (p === 'timeZone' || p === 'locale') {
         const o = unwrap(n.object);
         if (o.type === 'CallExpression' && calleeName(o) === 'resolvedOptions') return p === 'timeZone' ? 'timezone' : 'locale';
@@ -114,8 +114,10 @@ export function fpSource(n: Node, scope: Scope | null): FpKind | null {
         return null;
       }
       if ((p === 'language' || p === 'languages') && n.object.type === 'Identifier' && n.object.name === 'navigator') return 'locale';
-      if (isProcessEnv(n.object, scope)) return envKind(p);
-      return null;
+      // Few property names are fingerprint variables: test the name before resolving the object,
+      // which costs scope lookups and is asked of every member expression in a bundle.
+      const k = envKindOf(p);
+      return k !== null && isProcessEnv(n.object, scope) ? k : null;
     }
     case 'CallExpression': {
       const name = calleeName(n);

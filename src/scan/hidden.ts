@@ -6,9 +6,8 @@
 import type { Analysis } from './analysis.ts';
 import type { Node } from './types.ts';
 import { classifyList, classifyString, describeKind, type ListClass } from './classify.ts';
-import { decodeToList, guessDecodings, isReadable, looksBase64, looksHex, splitList } from './decode.ts';
+import { guessDecodings, isReadable, listOf, looksBase64, looksHex, splitList, type Decoded } from './decode.ts';
 import { toText } from './evaluate.ts';
-import { calleeName } from './fingerprint.ts';
 import { isFunction, lookup, type Scope, type Site } from './walk.ts';
 
 export interface HiddenHit {
@@ -41,16 +40,14 @@ function judge(items: string[]): { cls: ListClass | null; single: boolean } | nu
 
 /** Decoding chains: `atob("...").split(",")`, `"moc.x".split("").reverse().join("")`, `d("...", 42)`. */
 export function fromCall(a: Analysis, s: Site): HiddenHit | null {
+  const name = s.name;
+  if (!name) return null;
   const n = s.node;
   // Only the outermost call of a chain: `atob(x).split(',')` is judged at `.split`.
   if (s.parent?.type === 'MemberExpression' && s.parent.object === n) return null;
-  const name = calleeName(n);
-  if (!name) return null;
-  let candidate = DECODER_CALLS.has(name);
-  if (!candidate) {
-    const fn = a.deriver.calleeFunction(n.callee, s.scope);
-    candidate = !!fn && n.arguments.some((x: Node) => encodedArg(x));
-  }
+  // A local function called with an encoded-looking argument; the arguments are cheaper to test
+  // than the callee is to resolve.
+  const candidate = DECODER_CALLS.has(name) || (n.arguments.some((x: Node) => encodedArg(x)) && !!a.deriver.calleeFunction(n.callee, s.scope));
   if (!candidate) return null;
   if (n.end - n.start > 2_000_000) return null;
   const v = a.evaluate(n, s.scope);
@@ -130,9 +127,11 @@ export function fromLiteral(a: Analysis, s: Site): HiddenHit | null {
   const encodedLooking = looksBase64(v) || looksHex(v);
   const reversedLooking = !encodedLooking && /^[a-z0-9.\-,;|\n/_]+$/i.test(v) && /\.[a-z]{2,}|\//i.test(v) && classifyString(v) === null;
   if (!encodedLooking && !reversedLooking) return null;
-  const dl = decodeToList(v);
+  // Decoding is the expensive part: once, for both the list and the single-value reading.
+  const decodings = guessDecodings(v);
+  const dl = listOf(decodings);
   if (dl) return { node: n, items: dl.items, cls: dl.cls, via: dl.via.join(' → '), single: false };
-  for (const d of guessDecodings(v)) {
+  for (const d of decodings) {
     const k = classifyString(d.text.trim());
     if (k && k !== 'name' && (d.via[0] !== 'reverse' || k === 'domain' || k === 'url' || k === 'timezone')) {
       return { node: n, items: [d.text.trim()], cls: { kind: k, specific: 1, counts: { [k]: 1 } }, via: d.via.join(' → '), single: true };
@@ -151,11 +150,13 @@ export function fromArray(a: Analysis, s: Site): HiddenHit | null {
     const vals = els.map((e) => (e as Node).value as string);
     if (!vals.every((v) => v.length >= 4 && (looksBase64(v) || looksHex(v) || /^[a-z0-9.\-_/]+$/i.test(v)))) return null;
     if ((classifyList(vals)?.specific ?? 0) >= 0.5) return null; // plain values, not encoded
+    // Each value's decodings serve all four readings.
+    const decodings: Array<Decoded[] | undefined> = [];
     for (const pick of ['base64', 'hex', 'reverse', 'xor']) {
       const out: string[] = [];
       let via = '';
-      for (const v of vals) {
-        const d = guessDecodings(v).find((g) => (pick === 'xor' ? g.via.length > 1 : g.via[0] === pick && g.via.length === 1));
+      for (let i = 0; i < vals.length; i++) {
+        const d = (decodings[i] ??= guessDecodings(vals[i] as string)).find((g) => (pick === 'xor' ? g.via.length > 1 : g.via[0] === pick && g.via.length === 1));
         if (!d) break;
         out.push(d.text.trim());
         via = d.via.join(' → ');

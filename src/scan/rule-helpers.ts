@@ -3,7 +3,7 @@ import type { Analysis } from './analysis.ts';
 import type { Rule } from './rule.ts';
 import type { FpKind, Node, RuleMeta } from './types.ts';
 import { FP_LABEL } from './types.ts';
-import { fpSource } from './fingerprint.ts';
+import { fpMemberName, fpSource } from './fingerprint.ts';
 import { kindBit } from './derive.ts';
 import type { Scope } from './walk.ts';
 
@@ -17,6 +17,8 @@ export function sources(a: Analysis): SourceSite[] {
   const out: SourceSite[] = [];
   for (const type of ['MemberExpression', 'CallExpression']) {
     for (const s of a.sites(type)) {
+      // Most member reads are ruled out by their property name alone, without reading the node.
+      if (type === 'MemberExpression' && (s.name === null || !fpMemberName(s.name))) continue;
       const kind = fpSource(s.node, s.scope);
       // `resolvedOptions().timeZone` is one read, not also a read of its inner call.
       if (kind) out.push({ node: s.node, scope: s.scope, kind });

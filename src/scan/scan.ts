@@ -41,26 +41,57 @@ export async function scanInput(input: ScanInput, opts: ScanOptions = {}): Promi
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
   const workers = opts.pool ? opts.pool.size : opts.workers ?? (bytes > PARALLEL_THRESHOLD ? Math.min(4, availableParallelism()) : 0);
   const pieceBytes = opts.pieceBytes ?? Math.max(256 * 1024, Math.ceil(bytes / Math.max(1, workers * 2)));
-  const jobs = plan(files, workers > 0 ? pieceBytes : Number.MAX_SAFE_INTEGER);
+  // Workers start before the input is split: they load their modules while this thread splits.
+  const pool = workers > 0 && files.length > 0 ? opts.pool ?? new Pool(workers) : null;
+  let jobs: Job[];
+  let byFile: Map<string, Array<{ piece: Piece; result: ChunkResult }>>;
+  try {
+    ({ jobs, byFile } = await analyseFiles(files, bytes, pool, workers > 0 ? pieceBytes : Number.MAX_SAFE_INTEGER, opts));
+  } finally {
+    // The result does not wait for the workers to exit (tearing down their heaps takes ~0.1 s);
+    // they are unref'd, so they do not keep the process alive either.
+    if (pool && !opts.pool) pool.close().catch(() => { /* already exiting */ });
+  }
+
+  let findings: ScanFinding[] = [];
+  let parseErrors = 0;
+  for (const parts of byFile.values()) {
+    for (const p of parts) {
+      findings.push(...p.result.findings);
+      if (p.result.parseErrors > 0) parseErrors++;
+    }
+  }
+  findings = mergePieces(findings);
+  findings.push(...packageFindings(input));
+  opts.onProgress?.({ phase: 'done', done: bytes, total: bytes });
+  return {
+    target: input.label,
+    pkg: { name: input.pkg.name, version: input.pkg.version },
+    findings: rank(findings),
+    stats: { files: files.length, bytes, chunks: jobs.reduce((n, j) => n + j.pieces.length, 0), parseErrors, ms: Math.round(performance.now() - t0), workers },
+  };
+}
+
+/** Analyse the files (in the pool when there is one); the results by file, in piece order. */
+async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | null, pieceBytes: number, opts: ScanOptions): Promise<{
+  jobs: Job[];
+  byFile: Map<string, Array<{ piece: Piece; result: ChunkResult }>>;
+}> {
+  const jobs = plan(files, pieceBytes);
   const results = new Map<number, ChunkResult[]>();
   let done = 0;
   const progress = (n: number): void => { done += n; opts.onProgress?.({ phase: 'analyse', done, total: bytes }); };
   progress(0);
 
   const runJobs = async (list: Job[]): Promise<void> => {
-    if (workers === 0) {
+    if (!pool) {
       for (const job of list) {
         results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text)));
         progress(job.pieces.reduce((n, p) => n + p.text.length, 0));
       }
       return;
     }
-    const pool = opts.pool ?? new Pool(workers);
-    try {
-      await pool.run(list, (job, r) => { results.set(job.id, r.results); progress(job.pieces.reduce((n, p) => n + p.text.length, 0)); });
-    } finally {
-      if (!opts.pool) await pool.close();
-    }
+    await pool.run(list, (job, r) => { results.set(job.id, r.results); progress(job.pieces.reduce((n, p) => n + p.text.length, 0)); });
   };
   await runJobs(jobs);
 
@@ -87,24 +118,7 @@ export async function scanInput(input: ScanInput, opts: ScanOptions = {}): Promi
     await runJobs(retry);
     for (const job of retry) byFile.set(job.pieces[0]!.base.file, [{ piece: job.pieces[0]!, result: (results.get(job.id) ?? [])[0] as ChunkResult }]);
   }
-
-  let findings: ScanFinding[] = [];
-  let parseErrors = 0;
-  for (const parts of byFile.values()) {
-    for (const p of parts) {
-      findings.push(...p.result.findings);
-      if (p.result.parseErrors > 0) parseErrors++;
-    }
-  }
-  findings = mergePieces(findings);
-  findings.push(...packageFindings(input));
-  opts.onProgress?.({ phase: 'done', done: bytes, total: bytes });
-  return {
-    target: input.label,
-    pkg: { name: input.pkg.name, version: input.pkg.version },
-    findings: rank(findings),
-    stats: { files: files.length, bytes, chunks: jobs.reduce((n, j) => n + j.pieces.length, 0), parseErrors, ms: Math.round(performance.now() - t0), workers },
-  };
+  return { jobs, byFile };
 }
 
 /** Split large files into pieces, batch small files, so that jobs are of similar size. */

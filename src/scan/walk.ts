@@ -5,6 +5,7 @@
 // `var x; ... x = [...]` lazy initialisers), so a rule needs every declaration to be known.
 // The walk is iterative: minified code has left-deep `a+b+c+...` chains thousands of nodes deep.
 import { visitorKeys } from 'oxc-parser';
+import { calleeName, propName } from './ast-names.ts';
 import type { Node } from './types.ts';
 
 export type DeclKind = 'var' | 'let' | 'const' | 'function' | 'param' | 'import' | 'catch' | 'class';
@@ -33,6 +34,12 @@ export interface Site {
   node: Node;
   scope: Scope;
   parent: Node | null;
+  /**
+   * The callee's last name for a call or `new` (calleeName), the property name for a member
+   * expression (propName), else null. Read off while the walk has the node at hand, so that rules
+   * that look for particular names skip other sites without reading their nodes again.
+   */
+  name: string | null;
 }
 
 export interface WalkResult {
@@ -58,19 +65,70 @@ const SKIP_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 
 const KEYS = new Map<string, readonly string[]>();
 for (const [type, keys] of Object.entries(visitorKeys)) KEYS.set(type, keys.filter((k) => !SKIP_KEYS.has(k)));
 
-/** The walk's explicit stack, as parallel arrays: no tuple allocation per node. */
-class Stack {
-  nodes: Node[] = [];
-  parents: Array<Node | null> = [];
-  scopes: Scope[] = [];
-  bindings: boolean[] = [];
-  push(n: Node, parent: Node | null, scope: Scope, binding: boolean): void {
-    this.nodes.push(n);
-    this.parents.push(parent);
-    this.scopes.push(scope);
-    this.bindings.push(binding);
-  }
+// What the walk does with a node, decided once per type instead of per node. The special cases
+// declare names or skip children; the others push children. For the child-key lists most nodes
+// have, the walk reads the keys by name (fast, per-type property access) instead of looping over
+// a key list (a slow generic property load per key); the order and the checks are the loop's.
+const OP_KEYS = 0; // generic loop over KEYS
+const OP_ANY = 1; // type without visitor keys: every object-valued field
+const OP_IDENTIFIER = 2;
+const OP_FUNCTION = 3;
+const OP_VAR_DECLARATION = 4;
+const OP_CLASS_DECLARATION = 5; // declares, then its keys
+const OP_CATCH = 6;
+const OP_IMPORT = 7;
+const OP_ASSIGNMENT = 8; // records `x = ...`, then left, right
+const OP_MEMBER = 9;
+const OP_PROPERTY = 10;
+const OP_LABELED = 11;
+const OP_NO_CHILDREN = 12; // break/continue labels, export-all and meta properties are not walked
+const OP_EXPORT_NAMED = 13;
+const OP_LEAF = 14; // no child keys
+const OP_LEFT_RIGHT = 15;
+const OP_CALLEE_ARGUMENTS = 16;
+const OP_EXPRESSION = 17;
+const OP_ARGUMENT = 18;
+const OP_BODY = 19;
+const OP_TEST_CONSEQUENT_ALTERNATE = 20;
+const OP_PROPERTIES = 21;
+const OP_EXPRESSIONS = 22;
+const OP_ELEMENTS = 23;
+const OP_QUASIS_EXPRESSIONS = 24;
+const OP_TEST_CONSEQUENT = 25;
+
+const SPECIAL = new Map<string, number>([
+  ['Identifier', OP_IDENTIFIER],
+  ['FunctionDeclaration', OP_FUNCTION], ['FunctionExpression', OP_FUNCTION], ['ArrowFunctionExpression', OP_FUNCTION],
+  ['VariableDeclaration', OP_VAR_DECLARATION], ['ClassDeclaration', OP_CLASS_DECLARATION], ['CatchClause', OP_CATCH], ['ImportDeclaration', OP_IMPORT],
+  ['AssignmentExpression', OP_ASSIGNMENT], ['MemberExpression', OP_MEMBER],
+  ['Property', OP_PROPERTY], ['MethodDefinition', OP_PROPERTY], ['PropertyDefinition', OP_PROPERTY], ['AccessorProperty', OP_PROPERTY],
+  ['LabeledStatement', OP_LABELED],
+  ['BreakStatement', OP_NO_CHILDREN], ['ContinueStatement', OP_NO_CHILDREN], ['ExportAllDeclaration', OP_NO_CHILDREN], ['MetaProperty', OP_NO_CHILDREN],
+  ['ExportNamedDeclaration', OP_EXPORT_NAMED],
+]);
+const BY_KEYS = new Map<string, number>([
+  ['', OP_LEAF], ['left,right', OP_LEFT_RIGHT], ['callee,arguments', OP_CALLEE_ARGUMENTS], ['expression', OP_EXPRESSION], ['argument', OP_ARGUMENT],
+  ['body', OP_BODY], ['test,consequent,alternate', OP_TEST_CONSEQUENT_ALTERNATE], ['properties', OP_PROPERTIES], ['expressions', OP_EXPRESSIONS],
+  ['elements', OP_ELEMENTS], ['quasis,expressions', OP_QUASIS_EXPRESSIONS], ['test,consequent', OP_TEST_CONSEQUENT],
+]);
+
+function opOf(type: string): number {
+  const special = SPECIAL.get(type);
+  if (special !== undefined) return special;
+  const keys = KEYS.get(type);
+  if (!keys) return OP_ANY;
+  return BY_KEYS.get(keys.join(',')) ?? OP_KEYS;
 }
+
+/** Per walk: a type's operation, whether a rule subscribed to it, and its sites so far. */
+interface TypeInfo { op: number; keys: readonly string[] | undefined; subscribed: boolean; naming: number; sites: Site[] | null }
+
+// Which name a site of a type records.
+const NAME_NONE = 0;
+const NAME_CALLEE = 1;
+const NAME_PROPERTY = 2;
+const namingOf = (type: string): number =>
+  type === 'CallExpression' || type === 'NewExpression' ? NAME_CALLEE : type === 'MemberExpression' ? NAME_PROPERTY : NAME_NONE;
 
 export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult {
   let nextId = 0;
@@ -82,10 +140,28 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
   const pendingAssigns: Array<[string, Scope, Node]> = [];
   let nodeCount = 0;
 
+  const types = new Map<string, TypeInfo>();
+  const infoOf = (type: string): TypeInfo => {
+    let info = types.get(type);
+    if (info === undefined) {
+      info = { op: opOf(type), keys: KEYS.get(type), subscribed: subscribed.has(type), naming: namingOf(type), sites: null };
+      types.set(type, info);
+    }
+    return info;
+  };
+  // A site list enters `sites` when its first site is found.
+  const addSite = (info: TypeInfo, type: string, node: Node, scope: Scope, parent: Node | null): void => {
+    if (info.sites === null) sites.set(type, (info.sites = []));
+    const name = info.naming === NAME_NONE ? null : info.naming === NAME_CALLEE ? calleeName(node) : propName(node);
+    info.sites.push({ node, scope, parent, name });
+  };
+  const declaratorInfo = subscribed.has('VariableDeclarator') ? infoOf('VariableDeclarator') : null;
+
   const declare = (name: string, kind: DeclKind, scope: Scope, id: Node, init: Node | null, extra?: Partial<Decl>): void => {
     const prev = scope.decls.get(name);
     if (prev && prev.init && !init) return; // `var x = 1; var x;` keeps the initialiser
-    scope.decls.set(name, { name, kind, scope, id, init, assigns: prev?.assigns ?? [], ...extra });
+    const assigns = prev ? prev.assigns : [];
+    scope.decls.set(name, extra ? { name, kind, scope, id, init, assigns, ...extra } : { name, kind, scope, id, init, assigns });
   };
   const declarePattern = (p: Node | null, kind: DeclKind, scope: Scope, init: Node | null): void => {
     if (!p) return;
@@ -108,159 +184,147 @@ export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult
     }
   };
 
-  const st = new Stack();
-  const stack = { push: (e: [Node, Node | null, Scope, boolean]): void => st.push(e[0], e[1], e[2], e[3]) };
-  st.push(program, null, root, false);
-  while (st.nodes.length > 0) {
-    const node = st.nodes.pop() as Node;
-    const parent = st.parents.pop() as Node | null;
-    const scope0 = st.scopes.pop() as Scope;
-    const binding = st.bindings.pop() as boolean;
-    nodeCount++;
-    const scope = scope0;
-    const type = node.type;
+  // The explicit stack, as parallel arrays: no tuple allocation per node.
+  const stNodes: Node[] = [program];
+  const stParents: Array<Node | null> = [null];
+  const stScopes: Scope[] = [root];
+  const stBindings: boolean[] = [false];
+  const push = (n: Node, parent: Node | null, scope: Scope, binding: boolean): void => {
+    stNodes.push(n);
+    stParents.push(parent);
+    stScopes.push(scope);
+    stBindings.push(binding);
+  };
+  // One child field, with the generic loop's checks: arrays pushed last-first (so that they are
+  // visited in order), single values only when they are nodes.
+  const pushField = (v: unknown, parent: Node, scope: Scope, binding: boolean): void => {
+    if (v === null || v === undefined) return;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === 'object') push(c as Node, parent, scope, binding);
+      }
+    } else if (typeof v === 'object' && typeof (v as Node).type === 'string') push(v as Node, parent, scope, binding);
+  };
+  // Default values and computed keys inside a binding pattern are expressions to walk.
+  const pushPatternExprs = (p: Node | null, parent: Node, scope: Scope): void => {
+    if (!p) return;
+    switch (p.type) {
+      case 'AssignmentPattern': push(p.right, parent, scope, false); pushPatternExprs(p.left, parent, scope); break;
+      case 'ObjectPattern':
+        for (const prop of p.properties) {
+          if (prop.type === 'RestElement') pushPatternExprs(prop.argument, parent, scope);
+          else { if (prop.computed) push(prop.key, parent, scope, false); pushPatternExprs(prop.value, parent, scope); }
+        }
+        break;
+      case 'ArrayPattern': for (const e of p.elements) pushPatternExprs(e, parent, scope); break;
+      case 'RestElement': pushPatternExprs(p.argument, parent, scope); break;
+      default: break;
+    }
+  };
 
-    if (type === 'Identifier') {
+  while (stNodes.length > 0) {
+    const node = stNodes.pop() as Node;
+    const parent = stParents.pop() as Node | null;
+    const scope = stScopes.pop() as Scope;
+    const binding = stBindings.pop() as boolean;
+    nodeCount++;
+    const type = node.type;
+    const info = infoOf(type);
+    const op = info.op;
+
+    if (op === OP_IDENTIFIER) {
       const name: string = node.name;
       if (!binding && parent !== null && parent.type === 'CallExpression' && parent.callee === node) {
         let list = refs.get(name);
         if (!list) refs.set(name, (list = []));
-        list.push({ node, scope, parent });
+        list.push({ node, scope, parent, name: null });
       }
       if (!names.has(name)) names.set(name, node);
-      if (subscribed.has(type)) push(sites, type, { node, scope, parent });
+      if (info.subscribed) addSite(info, type, node, scope, parent);
       continue;
     }
-    if (subscribed.has(type)) push(sites, type, { node, scope, parent });
+    if (info.subscribed) addSite(info, type, node, scope, parent);
 
-    switch (type) {
-      case 'FunctionDeclaration':
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression': {
+    switch (op) {
+      case OP_LEAF: continue;
+      case OP_MEMBER:
+        push(node.object, node, scope, false);
+        if (node.computed) push(node.property, node, scope, false);
+        continue;
+      // Children are pushed in reverse so that they are visited in key order.
+      case OP_CALLEE_ARGUMENTS: pushField(node.arguments, node, scope, binding); pushField(node.callee, node, scope, binding); continue;
+      case OP_PROPERTY:
+        if (node.computed) push(node.key, node, scope, false);
+        if (node.value) push(node.value, node, scope, binding);
+        continue;
+      case OP_ASSIGNMENT:
+        if (node.left.type === 'Identifier' && node.operator === '=') pendingAssigns.push([node.left.name, scope, node.right]);
+        pushField(node.right, node, scope, binding); pushField(node.left, node, scope, binding); continue;
+      case OP_LEFT_RIGHT: pushField(node.right, node, scope, binding); pushField(node.left, node, scope, binding); continue;
+      case OP_EXPRESSION: pushField(node.expression, node, scope, binding); continue;
+      case OP_ARGUMENT: pushField(node.argument, node, scope, binding); continue;
+      case OP_BODY: pushField(node.body, node, scope, binding); continue;
+      case OP_TEST_CONSEQUENT_ALTERNATE: pushField(node.alternate, node, scope, binding); pushField(node.consequent, node, scope, binding); pushField(node.test, node, scope, binding); continue;
+      case OP_PROPERTIES: pushField(node.properties, node, scope, binding); continue;
+      case OP_EXPRESSIONS: pushField(node.expressions, node, scope, binding); continue;
+      case OP_ELEMENTS: pushField(node.elements, node, scope, binding); continue;
+      case OP_QUASIS_EXPRESSIONS: pushField(node.expressions, node, scope, binding); pushField(node.quasis, node, scope, binding); continue;
+      case OP_TEST_CONSEQUENT: pushField(node.consequent, node, scope, binding); pushField(node.test, node, scope, binding); continue;
+      case OP_FUNCTION: {
         const fnScope: Scope = { id: nextId++, parent: scope, node, decls: new Map() };
         scopes.set(node, fnScope);
         if (node.id) {
           if (type === 'FunctionDeclaration') declare(node.id.name, 'function', fnScopeOf(scope), node.id, node);
           else declare(node.id.name, 'function', fnScope, node.id, node);
         }
-        for (const p of node.params) {
-          declarePattern(p, 'param', fnScope, null);
-          pushPatternExprs(stack, p, node, fnScope);
-        }
-        if (node.body) st.push(node.body, node, fnScope, false);
+        for (const p of node.params) { declarePattern(p, 'param', fnScope, null); pushPatternExprs(p, node, fnScope); }
+        if (node.body) push(node.body, node, fnScope, false);
         continue;
       }
-      case 'VariableDeclaration': {
+      case OP_VAR_DECLARATION: {
         const target = node.kind === 'var' ? fnScopeOf(scope) : scope;
         for (const d of node.declarations) {
           declarePattern(d.id, node.kind === 'var' ? 'var' : node.kind === 'const' ? 'const' : 'let', target, d.init ?? null);
-          if (subscribed.has('VariableDeclarator')) push(sites, 'VariableDeclarator', { node: d, scope, parent: node });
-          pushPatternExprs(stack, d.id, d, scope);
-          if (d.init) st.push(d.init, d, scope, false);
+          if (declaratorInfo) addSite(declaratorInfo, 'VariableDeclarator', d, scope, node);
+          pushPatternExprs(d.id, d, scope);
+          if (d.init) push(d.init, d, scope, false);
         }
         continue;
       }
-      case 'ClassDeclaration':
-        if (node.id) declare(node.id.name, 'class', scope, node.id, node);
-        break;
-      case 'CatchClause':
+      case OP_CLASS_DECLARATION: if (node.id) declare(node.id.name, 'class', scope, node.id, node); break;
+      case OP_CATCH:
         if (node.param) declarePattern(node.param, 'catch', scope, null);
-        if (node.body) st.push(node.body, node, scope, false);
+        if (node.body) push(node.body, node, scope, false);
         continue;
-      case 'ImportDeclaration':
+      case OP_IMPORT:
         for (const s of node.specifiers) {
           const importName = s.type === 'ImportSpecifier' ? (s.imported.name ?? s.imported.value) : s.type === 'ImportDefaultSpecifier' ? 'default' : '*';
           declare(s.local.name, 'import', scope, s.local, null, { importSource: node.source.value, importName });
         }
         continue;
-      case 'AssignmentExpression':
-        if (node.left.type === 'Identifier' && node.operator === '=') pendingAssigns.push([node.left.name, scope, node.right]);
-        break;
-      case 'MemberExpression':
-        st.push(node.object, node, scope, false);
-        if (node.computed) st.push(node.property, node, scope, false);
-        continue;
-      case 'Property':
-      case 'MethodDefinition':
-      case 'PropertyDefinition':
-      case 'AccessorProperty':
-        if (node.computed) st.push(node.key, node, scope, false);
-        if (node.value) st.push(node.value, node, scope, binding);
-        continue;
-      case 'LabeledStatement':
-        st.push(node.body, node, scope, false);
-        continue;
-      case 'BreakStatement':
-      case 'ContinueStatement':
-      case 'ExportAllDeclaration':
-      case 'MetaProperty':
-        continue;
-      case 'ExportNamedDeclaration':
-        if (node.declaration) st.push(node.declaration, node, scope, false);
-        continue;
-      default:
-        break;
+      case OP_LABELED: push(node.body, node, scope, false); continue;
+      case OP_NO_CHILDREN: continue;
+      case OP_EXPORT_NAMED: if (node.declaration) push(node.declaration, node, scope, false); continue;
+      default: break;
     }
-    const keys = KEYS.get(type);
-    if (keys) {
-      for (let k = keys.length - 1; k >= 0; k--) {
-        const v = node[keys[k] as string];
-        if (v === null || v === undefined) continue;
-        if (Array.isArray(v)) {
-          for (let i = v.length - 1; i >= 0; i--) {
-            const c = v[i];
-            if (c !== null && typeof c === 'object') st.push(c, node, scope, binding);
-          }
-        } else if (typeof v === 'object' && typeof v.type === 'string') st.push(v as Node, node, scope, binding);
-      }
-      continue;
-    }
+    const keys = info.keys;
+    if (keys) { for (let k = keys.length - 1; k >= 0; k--) pushField(node[keys[k] as string], node, scope, binding); continue; }
     for (const key in node) {
       if (key === 'type' || key === 'start' || key === 'end' || SKIP_KEYS.has(key)) continue;
       const v = node[key];
       if (v === null || typeof v !== 'object') continue;
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) {
-          const c = v[i];
-          if (c !== null && typeof c === 'object' && typeof c.type === 'string') st.push(c, node, scope, binding);
-        }
-      } else if (typeof v.type === 'string') st.push(v as Node, node, scope, binding);
+        for (let i = v.length - 1; i >= 0; i--) { const c = v[i]; if (c !== null && typeof c === 'object' && typeof c.type === 'string') push(c, node, scope, binding); }
+      } else if (typeof v.type === 'string') push(v as Node, node, scope, binding);
     }
   }
-
-  for (const [name, scope, rhs] of pendingAssigns) {
-    const d = lookup(scope, name);
-    if (d) d.assigns.push(rhs);
-  }
+  for (const [name, scope, rhs] of pendingAssigns) { const d = lookup(scope, name); if (d) d.assigns.push(rhs); }
   return { program, root, scopes, sites, refs, names, nodeCount };
-}
-
-function push(map: Map<string, Site[]>, key: string, site: Site): void {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  list.push(site);
 }
 
 /** Scopes are per function, so `var` and block-scoped names share the current scope. */
 const fnScopeOf = (scope: Scope): Scope => scope;
-
-/** Default values and computed keys inside a binding pattern are expressions to walk. */
-type Pusher = { push: (e: [Node, Node | null, Scope, boolean]) => void };
-function pushPatternExprs(stack: Pusher, p: Node | null, parent: Node, scope: Scope): void {
-  if (!p) return;
-  switch (p.type) {
-    case 'AssignmentPattern': stack.push([p.right, parent, scope, false]); pushPatternExprs(stack, p.left, parent, scope); break;
-    case 'ObjectPattern':
-      for (const prop of p.properties) {
-        if (prop.type === 'RestElement') pushPatternExprs(stack, prop.argument, parent, scope);
-        else { if (prop.computed) stack.push([prop.key, parent, scope, false]); pushPatternExprs(stack, prop.value, parent, scope); }
-      }
-      break;
-    case 'ArrayPattern': for (const e of p.elements) pushPatternExprs(stack, e, parent, scope); break;
-    case 'RestElement': pushPatternExprs(stack, p.argument, parent, scope); break;
-    default: break;
-  }
-}
 
 export function lookup(scope: Scope | null, name: string): Decl | null {
   for (let s = scope; s; s = s.parent) {

@@ -1,6 +1,5 @@
 import type { Rule } from '../rule.ts';
 import type { Node } from '../types.ts';
-import { calleeName } from '../fingerprint.ts';
 import { fromNetwork, isGlobal } from '../code-helpers.ts';
 
 const RUNNERS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction']);
@@ -17,10 +16,12 @@ export const rule: Rule = {
   },
   visit: {
     CallExpression(s, a) {
+      // Only these callee names can be a runner (a global eval or Function is named so) or require.
+      const name = s.name;
+      if (name === null || !(name === 'eval' || name === 'Function' || name === 'require' || RUNNERS.has(name))) return;
       const n = s.node;
       const arg = n.arguments[0] as Node | undefined;
       if (!arg) return;
-      const name = calleeName(n);
       const runner = isGlobal(n.callee, 'eval', s.scope) || isGlobal(n.callee, 'Function', s.scope) || (name !== null && RUNNERS.has(name));
       if (runner && fromNetwork(a, arg, s.scope)) {
         a.report(rule, { node: n, message: `runs code obtained from a network response (${name ?? 'eval'}).` });
@@ -29,6 +30,7 @@ export const rule: Rule = {
       if (name === 'require' && remoteSpecifier(a.evaluate(arg, s.scope))) a.report(rule, { node: n, message: `requires a remote module ${String(a.evaluate(arg, s.scope)).slice(0, 100)}.` });
     },
     NewExpression(s, a) {
+      if (s.name !== 'Function') return;
       const n = s.node;
       const body = n.arguments[n.arguments.length - 1] as Node | undefined;
       if (body && isGlobal(n.callee, 'Function', s.scope) && fromNetwork(a, body, s.scope)) a.report(rule, { node: n, message: 'creates a function from code obtained from a network response.' });

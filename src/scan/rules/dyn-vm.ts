@@ -1,5 +1,4 @@
 import type { Rule } from '../rule.ts';
-import { calleeName } from '../fingerprint.ts';
 
 const VM_CALLS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction']);
 
@@ -15,10 +14,11 @@ export const rule: Rule = {
   },
   visit: {
     CallExpression(s, a) {
-      const name = calleeName(s.node);
+      const name = s.name;
       if (name && VM_CALLS.has(name)) a.report(rule, { node: s.node, message: `runs code with vm ${name}().` });
     },
     NewExpression(s, a) {
+      if (s.name !== 'Script') return;
       const c = s.node.callee;
       if (c.type === 'MemberExpression' && !c.computed && c.property.name === 'Script' && c.object.type === 'Identifier' && /^vm$/i.test(c.object.name)) {
         a.report(rule, { node: s.node, message: 'compiles code with new vm.Script().' });

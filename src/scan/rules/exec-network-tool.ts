@@ -1,5 +1,4 @@
 import type { Rule } from '../rule.ts';
-import { calleeName } from '../fingerprint.ts';
 
 const SPAWN = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync', 'execaCommand']);
 const NET_TOOL = /(^|[\s;&|(`'"])(curl|wget|nc|ncat|netcat|socat|ssh|scp|sftp|telnet|ftp|tftp|nslookup|dig|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|bitsadmin|certutil)(\.exe)?(?=$|[\s;&|)`'"])/i;
@@ -17,7 +16,7 @@ export const rule: Rule = {
   },
   visit: {
     CallExpression(s, a) {
-      const name = calleeName(s.node);
+      const name = s.name;
       if (!name || !SPAWN.has(name) || s.node.arguments.length === 0) return;
       const v0 = a.evaluate(s.node.arguments[0], s.scope);
       if (typeof v0 !== 'string') return;

@@ -32,6 +32,9 @@ export const rule: Rule = {
       if (pair) check(a, s, a.derive(n.property, s.scope), pair);
     },
     IfStatement(s, a) {
+      // Invisible and look-alike characters are all non-ASCII; most branches hold no such string.
+      const { consequent, alternate } = s.node;
+      if (!a.mayHoldNonAscii(consequent.start, consequent.end) && !(alternate && a.mayHoldNonAscii(alternate.start, alternate.end))) return;
       const hidden = hiddenStrings(s.node.consequent, 3000).concat(s.node.alternate ? hiddenStrings(s.node.alternate, 3000) : []);
       if (hidden.length === 0) return;
       check(a, s, a.derive(s.node.test, s.scope), hidden.slice(0, 4).map(escapeUnusual));

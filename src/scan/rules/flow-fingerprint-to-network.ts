@@ -25,12 +25,13 @@ export const rule: Rule = {
   },
   visit: {
     CallExpression(s, a) {
-      const name = calleeName(s.node);
+      const name = s.name;
       if (!name || !NET_CALLS.has(name)) return;
       if (name === 'request' && s.node.arguments.length === 0) return;
       check(a, s, s.node.arguments);
     },
     NewExpression(s, a) {
+      if (s.name === null || !NET_NEW.has(s.name)) return;
       const c = s.node.callee;
       if (c.type === 'Identifier' && NET_NEW.has(c.name)) check(a, s, s.node.arguments);
     },

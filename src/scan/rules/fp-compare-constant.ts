@@ -7,7 +7,6 @@ import type { Node, Severity } from '../types.ts';
 import { FP_LABEL } from '../types.ts';
 import { CONFIG_MASK, kindBit, kindsOf } from '../derive.ts';
 import { isSpecificConstant, classifyList, describeKind } from '../classify.ts';
-import { calleeName } from '../fingerprint.ts';
 import { isFunction, lookup, type Scope, type Site } from '../walk.ts';
 import { list, strings } from '../rule-helpers.ts';
 
@@ -15,6 +14,8 @@ const EQ = new Set(['===', '==', '!==', '!=']);
 const RECEIVER_HOLDS_LIST = new Set(['includes', 'indexOf', 'lastIndexOf', 'has']);
 const VALUE_METHODS = new Set(['includes', 'indexOf', 'startsWith', 'endsWith', 'match', 'search', 'localeCompare']);
 const ITERATORS = new Set(['some', 'find', 'findIndex', 'filter', 'every']);
+/** Every method name the CallExpression visitor acts on: other calls are skipped by their site's name. */
+const METHODS = new Set([...RECEIVER_HOLDS_LIST, ...VALUE_METHODS, 'test', ...ITERATORS]);
 const TRIVIAL = new Set(['', 'undefined', 'null', 'true', 'false', '0', '1', 'UTC', 'GMT', 'Etc/UTC', 'C', 'POSIX', 'C.UTF-8', 'localhost', '127.0.0.1', '::1', '[::1]', 'http:', 'https:', 'http', 'https', '/', '{}', '[]']);
 const IDENTITY = kindBit('hostname') | kindBit('username') | kindBit('network') | kindBit('machine-id') | kindBit('software');
 
@@ -40,11 +41,11 @@ export const rule: Rule = {
       }
     },
     CallExpression(s, a) {
+      if (s.name === null || !METHODS.has(s.name)) return;
       const n = s.node;
       const c = n.callee;
       if (c.type !== 'MemberExpression' || n.arguments.length === 0) return;
-      const name = calleeName(n);
-      if (!name) return;
+      const name = s.name;
       const arg = n.arguments[0];
       if (RECEIVER_HOLDS_LIST.has(name) && check(a, s, arg, c.object)) return;
       if (VALUE_METHODS.has(name) && check(a, s, c.object, arg)) return;

@@ -3,7 +3,6 @@
 // call target and the names are recognised by shape (snake_case or dotted identifiers).
 import type { Rule } from '../rule.ts';
 import type { Node } from '../types.ts';
-import { calleeName } from '../fingerprint.ts';
 import { lookup } from '../walk.ts';
 
 const EVENT_RE = /^[a-z][a-z0-9]*(?:[_.:][a-z0-9]+){1,8}$/;
@@ -22,6 +21,9 @@ export const rule: Rule = {
   after(a) {
     const groups = new Map<string, { node: Node; names: Set<string>; callee: string; logger: boolean }>();
     for (const s of a.sites('CallExpression')) {
+      // The callee's name first: it rules out map and emitter calls without reading the arguments.
+      const callee = s.name;
+      if (!callee || callee === 'require' || callee === 'get' || callee === 'has' || callee === 'set' || callee === 'on' || callee === 'emit') continue;
       const n = s.node;
       const arg = n.arguments[0];
       if (!arg || n.arguments.length > 4) continue;
@@ -29,8 +31,6 @@ export const rule: Rule = {
       if (arg.type === 'Literal') name = arg.value;
       else if (arg.type === 'MemberExpression' && !arg.computed) name = a.evaluate(arg, s.scope);
       if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name)) continue;
-      const callee = calleeName(n);
-      if (!callee || callee === 'require' || callee === 'get' || callee === 'has' || callee === 'set' || callee === 'on' || callee === 'emit') continue;
       const logger = LOGGER_RE.test(callee);
       if (!logger && n.arguments.length < 2) continue;
       let key = callee;

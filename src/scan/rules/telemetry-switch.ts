@@ -26,8 +26,9 @@ export const rule: Rule = {
   },
   visit: {
     MemberExpression(s, a) {
-      const name = envReadName(s.node, s.scope);
-      if (name && isEnvSwitch(name)) add(a, s.node, name, 'env');
+      // The name first: whether the object is process.env takes scope lookups.
+      const name = s.name;
+      if (name && isEnvSwitch(name) && envReadName(s.node, s.scope) !== null) add(a, s.node, name, 'env');
     },
     Literal(s, a) {
       const v = s.node.value;
