@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   AIRLOCK_ERR_BLOCKED: { status: 403, kind: 'permission', summary: 'The exchange was blocked by policy.' },
   AIRLOCK_ERR_RATE_LIMITED: { status: 429, kind: 'rate_limit', summary: 'A rate limit or budget was exceeded.' },
   AIRLOCK_ERR_SHUTTING_DOWN: { status: 503, kind: 'overloaded', summary: 'The gateway is shutting down and accepts no new requests.' },
+  AIRLOCK_ERR_AUDIT_BACKLOG: { status: 503, kind: 'overloaded', summary: 'The audit store is not keeping up (or is down); requests are refused until the backlog drains, so that none goes unrecorded.' },
   AIRLOCK_ERR_CLIENT_ABORTED: { status: 499, kind: 'invalid_request', summary: 'The client closed the connection before the response was complete (recorded only).' },
   AIRLOCK_ERR_INTERNAL: { status: 500, kind: 'internal', summary: 'A bug in Airlock; the record carries the details.' },
 } as const satisfies Record<string, CodeSpec>;

@@ -42,7 +42,13 @@ export const configSchema = z.object({
     storeRedactedBodies: z.boolean().default(false),
     flushMs: z.number().int().positive().default(50),
     maxBatch: z.number().int().positive().default(500),
-  }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500 }),
+    /**
+     * Records waiting for the store beyond which new requests are refused (503
+     * AIRLOCK_ERR_AUDIT_BACKLOG) until the store catches up: the gateway fails closed rather than
+     * forward exchanges it cannot record, and its memory stays bounded while the store is down.
+     */
+    maxPending: z.number().int().positive().default(100_000),
+  }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500, maxPending: 100_000 }),
   inspection: z.object({
     enabled: z.boolean().default(true),
     /** Inspect responses (assembled from SSE when streamed) after they are relayed. */

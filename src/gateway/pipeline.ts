@@ -26,6 +26,8 @@ import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream
 
 export interface AuditSink {
   write(entry: AuditEntry): void;
+  /** Records queued and not yet stored (back-pressure). */
+  readonly pending?: number;
 }
 
 export interface Logger {
@@ -169,15 +171,20 @@ export class Pipeline {
     };
     // Liveness for load balancers and for clients that probe the base URL before their first
     // call (Claude Code sends HEAD /): no auth, no record.
+    const backlog = this.backlog();
     if ((pathname === '/' || pathname === '/healthz') && (req.method === 'GET' || req.method === 'HEAD')) {
-      const status = draining ? 503 : 200;
-      const payload = JSON.stringify({ status: draining ? 'draining' : 'ok', service: 'airlock' });
+      const state = draining ? 'draining' : backlog ? 'audit-backlog' : 'ok';
+      const status = state === 'ok' ? 200 : 503;
+      const payload = JSON.stringify({ status: state, service: 'airlock' });
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(req.method === 'HEAD' ? undefined : payload);
       return;
     }
     try {
       if (draining) throw new AirlockError('AIRLOCK_ERR_SHUTTING_DOWN');
+      if (backlog) {
+        throw new AirlockError('AIRLOCK_ERR_AUDIT_BACKLOG', `Airlock cannot record exchanges right now (${this.deps.audit.pending ?? 0} records are waiting for the audit store), so it refuses them; retry shortly.`, { headers: { 'retry-after': '5' } });
+      }
       await this.run(ctx, req, res, url.slice(pathname.length));
     } catch (e) {
       this.fail(ctx, res, toAirlockError(e));
@@ -347,7 +354,23 @@ export class Pipeline {
     res.end(payload);
   }
 
+  /** Whether the audit queue is over its bound (requests are then refused). */
+  private backlog(): boolean {
+    return (this.deps.audit.pending ?? 0) >= this.deps.config.audit.maxPending;
+  }
+
+  /** Refusals not queued because the queue is at its hard bound (logged, counted). */
+  private unrecorded = 0;
+
   private record(ctx: Ctx): void {
+    // Past the bound, refusals are still queued, up to 10% more; beyond that they are counted and
+    // logged instead, so that memory stays bounded however long the store is down.
+    if (ctx.errorCode === 'AIRLOCK_ERR_AUDIT_BACKLOG' && (this.deps.audit.pending ?? 0) >= this.deps.config.audit.maxPending * 1.1) {
+      if (this.unrecorded++ % 1000 === 0) {
+        this.deps.logger.error({ unrecorded: this.unrecorded, pending: this.deps.audit.pending }, 'audit store backlog at its bound: refused requests are counted, not recorded');
+      }
+      return;
+    }
     const id = ctx.identity;
     if (id !== null && this.deps.limiter !== undefined) this.deps.limiter.charge(id, (ctx.usage.inputTokens ?? 0) + (ctx.usage.outputTokens ?? 0));
     this.deps.audit.write({
