@@ -128,6 +128,8 @@ export class Pipeline {
   private readonly hashValue: (v: string) => string;
   private readonly inspectOptions: InspectOptions;
   private readonly outputOptions: InspectOptions;
+  /** Refusals not queued because the audit queue is at its hard bound (logged, counted). */
+  private unrecorded = 0;
 
   constructor(private readonly deps: PipelineDeps) {
     const secret = deps.hashSecret;
@@ -358,9 +360,6 @@ export class Pipeline {
   private backlog(): boolean {
     return (this.deps.audit.pending ?? 0) >= this.deps.config.audit.maxPending;
   }
-
-  /** Refusals not queued because the queue is at its hard bound (logged, counted). */
-  private unrecorded = 0;
 
   private record(ctx: Ctx): void {
     // Past the bound, refusals are still queued, up to 10% more; beyond that they are counted and

@@ -4,7 +4,8 @@
 // call site, and records the fingerprint reads and the fingerprint comparisons (decisions) it meets.
 // Demand-driven and memoised, so a 13 MB bundle costs only what its sinks reach, with a budget.
 import type { FpKind, Node, Severity } from './types.ts';
-import { fpSource, propName } from './fingerprint.ts';
+import { fpSource } from './fingerprint.ts';
+import { propName } from './ast-names.ts';
 import { isFunction, lookup, type Decl, type Scope, type Site } from './walk.ts';
 
 export const FP_KINDS: readonly FpKind[] = ['timezone', 'locale', 'hostname', 'username', 'network', 'proxy', 'base-url', 'machine-id', 'software'];

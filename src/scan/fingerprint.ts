@@ -4,8 +4,6 @@ import type { FpKind, Node } from './types.ts';
 import { lookup, type Scope } from './walk.ts';
 import { calleeName, propName } from './ast-names.ts';
 
-export { calleeName, propName };
-
 /** Environment variables and what they reveal. */
 export function envKind(name: string): FpKind | null {
   const n = name.toUpperCase();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, rawPost } from '../helpers/harness.ts';
 import { openStore } from '../../src/store/index.ts';
+import { ConfigError, parseConfig } from '../../src/gateway/config.ts';
 
 const headers = (key: string): Record<string, string> => ({ 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' });
 const body = JSON.stringify({ model: 'claude-x', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
@@ -60,5 +61,13 @@ test('audit store down: records queue up to maxPending, then requests are refuse
     assert.equal((await store.verifyAudit()).ok, true);
   } finally {
     await h.close();
+  }
+});
+
+test('audit.maxPending: default 100,000; zero, negative, fractional or non-numeric values are refused naming the field', () => {
+  assert.equal(parseConfig({}).audit.maxPending, 100_000);
+  assert.equal(parseConfig({ audit: { maxPending: 7 } }).audit.maxPending, 7);
+  for (const bad of [0, -1, 1.5, 'many']) {
+    assert.throws(() => parseConfig({ audit: { maxPending: bad } }), (e: unknown) => e instanceof ConfigError && /audit\.maxPending/.test(e.message), String(bad));
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nonAsciiRuns } from '../../src/core/unicode/ascii-runs.ts';
+import { isAscii, nonAsciiRuns } from '../../src/core/unicode/ascii-runs.ts';
 
 const runs = (t: string, memo?: { nonAscii?: Int32Array | null }): number[] | null => {
   const r = nonAsciiRuns(t, memo);
@@ -39,4 +39,16 @@ test('ascii runs: the memo is filled once and reused', () => {
   const ascii: { nonAscii?: Int32Array | null } = {};
   assert.equal(nonAsciiRuns('z'.repeat(200), ascii), null);
   assert.equal(ascii.nonAscii, null);
+});
+
+test('isAscii: the same answer on both sides of the copy thresholds (1,024 and 4 Mi units)', () => {
+  for (const n of [0, 1, 1024, 1025, 5000, (1 << 22), (1 << 22) + 1]) {
+    const ascii = 'a'.repeat(n);
+    assert.equal(isAscii(ascii), true, `ASCII, ${n}`);
+    if (n === 0) continue;
+    for (const ch of ['\u0080', 'é', '—', '\ud800']) {
+      assert.equal(isAscii(ascii.slice(0, n - 1) + ch), false, `${JSON.stringify(ch)} at the end, ${n}`);
+      assert.equal(isAscii(ch + ascii.slice(1)), false, `${JSON.stringify(ch)} at the start, ${n}`);
+    }
+  }
 });

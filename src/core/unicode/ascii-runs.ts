@@ -19,26 +19,25 @@ const FIRST = /[^\x00-\x7F]/;
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(4096);
 
-/**
- * True when every code unit is ASCII (then, and only then, UTF-8 needs one byte per unit).
- * Callers use it above ~1,024 units, where it beats a regex search.
- */
+// Between these lengths the copy beats the regex: it has a fixed cost (~0.3 µs), and a huge text
+// would pin a huge scratch buffer.
+const COPY_MIN = 1024;
+const COPY_MAX = 1 << 22;
+
+/** True when every code unit is ASCII (then, and only then, UTF-8 needs one byte per unit). */
 export function isAscii(text: string): boolean {
   const n = text.length;
+  if (n <= COPY_MIN || n > COPY_MAX) return !FIRST.test(text);
   if (scratch.length < n) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
   const r = encoder.encodeInto(text, scratch.subarray(0, n));
   return r.read === n && r.written === n;
 }
 
 function compute(text: string): Int32Array | null {
-  // Short texts: the regex is as quick; huge ones would pin a huge scratch buffer.
-  // The copy has a fixed cost (~0.3 µs): below 1,024 units the regex is as quick. A non-ASCII
-  // unit in the first 256 (a two-byte prompt usually has one) skips it too.
-  let first = text.length > 1024 ? text.slice(0, 256).search(FIRST) : -1;
-  if (first === -1) {
-    if (text.length > 1024 && text.length <= 1 << 22 && isAscii(text)) return null;
-    first = text.search(FIRST);
-  }
+  // A long text with a non-ASCII unit in its first 256 (a two-byte prompt usually has one) goes
+  // straight to the runs, without the copy.
+  if ((text.length <= COPY_MIN || !FIRST.test(text.slice(0, 256))) && isAscii(text)) return null;
+  const first = text.search(FIRST);
   if (first === -1) return null;
   RUN.lastIndex = first;
   RUN.test(text);

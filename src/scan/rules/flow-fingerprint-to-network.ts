@@ -3,7 +3,7 @@ import type { Rule } from '../rule.ts';
 import type { Node } from '../types.ts';
 import type { Analysis } from '../analysis.ts';
 import { CONFIG_MASK, type Taint } from '../derive.ts';
-import { calleeName } from '../fingerprint.ts';
+import { calleeName } from '../ast-names.ts';
 import { decisionLabel, labels, record, severityFor } from '../flow-helpers.ts';
 import type { Site } from '../walk.ts';
 

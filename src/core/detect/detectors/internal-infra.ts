@@ -9,7 +9,6 @@ import type { DetectContext, DetectOptions, Detector, Hit, IpMatch, SegmentMemo 
 // ---------------------------------------------------------------------------------------------
 // IP addresses
 
-
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // Not part of a longer dotted or alphanumeric run: rejects "v1.2.3.4", "1.2.3.4.5", "10.0.0.1a".
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
@@ -173,6 +172,7 @@ function compile(internal: Internal): Compiled {
   const hosts = clean(internal.hosts, (h) => h.toLowerCase().replace(/\.$/, ''));
   const users = clean(internal.users, (u) => u);
   const alt = (xs: string[]): string => xs.map(escape).join('|');
+  const all = [...domains, ...hosts, ...users];
   const compiled: Compiled = {
     // Suffix: the domain, not followed by more host characters; the left edge is checked in code.
     // '_' counts as a name character on both sides: VAULT_ADDR is an identifier, not the host vault.
@@ -181,8 +181,8 @@ function compile(internal: Internal): Compiled {
     // execLeft; a leading lookbehind kept irregexp from its fast literal search.
     hosts: hosts.length ? new RegExp(`(?:${alt(hosts)})(?![\\w-]|\\.[A-Za-z0-9])`, 'gi') : null,
     users: users.length ? new RegExp(`(?:${alt(users)})(?![A-Za-z0-9_])`, 'gi') : null,
-    anyName: domains.length + hosts.length + users.length > 0 ? new RegExp(alt([...domains, ...hosts, ...users]), 'i') : null,
-    names: [...domains, ...hosts, ...users].some((x) => /[^\x00-\x7f]/.test(x)) ? null : [...new Set([...domains, ...hosts, ...users].map((x) => x.toLowerCase()))],
+    anyName: all.length > 0 ? new RegExp(alt(all), 'i') : null,
+    names: all.some((x) => /[^\x00-\x7f]/.test(x)) ? null : [...new Set(all.map((x) => x.toLowerCase()))],
     cidrs: (internal.cidrs ?? []).map((c) => (typeof c === 'string' ? parseCidr(c) : null)).filter((c): c is Cidr => c !== null),
     // Literal alternatives matched case-insensitively without /u: a match is as long as its name.
     minDomain: Math.min(...domains.map((x) => x.length)),
