@@ -60,7 +60,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       onLoad: (p) => void store.savePolicyVersion({ hash: p.hash, source: p.file, text: p.text }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'policy version not stored')),
     }).watch({ signals: true });
   }
-  const gateway = new Gateway({ config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env), ...(policy !== undefined ? { policy } : {}) });
+  // An in-memory SQLite store cannot be opened a second time, from the worker.
+  const threaded = config.audit.thread && !/^sqlite:{1,2}:memory:$|^:memory:$/.test(storeUrl.trim());
+  const gateway = new Gateway({
+    config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env),
+    ...(policy !== undefined ? { policy } : {}),
+    ...(threaded ? { auditStoreUrl: storeUrl } : {}),
+  });
   const addr = await gateway.listen();
   const base = gateway.url;
   const firstKey = await bootstrapKey(store, io.env);

@@ -48,7 +48,12 @@ export const configSchema = z.object({
      * forward exchanges it cannot record, and its memory stays bounded while the store is down.
      */
     maxPending: z.number().int().positive().default(100_000),
-  }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500, maxPending: 100_000 }),
+    /**
+     * Append records from a worker thread with its own store connection, so that hashing the chain
+     * and inserting never stall a request. Off: appended on the gateway's thread.
+     */
+    thread: z.boolean().default(true),
+  }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500, maxPending: 100_000, thread: true }),
   inspection: z.object({
     enabled: z.boolean().default(true),
     /** Inspect responses (assembled from SSE when streamed) after they are relayed. */

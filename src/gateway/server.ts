@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '../store/audit-writer.ts';
+import { ThreadedAppender } from '../store/audit-thread.ts';
 import type { Store } from '../store/types.ts';
 import type { Identity } from '../core/types.ts';
 import { Authenticator } from './auth.ts';
@@ -24,11 +25,17 @@ export interface GatewayOptions {
   hashSecret?: string;
   /** The policy in force (hot-reloaded by its holder): decides, limits, and names its hash in every record. */
   policy?: PolicyHolder;
+  /**
+   * The store's URL, to append audit records from a worker thread with its own connection
+   * (`audit.thread`); without it they are appended through `store` on the gateway's thread.
+   */
+  auditStoreUrl?: string;
 }
 
 export class Gateway {
   readonly server: Server;
   private readonly writer: AuditWriter;
+  private readonly appender: ThreadedAppender | null;
   private readonly upstreams: Upstreams;
   private readonly baselines: BaselineObserver | null;
   private inflight = 0;
@@ -38,7 +45,8 @@ export class Gateway {
   constructor(private readonly opts: GatewayOptions) {
     const { config, store, logger, policy } = opts;
     this.upstreams = new Upstreams(config, opts.env ?? process.env);
-    this.writer = new AuditWriter(store, {
+    this.appender = opts.auditStoreUrl !== undefined ? new ThreadedAppender(opts.auditStoreUrl) : null;
+    this.writer = new AuditWriter(this.appender ?? store, {
       maxBatch: config.audit.maxBatch,
       flushMs: config.audit.flushMs,
       onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit write failed; records kept in memory and retried'),
@@ -124,6 +132,7 @@ export class Gateway {
     // Exchanges cut off above still write their records; give them a moment before flushing.
     await this.waitIdle(1_000);
     await this.writer.close();
+    await this.appender?.close();
     await this.baselines?.close();
     await this.upstreams.close();
   }

@@ -6,7 +6,11 @@
 // duplicate records.
 
 import type { AuditEntry } from '../core/types.ts';
-import type { Store } from './types.ts';
+
+/** Where batches go: a store, or a worker thread appending to one (audit-thread.ts). */
+export interface AuditAppender {
+  appendAudit(entries: AuditEntry[]): Promise<unknown>;
+}
 
 export interface AuditWriterOptions {
   /** Entries per appendAudit call (default 200). */
@@ -21,7 +25,7 @@ export interface AuditWriterOptions {
 }
 
 export class AuditWriter {
-  private readonly store: Pick<Store, 'appendAudit'>;
+  private readonly store: AuditAppender;
   private readonly maxBatch: number;
   private readonly flushMs: number;
   private readonly onError: (e: unknown) => void;
@@ -41,7 +45,7 @@ export class AuditWriter {
   /** Settled (and replaced) after every stored batch and whenever the pump stops. */
   private progress = deferred();
 
-  constructor(store: Pick<Store, 'appendAudit'>, opts: AuditWriterOptions = {}) {
+  constructor(store: AuditAppender, opts: AuditWriterOptions = {}) {
     this.store = store;
     this.maxBatch = Math.max(1, Math.trunc(opts.maxBatch ?? 200));
     this.flushMs = Math.max(0, opts.flushMs ?? 200);
