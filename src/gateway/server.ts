@@ -36,6 +36,7 @@ export class Gateway {
   readonly server: Server;
   private readonly writer: AuditWriter;
   private readonly appender: ThreadedAppender | null;
+  private readonly limiter: RateLimiter | null;
   private readonly upstreams: Upstreams;
   private readonly baselines: BaselineObserver | null;
   private inflight = 0;
@@ -54,6 +55,7 @@ export class Gateway {
     this.baselines = config.inspection.enabled && config.inspection.baselines
       ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
       : null;
+    this.limiter = policy !== undefined ? new RateLimiter({ store, limits: policyLimits(policy), logger }) : null;
     const pipeline = new Pipeline({
       config,
       auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
@@ -66,7 +68,7 @@ export class Gateway {
       decisionUsesFindings: opts.decider !== undefined || policy !== undefined || config.inspection.redact,
       ...(this.baselines !== null ? { baselines: this.baselines } : {}),
       ...(policy !== undefined ? {
-        limiter: new RateLimiter({ store, limits: policyLimits(policy), logger }),
+        ...(this.limiter !== null ? { limiter: this.limiter } : {}),
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
       } : {}),
     });
@@ -133,6 +135,8 @@ export class Gateway {
     await this.waitIdle(1_000);
     await this.writer.close();
     await this.appender?.close();
+    // Requests counted locally since the last sync reach the store (other instances go on counting).
+    await this.limiter?.flush().catch(() => undefined);
     await this.baselines?.close();
     await this.upstreams.close();
   }
