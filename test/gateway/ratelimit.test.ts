@@ -7,6 +7,7 @@ import type { LimitSpec } from '../../src/core/policy/index.ts';
 import type { Identity } from '../../src/core/types.ts';
 import { AirlockError } from '../../src/core/errors.ts';
 import { RateLimiter } from '../../src/gateway/ratelimit.ts';
+import type { Logger } from '../../src/gateway/pipeline.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { CounterBump } from '../../src/store/types.ts';
 
@@ -29,9 +30,9 @@ async function countingStore(): Promise<SqliteStore & { trips: number; down: boo
 }
 
 const stored = async (s: SqliteStore, name: string, win: number): Promise<number> => (await s.bumpCounters([{ name, win, by: 0, expiresAt: T0 + 1e9 }]))[0]!;
-const quiet = { info() {}, warn() {}, error() {} };
+const quiet: Logger = { info() {}, warn() {}, error() {} };
 
-function limiter(store: SqliteStore, spec: Omit<LimitSpec, 'scope' | 'subject'>, clock: { t: number }, logger = quiet): RateLimiter {
+function limiter(store: SqliteStore, spec: Omit<LimitSpec, 'scope' | 'subject'>, clock: { t: number }, logger: Logger = quiet): RateLimiter {
   return new RateLimiter({ store, limits: () => [{ scope: 'user', subject: 'alice', ...spec }], logger, now: () => clock.t });
 }
 
