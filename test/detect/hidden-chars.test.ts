@@ -97,3 +97,20 @@ test('hidden-chars: labelled corpus precision and recall ≥ 0.95', (t) => {
   t.diagnostic(`hidden-chars corpus: ${s.positives} positive / ${s.negatives} negative samples, TP ${s.tp} FP ${s.fp} FN ${s.fn}, P=${s.precision.toFixed(3)} R=${s.recall.toFixed(3)}`);
   assert.ok(s.precision >= 0.95 && s.recall >= 0.95, s.errors.join('\n'));
 });
+
+test('hidden-chars: in long typography-heavy text, hidden characters are found wherever they sit, typography never', () => {
+  // The non-ASCII runs come from a shared scan that first copies ASCII prefixes in growing chunks
+  // (16 Ki, then 64 Ki units): put the characters before, on and after those seams.
+  const prose = 'It\u2019s a \u201ctest\u201d \u2014 see \u2192 this\u2026 ok \u2713 \u2022 caf\u00e9\n';
+  const ascii = 'plain ASCII line of text\n';
+  for (const filler of [prose, ascii]) {
+    const body = filler.repeat(Math.ceil(100_000 / filler.length));
+    assert.deepEqual(run(body), [], 'typography alone');
+    for (const at of [0, 255, 256, 16_383, 16_384, 16_385, 81_919, 81_920, 99_999]) {
+      const zwj = `${body.slice(0, at)}api\u200D_key${body.slice(at)}`;
+      assert.deepEqual(run(zwj), [['zero-width', at + 3, at + 4]], `ZWJ outside emoji at ${at}`);
+      const emoji = `${body.slice(0, at)}👨\u200D👩${body.slice(at)}`;
+      assert.deepEqual(run(emoji), [], `ZWJ inside an emoji sequence at ${at}`);
+    }
+  }
+});

@@ -37,14 +37,25 @@ test('prefilter: finds exactly the occurrences brute force finds, in end order, 
   }
 });
 
-test('prefilter: a keyword straddling the middle of a long text is found once', () => {
+test('prefilter: a keyword straddling a quarter boundary of a long text is found once', () => {
+  // collect walks the four quarters of a long text as separate chains; every boundary is a seam.
   const m = new KeywordMatcher(['authorization']);
-  for (let shift = -14; shift <= 14; shift++) {
-    const n = 4000;
-    const at = n / 2 + shift;
-    const text = '.'.repeat(at) + 'AUTHORIZATION' + '.'.repeat(n - at);
-    assert.deepEqual(m.find(text), [{ keyword: 0, start: at, end: at + 13 }], `shift ${shift}`);
+  const n = 4000 + 13;
+  for (const boundary of [n >> 2, n >> 1, (n >> 1) + (n >> 2)]) {
+    for (let shift = -14; shift <= 14; shift++) {
+      const at = boundary + shift;
+      const text = '.'.repeat(at) + 'AUTHORIZATION' + '.'.repeat(n - 13 - at);
+      assert.deepEqual(m.find(text), [{ keyword: 0, start: at, end: at + 13 }], `boundary ${boundary}, shift ${shift}`);
+    }
   }
+});
+
+test('prefilter: many hits in every quarter come back in end order (buffers grow and are joined)', () => {
+  const m = new KeywordMatcher(['key', 'token']);
+  const text = 'key token '.repeat(3000);
+  const hits = m.find(text);
+  assert.equal(hits.length, 6000);
+  for (let i = 0; i < hits.length; i++) assert.equal(hits[i]!.start, Math.floor(i / 2) * 10 + (i % 2 === 0 ? 0 : 4));
 });
 
 test('prefilter: negatives — no keyword, or keywords broken by other characters, give no hit', () => {

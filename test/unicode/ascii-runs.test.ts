@@ -52,3 +52,19 @@ test('isAscii: the same answer on both sides of the copy thresholds (1,024 and 4
     }
   }
 });
+
+test('ascii runs: one non-ASCII unit on either side of the chunk seams of the ASCII copy', () => {
+  // asciiPrefix copies 16 Ki units, then 64 Ki: a unit just before, on or after a seam, with and
+  // without non-ASCII in the first 256 units (which skips the copy).
+  const n = 120_000;
+  const base = 'a'.repeat(n);
+  for (const at of [256, 16_383, 16_384, 16_385, 81_919, 81_920, 81_921, n - 1]) {
+    for (const ch of ['é', '—', '\u{1F600}']) {
+      const t = base.slice(0, at) + ch + base.slice(at);
+      assert.deepEqual(runs(t), [at, at + ch.length], `${JSON.stringify(ch)} at ${at}`);
+      assert.equal(isAscii(t), false);
+      assert.deepEqual(runs(`—${t}`), [0, 1, at + 1, at + 1 + ch.length], `and one at 0, ${at}`);
+    }
+  }
+  assert.equal(isAscii(base), true);
+});

@@ -21,8 +21,8 @@ import type { DetectContext, Detector, Hit } from '../types.ts';
 import { asciiLabel, label } from '../../unicode/names.ts';
 import { asciiLookalike } from '../../unicode/skeleton.ts';
 import { nonAsciiRuns } from '../../unicode/ascii-runs.ts';
+import { CodeSpans, isAsciiAlnum, isCodeLikeToken, isCodeLine, isJsSpace } from '../confusables/code-context.ts';
 
-const WS = /\s/;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const LATIN = /\p{scx=Latin}/u;
 const PUNCT_LIKE = /[\p{P}\p{S}\p{Lm}]/u;
@@ -34,95 +34,11 @@ const LATIN_OR_COMMON = /[\p{scx=Latin}\p{scx=Common}]/u;
  * typography and is reported whenever it sits in an ASCII token.
  */
 const TYPOGRAPHIC = /[\u00B4\u00B7\u00B8\u00D7\u02B9-\u02DD\u2010-\u2015\u2018-\u201F\u2022-\u2027\u2032-\u2037\u2039\u203A\u2044\u2212\u2215\u3001-\u303F\uFE30-\uFE6F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]/;
-// Code-ish token: assignment, statement end, braces, `_`, a call or index, or a CLI flag whose
-// hyphen became a dash (`–la`, `—force`: the classic paste-from-a-word-processor bug).
-const CODE_LIKE = /[=;{}$`\\|<>_]|[A-Za-z0-9_][([]|[)\]][.;,)]|^[\u2010-\u2015\u2212]{1,2}[A-Za-z]/;
-/**
- * A line that reads as code: statement end, keyword start, assignment, arrow or call, i.e.
- *   /[{};]\s*$|^\s*(?:let|const|…|#include)\b|[A-Za-z_]\w*\s*(?:[-+*\/]?=|==|=>|->)\s*\S|[A-Za-z_]\w*\((?!\s)/
- * As one regex it dominated the detector's profile on long prose lines (irregexp tries all four
- * branches, and `\w*` backtracking, at every position), so isCodeLine evaluates the same
- * alternatives from the only places they can match: the line end, the line start, each `=`/`->`
- * and each `(`. The regex above is the specification; isCodeLine must agree with it exactly.
- */
-const CODE_LINE_START = /^\s*(?:let|const|var|def|fn|func|return|import|from|export|if|elif|for|while|class|function|print|echo|#include)\b/;
-
-/** ECMAScript `\s` (WhiteSpace and LineTerminator). */
-function isJsSpace(c: number): boolean {
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-/** Non-Unicode `\w`. */
-const isWordUnit = (c: number): boolean => isAsciiAlnum(c) || c === 0x5f;
-const isIdentStart = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-
-/** `[A-Za-z_]\w*` can end at `end` (exclusive): the `\w` run before it holds a letter or `_`. */
-function identEndsAt(text: string, from: number, end: number): boolean {
-  for (let k = end - 1; k >= from; k--) {
-    const c = text.charCodeAt(k);
-    if (!isWordUnit(c)) return false;
-    if (isIdentStart(c)) return true;
-  }
-  return false;
-}
-
-/** `[A-Za-z_]\w*\s*` can end at `end`: whitespace back from `end`, then identEndsAt. */
-function identSpaceEndsAt(text: string, from: number, end: number): boolean {
-  let k = end;
-  while (k > from && isJsSpace(text.charCodeAt(k - 1))) k--;
-  return identEndsAt(text, from, k);
-}
-
-/** `\s*\S` matches at `at` within [at, to). */
-function nonSpaceFrom(text: string, at: number, to: number): boolean {
-  for (let k = at; k < to; k++) if (!isJsSpace(text.charCodeAt(k))) return true;
-  return false;
-}
-
-function isCodeLine(line: string): boolean {
-  const text = line;
-  const from = 0;
-  const to = line.length;
-  // [{};]\s*$
-  let k = to;
-  while (k > from && isJsSpace(text.charCodeAt(k - 1))) k--;
-  if (k > from) {
-    const c = text.charCodeAt(k - 1);
-    if (c === 0x7b || c === 0x7d || c === 0x3b) return true;
-  }
-  // [A-Za-z_]\w*\s*(?:[-+*/]?=|==|=>|->)\s*\S ('==' and '=>' are covered by '=' then \S)
-  for (let j = text.indexOf('=', from); j !== -1 && j < to; j = text.indexOf('=', j + 1)) {
-    if (!nonSpaceFrom(text, j + 1, to)) break; // the same holds for every later '='
-    if (identSpaceEndsAt(text, from, j)) return true;
-    const p = j > from ? text.charCodeAt(j - 1) : 0;
-    if ((p === 0x2d || p === 0x2b || p === 0x2a || p === 0x2f) && identSpaceEndsAt(text, from, j - 1)) return true;
-  }
-  for (let j = text.indexOf('->', from); j !== -1 && j + 1 < to; j = text.indexOf('->', j + 1)) {
-    if (nonSpaceFrom(text, j + 2, to) && identSpaceEndsAt(text, from, j)) return true;
-  }
-  // [A-Za-z_]\w*\((?!\s)
-  for (let j = text.indexOf('(', from); j !== -1 && j < to; j = text.indexOf('(', j + 1)) {
-    if ((j + 1 >= to || !isJsSpace(text.charCodeAt(j + 1))) && identEndsAt(text, from, j)) return true;
-  }
-  // ^\s*(?:let|…)\b, only when the first non-space is a letter or '#'
-  k = from;
-  while (k < to && isJsSpace(text.charCodeAt(k))) k++;
-  const c = k < to ? text.charCodeAt(k) : 0;
-  return (c === 0x23 || (c >= 0x61 && c <= 0x7a)) && CODE_LINE_START.test(line);
-}
-const CODE_SPANS = /```[\s\S]*?(?:```|$)|`[^`\n]+`/g;
 const MAX_LISTED = 4;
-const STANDALONE_DASH = /^[\u2012-\u2015]+$/;
 
 interface Candidate { cp: number; start: number; end: number; ascii: string; punct: 'typographic' | 'other' | null; foreignScript: boolean }
 interface Found { rule: string; severity: Severity; confidence: number; items: Candidate[] }
 
-const isAsciiAlnum = (c: number): boolean =>
-  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-const isSpace = (text: string, i: number): boolean => {
-  const c = text.charCodeAt(i);
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && WS.test(text[i] as string));
-};
 /** Latin-1 Supplement and Latin Extended-A: orthographic letters of European languages and Turkish. */
 const isOrthographicLatin = (cp: number): boolean => cp >= 0xc0 && cp <= 0x17f;
 
@@ -138,25 +54,6 @@ function lookalike(cp: number): string | undefined {
   if (a !== undefined) return a;
   if (cp >= 0xff01 && cp <= 0xff5e) return String.fromCharCode(cp - 0xfee0);
   return cp === 0x2014 ? '--' : undefined;
-}
-
-function codeSpans(text: string): Array<[number, number]> {
-  if (!text.includes('`')) return [];
-  return [...text.matchAll(CODE_SPANS)].map((m) => [m.index, m.index + m[0].length] as [number, number]);
-}
-
-/** pos inside one of the spans (sorted and disjoint: matches of one global regex), by binary search. */
-function inSpans(spans: ReadonlyArray<[number, number]>, pos: number): boolean {
-  let lo = 0;
-  let hi = spans.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [s, e] = spans[mid]!;
-    if (pos < s) hi = mid - 1;
-    else if (pos >= e) lo = mid + 1;
-    else return true;
-  }
-  return false;
 }
 
 interface TokenScan { foreign: boolean; latinLetters: boolean; letters: number; candidates: Candidate[] }
@@ -181,6 +78,54 @@ function cpFacts(cp: number): CpFacts {
     : { ascii, punct: null, foreignScript: false, letterOrDigit: LETTER_OR_DIGIT.test(ch), latin: LATIN.test(ch) };
   FACTS.set(cp, f);
   return f;
+}
+
+/**
+ * What the scan does with a BMP code unit, from cpFacts (so a pure function of the unit), looked up
+ * in a table filled on first sight: a text repeats the same few non-ASCII characters, and the
+ * per-unit work must stay at a few nanoseconds for texts full of typography.
+ * - PASS: never the reason for a finding: whitespace, or a unit with no ASCII look-alike that is not
+ *   a non-Latin letter or digit (→ ✓ • © é ü). What it tells about its token (a Latin letter) only
+ *   matters when the token holds a non-PASS unit too, and the token is scanned from that one.
+ * - TYPO: typographic punctuation with an ASCII look-alike (’ “ ” – — …): reported only in code.
+ * - SLOW: anything else (look-alike letters, other look-alike punctuation, non-Latin letters and
+ *   digits, surrogates): the full token scan.
+ */
+const UNSEEN = 0;
+const PASS = 1;
+const TYPO = 2;
+const SLOW = 3;
+const UNIT_CLASS = new Uint8Array(0x10000);
+
+function classify(c: number): number {
+  if (c >= 0xd800 && c <= 0xdfff) return SLOW; // half of a code point: scanToken decodes it
+  if (isJsSpace(c)) return PASS;
+  const f = cpFacts(c);
+  if (f.ascii !== undefined) return f.punct === 'typographic' ? TYPO : SLOW;
+  return f.letterOrDigit && !f.latin ? SLOW : PASS;
+}
+
+function unitClass(c: number): number {
+  const k = UNIT_CLASS[c]!;
+  return k !== UNSEEN ? k : (UNIT_CLASS[c] = classify(c));
+}
+
+/** The token holds no SLOW unit: then its only candidates are typographic punctuation. */
+function typographicOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 && unitClass(c) === SLOW) return false;
+  }
+  return true;
+}
+
+/** /^[\u2012-\u2015]+$/ on a (non-empty) token: a dash standing alone. */
+function isStandaloneDash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x2012 || c > 0x2015) return false;
+  }
+  return true;
 }
 
 function scanToken(text: string, start: number, end: number): TokenScan {
@@ -208,38 +153,59 @@ function scanToken(text: string, start: number, end: number): TokenScan {
   return scan;
 }
 
+/**
+ * The "<character> looks like <ASCII>" part of a detail, by code point (its look-alike is a
+ * function of it): a typography-heavy text reports the same few characters thousands of times.
+ * Bounded by the code points that have an ASCII look-alike.
+ */
+const PAIR_LABELS = new Map<number, string>();
+
+function pairLabel(c: Candidate): string {
+  let s = PAIR_LABELS.get(c.cp);
+  if (s === undefined) PAIR_LABELS.set(c.cp, (s = `${label(c.cp)} looks like ${asciiLabel(c.ascii)}`));
+  return s;
+}
+
 function detail(items: readonly Candidate[]): string {
-  const parts = items.slice(0, MAX_LISTED).map((c) => `${label(c.cp)} looks like ${asciiLabel(c.ascii)}`);
+  if (items.length === 1) return pairLabel(items[0]!);
+  const parts = items.slice(0, MAX_LISTED).map(pairLabel);
   if (items.length > MAX_LISTED) parts.push(`… (${items.length} characters)`);
   return parts.join('; ');
 }
 
-/** Group adjacent candidates into one finding each. */
+/** Add one candidate, grouping adjacent candidates of the same rule into one finding. */
+function pushOne(out: Found[], c: Candidate, rule: string, severity: Severity, confidence: number): void {
+  const last = out[out.length - 1];
+  const tail = last?.items[last.items.length - 1];
+  if (last && tail && last.rule === rule && last.severity === severity && tail.end === c.start) last.items.push(c);
+  else out.push({ rule, severity, confidence, items: [c] });
+}
+
 function pushRuns(out: Found[], items: Candidate[], rule: string, severity: Severity, confidence: number): void {
-  for (const c of items) {
-    const last = out[out.length - 1];
-    const tail = last?.items[last.items.length - 1];
-    if (last && tail && last.rule === rule && last.severity === severity && tail.end === c.start) last.items.push(c);
-    else out.push({ rule, severity, confidence, items: [c] });
-  }
+  for (const c of items) pushOne(out, c, rule, severity, confidence);
 }
 
 function findConfusables(text: string, runs: Int32Array): Hit[] {
   const found: Found[] = [];
   const wholeTokens: Candidate[][] = [];
   let foreignText = false;
-  let spans: Array<[number, number]> | null = null;
-  const lines = new Map<number, boolean>();
+  let spans: CodeSpans | null = null;
+  // The line of the last position asked about, and whether it is code: positions come in
+  // ascending order, so one line is asked about many times in a row and its ends are looked for
+  // once. (Finding the next line forward from the last one with indexOf, hopping over the lines in
+  // between, was measured slower than one lastIndexOf: code has many short lines.)
+  let lineStart = 0;
+  let lineEnd = -1;
+  let lineIsCode = false;
   const inCode = (pos: number): boolean => {
-    if (inSpans((spans ??= codeSpans(text)), pos)) return true;
-    const ls = text.lastIndexOf('\n', pos - 1) + 1;
-    let known = lines.get(ls);
-    if (known === undefined) {
+    if ((spans ??= new CodeSpans(text)).has(pos)) return true;
+    if (pos < lineStart || pos >= lineEnd) {
+      lineStart = text.lastIndexOf('\n', pos - 1) + 1;
       const le = text.indexOf('\n', pos);
-      known = isCodeLine(text.slice(ls, le === -1 ? text.length : le));
-      lines.set(ls, known);
+      lineEnd = le === -1 ? text.length : le;
+      lineIsCode = isCodeLine(text.slice(lineStart, lineEnd));
     }
-    return known;
+    return lineIsCode;
   };
 
   // Every non-ASCII code unit in order (what a /[^\x00-\x7F]/g exec loop visits), from the runs
@@ -248,23 +214,41 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
   for (let r = 0; r < runs.length; r += 2) {
     const runEnd = runs[r + 1]!;
     for (let at = Math.max(runs[r]!, skip); at < runEnd; at = Math.max(at + 1, skip)) {
-      if (isSpace(text, at)) continue;
+      // A PASS unit is passed over without looking for its token: a token that matters holds a
+      // TYPO or SLOW unit too, and is found from it (the same token, in the same order).
+      if (unitClass(text.charCodeAt(at)) === PASS) continue;
       let start = at;
-      while (start > 0 && !isSpace(text, start - 1)) start--;
+      while (start > 0 && !isJsSpace(text.charCodeAt(start - 1))) start--;
       let end = at + 1;
-      while (end < text.length && !isSpace(text, end)) end++;
+      while (end < text.length && !isJsSpace(text.charCodeAt(end))) end++;
       skip = end;
       // A dash standing alone between spaces is typography even in code spans and code-like
       // lines ("`- [Title](file.md) — hook`" in a real Claude Code prompt); a dash attached to a
       // word (`–la`, `—force`) is the paste bug and is still checked below.
-      if (STANDALONE_DASH.test(text.slice(start, end))) continue;
+      if (isStandaloneDash(text, start, end)) continue;
+      if (typographicOnly(text, start, end)) {
+        // What the full scan below concludes for such a token, without its allocations: each
+        // typographic candidate is reported when the token or its place is code.
+        let codeLike = -1;
+        for (let i = start; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (c < 0x80 || UNIT_CLASS[c] !== TYPO) continue;
+          if (codeLike === -1) codeLike = isCodeLikeToken(text, start, end) ? 1 : 0;
+          if (codeLike === 1 || inCode(i)) {
+            const f = cpFacts(c);
+            const cand: Candidate = { cp: c, start: i, end: i + 1, ascii: f.ascii!, punct: 'typographic', foreignScript: f.foreignScript };
+            pushOne(found, cand, 'lookalike-punctuation', 'medium', 0.8);
+          }
+        }
+        continue;
+      }
       const scan = scanToken(text, start, end);
       if (scan.foreign) {
         foreignText = true;
         continue;
       }
       if (scan.candidates.length === 0) continue;
-      const codeLike = CODE_LIKE.test(text.slice(start, end));
+      const codeLike = isCodeLikeToken(text, start, end);
       const punct = scan.candidates.filter(
         (c) => c.punct !== null && (codeLike || inCode(c.start) || (c.punct === 'other' && scan.latinLetters)),
       );

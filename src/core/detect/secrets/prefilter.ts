@@ -135,38 +135,78 @@ export class KeywordMatcher {
    * call); returns their number. The scanner's form: no callback and no allocation per text, which
    * matters for the hundreds of short segments of one request.
    *
-   * A long text is cut in two halves walked in the same loop: the automaton is latency-bound (each
-   * step waits for the previous state), and two independent chains let the CPU overlap them
-   * (~1.4x, measured on 20 MB). The second walk starts `maxLength - 1` units before the middle so
-   * that it sees every keyword ending in its half, and records only those.
+   * A long text is cut in four quarters walked in the same loop: the automaton is latency-bound
+   * (each step waits for the previous state's table read), and independent chains let the CPU
+   * overlap them. Two chains gave ~1.4x over one; four gave another ~1.1-1.15x on the pass alone
+   * (bench corpora, one- and two-byte), both measured. Each walk after the first starts
+   * `maxLength - 1` units before its quarter so that it sees every keyword ending in it, and
+   * records only those.
    */
   collect(text: string): number {
     const n = text.length;
     if (n < 1024) return this.collectOne(text);
     const { delta, firstOut } = this;
-    const mid = n >> 1;
-    const from = Math.max(0, mid - this.maxLength + 1);
-    let count = 0;
-    let countB = 0;
-    let s = this.start;
-    let t = this.start;
-    let j = from;
-    for (let i = 0; i < mid; i++, j++) {
-      s = delta[(s << 7) | (text.charCodeAt(i) & 127)]!;
-      t = delta[(t << 7) | (text.charCodeAt(j) & 127)]!;
-      if (s >= firstOut) count = this.record(0, count, s, i + 1);
-      if (t >= firstOut && j >= mid) countB = this.record(1, countB, t, j + 1);
+    const back = this.maxLength - 1;
+    // Quarter q covers [m_q, m_(q+1)); its walk starts at f_q = m_q - back.
+    const m1 = n >> 2;
+    const m2 = n >> 1;
+    const m3 = m2 + m1;
+    let i0 = 0;
+    let i1 = Math.max(0, m1 - back);
+    let i2 = Math.max(0, m2 - back);
+    let i3 = Math.max(0, m3 - back);
+    let s0 = this.start;
+    let s1 = this.start;
+    let s2 = this.start;
+    let s3 = this.start;
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
+    // All four walks while the shortest lasts, then the rest of each on its own.
+    const steps = Math.min(m1 - i0, m2 - i1, m3 - i2, n - i3);
+    for (let k = 0; k < steps; k++, i0++, i1++, i2++, i3++) {
+      s0 = delta[(s0 << 7) | (text.charCodeAt(i0) & 127)]!;
+      s1 = delta[(s1 << 7) | (text.charCodeAt(i1) & 127)]!;
+      s2 = delta[(s2 << 7) | (text.charCodeAt(i2) & 127)]!;
+      s3 = delta[(s3 << 7) | (text.charCodeAt(i3) & 127)]!;
+      if (s0 >= firstOut) c0 = this.record(0, c0, s0, i0 + 1);
+      if (s1 >= firstOut && i1 >= m1) c1 = this.record(1, c1, s1, i1 + 1);
+      if (s2 >= firstOut && i2 >= m2) c2 = this.record(2, c2, s2, i2 + 1);
+      if (s3 >= firstOut && i3 >= m3) c3 = this.record(3, c3, s3, i3 + 1);
     }
-    for (; j < n; j++) {
-      t = delta[(t << 7) | (text.charCodeAt(j) & 127)]!;
-      if (t >= firstOut && j >= mid) countB = this.record(1, countB, t, j + 1);
+    for (; i0 < m1; i0++) {
+      s0 = delta[(s0 << 7) | (text.charCodeAt(i0) & 127)]!;
+      if (s0 >= firstOut) c0 = this.record(0, c0, s0, i0 + 1);
     }
-    if (countB > 0) {
-      if (count + countB > this.hitEnd.length) this.grow(0, count + countB);
-      this.hitKeyword.set(this.bKeyword.subarray(0, countB), count);
-      this.hitEnd.set(this.bEnd.subarray(0, countB), count);
+    for (; i1 < m2; i1++) {
+      s1 = delta[(s1 << 7) | (text.charCodeAt(i1) & 127)]!;
+      if (s1 >= firstOut && i1 >= m1) c1 = this.record(1, c1, s1, i1 + 1);
     }
-    return count + countB;
+    for (; i2 < m3; i2++) {
+      s2 = delta[(s2 << 7) | (text.charCodeAt(i2) & 127)]!;
+      if (s2 >= firstOut && i2 >= m2) c2 = this.record(2, c2, s2, i2 + 1);
+    }
+    for (; i3 < n; i3++) {
+      s3 = delta[(s3 << 7) | (text.charCodeAt(i3) & 127)]!;
+      if (s3 >= firstOut && i3 >= m3) c3 = this.record(3, c3, s3, i3 + 1);
+    }
+    // Quarters 1–3 were recorded apart; append them in order.
+    const total = c0 + c1 + c2 + c3;
+    if (total > c0) {
+      if (total > this.hitEnd.length) this.grow(0, total);
+      this.append(1, c1, c0);
+      this.append(2, c2, c0 + c1);
+      this.append(3, c3, c0 + c1 + c2);
+    }
+    return total;
+  }
+
+  /** Copies the first `count` hits of quarter q's buffer to hit* at `at`. */
+  private append(q: number, count: number, at: number): void {
+    if (count === 0) return;
+    this.hitKeyword.set(this.qKeyword[q - 1]!.subarray(0, count), at);
+    this.hitEnd.set(this.qEnd[q - 1]!.subarray(0, count), at);
   }
 
   private collectOne(text: string): number {
@@ -181,13 +221,13 @@ export class KeywordMatcher {
     return count;
   }
 
-  /** Appends the keywords ending in state `s` at `end` to buffer 0 (hit*) or 1 (b*). */
-  private record(buf: 0 | 1, count: number, s: number, end: number): number {
+  /** Appends the keywords ending in state `s` at `end` to buffer q: hit* (0) or quarter q's own. */
+  private record(q: number, count: number, s: number, end: number): number {
     const o = this.outStart[s]!;
     const m = this.outList[o]!;
-    if (count + m > (buf === 0 ? this.hitEnd : this.bEnd).length) this.grow(buf, count + m);
-    const kw = buf === 0 ? this.hitKeyword : this.bKeyword;
-    const ends = buf === 0 ? this.hitEnd : this.bEnd;
+    if (count + m > (q === 0 ? this.hitEnd : this.qEnd[q - 1]!).length) this.grow(q, count + m);
+    const kw = q === 0 ? this.hitKeyword : this.qKeyword[q - 1]!;
+    const ends = q === 0 ? this.hitEnd : this.qEnd[q - 1]!;
     for (let j = 1; j <= m; j++) {
       kw[count] = this.outList[o + j]!;
       ends[count++] = end;
@@ -198,29 +238,29 @@ export class KeywordMatcher {
   /** Keyword index and end offset of each hit of the last `collect` (start = end - keywordLength). */
   hitKeyword: Int32Array = new Int32Array(256);
   hitEnd: Int32Array = new Int32Array(256);
-  /** Hits of the second half of a long text, appended to hit* at the end of `collect`. */
-  private bKeyword: Int32Array = new Int32Array(256);
-  private bEnd: Int32Array = new Int32Array(256);
+  /** Hits of quarters 1–3 of a long text, appended to hit* at the end of `collect`. */
+  private readonly qKeyword: Int32Array[] = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
+  private readonly qEnd: Int32Array[] = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
 
   keywordLength(k: number): number {
     return this.lengths[k]!;
   }
 
-  private grow(buf: 0 | 1, min: number): void {
-    const kwOld = buf === 0 ? this.hitKeyword : this.bKeyword;
-    const endOld = buf === 0 ? this.hitEnd : this.bEnd;
+  private grow(q: number, min: number): void {
+    const kwOld = q === 0 ? this.hitKeyword : this.qKeyword[q - 1]!;
+    const endOld = q === 0 ? this.hitEnd : this.qEnd[q - 1]!;
     let size = endOld.length * 2;
     while (size < min) size *= 2;
     const kw = new Int32Array(size);
     const end = new Int32Array(size);
     kw.set(kwOld);
     end.set(endOld);
-    if (buf === 0) {
+    if (q === 0) {
       this.hitKeyword = kw;
       this.hitEnd = end;
     } else {
-      this.bKeyword = kw;
-      this.bEnd = end;
+      this.qKeyword[q - 1] = kw;
+      this.qEnd[q - 1] = end;
     }
   }
 
