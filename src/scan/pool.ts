@@ -1,7 +1,6 @@
-// A small worker pool for parsing and analysis. Workers inherit the parent's execArgv (so the
-// TypeScript loader used in development applies to them too) and get a larger young generation:
-// a piece's AST is allocated in one go and survives its whole analysis, and with the small default
-// (capped by the old-generation limit) workers spent ~15% more time in scavenges.
+// A small worker pool for parsing and analysis. Workers get a larger young generation: a piece's AST
+// is allocated in one go and survives its whole analysis, and with the small default (capped by the
+// old-generation limit) workers spent ~15% more time in scavenges.
 import { Worker } from 'node:worker_threads';
 import type { ChunkBase } from './analysis.ts';
 import type { ChunkResult } from './analyze.ts';
@@ -15,7 +14,8 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
 
 /**
  * Running from TypeScript sources (tests, `npm run airlock`), a worker does not inherit the tsx
- * loader on Node 20, so it registers it before importing the worker module. Built code needs none.
+ * loader on Node 20, so it registers it before importing the worker module (~0.25 s per worker).
+ * Built code (the `airlock` binary, the benchmark) needs none.
  */
 function spawn(): Worker {
   // A cap on each worker's heap makes it collect garbage between pieces instead of growing: peak
@@ -27,38 +27,46 @@ function spawn(): Worker {
   return new Worker(boot, { ...opts, eval: true });
 }
 
+interface Task { job: Job; resolve: (r: JobResult) => void; reject: (e: Error) => void }
+
+/**
+ * A work queue: a job goes to the first idle worker, or waits for one. Jobs are submitted one by
+ * one so that a piece starts while the rest of its file is still being split.
+ */
 export class Pool {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Task[] = [];
   private readonly workers: Worker[] = [];
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
       const w = spawn();
       w.unref();
       this.workers.push(w);
+      this.idle.push(w);
     }
   }
 
-  /** Run jobs largest first; `done` is called as each job finishes. */
-  run(jobs: Job[], done: (job: Job, r: JobResult) => void): Promise<void> {
-    const queue = jobs.slice().sort((a, b) => weight(b) - weight(a));
-    let pending = queue.length;
-    if (pending === 0) return Promise.resolve();
+  submit(job: Job): Promise<JobResult> {
     return new Promise((resolve, reject) => {
-      const feed = (w: Worker): void => {
-        const job = queue.shift();
-        if (!job) return;
-        const onMessage = (r: JobResult): void => {
-          w.off('error', onError);
-          done(job, r);
-          if (--pending === 0) resolve();
-          else feed(w);
-        };
-        const onError = (e: Error): void => { w.off('message', onMessage); reject(e); };
-        w.once('message', onMessage);
-        w.once('error', onError);
-        w.postMessage(job);
-      };
-      for (const w of this.workers) feed(w);
+      this.queue.push({ job, resolve, reject });
+      const w = this.idle.pop();
+      if (w) this.feed(w);
     });
+  }
+
+  private feed(w: Worker): void {
+    const task = this.queue.shift();
+    if (!task) { this.idle.push(w); return; }
+    const onMessage = (r: JobResult): void => {
+      w.off('error', onError);
+      task.resolve(r);
+      this.feed(w);
+    };
+    // A worker that fails is not fed again; the scan that submitted the job fails with its error.
+    const onError = (e: Error): void => { w.off('message', onMessage); task.reject(e); };
+    w.once('message', onMessage);
+    w.once('error', onError);
+    w.postMessage(task.job);
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,14 @@ function block(): Block | null {
   return cached;
 }
 
+/**
+ * Make the block now. Its 6 GiB reservation counts as external memory and sets off a full garbage
+ * collection; a worker does this while it waits for its first piece, off the scan's critical path.
+ */
+export function prepareRawTransfer(): void {
+  block();
+}
+
 const encoder = new TextEncoder();
 
 /** Parse with raw transfer, or null when it is unavailable here or the text is too large for it. */

@@ -2,13 +2,12 @@
 // -> package rules -> merge pieces -> rank. Drawn in docs/scan.md.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { ChunkBase } from './analysis.ts';
 import { analyzeText, type ChunkResult } from './analyze.ts';
 import { isAnalysable, resolveInput } from './inputs.ts';
-import { Pool, type Job, type Piece } from './pool.ts';
+import { Pool, weight, type Job, type Piece } from './pool.ts';
+import { plan } from './plan.ts';
 import { RULES } from './rules/index.ts';
 import { rank } from './rank.ts';
-import { splitPoints } from './split.ts';
 import { hash } from './analysis.ts';
 import type { ScanFinding, ScanInput, ScanResult, SourceFile } from './types.ts';
 
@@ -77,23 +76,27 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
   jobs: Job[];
   byFile: Map<string, Array<{ piece: Piece; result: ChunkResult }>>;
 }> {
-  const jobs = plan(files, pieceBytes);
   const results = new Map<number, ChunkResult[]>();
   let done = 0;
   const progress = (n: number): void => { done += n; opts.onProgress?.({ phase: 'analyse', done, total: bytes }); };
   progress(0);
 
-  const runJobs = async (list: Job[]): Promise<void> => {
-    if (!pool) {
-      for (const job of list) {
-        results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text)));
-        progress(job.pieces.reduce((n, p) => n + p.text.length, 0));
-      }
-      return;
-    }
-    await pool.run(list, (job, r) => { results.set(job.id, r.results); progress(job.pieces.reduce((n, p) => n + p.text.length, 0)); });
+  // In the pool a job starts as soon as it is planned; in this thread, after planning.
+  const running: Array<Promise<void>> = [];
+  const later: Job[] = [];
+  const dispatch = (job: Job): void => {
+    if (!pool) { later.push(job); return; }
+    running.push(pool.submit(job).then((r) => { results.set(job.id, r.results); progress(weight(job)); }));
   };
-  await runJobs(jobs);
+  const runAll = async (): Promise<void> => {
+    for (const job of later.splice(0)) {
+      results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text)));
+      progress(weight(job));
+    }
+    await Promise.all(running.splice(0));
+  };
+  const jobs = plan(files, pieceBytes, dispatch);
+  await runAll();
 
   // A split file whose pieces do not all parse is analysed again whole (the splitter guessed wrong).
   const byFile = new Map<string, Array<{ piece: Piece; result: ChunkResult }>>();
@@ -114,40 +117,12 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
     }
   }
   if (retry.length > 0) {
-    done -= retry.reduce((n, j) => n + j.pieces[0]!.text.length, 0);
-    await runJobs(retry);
+    done -= retry.reduce((n, j) => n + weight(j), 0);
+    for (const job of retry.slice().sort((x, y) => weight(y) - weight(x))) dispatch(job);
+    await runAll();
     for (const job of retry) byFile.set(job.pieces[0]!.base.file, [{ piece: job.pieces[0]!, result: (results.get(job.id) ?? [])[0] as ChunkResult }]);
   }
   return { jobs, byFile };
-}
-
-/** Split large files into pieces, batch small files, so that jobs are of similar size. */
-function plan(files: SourceFile[], pieceBytes: number): Job[] {
-  const jobs: Job[] = [];
-  let batch: Piece[] = [];
-  let batchBytes = 0;
-  const flush = (): void => { if (batch.length) jobs.push({ id: jobs.length, pieces: batch }); batch = []; batchBytes = 0; };
-  for (const f of files) {
-    if (f.text.length > pieceBytes * 1.5) {
-      const cuts = splitPoints(f.text, Math.round(f.text.length / pieceBytes));
-      let line = 1;
-      let lastNl = -1;
-      let scanned = 0;
-      for (let i = 0; i + 1 < cuts.length; i++) {
-        const start = cuts[i] as number;
-        for (let j = f.text.indexOf('\n', scanned); j !== -1 && j < start; j = f.text.indexOf('\n', j + 1)) { line++; lastNl = j; }
-        scanned = start;
-        const base: ChunkBase = { file: f.path, offset: start, line, column: start - lastNl };
-        jobs.push({ id: jobs.length, pieces: [{ base, text: f.text.slice(start, cuts[i + 1]) }] });
-      }
-      continue;
-    }
-    batch.push({ base: { file: f.path, offset: 0, line: 1, column: 1 }, text: f.text });
-    batchBytes += f.text.length;
-    if (batchBytes >= pieceBytes) flush();
-  }
-  flush();
-  return jobs;
 }
 
 /** Per-file once-only findings (endpoints, switches) may come from several pieces: keep one. */

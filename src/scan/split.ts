@@ -12,11 +12,15 @@ for (const w of REGEX_AFTER_WORD) { WORD_LENGTHS[w.length] = 1; WORD_STARTS[w.ch
 // After these punctuators a `/` starts a regular expression, not a division.
 const REGEX_AFTER_PUNCT = new Set('(,=:[!&|?{};+-*%<>~^'.split('').map((c) => c.charCodeAt(0)));
 
-/** Offsets where the text may be cut: every piece is [cuts[i], cuts[i+1]). */
-export function splitPoints(text: string, pieces: number): number[] {
+/**
+ * Offsets where the text may be cut: every piece is [cuts[i], cuts[i+1]). `onCut` is told each cut
+ * after 0 (the last is the text's length) as soon as it is found, so that a piece can be analysed
+ * while the rest of the text is still being tokenized.
+ */
+export function splitPoints(text: string, pieces: number, onCut?: (cut: number) => void): number[] {
   const len = text.length;
   const cuts = [0];
-  if (pieces <= 1 || len < 1024) return [0, len];
+  if (pieces <= 1 || len < 1024) { onCut?.(len); return [0, len]; }
   const target = Math.ceil(len / pieces);
   let next = target;
   let i = text.startsWith('#!') ? Math.max(0, text.indexOf('\n')) : 0;
@@ -94,11 +98,13 @@ export function splitPoints(text: string, pieces: number): number[] {
     }
     if (c === 59 && depth === 0 && i + 1 >= next && len - i > target / 4) {
       cuts.push(i + 1);
+      onCut?.(i + 1);
       next = i + 1 + target;
     }
     regexOk = REGEX_AFTER_PUNCT.has(c);
     i++;
   }
   cuts.push(len);
+  onCut?.(len);
   return cuts;
 }

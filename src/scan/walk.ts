@@ -120,6 +120,7 @@ function opOf(type: string): number {
   return BY_KEYS.get(keys.join(',')) ?? OP_KEYS;
 }
 
+
 /** Per walk: a type's operation, whether a rule subscribed to it, and its sites so far. */
 interface TypeInfo { op: number; keys: readonly string[] | undefined; subscribed: boolean; naming: number; sites: Site[] | null }
 
@@ -131,196 +132,233 @@ const namingOf = (type: string): number =>
   type === 'CallExpression' || type === 'NewExpression' ? NAME_CALLEE : type === 'MemberExpression' ? NAME_PROPERTY : NAME_NONE;
 
 export function walk(program: Node, subscribed: ReadonlySet<string>): WalkResult {
-  let nextId = 0;
-  const root: Scope = { id: nextId++, parent: null, node: program, decls: new Map() };
-  const scopes = new Map<Node, Scope>([[program, root]]);
-  const sites = new Map<string, Site[]>();
-  const refs = new Map<string, Site[]>();
-  const names = new Map<string, Node>();
-  const pendingAssigns: Array<[string, Scope, Node]> = [];
-  let nodeCount = 0;
+  const w = new Walker(program, subscribed);
+  w.run();
+  for (const [name, scope, rhs] of w.pendingAssigns) { const d = lookup(scope, name); if (d) d.assigns.push(rhs); }
+  return { program, root: w.root, scopes: w.scopes, sites: w.sites, refs: w.refs, names: w.names, nodeCount: w.nodeCount };
+}
 
-  const types = new Map<string, TypeInfo>();
-  const infoOf = (type: string): TypeInfo => {
-    let info = types.get(type);
+/**
+ * The walk's state and steps. Methods rather than closures made per walk: a worker walks several
+ * pieces, and optimised code that had inlined one walk's closures was thrown away on the next
+ * walk ("wrong call target") and the whole loop compiled again, ~50 ms a time, several times per
+ * worker. The rare, larger steps are methods of their own so that the hot loop stays small to
+ * compile.
+ */
+class Walker {
+  private nextId = 0;
+  readonly root: Scope;
+  readonly scopes: Map<Node, Scope>;
+  readonly sites = new Map<string, Site[]>();
+  readonly refs = new Map<string, Site[]>();
+  readonly names = new Map<string, Node>();
+  readonly pendingAssigns: Array<[string, Scope, Node]> = [];
+  nodeCount = 0;
+  private readonly types = new Map<string, TypeInfo>();
+  private readonly declaratorInfo: TypeInfo | null;
+  // The explicit stack, as parallel arrays: no tuple allocation per node.
+  private readonly stNodes: Node[];
+  private readonly stParents: Array<Node | null> = [null];
+  private readonly stScopes: Scope[];
+  private readonly stBindings: boolean[] = [false];
+
+  constructor(program: Node, private readonly subscribed: ReadonlySet<string>) {
+    this.root = { id: this.nextId++, parent: null, node: program, decls: new Map() };
+    this.scopes = new Map<Node, Scope>([[program, this.root]]);
+    this.declaratorInfo = subscribed.has('VariableDeclarator') ? this.infoOf('VariableDeclarator') : null;
+    this.stNodes = [program];
+    this.stScopes = [this.root];
+  }
+
+  private infoOf(type: string): TypeInfo {
+    let info = this.types.get(type);
     if (info === undefined) {
-      info = { op: opOf(type), keys: KEYS.get(type), subscribed: subscribed.has(type), naming: namingOf(type), sites: null };
-      types.set(type, info);
+      info = { op: opOf(type), keys: KEYS.get(type), subscribed: this.subscribed.has(type), naming: namingOf(type), sites: null };
+      this.types.set(type, info);
     }
     return info;
-  };
+  }
+
   // A site list enters `sites` when its first site is found.
-  const addSite = (info: TypeInfo, type: string, node: Node, scope: Scope, parent: Node | null): void => {
-    if (info.sites === null) sites.set(type, (info.sites = []));
+  private addSite(info: TypeInfo, type: string, node: Node, scope: Scope, parent: Node | null): void {
+    if (info.sites === null) this.sites.set(type, (info.sites = []));
     const name = info.naming === NAME_NONE ? null : info.naming === NAME_CALLEE ? calleeName(node) : propName(node);
     info.sites.push({ node, scope, parent, name });
-  };
-  const declaratorInfo = subscribed.has('VariableDeclarator') ? infoOf('VariableDeclarator') : null;
+  }
 
-  const declare = (name: string, kind: DeclKind, scope: Scope, id: Node, init: Node | null, extra?: Partial<Decl>): void => {
+  private declare(name: string, kind: DeclKind, scope: Scope, id: Node, init: Node | null, extra?: Partial<Decl>): void {
     const prev = scope.decls.get(name);
     if (prev && prev.init && !init) return; // `var x = 1; var x;` keeps the initialiser
     const assigns = prev ? prev.assigns : [];
     scope.decls.set(name, extra ? { name, kind, scope, id, init, assigns, ...extra } : { name, kind, scope, id, init, assigns });
-  };
-  const declarePattern = (p: Node | null, kind: DeclKind, scope: Scope, init: Node | null): void => {
+  }
+
+  private declarePattern(p: Node | null, kind: DeclKind, scope: Scope, init: Node | null): void {
     if (!p) return;
     switch (p.type) {
-      case 'Identifier': declare(p.name, kind, scope, p, init); break;
+      case 'Identifier': this.declare(p.name, kind, scope, p, init); break;
       case 'ObjectPattern':
         for (const prop of p.properties) {
-          if (prop.type === 'RestElement') declarePattern(prop.argument, kind, scope, null);
+          if (prop.type === 'RestElement') this.declarePattern(prop.argument, kind, scope, null);
           // `const {TZ} = process.env` keeps a pseudo-initialiser: the member it reads.
-          else declarePattern(prop.value, kind, scope, init && !prop.computed && prop.key.type === 'Identifier'
+          else this.declarePattern(prop.value, kind, scope, init && !prop.computed && prop.key.type === 'Identifier'
             ? { type: 'MemberExpression', object: init, property: prop.key, computed: false, optional: false, start: prop.start, end: prop.end }
             : null);
         }
         break;
-      case 'ArrayPattern': for (const e of p.elements) declarePattern(e, kind, scope, null); break;
-      case 'AssignmentPattern': declarePattern(p.left, kind, scope, init ?? p.right); break;
-      case 'RestElement': declarePattern(p.argument, kind, scope, null); break;
-      case 'TSParameterProperty': declarePattern(p.parameter, kind, scope, null); break;
+      case 'ArrayPattern': for (const e of p.elements) this.declarePattern(e, kind, scope, null); break;
+      case 'AssignmentPattern': this.declarePattern(p.left, kind, scope, init ?? p.right); break;
+      case 'RestElement': this.declarePattern(p.argument, kind, scope, null); break;
+      case 'TSParameterProperty': this.declarePattern(p.parameter, kind, scope, null); break;
       default: break;
     }
-  };
+  }
 
-  // The explicit stack, as parallel arrays: no tuple allocation per node.
-  const stNodes: Node[] = [program];
-  const stParents: Array<Node | null> = [null];
-  const stScopes: Scope[] = [root];
-  const stBindings: boolean[] = [false];
-  const push = (n: Node, parent: Node | null, scope: Scope, binding: boolean): void => {
-    stNodes.push(n);
-    stParents.push(parent);
-    stScopes.push(scope);
-    stBindings.push(binding);
-  };
+  private push(n: Node, parent: Node | null, scope: Scope, binding: boolean): void {
+    this.stNodes.push(n);
+    this.stParents.push(parent);
+    this.stScopes.push(scope);
+    this.stBindings.push(binding);
+  }
+
   // One child field, with the generic loop's checks: arrays pushed last-first (so that they are
   // visited in order), single values only when they are nodes.
-  const pushField = (v: unknown, parent: Node, scope: Scope, binding: boolean): void => {
+  private pushField(v: unknown, parent: Node, scope: Scope, binding: boolean): void {
     if (v === null || v === undefined) return;
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         const c: unknown = v[i];
-        if (c !== null && typeof c === 'object') push(c as Node, parent, scope, binding);
+        if (c !== null && typeof c === 'object') this.push(c as Node, parent, scope, binding);
       }
-    } else if (typeof v === 'object' && typeof (v as Node).type === 'string') push(v as Node, parent, scope, binding);
-  };
+    } else if (typeof v === 'object' && typeof (v as Node).type === 'string') this.push(v as Node, parent, scope, binding);
+  }
+
   // Default values and computed keys inside a binding pattern are expressions to walk.
-  const pushPatternExprs = (p: Node | null, parent: Node, scope: Scope): void => {
+  private pushPatternExprs(p: Node | null, parent: Node, scope: Scope): void {
     if (!p) return;
     switch (p.type) {
-      case 'AssignmentPattern': push(p.right, parent, scope, false); pushPatternExprs(p.left, parent, scope); break;
+      case 'AssignmentPattern': this.push(p.right, parent, scope, false); this.pushPatternExprs(p.left, parent, scope); break;
       case 'ObjectPattern':
         for (const prop of p.properties) {
-          if (prop.type === 'RestElement') pushPatternExprs(prop.argument, parent, scope);
-          else { if (prop.computed) push(prop.key, parent, scope, false); pushPatternExprs(prop.value, parent, scope); }
+          if (prop.type === 'RestElement') this.pushPatternExprs(prop.argument, parent, scope);
+          else { if (prop.computed) this.push(prop.key, parent, scope, false); this.pushPatternExprs(prop.value, parent, scope); }
         }
         break;
-      case 'ArrayPattern': for (const e of p.elements) pushPatternExprs(e, parent, scope); break;
-      case 'RestElement': pushPatternExprs(p.argument, parent, scope); break;
+      case 'ArrayPattern': for (const e of p.elements) this.pushPatternExprs(e, parent, scope); break;
+      case 'RestElement': this.pushPatternExprs(p.argument, parent, scope); break;
       default: break;
     }
-  };
+  }
 
-  while (stNodes.length > 0) {
-    const node = stNodes.pop() as Node;
-    const parent = stParents.pop() as Node | null;
-    const scope = stScopes.pop() as Scope;
-    const binding = stBindings.pop() as boolean;
-    nodeCount++;
-    const type = node.type;
-    const info = infoOf(type);
-    const op = info.op;
-
-    if (op === OP_IDENTIFIER) {
-      const name: string = node.name;
-      if (!binding && parent !== null && parent.type === 'CallExpression' && parent.callee === node) {
-        let list = refs.get(name);
-        if (!list) refs.set(name, (list = []));
-        list.push({ node, scope, parent, name: null });
-      }
-      if (!names.has(name)) names.set(name, node);
-      if (info.subscribed) addSite(info, type, node, scope, parent);
-      continue;
+  private identifier(node: Node, info: TypeInfo, parent: Node | null, scope: Scope, binding: boolean): void {
+    const name: string = node.name;
+    if (!binding && parent !== null && parent.type === 'CallExpression' && parent.callee === node) {
+      let list = this.refs.get(name);
+      if (!list) this.refs.set(name, (list = []));
+      list.push({ node, scope, parent, name: null });
     }
-    if (info.subscribed) addSite(info, type, node, scope, parent);
+    if (!this.names.has(name)) this.names.set(name, node);
+    if (info.subscribed) this.addSite(info, 'Identifier', node, scope, parent);
+  }
 
-    switch (op) {
-      case OP_LEAF: continue;
-      case OP_MEMBER:
-        push(node.object, node, scope, false);
-        if (node.computed) push(node.property, node, scope, false);
-        continue;
-      // Children are pushed in reverse so that they are visited in key order.
-      case OP_CALLEE_ARGUMENTS: pushField(node.arguments, node, scope, binding); pushField(node.callee, node, scope, binding); continue;
-      case OP_PROPERTY:
-        if (node.computed) push(node.key, node, scope, false);
-        if (node.value) push(node.value, node, scope, binding);
-        continue;
-      case OP_ASSIGNMENT:
-        if (node.left.type === 'Identifier' && node.operator === '=') pendingAssigns.push([node.left.name, scope, node.right]);
-        pushField(node.right, node, scope, binding); pushField(node.left, node, scope, binding); continue;
-      case OP_LEFT_RIGHT: pushField(node.right, node, scope, binding); pushField(node.left, node, scope, binding); continue;
-      case OP_EXPRESSION: pushField(node.expression, node, scope, binding); continue;
-      case OP_ARGUMENT: pushField(node.argument, node, scope, binding); continue;
-      case OP_BODY: pushField(node.body, node, scope, binding); continue;
-      case OP_TEST_CONSEQUENT_ALTERNATE: pushField(node.alternate, node, scope, binding); pushField(node.consequent, node, scope, binding); pushField(node.test, node, scope, binding); continue;
-      case OP_PROPERTIES: pushField(node.properties, node, scope, binding); continue;
-      case OP_EXPRESSIONS: pushField(node.expressions, node, scope, binding); continue;
-      case OP_ELEMENTS: pushField(node.elements, node, scope, binding); continue;
-      case OP_QUASIS_EXPRESSIONS: pushField(node.expressions, node, scope, binding); pushField(node.quasis, node, scope, binding); continue;
-      case OP_TEST_CONSEQUENT: pushField(node.consequent, node, scope, binding); pushField(node.test, node, scope, binding); continue;
-      case OP_FUNCTION: {
-        const fnScope: Scope = { id: nextId++, parent: scope, node, decls: new Map() };
-        scopes.set(node, fnScope);
-        if (node.id) {
-          if (type === 'FunctionDeclaration') declare(node.id.name, 'function', fnScopeOf(scope), node.id, node);
-          else declare(node.id.name, 'function', fnScope, node.id, node);
-        }
-        for (const p of node.params) { declarePattern(p, 'param', fnScope, null); pushPatternExprs(p, node, fnScope); }
-        if (node.body) push(node.body, node, fnScope, false);
-        continue;
-      }
-      case OP_VAR_DECLARATION: {
-        const target = node.kind === 'var' ? fnScopeOf(scope) : scope;
-        for (const d of node.declarations) {
-          declarePattern(d.id, node.kind === 'var' ? 'var' : node.kind === 'const' ? 'const' : 'let', target, d.init ?? null);
-          if (declaratorInfo) addSite(declaratorInfo, 'VariableDeclarator', d, scope, node);
-          pushPatternExprs(d.id, d, scope);
-          if (d.init) push(d.init, d, scope, false);
-        }
-        continue;
-      }
-      case OP_CLASS_DECLARATION: if (node.id) declare(node.id.name, 'class', scope, node.id, node); break;
-      case OP_CATCH:
-        if (node.param) declarePattern(node.param, 'catch', scope, null);
-        if (node.body) push(node.body, node, scope, false);
-        continue;
-      case OP_IMPORT:
-        for (const s of node.specifiers) {
-          const importName = s.type === 'ImportSpecifier' ? (s.imported.name ?? s.imported.value) : s.type === 'ImportDefaultSpecifier' ? 'default' : '*';
-          declare(s.local.name, 'import', scope, s.local, null, { importSource: node.source.value, importName });
-        }
-        continue;
-      case OP_LABELED: push(node.body, node, scope, false); continue;
-      case OP_NO_CHILDREN: continue;
-      case OP_EXPORT_NAMED: if (node.declaration) push(node.declaration, node, scope, false); continue;
-      default: break;
+  private fn(node: Node, scope: Scope): void {
+    const fnScope: Scope = { id: this.nextId++, parent: scope, node, decls: new Map() };
+    this.scopes.set(node, fnScope);
+    if (node.id) {
+      if (node.type === 'FunctionDeclaration') this.declare(node.id.name, 'function', fnScopeOf(scope), node.id, node);
+      else this.declare(node.id.name, 'function', fnScope, node.id, node);
     }
-    const keys = info.keys;
-    if (keys) { for (let k = keys.length - 1; k >= 0; k--) pushField(node[keys[k] as string], node, scope, binding); continue; }
+    for (const p of node.params) { this.declarePattern(p, 'param', fnScope, null); this.pushPatternExprs(p, node, fnScope); }
+    if (node.body) this.push(node.body, node, fnScope, false);
+  }
+
+  private varDeclaration(node: Node, scope: Scope): void {
+    const target = node.kind === 'var' ? fnScopeOf(scope) : scope;
+    for (const d of node.declarations) {
+      this.declarePattern(d.id, node.kind === 'var' ? 'var' : node.kind === 'const' ? 'const' : 'let', target, d.init ?? null);
+      if (this.declaratorInfo) this.addSite(this.declaratorInfo, 'VariableDeclarator', d, scope, node);
+      this.pushPatternExprs(d.id, d, scope);
+      if (d.init) this.push(d.init, d, scope, false);
+    }
+  }
+
+  private importDeclaration(node: Node, scope: Scope): void {
+    for (const s of node.specifiers) {
+      const importName = s.type === 'ImportSpecifier' ? (s.imported.name ?? s.imported.value) : s.type === 'ImportDefaultSpecifier' ? 'default' : '*';
+      this.declare(s.local.name, 'import', scope, s.local, null, { importSource: node.source.value, importName });
+    }
+  }
+
+  /** Children of a type without a dedicated step: its visitor keys, or every node-valued field. */
+  private children(node: Node, keys: readonly string[] | undefined, scope: Scope, binding: boolean): void {
+    if (keys) { for (let k = keys.length - 1; k >= 0; k--) this.pushField(node[keys[k] as string], node, scope, binding); return; }
     for (const key in node) {
       if (key === 'type' || key === 'start' || key === 'end' || SKIP_KEYS.has(key)) continue;
       const v = node[key];
       if (v === null || typeof v !== 'object') continue;
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) { const c = v[i]; if (c !== null && typeof c === 'object' && typeof c.type === 'string') push(c, node, scope, binding); }
-      } else if (typeof v.type === 'string') push(v as Node, node, scope, binding);
+        for (let i = v.length - 1; i >= 0; i--) { const c = v[i]; if (c !== null && typeof c === 'object' && typeof c.type === 'string') this.push(c, node, scope, binding); }
+      } else if (typeof v.type === 'string') this.push(v as Node, node, scope, binding);
     }
   }
-  for (const [name, scope, rhs] of pendingAssigns) { const d = lookup(scope, name); if (d) d.assigns.push(rhs); }
-  return { program, root, scopes, sites, refs, names, nodeCount };
+
+  run(): void {
+    const { stNodes, stParents, stScopes, stBindings } = this;
+    while (stNodes.length > 0) {
+      const node = stNodes.pop() as Node;
+      const parent = stParents.pop() as Node | null;
+      const scope = stScopes.pop() as Scope;
+      const binding = stBindings.pop() as boolean;
+      this.nodeCount++;
+      const type = node.type;
+      const info = this.infoOf(type);
+      const op = info.op;
+
+      if (op === OP_IDENTIFIER) { this.identifier(node, info, parent, scope, binding); continue; }
+      if (info.subscribed) this.addSite(info, type, node, scope, parent);
+
+      switch (op) {
+        case OP_LEAF: continue;
+        case OP_MEMBER:
+          this.push(node.object, node, scope, false);
+          if (node.computed) this.push(node.property, node, scope, false);
+          continue;
+        // Children are pushed in reverse so that they are visited in key order.
+        case OP_CALLEE_ARGUMENTS: this.pushField(node.arguments, node, scope, binding); this.pushField(node.callee, node, scope, binding); continue;
+        case OP_PROPERTY:
+          if (node.computed) this.push(node.key, node, scope, false);
+          if (node.value) this.push(node.value, node, scope, binding);
+          continue;
+        case OP_ASSIGNMENT:
+          if (node.left.type === 'Identifier' && node.operator === '=') this.pendingAssigns.push([node.left.name, scope, node.right]);
+          this.pushField(node.right, node, scope, binding); this.pushField(node.left, node, scope, binding); continue;
+        case OP_LEFT_RIGHT: this.pushField(node.right, node, scope, binding); this.pushField(node.left, node, scope, binding); continue;
+        case OP_EXPRESSION: this.pushField(node.expression, node, scope, binding); continue;
+        case OP_ARGUMENT: this.pushField(node.argument, node, scope, binding); continue;
+        case OP_BODY: this.pushField(node.body, node, scope, binding); continue;
+        case OP_TEST_CONSEQUENT_ALTERNATE:
+          this.pushField(node.alternate, node, scope, binding); this.pushField(node.consequent, node, scope, binding); this.pushField(node.test, node, scope, binding); continue;
+        case OP_PROPERTIES: this.pushField(node.properties, node, scope, binding); continue;
+        case OP_EXPRESSIONS: this.pushField(node.expressions, node, scope, binding); continue;
+        case OP_ELEMENTS: this.pushField(node.elements, node, scope, binding); continue;
+        case OP_QUASIS_EXPRESSIONS: this.pushField(node.expressions, node, scope, binding); this.pushField(node.quasis, node, scope, binding); continue;
+        case OP_TEST_CONSEQUENT: this.pushField(node.consequent, node, scope, binding); this.pushField(node.test, node, scope, binding); continue;
+        case OP_FUNCTION: this.fn(node, scope); continue;
+        case OP_VAR_DECLARATION: this.varDeclaration(node, scope); continue;
+        case OP_CLASS_DECLARATION: if (node.id) this.declare(node.id.name, 'class', scope, node.id, node); break;
+        case OP_CATCH:
+          if (node.param) this.declarePattern(node.param, 'catch', scope, null);
+          if (node.body) this.push(node.body, node, scope, false);
+          continue;
+        case OP_IMPORT: this.importDeclaration(node, scope); continue;
+        case OP_LABELED: this.push(node.body, node, scope, false); continue;
+        case OP_NO_CHILDREN: continue;
+        case OP_EXPORT_NAMED: if (node.declaration) this.push(node.declaration, node, scope, false); continue;
+        default: break;
+      }
+      this.children(node, info.keys, scope, binding);
+    }
+  }
 }
 
 /** Scopes are per function, so `var` and block-scoped names share the current scope. */

@@ -2,7 +2,11 @@
 // never crosses threads: cloning it would cost more than parsing).
 import { parentPort } from 'node:worker_threads';
 import { analyzeText } from './analyze.ts';
+import { prepareRawTransfer } from './raw-parse.ts';
 import type { Job, JobResult } from './pool.ts';
+
+// Set up before the first piece arrives: the main thread is still splitting the file.
+prepareRawTransfer();
 
 parentPort?.on('message', (job: Job) => {
   const out: JobResult = { id: job.id, results: [] };

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanInput } from '../../src/scan/scan.ts';
 import { splitPoints } from '../../src/scan/split.ts';
+import { Pool } from '../../src/scan/pool.ts';
 import { BEHAVIOURS } from './fixtures.ts';
 
 // A bundle-like file: many top-level statements, regexes, templates, and the covert code in the middle.
@@ -25,5 +26,16 @@ describe('parallel scan', () => {
     assert.equal(many.stats.parseErrors, 0);
     assert.deepEqual(key(many.findings), key(one.findings));
     assert.ok(many.findings.some((f) => f.rule === 'flow-fingerprint-to-network'));
+  });
+  it('queues jobs beyond the number of workers and answers each with its own result', async () => {
+    const pool = new Pool(1);
+    try {
+      const job = (id: number, code: string) => ({ id, pieces: [{ base: { file: `f${id}.js`, offset: 0, line: 1, column: 1 }, text: code }] });
+      const rs = await Promise.all([job(0, 'eval(x)'), job(1, 'var a = 1;'), job(2, 'new Function(y)')].map((j) => pool.submit(j)));
+      assert.deepEqual(rs.map((r) => r.id), [0, 1, 2]);
+      assert.deepEqual(rs.map((r) => r.results[0]!.findings.map((f) => f.rule)), [['dyn-eval'], [], ['dyn-function-constructor']]);
+    } finally {
+      await pool.close();
+    }
   });
 });
