@@ -2,7 +2,7 @@
 // be the same as analysing in this thread.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanInput } from '../../src/scan/scan.ts';
+import { PIECE_BYTES, scanInput } from '../../src/scan/scan.ts';
 import { splitPoints } from '../../src/scan/split.ts';
 import { Pool } from '../../src/scan/pool.ts';
 import { BEHAVIOURS } from './fixtures.ts';
@@ -26,6 +26,16 @@ describe('parallel scan', () => {
     assert.equal(many.stats.parseErrors, 0);
     assert.deepEqual(key(many.findings), key(one.findings));
     assert.ok(many.findings.some((f) => f.rule === 'flow-fingerprint-to-network'));
+  });
+  it('the pieces depend on the input, not the machine: one thread, one worker and three give the same findings', async () => {
+    // Over 1.5 pieces of the default size, so that the default cuts it in two.
+    const big = bundle.repeat(Math.ceil((PIECE_BYTES * 2) / bundle.length));
+    const scanWith = (workers: number) => scanInput({ label: 'big', pkg: {}, files: [{ path: 'cli.js', text: big }], skipped: 0 }, { workers });
+    const [zero, one, three] = [await scanWith(0), await scanWith(1), await scanWith(3)];
+    assert.deepEqual([zero.stats.chunks, one.stats.chunks, three.stats.chunks], [2, 2, 2]);
+    assert.deepEqual(key(one.findings), key(zero.findings));
+    assert.deepEqual(key(three.findings), key(zero.findings));
+    assert.ok(zero.findings.some((f) => f.rule === 'flow-fingerprint-to-network'));
   });
   it('queues jobs beyond the number of workers and answers each with its own result', async () => {
     const pool = new Pool(1);
