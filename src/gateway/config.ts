@@ -1,12 +1,14 @@
-// Gateway configuration: a YAML file validated with zod, or the embedded defaults.
+// Gateway configuration: a YAML file validated with zod, or the embedded defaults. Every object
+// is strict: in a security gateway a misspelt `redact: true` that is silently ignored is a
+// hole, so an unknown key is an error at file:line:column.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { formatIssue, validateYaml, type YamlIssue } from '../core/yaml-validate.ts';
 import type { Dialect } from '../core/types.ts';
 
 const DIALECTS = ['anthropic', 'openai-chat', 'openai-responses'] as const;
 
-const upstreamSchema = z.object({
+const upstreamSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
   baseUrl: z.string().url(),
   dialects: z.array(z.enum(DIALECTS)).min(1),
@@ -23,12 +25,12 @@ const upstreamSchema = z.object({
   connections: z.number().int().positive().default(128),
 });
 
-export const configSchema = z.object({
-  listen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8787) }).default({ host: '127.0.0.1', port: 8787 }),
+export const configSchema = z.strictObject({
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8787) }).default({ host: '127.0.0.1', port: 8787 }),
   dataDir: z.string().default('./data'),
   /** sqlite:<file> or postgres://…; default sqlite under dataDir. */
   store: z.string().optional(),
-  limits: z.object({
+  limits: z.strictObject({
     maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
     connectTimeoutMs: z.number().int().positive().default(10_000),
     headersTimeoutMs: z.number().int().positive().default(300_000),
@@ -37,7 +39,7 @@ export const configSchema = z.object({
     /** Longest a client may take to send its whole request (headers and body); slow senders are cut off. */
     requestTimeoutMs: z.number().int().positive().default(120_000),
   }).default({ maxBodyBytes: 32 * 1024 * 1024, connectTimeoutMs: 10_000, headersTimeoutMs: 300_000, bodyTimeoutMs: 300_000, drainMs: 30_000, requestTimeoutMs: 120_000 }),
-  audit: z.object({
+  audit: z.strictObject({
     /** Opt-in: keep the request body with every finding redacted. Off by default: no prompt text. */
     storeRedactedBodies: z.boolean().default(false),
     flushMs: z.number().int().positive().default(50),
@@ -54,7 +56,7 @@ export const configSchema = z.object({
      */
     thread: z.boolean().default(true),
   }).default({ storeRedactedBodies: false, flushMs: 50, maxBatch: 500, maxPending: 100_000, thread: true }),
-  inspection: z.object({
+  inspection: z.strictObject({
     enabled: z.boolean().default(true),
     /** Inspect responses (assembled from SSE when streamed) after they are relayed. */
     responses: z.boolean().default(true),
@@ -67,14 +69,14 @@ export const configSchema = z.object({
     baselines: z.boolean().default(true),
     /** Memory for results of segments seen before (system prompts, tools, earlier turns). */
     cacheMegabytes: z.number().nonnegative().default(64),
-    internal: z.object({
+    internal: z.strictObject({
       domains: z.array(z.string()).default([]),
       hosts: z.array(z.string()).default([]),
       cidrs: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
     }).optional(),
   }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64 }),
-  auth: z.object({
+  auth: z.strictObject({
     /** Seconds a key lookup is cached; a revoked key stops working within this time. */
     cacheSeconds: z.number().nonnegative().default(2),
   }).default({ cacheSeconds: 2 }),
@@ -95,23 +97,33 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const withDefaultUpstreams = (v: unknown): unknown =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? { upstreams: DEFAULT_UPSTREAMS, ...v } : v;
+
+/** Checks zod cannot make: upstream names are unique. */
+function duplicateUpstream(cfg: GatewayConfig): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < cfg.upstreams.length; i++) {
+    const name = cfg.upstreams[i]!.name;
+    if (seen.has(name)) return i;
+    seen.add(name);
+  }
+  return -1;
+}
+
 /** Validates a config object; errors name each offending field. */
 export function parseConfig(input: unknown, source = 'config'): GatewayConfig {
-  const raw = (input ?? {}) as Record<string, unknown>;
-  const withDefaults = { upstreams: DEFAULT_UPSTREAMS, ...raw };
-  const r = configSchema.safeParse(withDefaults);
+  const r = configSchema.safeParse(withDefaultUpstreams(input ?? {}));
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`${source} is invalid:\n${lines.join('\n')}`);
   }
-  const names = new Set<string>();
-  for (const u of r.data.upstreams) {
-    if (names.has(u.name)) throw new ConfigError(`${source} is invalid:\n  upstreams: duplicate name '${u.name}'`);
-    names.add(u.name);
-  }
+  const dup = duplicateUpstream(r.data);
+  if (dup >= 0) throw new ConfigError(`${source} is invalid:\n  upstreams[${dup}].name: duplicate name '${r.data.upstreams[dup]!.name}'`);
   return r.data;
 }
 
+/** A YAML config file: each problem at file:line:column, with what was found and what was expected. */
 export function loadConfig(file: string | undefined): GatewayConfig {
   if (file === undefined) return parseConfig({}, 'defaults');
   let text: string;
@@ -120,13 +132,14 @@ export function loadConfig(file: string | undefined): GatewayConfig {
   } catch (e) {
     throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message}`);
-  }
-  return parseConfig(doc, file);
+  const r = validateYaml(text, configSchema, 'the configuration reference in README.md', withDefaultUpstreams);
+  const fail = (issues: YamlIssue[]): never => {
+    throw new ConfigError(`${file} is not a valid configuration:\n${issues.map((i) => `  ${formatIssue(file, i)}`).join('\n')}`);
+  };
+  if (!r.ok) return fail(r.issues);
+  const dup = duplicateUpstream(r.value);
+  if (dup >= 0) fail([{ level: 'error', path: ['upstreams', dup, 'name'], message: `found '${r.value.upstreams[dup]!.name}'; expected a name no other upstream has`, ...r.locate(['upstreams', dup, 'name']) }]);
+  return r.value;
 }
 
 const globs = new Map<string, RegExp>();
