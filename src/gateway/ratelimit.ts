@@ -1,6 +1,6 @@
-// Rate limits (requests per minute) and budgets (tokens per day) per key, user and team, kept as
-// fixed-window counters in the shared store so that every gateway instance on one PostgreSQL
-// database sees the same counts.
+// Rate limits (requests in the last minute) and budgets (tokens per day, UTC) per key, user and
+// team, kept as counters per fixed window in the shared store so that every gateway instance on one
+// PostgreSQL database sees the same counts; a limit reads two windows (see `sliding`).
 //
 // Local first, exact near the limit. A store round trip per request (~0.1 ms on SQLite, ~0.4 ms on
 // PostgreSQL) is most of what a policy with limits adds to a request, and far from the limit it
@@ -54,7 +54,35 @@ interface Counter {
   syncedAt: number;
 }
 
-interface Check { spec: LimitSpec; kind: 'rpm' | 'tpd'; limit: number; resetAt: number; counter: Counter }
+interface Check {
+  spec: LimitSpec;
+  kind: 'rpm' | 'tpd';
+  limit: number;
+  resetAt: number;
+  counter: Counter;
+  /** rpm: the previous minute's counter and the share of it still inside the last 60 s. */
+  prev?: { counter: Counter; weight: number };
+}
+
+/**
+ * Requests in the last 60 s, estimated from two fixed windows: this minute's count plus the
+ * previous minute's, weighted by how much of it the last 60 s still cover. Fixed windows alone let
+ * a client send twice the limit across a window edge; the estimate does not, and needs one counter
+ * more per limit, not a log of timestamps.
+ */
+const sliding = (current: number, c: Check, prev = c.prev === undefined ? 0 : c.prev.counter.base + c.prev.counter.local): number =>
+  current + (c.prev === undefined ? 0 : prev * c.prev.weight);
+
+/** When one more request would fit again: the estimate falls as the previous minute slides out. */
+function retryAt(c: Check, current: number, prev: number): number {
+  const room = c.limit - 1;
+  // resetAt: the end of this minute.
+  if (current > room || prev === 0) {
+    // This minute alone is full: into the next one, until this minute's weight has fallen enough.
+    return current <= room ? c.resetAt : c.resetAt + (1 - room / current) * MINUTE;
+  }
+  return c.resetAt - MINUTE + (1 - (room - current) / prev) * MINUTE;
+}
 
 export class RateLimiter {
   private lastPrune = 0;
@@ -77,8 +105,10 @@ export class RateLimiter {
     const checks: Check[] = [];
     for (const s of specs) {
       if (s.requestsPerMinute !== undefined) {
-        const counter = this.counter(`rpm:${s.scope}:${s.subject}`, minute, (minute + 2) * MINUTE);
-        checks.push({ spec: s, kind: 'rpm', limit: s.requestsPerMinute, resetAt: (minute + 1) * MINUTE, counter });
+        const name = `rpm:${s.scope}:${s.subject}`;
+        const counter = this.counter(name, minute, (minute + 2) * MINUTE);
+        const prev = { counter: this.counter(name, minute - 1, (minute + 1) * MINUTE), weight: 1 - (now - minute * MINUTE) / MINUTE };
+        checks.push({ spec: s, kind: 'rpm', limit: s.requestsPerMinute, resetAt: (minute + 1) * MINUTE, counter, prev });
       }
       if (s.tokensPerDay !== undefined) {
         const counter = this.counter(`tpd:${s.scope}:${s.subject}`, day, (day + 2) * DAY);
@@ -89,7 +119,12 @@ export class RateLimiter {
     const local = checks.every((c) => {
       const k = c.counter;
       if (now - k.syncedAt > STALE_MS) return false;
-      return c.kind === 'rpm' ? (k.local + 1) * 10 <= c.limit - k.base : (k.base + k.local) * 10 < c.limit * 9;
+      if (c.kind === 'tpd') return (k.base + k.local) * 10 < c.limit * 9;
+      // The previous minute is settled once read after it ended (other instances' last counts
+      // arrive within a sync period of its end).
+      const p = c.prev!.counter;
+      if (now - p.syncedAt > STALE_MS && p.syncedAt < minute * MINUTE + 2 * SYNC_MS) return false;
+      return (k.local + 1) * 10 <= c.limit - sliding(k.base, c);
     });
     if (local) {
       for (const c of checks) if (c.kind === 'rpm') c.counter.local += 1;
@@ -98,32 +133,42 @@ export class RateLimiter {
     }
     // Exact: this request and everything counted locally go to the store in one round trip, and
     // the counts it returns decide (by 0 reads a budget's usage: tokens are charged after the response).
-    const bumps: CounterBump[] = checks.map((c) => ({ name: c.counter.name, win: c.counter.win, by: c.counter.local + (c.kind === 'rpm' ? 1 : 0), expiresAt: c.counter.expiresAt }));
+    // The previous minute's counters are read (by 0: their local counts go with the next sync).
+    const counters = checks.flatMap((c) => (c.prev === undefined ? [c.counter] : [c.counter, c.prev.counter]));
+    const bumps: CounterBump[] = checks.flatMap((c) => [
+      { name: c.counter.name, win: c.counter.win, by: c.counter.local + (c.kind === 'rpm' ? 1 : 0), expiresAt: c.counter.expiresAt },
+      ...(c.prev === undefined ? [] : [{ name: c.prev.counter.name, win: c.prev.counter.win, by: 0, expiresAt: c.prev.counter.expiresAt }]),
+    ]);
     for (const c of checks) c.counter.local = 0;
     let counts: number[];
     try {
       counts = await this.opts.store.bumpCounters(bumps);
     } catch (e) {
-      checks.forEach((c, i) => (c.counter.local += bumps[i]!.by)); // kept for the next sync
+      counters.forEach((k, i) => (k.local += bumps[i]!.by)); // kept for the next sync
       this.opts.logger.warn({ err: (e as Error).message }, 'rate limit counters unavailable; request allowed');
       return;
     }
     const synced = this.now();
-    checks.forEach((c, i) => {
-      c.counter.base = Math.max(c.counter.base, counts[i] ?? 0);
-      c.counter.syncedAt = synced;
+    counters.forEach((k, i) => {
+      k.base = Math.max(k.base, counts[i] ?? 0);
+      k.syncedAt = synced;
     });
+    // This request's own counts decide (not `base`: a concurrent request's later reply may have
+    // raised it already, and would refuse this one for counts that came after it).
     let worst: { msg: string; retryMs: number } | null = null;
-    checks.forEach((c, i) => {
-      const n = c.kind === 'rpm' ? counts[i] ?? 0 : (counts[i] ?? 0) + c.counter.local;
+    let at = 0;
+    for (const c of checks) {
+      const current = counts[at++] ?? 0;
+      const prev = c.prev === undefined ? 0 : (counts[at++] ?? 0) + c.prev.counter.local; // + not yet synced here
+      const n = c.kind === 'rpm' ? sliding(current, c, prev) : current + c.counter.local;
       const over = c.kind === 'rpm' ? n > c.limit : n >= c.limit;
-      if (!over) return;
-      const retryMs = c.resetAt - now;
+      if (!over) continue;
+      const retryMs = c.kind === 'rpm' ? retryAt(c, current, prev) - now : c.resetAt - now;
       const msg = c.kind === 'rpm'
-        ? `Rate limit: ${who(c.spec)} made ${n} requests this minute (limit ${c.limit}); retry in ${retryIn(retryMs)}`
+        ? `Rate limit: ${who(c.spec)} made ${Math.ceil(n)} requests in the last minute (limit ${c.limit}); retry in ${retryIn(retryMs)}`
         : `Token budget: ${who(c.spec)} used ${n} tokens today (limit ${c.limit} per day, UTC); it resets in ${retryIn(retryMs)}`;
       if (worst === null || retryMs > worst.retryMs) worst = { msg, retryMs };
-    });
+    }
     if (worst !== null) {
       const w: { msg: string; retryMs: number } = worst;
       throw new AirlockError('AIRLOCK_ERR_RATE_LIMITED', `${w.msg}.`, { headers: { 'retry-after': String(Math.max(1, Math.ceil(w.retryMs / 1000))) } });

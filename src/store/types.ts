@@ -103,7 +103,7 @@ export interface Store {
   /** The head checkpoint: seq and hash of the last appended record. */
   auditHead(): Promise<ChainHead>;
 
-  // rate limits and budgets: fixed-window counters shared by every instance on the store
+  // rate limits and budgets: counters per window (minute, UTC day) shared by every instance on the store
   /** Apply every bump atomically in one round trip; returns the new counts in input order. Names+windows must be unique. */
   bumpCounters(bumps: CounterBump[]): Promise<number[]>;
   /** Delete counters whose expiresAt is before `now`; returns how many. */

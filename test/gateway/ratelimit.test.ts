@@ -62,8 +62,25 @@ describe('RateLimiter: local first, exact near the limit', () => {
     assert.equal(store.trips, 7);
     const err = await l.check(alice).catch((e: unknown) => e);
     assert.ok(err instanceof AirlockError);
-    assert.match(err.message, /user alice made 8 requests this minute \(limit 5\); retry in 50 s/);
-    assert.equal(err.headers['retry-after'], '50');
+    // 8 this minute: the next fits once they weigh 4 or less in the last 60 s, 30 s into the next minute.
+    assert.match(err.message, /user alice made 8 requests in the last minute \(limit 5\); retry in 80 s/);
+    assert.equal(err.headers['retry-after'], '80');
+  });
+
+  it('counts the last 60 s, not the calendar minute: no double burst across a window edge', async () => {
+    const store = await countingStore();
+    const start = (minute + 1) * 60_000;
+    const clock = { t: start - 10_000 }; // 50 s into a minute
+    const l = limiter(store, { requestsPerMinute: 5 }, clock);
+    for (let i = 0; i < 5; i++) assert.equal(await attempt(l), true);
+    assert.equal(await attempt(l), false);
+    clock.t = start + 5_000; // a new minute: 6 × 55/60 of the last one still inside the last 60 s
+    const err = await l.check(alice).catch((e: unknown) => e);
+    assert.ok(err instanceof AirlockError, 'a fixed window would have allowed 5 more here');
+    assert.match(err.message, /made 7 requests in the last minute \(limit 5\); retry in 25 s/);
+    clock.t = start + 50_000; // 6 × 10/60 + the 1 refused this minute: 2 of 5
+    assert.equal(await attempt(l), true);
+    assert.equal(await attempt(l), true);
   });
 
   it('switches to exact counting when the local count would reach a tenth of what is left', async () => {

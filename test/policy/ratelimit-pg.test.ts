@@ -53,7 +53,7 @@ test('two gateways on one PostgreSQL store enforce one limit together (429 + ret
       assert.equal(results.filter((r) => r === 200).length, 4, 'exactly the limit, across both instances');
       const limited = results.filter((r): r is InstanceType<typeof Anthropic.RateLimitError> => r instanceof Anthropic.RateLimitError);
       assert.equal(limited.length, 6);
-      assert.ok(limited.every((e) => Number(e.headers?.get('retry-after')) >= 1 && /team shared made \d+ requests this minute \(limit 4\)/.test(e.message)));
+      assert.ok(limited.every((e) => Number(e.headers?.get('retry-after')) >= 1 && /team shared made \d+ requests in the last minute \(limit 4\)/.test(e.message)));
       return;
     }
     assert.fail('could not stay within one minute window');
