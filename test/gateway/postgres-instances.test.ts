@@ -22,10 +22,11 @@ after(async () => {
   await admin.end();
 });
 
-test('two gateways on one PostgreSQL store keep one consistent chain', { skip: reachable ? false : 'PostgreSQL unreachable' }, async () => {
+test('two gateways on one PostgreSQL store keep one consistent chain (one appending from a worker thread)', { skip: reachable ? false : 'PostgreSQL unreachable' }, async () => {
   await admin.query(`CREATE SCHEMA ${schema}`);
   const url = `${PG_URL}?schema=${schema}`;
-  const a = await startHarness({ store: await openStore(url) });
+  // One instance appends from a worker thread (as `serve` does), the other on its own thread.
+  const a = await startHarness({ store: await openStore(url), auditStoreUrl: url });
   const b = await startHarness({ store: await openStore(url) });
   harnesses.push(a, b);
   const ca = new Anthropic({ baseURL: a.url, apiKey: a.key, maxRetries: 0 });

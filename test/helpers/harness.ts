@@ -36,6 +36,8 @@ export interface HarnessOptions {
   store?: Store;
   /** Upstreams tried before the two defaults (e.g. one for a model family). */
   extraUpstreams?: Record<string, unknown>[];
+  /** Append audit records from a worker thread opening this store URL (as `serve` does). */
+  auditStoreUrl?: string;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -62,7 +64,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
   };
-  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: PROVIDER_KEY }, decider: o.decider, hashSecret: 'test-secret' });
+  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: PROVIDER_KEY }, decider: o.decider, hashSecret: 'test-secret', ...(o.auditStoreUrl !== undefined ? { auditStoreUrl: o.auditStoreUrl } : {}) });
   await gw.listen(0, '127.0.0.1');
   const { key, row } = await store.createKey({ user: 'alice', team: 'payments', role: 'developer' });
   let closed = false;
