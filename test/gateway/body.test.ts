@@ -23,6 +23,8 @@ test('non-ASCII body: strings, keys and model are repaired to the same values', 
   const raw = Buffer.from(JSON.stringify({ model: 'modèle-ü', system: 'naïve — “quoted” 日本語 😀', messages: [{ role: 'user', content: 'Grüße' }], tools: [{ name: 't', input_schema: { properties: { 'clé': { description: 'à' } } } }] }));
   assert.notEqual(decodeBody(raw).fix, undefined);
   same(raw);
+  same(raw); // again: the walk remembers ASCII keys, never a key it had to repair
+  same(Buffer.from(JSON.stringify({ model: 'm', tools: [{ name: 't', input_schema: { properties: { clé: {}, cle: {}, ['x'.repeat(40)]: 'é' } } }] })));
 });
 
 test('a body escaping U+0080..U+00FF as \\u00XX takes the exact slow path', () => {

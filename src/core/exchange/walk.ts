@@ -60,7 +60,28 @@ interface State {
 // isAscii first: on long strings it is a copy (~14 GB/s) where the class search runs at ~1.5 GB/s
 // (the Claude Code fixture: ~60 → ~15 µs per request).
 const LATIN1_HIGH = /[\u0080-\u00ff]/;
-const fixed = (st: State, s: string): string => (st.fix !== undefined && !isAscii(s) && LATIN1_HIGH.test(s) ? st.fix(s) : s);
+const fixed = (st: State, s: string): string => (st.fix !== undefined && !shortAscii(s) && !isAscii(s) && LATIN1_HIGH.test(s) ? st.fix(s) : s);
+
+/** Short strings (most keys and values) are checked by a loop: a regex call costs more than it. */
+function shortAscii(s: string): boolean {
+  const n = s.length;
+  if (n > 32) return false;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+// Object keys from JSON.parse are internalized strings (their hash is cached), so a set of keys
+// known to be ASCII answers in one lookup: a request has thousands of keys and few distinct ones.
+const ASCII_KEYS = new Set<string>();
+function fixedKey(st: State, key: string): string {
+  if (ASCII_KEYS.has(key)) return key;
+  const f = fixed(st, key);
+  if (f === key && !LATIN1_HIGH.test(key)) {
+    if (ASCII_KEYS.size >= 10_000) ASCII_KEYS.clear(); // bounded: schemas with generated names
+    ASCII_KEYS.add(key);
+  }
+  return f;
+}
 
 // `path` is one shared stack, pushed and popped on the way down; a segment takes a copy. (A fresh
 // array per node made the walk allocation-bound on large bodies.)
@@ -92,8 +113,9 @@ function walk(value: unknown, path: PathStep[], role: SegmentRole, keysAreText: 
   for (const key of Object.keys(obj)) {
     const child = obj[key];
     if (!keysAreText && typeof child === 'string' && STRUCTURAL.has(key)) continue;
-    path.push(st.fix === undefined ? key : fixed(st, key));
-    if (keysAreText) st.segments.push({ role: r, path: path.slice(), text: fixed(st, key), isKey: true });
+    const k = st.fix === undefined ? key : fixedKey(st, key);
+    path.push(k);
+    if (keysAreText) st.segments.push({ role: r, path: path.slice(), text: k, isKey: true });
     // JSON schemas and tool inputs are free-form: their keys are text the provider reads.
     const cr = key === 'tool_calls' || key === 'function_call' ? 'tool_call' : r;
     const freeForm = keysAreText || key === 'input_schema' || key === 'parameters' || key === 'input' && r === 'tool_call' || key === 'arguments' && typeof child === 'object';
