@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspect } from '../../src/core/detect/engine.ts';
-import { HitCache } from '../../src/core/detect/cache.ts';
+import { HitCache, groupRanges } from '../../src/core/detect/cache.ts';
 import { DETECTORS } from '../../src/core/detect/registry.ts';
 import { parseRequest } from '../../src/core/exchange/index.ts';
 import type { Segment } from '../../src/core/types.ts';
@@ -143,4 +143,16 @@ test('internal names found through the secrets automaton: same findings as inter
     assert.deepEqual(viaEngine, alone);
     assert.deepEqual(viaEngine.sort(), ['internal-domain:10-29', 'internal-host:34-44', 'internal-user:48-52', ...extra, 'internal-host:2001-2011'].sort());
   }
+});
+
+test('groups for the cache: one per message, per tool definition, per other top-level field', () => {
+  const seg = (...path: (string | number)[]): Segment => ({ role: 'user', path, text: 'x' });
+  const segs = [
+    seg('system'), seg('system', 0, 'text'), // top-level field without an index, then an indexed block
+    seg('tools', 0, 'description'), seg('tools', 0, 'input_schema', 'properties', 'a'), seg('tools', 1, 'description'),
+    seg('messages', 0, 'content'), seg('messages', 0, 'content', 1, 'text'), seg('messages', 1, 'content'),
+    seg('metadata', 'user_id'), seg('metadata', 'other'),
+  ];
+  assert.deepEqual(groupRanges(segs), [[0, 1], [1, 2], [2, 4], [4, 5], [5, 7], [7, 8], [8, 10]]);
+  assert.deepEqual(groupRanges([]), []);
 });

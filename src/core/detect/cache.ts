@@ -100,13 +100,17 @@ export class HitCache {
 /** Contiguous runs of segments under one message, one tool definition, or one top-level field. */
 export function groupRanges(segments: readonly Segment[]): [number, number][] {
   const out: [number, number][] = [];
-  let key = '';
+  // Compared step by step, not as a joined key: no string built per segment.
+  let top: unknown;
+  let index: number | undefined;
   for (let i = 0; i < segments.length; i++) {
     const p = segments[i]!.path;
-    const k = typeof p[1] === 'number' ? `${String(p[0])}\u0000${p[1]}` : String(p[0]);
-    if (i === 0 || k !== key) {
+    const t = p[0];
+    const n = typeof p[1] === 'number' ? p[1] : undefined;
+    if (i === 0 || t !== top || n !== index) {
       out.push([i, i + 1]);
-      key = k;
+      top = t;
+      index = n;
     } else out[out.length - 1]![1] = i + 1;
   }
   return out;
