@@ -83,6 +83,17 @@ describe('RateLimiter: local first, exact near the limit', () => {
     assert.equal(await attempt(l), true);
   });
 
+  it('counters of past windows are dropped from memory, also when every check was exact', async () => {
+    const store = await countingStore();
+    const clock = { t: T0 };
+    const l = limiter(store, { requestsPerMinute: 2 }, clock);
+    for (let m = 0; m < 30; m++) {
+      clock.t = T0 + m * 11 * 60_000; // past the 10-minute prune interval now and then
+      await attempt(l);
+    }
+    assert.ok(l.size <= 6, `${l.size} counters held`);
+  });
+
   it('switches to exact counting when the local count would reach a tenth of what is left', async () => {
     const store = await countingStore();
     const l = limiter(store, { requestsPerMinute: 100 }, { t: T0 });
