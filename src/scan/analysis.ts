@@ -8,6 +8,7 @@ import { CONFIG_MASK, Deriver, kindsOf, type CompareSite, type Taint } from './d
 import { evaluate, type Result } from './evaluate.ts';
 import { walk, type Scope, type Site, type WalkResult } from './walk.ts';
 import { maskSecrets, excerptOf, shapeOf } from './excerpt.ts';
+import { EXTERN_NODE, type Extern } from './definition.ts';
 
 export interface ChunkBase {
   file: string;
@@ -19,6 +20,14 @@ export interface ChunkBase {
 
 const FN_TYPES = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'];
 
+/** For a piece of a split bundle: what it shares with the other pieces (link-collect.ts). */
+export interface LinkOptions {
+  /** Collect what this piece defines at the top level and what it could not resolve. */
+  collect?: boolean;
+  /** Program-scope bindings of the other pieces that this piece's free names refer to. */
+  externs?: Map<string, Extern>;
+}
+
 export class Analysis {
   readonly findings: ScanFinding[] = [];
   readonly compareSites: CompareSite[] = [];
@@ -28,6 +37,8 @@ export class Analysis {
   /** Decoded values of hidden lists and strings, to tell whether a comparison uses hidden data. */
   readonly hiddenValues = new Set<string>();
   readonly fnParent = new Map<Node, Node | null>();
+  /** Free names compared with a fingerprint: collected only in a piece of a split bundle. */
+  readonly wants: Set<string> | null;
   readonly w: WalkResult;
   readonly deriver: Deriver;
   private lineStarts: number[] | null = null;
@@ -38,12 +49,19 @@ export class Analysis {
     readonly text: string,
     program: Node,
     readonly rules: readonly Rule[],
+    link: LinkOptions = {},
   ) {
+    this.wants = link.collect ? new Set() : null;
     const subscribed = new Set<string>(FN_TYPES);
     for (const r of rules) for (const t of Object.keys(r.visit ?? {})) subscribed.add(t);
     this.w = walk(program, subscribed);
     for (const t of FN_TYPES) for (const s of this.w.sites.get(t) ?? []) this.fnParent.set(s.node, s.parent);
     this.deriver = new Deriver(this.w.refs, this.fnParent, this.w.scopes, this.compareAt);
+    if (link.externs) {
+      this.w.root.externs = link.externs;
+      // Decoded in its own piece: hidden here as it would be in an analysis of the whole file.
+      for (const x of this.w.root.externs.values()) for (const v of x.hiddenValues) this.hiddenValues.add(v);
+    }
   }
 
   run(): ScanFinding[] {
@@ -60,8 +78,8 @@ export class Analysis {
     return this.w.sites.get(type) ?? [];
   }
 
-  evaluate(n: Node, scope: Scope | null): Result {
-    return evaluate(n, scope);
+  evaluate(n: Node, scope: Scope | null, free?: Set<string>): Result {
+    return evaluate(n, scope, free);
   }
 
   derive(n: Node, scope: Scope): Taint | null {
@@ -147,7 +165,11 @@ export class Analysis {
     };
     if (decoded && decoded.length > 0) f.decoded = decoded;
     if (r.kinds) f.kinds = kindsOf(r.kinds);
-    if (r.related && r.related.length > 0) f.related = r.related.map((x) => ({ ...this.loc(x.node.start), note: x.note, excerpt: this.excerpt(x.node) }));
+    if (r.related && r.related.length > 0) {
+      f.related = r.related.map((x) => x.node.type === EXTERN_NODE
+        ? { ...(x.node.extern as Extern).at, note: x.note, excerpt: (x.node.extern as Extern).excerpt }
+        : { ...this.loc(x.node.start), note: x.note, excerpt: this.excerpt(x.node) });
+    }
     if (r.data) f.data = r.data;
     this.findings.push(f);
     return f;

@@ -12,7 +12,8 @@ export type Val = string | number | boolean | null | undefined | Uint8Array | Va
 export type Result = Val | typeof UNKNOWN;
 
 type Env = { vars: Map<string, Val>; parent: Env | null };
-interface Budget { steps: number; depth: number }
+// One shape for every budget (`free` always present): `tick` reads it on every step.
+interface Budget { steps: number; depth: number; free: Set<string> | null }
 
 const MAX_STEPS = 200_000;
 const MAX_FN_NODES = 1200; // only small functions are interpreted
@@ -27,8 +28,12 @@ const CONTINUE = Symbol('continue');
 export const isClosure = (v: unknown): v is Closure => typeof v === 'object' && v !== null && 'fn' in v && 'env' in v;
 const isList = (v: Result): v is Val[] => Array.isArray(v);
 
-export function evaluate(node: Node, scope: Scope | null): Result {
-  const budget: Budget = { steps: 0, depth: 0 };
+/**
+ * `free`, when given, collects the names the evaluation met that no scope of this piece binds: in a
+ * split bundle they may be top-level bindings of another piece (see link.ts).
+ */
+export function evaluate(node: Node, scope: Scope | null, free?: Set<string>): Result {
+  const budget: Budget = { steps: 0, depth: 0, free: free ?? null };
   try {
     return ev(node, scope, null, budget, new Set());
   } catch (e) {
@@ -156,7 +161,10 @@ function ident(n: Node, scope: Scope | null, env: Env | null, b: Budget, seen: S
   if (name === 'NaN') return NaN;
   if (name === 'Infinity') return Infinity;
   const d = scope ? lookup(scope, name) : null;
-  if (!d) return UNKNOWN;
+  if (!d) {
+    b.free?.add(name);
+    return scope ? externValue(scope, name) : UNKNOWN;
+  }
   if (d.kind === 'function' && d.init) return { fn: d.init, scope: d.scope, env: null };
   if (d.kind === 'param' || d.kind === 'import' || d.kind === 'catch' || d.kind === 'class') return UNKNOWN;
   // A binding with one initialiser (or one lazy assignment) is treated as constant; we do not
@@ -170,6 +178,14 @@ function ident(n: Node, scope: Scope | null, env: Env | null, b: Budget, seen: S
   } finally {
     seen.delete(src);
   }
+}
+
+/** A top-level binding of another piece of the same file, known to this piece (link.ts). */
+function externValue(scope: Scope, name: string): Result {
+  let root = scope;
+  while (root.parent) root = root.parent;
+  const x = root.externs?.get(name);
+  return x ? x.value : UNKNOWN;
 }
 
 function member(n: Node, scope: Scope | null, env: Env | null, b: Budget, seen: Set<Node>): Result {
@@ -395,7 +411,7 @@ function method(recv: Val, prop: string, args: Val[], b: Budget): Result {
   return UNKNOWN;
 }
 
-export function invoke(f: Closure, args: Val[], b: Budget = { steps: 0, depth: 0 }): Result {
+export function invoke(f: Closure, args: Val[], b: Budget = { steps: 0, depth: 0, free: null }): Result {
   const fn = f.fn;
   if (!isFunction(fn) || fn.async || fn.generator) return UNKNOWN;
   if (fn.end - fn.start > MAX_FN_NODES * 8) return UNKNOWN;

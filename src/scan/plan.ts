@@ -50,7 +50,7 @@ function splitFile(f: SourceFile, pieceBytes: number, emit: (piece: Piece) => vo
     for (let j = f.text.indexOf('\n', scanned); j !== -1 && j < start; j = f.text.indexOf('\n', j + 1)) { line++; lastNl = j; }
     scanned = start;
     const base: ChunkBase = { file: f.path, offset: start, line, column: start - lastNl };
-    emit({ base, text: f.text.slice(start, end) });
+    emit({ base, text: f.text.slice(start, end), link: true });
     start = end;
   });
 }

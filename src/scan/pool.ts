@@ -4,8 +4,13 @@
 import { Worker } from 'node:worker_threads';
 import type { ChunkBase } from './analysis.ts';
 import type { ChunkResult } from './analyze.ts';
+import type { Extern } from './definition.ts';
 
-export interface Piece { base: ChunkBase; text: string }
+/**
+ * `link`: a piece of a split file, which reports what it shares with its other pieces; `externs`:
+ * what those pieces define that this one refers to (its second analysis, see link.ts).
+ */
+export interface Piece { base: ChunkBase; text: string; link?: boolean; externs?: Map<string, Extern> }
 export interface Job { id: number; pieces: Piece[] }
 export interface JobResult { id: number; results: ChunkResult[] }
 

@@ -6,6 +6,7 @@ import { analyzeText, type ChunkResult } from './analyze.ts';
 import { isAnalysable, resolveInput } from './inputs.ts';
 import { Pool, weight, type Job, type Piece } from './pool.ts';
 import { plan } from './plan.ts';
+import { applyRelink, relinks, type Relink } from './link.ts';
 import { RULES } from './rules/index.ts';
 import { rank } from './rank.ts';
 import { hash } from './analysis.ts';
@@ -97,7 +98,7 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
   };
   const runAll = async (): Promise<void> => {
     for (const job of later.splice(0)) {
-      results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text)));
+      results.set(job.id, job.pieces.map((p) => analyzeText(p.base, p.text, { collect: p.link, externs: p.externs })));
       progress(weight(job));
     }
     await Promise.all(running.splice(0));
@@ -128,6 +129,19 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
     for (const job of retry.slice().sort((x, y) => weight(y) - weight(x))) dispatch(job);
     await runAll();
     for (const job of retry) byFile.set(job.pieces[0]!.base.file, [{ piece: job.pieces[0]!, result: (results.get(job.id) ?? [])[0] as ChunkResult }]);
+  }
+
+  // Pieces that compare a fingerprint with a list another piece defines: analysed again with it.
+  const again: Relink[] = [];
+  for (const [file, parts] of byFile) {
+    const text = parts.length > 1 ? files.find((x) => x.path === file)?.text : undefined;
+    if (text !== undefined) again.push(...relinks(parts, text, jobs.length + retry.length + again.length));
+  }
+  if (again.length > 0) {
+    done -= again.reduce((n, r) => n + weight(r.job), 0);
+    for (const r of again) dispatch(r.job);
+    await runAll();
+    for (const r of again) applyRelink(r, (results.get(r.job.id) ?? [])[0]);
   }
   return { jobs, byFile };
 }

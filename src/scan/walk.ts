@@ -7,6 +7,7 @@
 import { visitorKeys } from 'oxc-parser';
 import { calleeName, propName } from './ast-names.ts';
 import type { Node } from './types.ts';
+import type { Extern } from './definition.ts';
 
 export type DeclKind = 'var' | 'let' | 'const' | 'function' | 'param' | 'import' | 'catch' | 'class';
 
@@ -15,6 +16,8 @@ export interface Scope {
   parent: Scope | null;
   node: Node; // Program or a function
   decls: Map<string, Decl>;
+  /** On the root scope of a piece of a split bundle: program-scope bindings of its other pieces. */
+  externs?: Map<string, Extern>;
 }
 
 export interface Decl {

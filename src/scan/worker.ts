@@ -12,7 +12,7 @@ parentPort?.on('message', (job: Job) => {
   const out: JobResult = { id: job.id, results: [] };
   for (const piece of job.pieces) {
     try {
-      out.results.push(analyzeText(piece.base, piece.text));
+      out.results.push(analyzeText(piece.base, piece.text, { collect: piece.link, externs: piece.externs }));
     } catch (e) {
       out.results.push({ findings: [], parseErrors: 1, firstError: e instanceof Error ? e.message : String(e), nodes: 0 });
     }

@@ -7,7 +7,8 @@ import type { Node, Severity } from '../types.ts';
 import { FP_LABEL } from '../types.ts';
 import { CONFIG_MASK, kindBit, kindsOf } from '../derive.ts';
 import { isSpecificConstant, classifyList, describeKind } from '../classify.ts';
-import { isFunction, lookup, type Scope, type Site } from '../walk.ts';
+import { isFunction, type Scope, type Site } from '../walk.ts';
+import { definition, TRIVIAL, verbatim } from '../definition.ts';
 import { list, strings } from '../rule-helpers.ts';
 
 const EQ = new Set(['===', '==', '!==', '!=']);
@@ -16,7 +17,6 @@ const VALUE_METHODS = new Set(['includes', 'indexOf', 'startsWith', 'endsWith', 
 const ITERATORS = new Set(['some', 'find', 'findIndex', 'filter', 'every']);
 /** Every method name the CallExpression visitor acts on: other calls are skipped by their site's name. */
 const METHODS = new Set([...RECEIVER_HOLDS_LIST, ...VALUE_METHODS, 'test', ...ITERATORS]);
-const TRIVIAL = new Set(['', 'undefined', 'null', 'true', 'false', '0', '1', 'UTC', 'GMT', 'Etc/UTC', 'C', 'POSIX', 'C.UTF-8', 'localhost', '127.0.0.1', '::1', '[::1]', 'http:', 'https:', 'http', 'https', '/', '{}', '[]']);
 const IDENTITY = kindBit('hostname') | kindBit('username') | kindBit('network') | kindBit('machine-id') | kindBit('software');
 
 export const rule: Rule = {
@@ -62,10 +62,13 @@ export const rule: Rule = {
       const t = a.derive(s.node.discriminant, s.scope);
       if (!t || t.kinds === 0) return;
       const constants: string[] = [];
+      const free = a.wants ? new Set<string>() : undefined;
       for (const x of tests) {
-        const v = a.evaluate(x, s.scope);
+        const v = a.evaluate(x, s.scope, free);
         if (typeof v === 'string' || typeof v === 'number') constants.push(String(v));
       }
+      // A case constant another piece defines: the whole file would list it too (link.ts).
+      if (free) for (const name of free) a.wants?.add(name);
       if (constants.length > 0) register(a, s, s.node, t.kinds, constants, tests[0] as Node, s.scope);
     },
     MemberExpression(s, a) {
@@ -83,8 +86,11 @@ function check(a: Analysis, s: Site, value: Node | undefined, constant: Node | u
   let constants: string[] | null;
   if (constant.type === 'Literal' && constant.regex) constants = [`/${constant.regex.pattern}/${constant.regex.flags}`];
   else {
-    const v = a.evaluate(constant, s.scope);
+    // In a piece of a split bundle, names no scope here binds may be lists defined in another piece.
+    const free = a.wants ? new Set<string>() : undefined;
+    const v = a.evaluate(constant, s.scope, free);
     constants = typeof v === 'number' ? [String(v)] : strings(v);
+    if (free && (!constants || constants.length === 0)) for (const name of free) a.wants?.add(name);
   }
   if (!constants || constants.length === 0) return false;
   return register(a, s, s.node, t.kinds, constants, constant, s.scope);
@@ -126,36 +132,4 @@ function register(a: Analysis, s: Site, node: Node, kinds: number, constants: st
     data: { constants: meaningful.slice(0, 200), hidden },
   });
   return true;
-}
-
-/** Where an identifier's constants come from (for the reviewer, and for the verbatim check). */
-function definition(n: Node, scope: Scope): Node | null {
-  let x = n;
-  for (let i = 0; i < 3 && x.type === 'Identifier'; i++) {
-    const d = lookup(scope, x.name);
-    const src = d?.init ?? d?.assigns[0] ?? null;
-    if (!src || isFunction(src)) return x === n ? null : x;
-    x = src;
-  }
-  if (x.type === 'MemberExpression') return x;
-  return x;
-}
-
-/** Whether every constant appears literally in the code that defines it (not hidden). */
-function verbatim(a: Analysis, n: Node, scope: Scope, values: string[]): boolean {
-  const texts: string[] = [a.text.slice(n.start, n.end)];
-  let x: Node | null = n;
-  for (let i = 0; i < 4 && x; i++) {
-    if (x.type === 'Identifier') {
-      const d = lookup(scope, x.name);
-      const src: Node | null = d?.init ?? d?.assigns[0] ?? null;
-      if (src) texts.push(a.text.slice(src.start, Math.min(src.end, src.start + 200_000)));
-      x = src;
-    } else if (x.type === 'MemberExpression' || x.type === 'CallExpression' || x.type === 'NewExpression') {
-      x = x.type === 'MemberExpression' ? x.object : x.type === 'NewExpression' ? (x.arguments[0] ?? null) : x.callee.type === 'MemberExpression' ? x.callee.object : null;
-      if (x && x.type !== 'Identifier') texts.push(a.text.slice(x.start, Math.min(x.end, x.start + 200_000)));
-    } else break;
-  }
-  const all = texts.join('\n');
-  return values.every((v) => v.length < 3 || v.startsWith('/') || /^-?[\d.e+]+$/.test(v) || all.includes(v) || all.includes(JSON.stringify(v).slice(1, -1)));
 }
