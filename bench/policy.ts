@@ -153,7 +153,7 @@ async function gatewayCost(quick: boolean): Promise<Record<string, unknown>> {
   const a = out['gatewayNoPolicy'] as { p50Ms: number; p99Ms: number };
   const b = out['gatewayWith50Rules'] as { p50Ms: number; p99Ms: number };
   out['policyAddedP50Ms'] = r3(b.p50Ms - a.p50Ms);
-  out['note'] = 'with-policy includes the rate-limit counter upsert (SQLite) per request and the token charge after it';
+  out['note'] = 'with-policy includes the rate limiter (counted locally far from the limit) and the token charge after the response';
   return out;
 }
 
