@@ -3,6 +3,7 @@
 // turn that path back into a position in the text. Used by the policy and the gateway config.
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { maskSecrets } from './detect/mask-secrets.ts';
 
 export type IssuePath = (string | number)[];
 
@@ -51,7 +52,8 @@ function found(doc: Document, path: IssuePath, text: string): string {
   // Only report the node itself when the path exists all the way down.
   const exact = doc.getIn(path, true);
   if (exact === undefined) return 'nothing';
-  const src = text.slice(n.range[0], n.range[1]).trim().replace(/\s+/g, ' ');
+  // Masked before it is cut short: a key in the wrong place must not reach the error output.
+  const src = maskSecrets(text.slice(n.range[0], n.range[1]).trim().replace(/\s+/g, ' '));
   return src === '' ? 'an empty value' : `'${src.length > 60 ? `${src.slice(0, 57)}...` : src}'`;
 }
 

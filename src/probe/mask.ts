@@ -31,7 +31,3 @@ export function maskSide(x: Side): Side {
 
 export const maskDifference = (d: Difference): Difference => ({ ...d, baseline: maskSide(d.baseline), variant: maskSide(d.variant) });
 
-/** Free text from the tool (its stderr) with any credential masked. */
-export function maskText(text: string): string {
-  return maskSide({ text, start: 0, end: 0 }).text;
-}

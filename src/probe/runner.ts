@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MockProvider, type CapturedRequest } from './mock-provider.ts';
 import type { Persona } from './personas.ts';
-import { maskText } from './mask.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 
 export interface RunnerOptions {
   command: string[];
@@ -116,7 +116,7 @@ async function runOne(o: RunnerOptions, p: Persona, run: number, index: number):
   const durationMs = performance.now() - t0;
   const requests = [...mock.requests];
   await mock.close();
-  return { persona: p.name, run, exitCode: r.code, timedOut: r.timedOut, durationMs, requests, port, stderrTail: maskText(r.stderr.split('\n').slice(-8).join('\n')) };
+  return { persona: p.name, run, exitCode: r.code, timedOut: r.timedOut, durationMs, requests, port, stderrTail: maskSecrets(r.stderr.split('\n').slice(-8).join('\n')) };
 }
 
 /** Every (persona, run), baseline runs first; outcomes in persona order then run order. */

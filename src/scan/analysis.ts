@@ -7,7 +7,8 @@ import type { Location, Node, ScanFinding } from './types.ts';
 import { CONFIG_MASK, Deriver, kindsOf, type CompareSite, type Taint } from './derive.ts';
 import { evaluate, type Result } from './evaluate.ts';
 import { walk, type Scope, type Site, type WalkResult } from './walk.ts';
-import { maskSecrets, excerptOf, shapeOf } from './excerpt.ts';
+import { excerptOf, shapeOf } from './excerpt.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 import { EXTERN_NODE, type Extern } from './definition.ts';
 
 export interface ChunkBase {

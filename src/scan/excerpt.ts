@@ -1,7 +1,6 @@
 // Citing code: short excerpts with invisible and look-alike characters made visible, and the
 // "shape" of a piece of code used to match findings across versions of a minified bundle.
-import { secrets } from '../core/detect/detectors/secrets.ts';
-import { mask } from '../core/detect/mask.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 
 const MAX_EXCERPT = 180;
 
@@ -56,21 +55,6 @@ export function hasHiddenChars(s: string): boolean {
     if (c > 0x7f && (isInvisible(c) || isConfusableLetter(c))) return true;
   }
   return false;
-}
-
-/**
- * A package can hold a live credential (a hard-coded API key, a token in a test fixture); reports
- * are shared, so anything the secrets detector recognises is shown masked, as everywhere else.
- */
-export function maskSecrets(s: string): string {
-  if (s.length < 8) return s;
-  const hits = secrets.detect(s, { options: {} });
-  let out = s;
-  for (let i = hits.length - 1; i >= 0; i--) {
-    const h = hits[i]!;
-    out = out.slice(0, h.start) + `[${h.rule}: ${mask(s.slice(h.start, h.end))}]` + out.slice(h.end);
-  }
-  return out;
 }
 
 export function excerptOf(text: string, start: number, end: number): string {

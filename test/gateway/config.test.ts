@@ -74,6 +74,13 @@ describe('gateway configuration', () => {
     assert.match(refused('dataDir: a\ndataDir: b\n'), /FILE:2:1: error: \(document\): invalid YAML: Map keys must be unique/);
   });
 
+  it('a credential in the wrong place is never quoted in the error, only its masked preview', () => {
+    const token = `ghp_${'k3Xq9LmZ2vTnR8wYpB4cJ6dFhG1sA0eUiO7'}`;
+    const msg = refused(`upstreams:\n  - { name: inhouse, baseUrl: "http://x", dialects: [openai-chat], headers: "Authorization: Bearer ${token}" }\n`);
+    assert.match(msg, /upstreams\[0\]\.headers: found '"Authorization: Bearer \[[\w-]+: ghp_…/);
+    assert.ok(!msg.includes(token) && !msg.includes(token.slice(4, 20)), msg);
+  });
+
   it('an empty file is the defaults; an unreadable one says so', () => {
     assert.equal(loadConfig(file('')).listen.port, 8787);
     assert.throws(() => loadConfig(join(dir, 'missing.yaml')), (e: unknown) => e instanceof ConfigError && /cannot read .*missing\.yaml/.test(e.message));

@@ -26,7 +26,7 @@ test('text without secrets is returned as is', () => {
 });
 
 test('free text (a tool\'s stderr) is masked too', async () => {
-  const { maskText } = await import('../../src/probe/mask.ts');
+  const { maskSecrets: maskText } = await import('../../src/core/detect/mask-secrets.ts');
   const out = maskText(`Error: 401 invalid key ${GH}\n    at x`);
   assert.ok(!out.includes(GH));
   assert.match(out, /Error: 401 invalid key \[github-pat: ghp_/);
