@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { loadConfig, type GatewayConfig } from '../gateway/config.ts';
 import { Gateway } from '../gateway/server.ts';
 import { PolicyHolder } from '../gateway/policy-loader.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, parseStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { parseCli, type CliIO } from './io.ts';
 
@@ -28,6 +28,16 @@ export function hashSecret(cfg: Pick<GatewayConfig, 'dataDir'>, env: NodeJS.Proc
   const s = randomBytes(32).toString('hex');
   writeFileSync(file, s, { mode: 0o600 });
   return s;
+}
+
+/**
+ * The store URL the audit worker opens (`audit.thread`), or null to append on the gateway's
+ * thread: an in-memory SQLite database cannot be opened a second time, from another thread.
+ */
+export function auditThreadStore(cfg: Pick<GatewayConfig, 'audit'>, storeUrl: string): string | null {
+  if (!cfg.audit.thread) return null;
+  const loc = parseStoreUrl(storeUrl);
+  return loc.kind === 'sqlite' && loc.path === ':memory:' ? null : storeUrl;
 }
 
 async function bootstrapKey(store: Store, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -60,12 +70,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       onLoad: (p) => void store.savePolicyVersion({ hash: p.hash, source: p.file, text: p.text }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'policy version not stored')),
     }).watch({ signals: true });
   }
-  // An in-memory SQLite store cannot be opened a second time, from the worker.
-  const threaded = config.audit.thread && !/^sqlite:{1,2}:memory:$|^:memory:$/.test(storeUrl.trim());
+  const auditStoreUrl = auditThreadStore(config, storeUrl);
   const gateway = new Gateway({
     config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env),
     ...(policy !== undefined ? { policy } : {}),
-    ...(threaded ? { auditStoreUrl: storeUrl } : {}),
+    ...(auditStoreUrl !== null ? { auditStoreUrl } : {}),
   });
   const addr = await gateway.listen();
   const base = gateway.url;

@@ -70,8 +70,10 @@ interface Check {
  * a client send twice the limit across a window edge; the estimate does not, and needs one counter
  * more per limit, not a log of timestamps.
  */
-const sliding = (current: number, c: Check, prev = c.prev === undefined ? 0 : c.prev.counter.base + c.prev.counter.local): number =>
-  current + (c.prev === undefined ? 0 : prev * c.prev.weight);
+const sliding = (current: number, prev: number, c: Check): number => current + (c.prev === undefined ? 0 : prev * c.prev.weight);
+
+/** The previous minute's count as this instance knows it (the store's, plus its own unsynced). */
+const prevCount = (c: Check): number => (c.prev === undefined ? 0 : c.prev.counter.base + c.prev.counter.local);
 
 /** When one more request would fit again: the estimate falls as the previous minute slides out. */
 function retryAt(c: Check, current: number, prev: number): number {
@@ -124,7 +126,7 @@ export class RateLimiter {
       // arrive within a sync period of its end).
       const p = c.prev!.counter;
       if (now - p.syncedAt > STALE_MS && p.syncedAt < minute * MINUTE + 2 * SYNC_MS) return false;
-      return (k.local + 1) * 10 <= c.limit - sliding(k.base, c);
+      return (k.local + 1) * 10 <= c.limit - sliding(k.base, prevCount(c), c);
     });
     if (local) {
       for (const c of checks) if (c.kind === 'rpm') c.counter.local += 1;
@@ -160,7 +162,7 @@ export class RateLimiter {
     for (const c of checks) {
       const current = counts[at++] ?? 0;
       const prev = c.prev === undefined ? 0 : (counts[at++] ?? 0) + c.prev.counter.local; // + not yet synced here
-      const n = c.kind === 'rpm' ? sliding(current, c, prev) : current + c.counter.local;
+      const n = c.kind === 'rpm' ? sliding(current, prev, c) : current + c.counter.local;
       const over = c.kind === 'rpm' ? n > c.limit : n >= c.limit;
       if (!over) continue;
       const retryMs = c.kind === 'rpm' ? retryAt(c, current, prev) - now : c.resetAt - now;
@@ -214,11 +216,9 @@ export class RateLimiter {
     this.timer.unref();
   }
 
-  /** One round trip for every counter with local counts; past windows are dropped once written. */
+  /** One round trip for every counter with local counts (past windows are dropped by prune). */
   private async sync(): Promise<void> {
-    const now = this.now();
     const dirty = [...this.counters.values()].filter((c) => c.local > 0);
-    for (const [key, c] of this.counters) if (c.local === 0 && c.expiresAt <= now + MINUTE) this.counters.delete(key);
     if (dirty.length === 0) return;
     const bumps = dirty.map((c) => ({ name: c.name, win: c.win, by: c.local, expiresAt: c.expiresAt }));
     for (const c of dirty) c.local = 0;
@@ -240,7 +240,8 @@ export class RateLimiter {
     if (now - this.lastPrune < 10 * MINUTE) return;
     this.lastPrune = now;
     this.opts.store.pruneCounters(now).catch(() => undefined);
-    // Past windows this instance holds no unsynced count for (exact checks leave them behind too).
+    // Windows no estimate reads any more (a minute's counter expires when the next minute ends),
+    // once their local counts are in the store.
     for (const [key, c] of this.counters) if (c.local === 0 && c.expiresAt <= now) this.counters.delete(key);
   }
 

@@ -67,8 +67,8 @@ export class Gateway {
       policyHash: () => policy?.current.hash ?? null,
       decisionUsesFindings: opts.decider !== undefined || policy !== undefined || config.inspection.redact,
       ...(this.baselines !== null ? { baselines: this.baselines } : {}),
-      ...(policy !== undefined ? {
-        ...(this.limiter !== null ? { limiter: this.limiter } : {}),
+      ...(policy !== undefined && this.limiter !== null ? {
+        limiter: this.limiter,
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
       } : {}),
     });

@@ -53,6 +53,18 @@ describe('RateLimiter: local first, exact near the limit', () => {
     assert.equal(await stored(store, 'rpm:user:alice', minute), 1000);
   });
 
+  it('after a background sync the view stays good: far from the limit the next requests are still local', async () => {
+    const store = await countingStore();
+    const clock = { t: T0 };
+    const l = limiter(store, { requestsPerMinute: 100_000 }, clock);
+    for (let i = 0; i < 10; i++) await attempt(l);
+    await l.flush(); // what the 250 ms timer does
+    const trips = store.trips;
+    clock.t += 500;
+    for (let i = 0; i < 10; i++) await attempt(l);
+    assert.equal(store.trips, trips, 'no round trip: the previous minute and this one are known');
+  });
+
   it('near the limit every request is exact: the limit holds to the request, with the count in the message', async () => {
     const store = await countingStore();
     const l = limiter(store, { requestsPerMinute: 5 }, { t: T0 });

@@ -76,7 +76,8 @@ const ASCII_KEYS = new Set<string>();
 function fixedKey(st: State, key: string): string {
   if (ASCII_KEYS.has(key)) return key;
   const f = fixed(st, key);
-  if (f === key && !LATIN1_HIGH.test(key)) {
+  // Unchanged means no byte to repair (a repaired string is always shorter): ASCII.
+  if (f === key) {
     if (ASCII_KEYS.size >= 10_000) ASCII_KEYS.clear(); // bounded: schemas with generated names
     ASCII_KEYS.add(key);
   }
