@@ -99,13 +99,15 @@ describe('ThreadedAppender', () => {
     const appender = new ThreadedAppender(url);
     await appender.appendAudit(makeEntries(1, 5));
     const first = (appender as unknown as { worker: Worker }).worker;
-    // The batch in flight when the thread goes: rejected, not left hanging.
+    // A batch sent to a thread that is going: rejected, not left hanging. (Terminating after the
+    // send would race the worker's reply; once terminate() is called the worker runs no more JS.)
+    const dying = first.terminate();
     const inFlight = appender.appendAudit(makeEntries(6, 5));
-    await first.terminate();
+    await dying;
     await assert.rejects(inFlight, /audit worker exited/);
     const errors: unknown[] = [];
     const w = new AuditWriter(appender, { maxBatch: 100, flushMs: 1, retryBaseMs: 5, onError: (e) => errors.push(e) });
-    for (const e of makeEntries(6, 10)) w.write(e); // 6..10 may or may not have landed: idempotent by id
+    for (const e of makeEntries(6, 10)) w.write(e); // 6..10 again: appends are idempotent by id
     await w.close();
     await appender.close();
     const store = await openStore(url);
