@@ -94,25 +94,19 @@ function ruleReason(r: CompiledRule, findings: Finding[], input: PolicyInput, id
 }
 
 // Reasons are strings built from findings: only the deciding rule's is built (and every one under
-// trace), which keeps evaluation with many matching rules cheap.
-const pending = new WeakMap<RuleMatch, () => string>();
-const lazyMatch = (r: CompiledRule, findings: Finding[], input: PolicyInput, id: Identity): RuleMatch => {
+// trace), which keeps evaluation with many matching rules cheap. The rule of each match whose
+// reason is still to be built is kept in a map local to one evaluation: nothing outlives it (a
+// module-wide WeakMap kept every request's input alive until a full GC).
+type Lazy = Map<RuleMatch, CompiledRule>;
+const lazyMatch = (lazy: Lazy, r: CompiledRule, findings: Finding[]): RuleMatch => {
   const m: RuleMatch = { ruleId: r.id, action: r.action, ...(r.upstream !== undefined ? { upstream: r.upstream } : {}), findings, reason: '' };
-  pending.set(m, () => ruleReason(r, findings, input, id));
-  return m;
-};
-const settle = (m: RuleMatch): RuleMatch => {
-  const f = pending.get(m);
-  if (f !== undefined) {
-    m.reason = f();
-    pending.delete(m);
-  }
+  lazy.set(m, r);
   return m;
 };
 
-function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict): RuleMatch | string {
+function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict, lazy: Lazy): RuleMatch | string {
   for (const t of r.exchange) if (!t.test(x)) return `${t.name} did not match`;
-  if (r.finding === null) return lazyMatch(r, [], input, x.identity);
+  if (r.finding === null) return lazyMatch(lazy, r, []);
   const errs = input.detectorErrors === undefined || input.detectorErrors.length === 0 ? [] : input.detectorErrors.filter((e) => r.detectors === null || r.detectors.includes(e.detector));
   if (errs.length > 0) {
     const e = errs[0]!;
@@ -145,7 +139,7 @@ function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: Policy
     if (input.findings.length === 0) return 'no findings';
     return hits.length > 0 ? `${hits.length} matching finding(s), fewer than count ${r.count}` : firstMiss !== '' ? `no finding matched (${firstMiss})` : 'every matching finding is excepted';
   }
-  return lazyMatch(r, hits, input, x.identity);
+  return lazyMatch(lazy, r, hits);
 }
 
 function routeCheck(p: EvalParts, id: Identity, upstream: string, model: string | null): RuleMatch | null {
@@ -170,6 +164,15 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
   const x: ExchangeFacts = { identity, tool: input.client.tool, version: versionOf(input.client.version), upstream: input.upstream, model: input.model };
   const out: Verdict = { decision: { action: 'allow', ruleId: null, reason: 'no rule matched' }, redact: [], matches: [], excepted: [], failedOpen: [], identity };
   const trace: RuleTrace[] | undefined = opts.trace === true ? [] : undefined;
+  const lazy: Lazy = new Map();
+  const settle = (m: RuleMatch): RuleMatch => {
+    const r = lazy.get(m);
+    if (r !== undefined) {
+      m.reason = ruleReason(r, m.findings, input, identity);
+      lazy.delete(m);
+    }
+    return m;
+  };
   const client = clientVerdict(p, x, input.client.version);
   if (client !== null) out.matches.push(client);
   const firstMatch = p.doc.combine === 'first-match';
@@ -179,7 +182,7 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
       trace?.push({ ruleId: r.id, matched: false, why: 'not reached: an earlier rule matched (first-match)' });
       continue;
     }
-    const m = evalRule(p, r, x, input, now, out);
+    const m = evalRule(p, r, x, input, now, out, lazy);
     if (typeof m === 'string') {
       trace?.push({ ruleId: r.id, matched: false, why: m });
       continue;
