@@ -2,6 +2,7 @@
 // and changes no other byte. The same value maps to the same placeholder within an exchange.
 import { locateSegments, rawOffset } from './exchange/locate.ts';
 import { renderPath } from './exchange/path.ts';
+import { isAscii } from './unicode/ascii-runs.ts';
 import type { Finding, Segment } from './types.ts';
 
 export interface RedactResult {
@@ -17,15 +18,18 @@ interface Patch {
   text: string;
 }
 
+/** Where a finding was made: the segment it points into (undefined: not among these segments). */
+export type SegmentOf = (f: Finding) => Segment | undefined;
+
 /** The segments findings point into, by rendered path (only under the top-level fields named). */
-function segmentsByPath(segments: readonly Segment[], findings: readonly Finding[]): Map<string, Segment> {
+export function segmentsByPath(segments: readonly Segment[], findings: readonly Finding[]): SegmentOf {
   // A body's tool schemas are hundreds of segments no finding usually points into.
   const tops = new Set(findings.map((f) => /^[^.[ ]*/.exec(f.segmentPath)![0]));
   const byPath = new Map<string, Segment>();
   for (const s of segments) {
     if (tops.has('') || tops.has(String(s.path[0]))) byPath.set(renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s);
   }
-  return byPath;
+  return (f) => byPath.get(f.segmentPath);
 }
 
 /** `[REDACTED:rule#n]`: the same value gets the same placeholder, numbered per rule. */
@@ -57,16 +61,20 @@ function merge(patches: Patch[]): Patch[] {
   return merged;
 }
 
-export function redact(raw: string, segments: readonly Segment[], findings: readonly Finding[]): RedactResult {
+/**
+ * `segments`: the body's segments, or where each finding was made (the engine's `segmentOf`,
+ * which spares rendering the path of every segment to find them).
+ */
+export function redact(raw: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[]): RedactResult {
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { body: raw, placeholders, count: 0 };
-  const byPath = segmentsByPath(segments, findings);
-  const needed = findings.map((f) => byPath.get(f.segmentPath)).filter((s): s is Segment => s !== undefined);
+  const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
+  const needed = findings.map(segOf).filter((s): s is Segment => s !== undefined);
   locateSegments(raw, needed.filter((s) => s.raw === undefined));
   const name = placeholderNamer();
   const patches: Patch[] = [];
   findings.forEach((f, idx) => {
-    const seg = byPath.get(f.segmentPath);
+    const seg = segOf(f);
     if (seg?.raw === undefined) return;
     const ph = name(f, seg.text.slice(f.start, f.end));
     placeholders[idx] = ph;
@@ -92,6 +100,7 @@ export interface BytePatch {
 }
 
 const utf8View = (s: string): string => {
+  if (isAscii(s)) return s; // the same characters
   const bytes = new TextEncoder().encode(s);
   let out = '';
   for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
@@ -129,13 +138,13 @@ function byteOffset(lit: string, decoded: number): number {
  * segment's literal is found by its JSON.stringify form, which must occur exactly once; null
  * when that does not hold (the caller then uses redact()).
  */
-export function planByteRedaction(view: string, segments: readonly Segment[], findings: readonly Finding[]): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+export function planByteRedaction(view: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[]): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { patches: [], placeholders };
-  const byPath = segmentsByPath(segments, findings);
+  const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
   const found = new Map<Segment, { at: number; lit: string }>();
   for (const f of findings) {
-    const seg = byPath.get(f.segmentPath);
+    const seg = segOf(f);
     if (seg === undefined || found.has(seg)) continue;
     if (seg.isKey === true) return null;
     const lit = JSON.stringify(seg.text);
@@ -147,7 +156,7 @@ export function planByteRedaction(view: string, segments: readonly Segment[], fi
   const name = placeholderNamer();
   const patches: Patch[] = [];
   findings.forEach((f, idx) => {
-    const seg = byPath.get(f.segmentPath);
+    const seg = segOf(f);
     const loc = seg === undefined ? undefined : found.get(seg);
     if (seg === undefined || loc === undefined) return;
     const ph = name(f, seg.text.slice(f.start, f.end));

@@ -13,7 +13,7 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
-import { planByteRedaction, redact } from '../core/redact.ts';
+import { planByteRedaction, redact, segmentsByPath, type SegmentOf } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { decodeBody, patchBytes, readBody } from './body.ts';
@@ -81,6 +81,8 @@ interface Ctx {
   creds: Credentials | null;
   identity: Identity | null;
   parsed: ParsedRequest | null;
+  /** Where each request finding was made (set by inspection). */
+  segmentOf: InspectResult['segmentOf'] | null;
   upstream: UpstreamTarget | null;
   requestBytes: number;
   /** The body as the client sent it; hashed for the record after the response, off the hot path. */
@@ -158,6 +160,7 @@ export class Pipeline {
       creds: null,
       identity: null,
       parsed: null,
+      segmentOf: null,
       upstream: null,
       requestBytes: 0,
       rawBody: null,
@@ -251,15 +254,18 @@ export class Pipeline {
     const content = ctx.findings.filter((f) => f.detector !== 'covert');
     const toRedact = (outcome.redact ?? (ctx.decision.action === 'redact' ? content : [])).filter((f) => f.detector !== 'covert');
     // Fast path: patch the body's bytes where the literals are found in its one-byte view.
+    // Where each finding was made, from inspection; by path for any other (none today).
+    let byPath: SegmentOf | null = null;
+    const located: SegmentOf = (f) => ctx.segmentOf?.(f) ?? (byPath ??= segmentsByPath(ctx.parsed?.segments ?? [], content))(f);
     const plan = toRedact.length > 0 && body !== null && ctx.parsed !== null && byteView !== null && !cfg.audit.storeRedactedBodies
-      ? planByteRedaction(byteView, ctx.parsed.segments, toRedact)
+      ? planByteRedaction(byteView, located, toRedact)
       : null;
     if (plan !== null && body !== null) {
       body = patchBytes(body, plan.patches);
     } else if (body !== null && ctx.parsed !== null && content.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
       const text = body.toString('utf8');
-      const patched = toRedact.length > 0 ? redact(text, ctx.parsed.segments, toRedact).body : text;
-      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redact(text, ctx.parsed.segments, content).body;
+      const patched = toRedact.length > 0 ? redact(text, located, toRedact).body : text;
+      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redact(text, located, content).body;
       if (toRedact.length > 0) body = Buffer.from(patched, 'utf8');
     } else if (cfg.audit.storeRedactedBodies && body !== null) {
       ctx.redactedBody = body.toString('utf8');
@@ -282,6 +288,7 @@ export class Pipeline {
   private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route): InspectResult['errors'] {
     if (ctx.parsed === null || !this.deps.config.inspection.enabled) return [];
     const r = inspect(ctx.parsed.segments, this.inspectOptions);
+    ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).
     ctx.findings = r.findings.concat(ctx.findings);
     for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');

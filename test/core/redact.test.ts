@@ -100,10 +100,12 @@ test('byte-level redaction (the gateway fast path) gives exactly the bytes of st
     const d = decodeBody(buf);
     assert.equal(d.byteView, true);
     const p = parseRequest(dialect, d.text, d.fix);
-    const findings = inspect(p.segments).findings.filter((f) => f.detector === 'secrets');
+    const inspected = inspect(p.segments);
+    const findings = inspected.findings.filter((f) => f.detector === 'secrets');
     assert.ok(findings.length > 0, 'the fixture has secrets to redact');
     const plan = planByteRedaction(d.text, p.segments, findings);
     assert.ok(plan !== null, 'literals found by their JSON.stringify form');
+    assert.deepEqual(planByteRedaction(d.text, inspected.segmentOf, findings), plan, 'located by the engine as by path');
     const viaBytes = patchBytes(buf, plan.patches);
     const viaString = Buffer.from(redact(raw, parseRequest(dialect, raw).segments, findings).body, 'utf8');
     assert.ok(viaBytes.equals(viaString), 'same bytes');

@@ -26,6 +26,8 @@ export interface InspectResult {
   findings: Finding[];
   /** Detectors that threw (id and message), so policy can fail open or closed. */
   errors: { detector: string; message: string }[];
+  /** The segment each finding was made in (redaction patches there without searching by path). */
+  segmentOf: (f: Finding) => Segment | undefined;
 }
 
 export function selectDetectors(ids?: string[]): Detector[] {
@@ -44,6 +46,7 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
   const paths = new Map<Segment, string>();
+  const where = new Map<Finding, Segment>();
   const { cache, clock, budgetMs } = opts;
   const ranges = groupRanges(segments);
   const entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
@@ -84,7 +87,11 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
           path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
           paths.set(seg, path);
         }
-        for (const h of hits) findings.push(toFinding(d, seg, path, h, opts.hashValue));
+        for (const h of hits) {
+          const f = toFinding(d, seg, path, h, opts.hashValue);
+          findings.push(f);
+          where.set(f, seg);
+        }
       }
     }
     if (clock !== undefined && budgetMs !== undefined && !failed) {
@@ -92,7 +99,7 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
       if (ms > budgetMs) errors.push({ detector: d.id, message: `exceeded its time budget (${ms.toFixed(1)} ms > ${budgetMs} ms)` });
     }
   }
-  return { findings, errors };
+  return { findings, errors, segmentOf: (f) => where.get(f) };
 }
 
 function toFinding(d: Detector, seg: Segment, path: string, h: Hit, hashValue: ((v: string) => string) | undefined): Finding {
