@@ -31,11 +31,10 @@ export function hashSecret(cfg: Pick<GatewayConfig, 'dataDir'>, env: NodeJS.Proc
 }
 
 /**
- * The store URL the audit worker opens (`audit.thread`), or null to append on the gateway's
- * thread: an in-memory SQLite database cannot be opened a second time, from another thread.
+ * The store URL the gateway's worker threads open (audit appends, inspection), or null to keep
+ * that work on the gateway's thread: an in-memory SQLite database cannot be opened a second time.
  */
-export function auditThreadStore(cfg: Pick<GatewayConfig, 'audit'>, storeUrl: string): string | null {
-  if (!cfg.audit.thread) return null;
+export function workerStoreUrl(storeUrl: string): string | null {
   const loc = parseStoreUrl(storeUrl);
   return loc.kind === 'sqlite' && loc.path === ':memory:' ? null : storeUrl;
 }
@@ -57,7 +56,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (typeof flags['host'] === 'string') config.listen.host = flags['host'];
   if (typeof flags['port'] === 'string') config.listen.port = Number(flags['port']);
   const storeUrl = (typeof flags['store'] === 'string' ? flags['store'] : undefined) ?? io.env['AIRLOCK_STORE'] ?? config.store ?? `sqlite:${join(config.dataDir, 'airlock.db')}`;
-  const logger = pino({ level: io.env['AIRLOCK_LOG_LEVEL'] ?? 'info', base: { service: 'airlock' } });
+  const logLevel = io.env['AIRLOCK_LOG_LEVEL'] ?? 'info';
+  const logger = pino({ level: logLevel, base: { service: 'airlock' } });
   const store = await openStore(storeUrl);
   await store.migrate();
   const policyFile = (typeof flags['policy'] === 'string' ? flags['policy'] : undefined) ?? io.env['AIRLOCK_POLICY'] ?? config.policy;
@@ -70,11 +70,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       onLoad: (p) => void store.savePolicyVersion({ hash: p.hash, source: p.file, text: p.text }).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'policy version not stored')),
     }).watch({ signals: true });
   }
-  const auditStoreUrl = auditThreadStore(config, storeUrl);
+  const shared = workerStoreUrl(storeUrl);
   const gateway = new Gateway({
-    config, store, logger, env: io.env, hashSecret: hashSecret(config, io.env),
+    config, store, logger, logLevel, env: io.env, hashSecret: hashSecret(config, io.env),
     ...(policy !== undefined ? { policy } : {}),
-    ...(auditStoreUrl !== null ? { auditStoreUrl } : {}),
+    ...(shared !== null ? { storeUrl: shared } : {}),
   });
   const addr = await gateway.listen();
   const base = gateway.url;

@@ -69,13 +69,19 @@ export const configSchema = z.strictObject({
     baselines: z.boolean().default(true),
     /** Memory for results of segments seen before (system prompts, tools, earlier turns). */
     cacheMegabytes: z.number().nonnegative().default(64),
+    /**
+     * When nothing before forwarding depends on findings (no policy, no redaction), inspect after
+     * the response in a worker thread, which then also holds the prompt baselines. Off: on the
+     * gateway's thread.
+     */
+    thread: z.boolean().default(true),
     internal: z.strictObject({
       domains: z.array(z.string()).default([]),
       hosts: z.array(z.string()).default([]),
       cidrs: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
     }).optional(),
-  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64 }),
+  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64, thread: true }),
   auth: z.strictObject({
     /** Seconds a key lookup is cached; a revoked key stops working within this time. */
     cacheSeconds: z.number().nonnegative().default(2),

@@ -2,22 +2,22 @@
 //   route → authenticate → identify → limit → read → parse → inspect → decide → transform → forward → relay → record
 // Every phase either fills the exchange context or throws an AirlockError, which is rendered in
 // the caller's dialect and recorded like any other exchange.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
-import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
-import { HitCache } from '../core/detect/cache.ts';
+import { inspect, type InspectResult } from '../core/detect/engine.ts';
 import type { ObserveInput } from '../core/covert/baseline.ts';
 import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { planByteRedaction, redact, segmentsByPath, type SegmentOf } from '../core/redact.ts';
-import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Usage } from '../core/types.ts';
+import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { decodeBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
+import { inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
@@ -83,6 +83,10 @@ interface Ctx {
   parsed: ParsedRequest | null;
   /** Where each request finding was made (set by inspection). */
   segmentOf: InspectResult['segmentOf'] | null;
+  /** Response segments for the inspection worker (inspected there, after the response). */
+  output: Segment[];
+  /** The worker's inspection and the decision on it, settled before the record is written. */
+  late: Promise<void> | null;
   upstream: UpstreamTarget | null;
   requestBytes: number;
   /** The body as the client sent it; hashed for the record after the response, off the hot path. */
@@ -118,6 +122,11 @@ export interface PipelineDeps {
   decisionUsesFindings: boolean;
   /** Passive covert-channel detection: compares system prompts and tools with the tool version's baseline. */
   baselines?: { observe(input: ObserveInput): Finding[] };
+  /**
+   * Inspection after the response in a worker thread (late-inspection.ts), when nothing before
+   * forwarding depends on findings; it then holds the prompt baselines too.
+   */
+  late?: { inspect(job: LateJob): Promise<LateResult>; readonly full: boolean; room(): Promise<void> };
   /** Rate limits and budgets (limit phase); none when no policy sets limits. */
   limiter?: Limiter;
   /** The identity as the policy sees it, applied right after authentication. */
@@ -127,21 +136,20 @@ export interface PipelineDeps {
 const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
 
 export class Pipeline {
-  private readonly hashValue: (v: string) => string;
-  private readonly inspectOptions: InspectOptions;
-  private readonly outputOptions: InspectOptions;
+  private readonly inspection: InspectionOptions;
+  /** Inspection waits for the response and runs in the worker (deps.late). */
+  private readonly threaded: boolean;
   /** Refusals not queued because the audit queue is at its hard bound (logged, counted). */
   private unrecorded = 0;
 
   constructor(private readonly deps: PipelineDeps) {
-    const secret = deps.hashSecret;
-    this.hashValue = (v) => createHmac('sha256', secret).update(v).digest('hex').slice(0, 32);
-    const cfg = deps.config.inspection;
-    const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue: this.hashValue };
-    // One cache for requests (agents resend the conversation every turn), none for outputs (new each time).
-    // Every detector over every segment, on one clock per detector (inspection.budgetMs).
-    this.inspectOptions = { ...base, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024), clock: () => performance.now(), budgetMs: cfg.budgetMs };
-    this.outputOptions = base;
+    this.inspection = inspectionOptions(deps.config.inspection, deps.hashSecret);
+    this.threaded = deps.late !== undefined && deps.config.inspection.enabled && !this.early();
+  }
+
+  /** Whether inspection runs before forwarding: something before forwarding depends on findings. */
+  private early(): boolean {
+    return this.deps.decisionUsesFindings || this.deps.config.audit.storeRedactedBodies;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, draining: boolean): Promise<void> {
@@ -161,6 +169,8 @@ export class Pipeline {
       identity: null,
       parsed: null,
       segmentOf: null,
+      output: [],
+      late: null,
       upstream: null,
       requestBytes: 0,
       rawBody: null,
@@ -194,6 +204,7 @@ export class Pipeline {
     } catch (e) {
       this.fail(ctx, res, toAirlockError(e));
     } finally {
+      if (ctx.late !== null) await ctx.late;
       this.record(ctx);
     }
   }
@@ -213,6 +224,8 @@ export class Pipeline {
     if (this.deps.resolveIdentity !== undefined) ctx.identity = this.deps.resolveIdentity(ctx.identity);
     // limit: before the body is read, so a client over its limit costs almost nothing
     if (this.deps.limiter !== undefined) await this.deps.limiter.check(ctx.identity);
+    // back-pressure: bodies waiting for the inspection worker are bounded
+    if (this.threaded && this.deps.late!.full) await this.deps.late!.room();
     // read + parse
     let body: Buffer | null = null;
     let byteView: string | null = null;
@@ -227,14 +240,14 @@ export class Pipeline {
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
       const decoded = decodeBody(body);
       if (decoded.byteView) byteView = decoded.text;
-      ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix, { segments: cfg.inspection.enabled });
+      ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix, { segments: cfg.inspection.enabled && !this.threaded });
     }
     const model = ctx.parsed?.model ?? null;
     const up = pickUpstream(cfg, m.dialect, model);
     if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${model}'` : ''}.`);
     ctx.upstream = this.deps.upstreams.get(up.name);
     // inspect (now, or after the response when nothing before forwarding depends on findings)
-    const early = this.deps.decisionUsesFindings || cfg.audit.storeRedactedBodies;
+    const early = this.early();
     let detectorErrors: InspectResult['errors'] = [];
     if (early) detectorErrors = this.inspectRequest(ctx, req, m);
     // decide
@@ -277,17 +290,42 @@ export class Pipeline {
       if (!early) {
         // Alert-only: the client has its response (or its error); inspect and decide for the record.
         const identity = ctx.identity;
-        const errors = this.inspectRequest(ctx, req, m);
-        const late = this.deps.decider({ identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors: errors, sourceOf });
-        ctx.decision = 'decision' in late ? late.decision : late;
+        const decide = (errors: InspectResult['errors']): void => {
+          const late = this.deps.decider({ identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors: errors, sourceOf });
+          ctx.decision = 'decision' in late ? late.decision : late;
+        };
+        if (this.threaded && ctx.rawBody !== null) ctx.late = this.inspectInWorker(ctx, req, m).then(decide);
+        else decide(this.inspectRequest(ctx, req, m));
       }
     }
+  }
+
+  /**
+   * The request and response inspected in the worker; findings in ctx, failures returned. A job the
+   * worker could not finish is inspected here, without the prompt baselines (they live in the worker).
+   */
+  private async inspectInWorker(ctx: Ctx, req: IncomingMessage, m: Route): Promise<InspectResult['errors']> {
+    const job: LateJob = {
+      dialect: m.dialect, body: ctx.rawBody!, tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user,
+      headers: req.headers, modelCall: m.modelCall, output: ctx.output,
+    };
+    let r: LateResult;
+    try {
+      r = await this.deps.late!.inspect(job);
+    } catch (e) {
+      this.deps.logger.warn({ exchange: ctx.id, err: e instanceof Error ? e.message : String(e) }, 'inspection worker failed; exchange inspected on the gateway thread, without prompt baselines');
+      r = inspectLate(job, this.inspection);
+      r.errors.push({ detector: 'covert', message: 'prompt baselines not compared: the inspection worker failed' });
+    }
+    ctx.findings = r.findings;
+    for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    return r.errors;
   }
 
   /** Inspection and the prompt-baseline comparison of the request; returns detector failures. */
   private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route): InspectResult['errors'] {
     if (ctx.parsed === null || !this.deps.config.inspection.enabled) return [];
-    const r = inspect(ctx.parsed.segments, this.inspectOptions);
+    const r = inspect(ctx.parsed.segments, this.inspection.request);
     ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).
     ctx.findings = r.findings.concat(ctx.findings);
@@ -329,11 +367,8 @@ export class Pipeline {
     } else if (r.status >= 400) {
       ctx.outcome = 'client_error';
     }
-    if (r.output.length > 0) {
-      const out = inspect(r.output, this.outputOptions);
-      for (const f of out.findings) f.segmentPath = `response.${f.segmentPath}`;
-      ctx.findings.push(...out.findings);
-    }
+    if (this.threaded) ctx.output = r.output;
+    else for (const f of inspectOutput(r.output, this.inspection.output)) ctx.findings.push(f);
   }
 
   private fail(ctx: Ctx, res: ServerResponse, err: AirlockError): void {

@@ -15,6 +15,7 @@ import type { PolicyHolder } from './policy-loader.ts';
 import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
 import { BaselineObserver } from './baselines.ts';
+import { InspectionThread } from './late-inspection.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -25,11 +26,14 @@ export interface GatewayOptions {
   hashSecret?: string;
   /** The policy in force (hot-reloaded by its holder): decides, limits, and names its hash in every record. */
   policy?: PolicyHolder;
+  /** Log level for worker threads' own log lines (the inspection worker's baseline sync). */
+  logLevel?: string;
   /**
-   * The store's URL, to append audit records from a worker thread with its own connection
-   * (`audit.thread`); without it they are appended through `store` on the gateway's thread.
+   * The store's URL, for worker threads with connections of their own: audit appends
+   * (`audit.thread`) and inspection after the response (`inspection.thread`). Without it both run
+   * on the gateway's thread, through `store`.
    */
-  auditStoreUrl?: string;
+  storeUrl?: string;
 }
 
 export class Gateway {
@@ -39,6 +43,7 @@ export class Gateway {
   private readonly limiter: RateLimiter | null;
   private readonly upstreams: Upstreams;
   private readonly baselines: BaselineObserver | null;
+  private readonly inspection: InspectionThread | null;
   private inflight = 0;
   private draining = false;
   private idle: (() => void) | null = null;
@@ -46,13 +51,21 @@ export class Gateway {
   constructor(private readonly opts: GatewayOptions) {
     const { config, store, logger, policy } = opts;
     this.upstreams = new Upstreams(config, opts.env ?? process.env);
-    this.appender = opts.auditStoreUrl !== undefined ? new ThreadedAppender(opts.auditStoreUrl) : null;
+    this.appender = opts.storeUrl !== undefined && config.audit.thread ? new ThreadedAppender(opts.storeUrl) : null;
     this.writer = new AuditWriter(this.appender ?? store, {
       maxBatch: config.audit.maxBatch,
       flushMs: config.audit.flushMs,
       onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit write failed; records kept in memory and retried'),
     });
-    this.baselines = config.inspection.enabled && config.inspection.baselines
+    const hashSecret = opts.hashSecret ?? randomBytes(32).toString('hex');
+    const decisionUsesFindings = opts.decider !== undefined || policy !== undefined || config.inspection.redact;
+    // Inspection waits for the response only when nothing before forwarding depends on findings;
+    // then it runs in a worker, which holds the prompt baselines too.
+    const late = opts.storeUrl !== undefined && config.inspection.thread && config.inspection.enabled && !decisionUsesFindings && !config.audit.storeRedactedBodies;
+    this.inspection = late
+      ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
+      : null;
+    this.baselines = !late && config.inspection.enabled && config.inspection.baselines
       ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
       : null;
     this.limiter = policy !== undefined ? new RateLimiter({ store, limits: policyLimits(policy), logger }) : null;
@@ -63,10 +76,11 @@ export class Gateway {
       audit: this.writer,
       logger,
       decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
-      hashSecret: opts.hashSecret ?? randomBytes(32).toString('hex'),
+      hashSecret,
       policyHash: () => policy?.current.hash ?? null,
-      decisionUsesFindings: opts.decider !== undefined || policy !== undefined || config.inspection.redact,
+      decisionUsesFindings,
       ...(this.baselines !== null ? { baselines: this.baselines } : {}),
+      ...(this.inspection !== null ? { late: this.inspection } : {}),
       ...(policy !== undefined && this.limiter !== null ? {
         limiter: this.limiter,
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
@@ -92,6 +106,8 @@ export class Gateway {
   async listen(port = this.opts.config.listen.port, host = this.opts.config.listen.host): Promise<AddressInfo> {
     // Baselines other instances learned are loaded before the first exchange.
     await this.baselines?.start();
+    this.appender?.warm();
+    this.inspection?.warm();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -108,6 +124,11 @@ export class Gateway {
 
   get inFlight(): number {
     return this.inflight;
+  }
+
+  /** Records written and not yet in the store. */
+  get auditPending(): number {
+    return this.writer.pending;
   }
 
   private waitIdle(ms: number): Promise<void> {
@@ -132,7 +153,9 @@ export class Gateway {
     this.server.closeAllConnections();
     await closed;
     // Exchanges cut off above still write their records; give them a moment before flushing.
+    // (An exchange's handler ends once its record is written, after its inspection in the worker.)
     await this.waitIdle(1_000);
+    await this.inspection?.close();
     await this.writer.close();
     await this.appender?.close();
     // Requests counted locally since the last sync reach the store (other instances go on counting).

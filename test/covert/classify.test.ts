@@ -16,6 +16,10 @@ const CASES: { name: string; a: string; b: string; cls: string[]; detail?: RegEx
   { name: 'tag characters appended', a: 'Be brief.\nDone', b: 'Be brief.\u{E0063}\u{E006E}\nDone', cls: ['invisible'], detail: /tag text "cn"/ },
   { name: 'invisible next to a visible change', a: 'cwd /home/alice', b: 'cwd /home/bob\u200d', cls: ['invisible'], detail: /next to a visible change/ },
   { name: 'date roll-over is expected', a: 'Today is 2026-11-21.', b: 'Today is 2026-11-22.', cls: ['dynamic'], detail: /same format Y-M-D/ },
+  // Date.prototype.toString in two time zones: the weekday rolls over with the date.
+  { name: 'weekday and date roll over together', a: 'Local time: Thu Dec 03 2026 16:06:21 GMT+0000', b: 'Local time: Fri Dec 04 2026 00:06:21 GMT+0800', cls: ['dynamic', 'dynamic', 'dynamic', 'dynamic'], detail: /same format Wkd Mon D Y/ },
+  { name: 'a weekday that is not the date\'s is content', a: 'Thu Dec 03 2026', b: 'Fri Dec 03 2026', cls: ['content'] },
+  { name: 'a weekday shown for some users only is a format variant', a: 'on Dec 03 2026.', b: 'on Thu Dec 03 2026.', cls: ['format'], detail: /Mon D Y → Wkd Mon D Y/ },
   { name: 'date in another format', a: 'Date: 11/21/2026 ok', b: 'Date: 21.11.2026 ok', cls: ['format', 'format'], detail: /M\/D\/Y → D\.M\.Y/ },
   { name: 'ISO date vs locale date', a: 'on 2026-11-21', b: 'on 2026/11/21', cls: ['format', 'format'], detail: /Y-M-D → Y\/M\/D/ },
   { name: 'double space', a: 'Run a command', b: 'Run a  command', cls: ['format'], detail: /whitespace/ },

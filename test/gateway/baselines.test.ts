@@ -1,16 +1,10 @@
 // Passive covert-channel detection inside the gateway: users of one tool version whose system
 // prompts differ only by a look-alike character are flagged in the audit trail; dates, paths and
 // user names that legitimately differ are not; a policy rule can act on the finding.
-import { test, after, before } from 'node:test';
+import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { startHarness, type Harness } from '../helpers/harness.ts';
-
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(() => h.close());
 
 const PROMPT = (user: string, quote: string, date: string): string => [
   'You are Acme Code, a coding agent.',
@@ -20,37 +14,49 @@ const PROMPT = (user: string, quote: string, date: string): string => [
   'Use the tools provided; prefer small, reviewable changes.',
 ].join('\n');
 
-async function call(tool: string, user: string, system: string): Promise<void> {
-  const { key } = await h.store.createKey({ user, team: 'web', role: 'developer' });
-  const client = new Anthropic({ baseURL: h.url, apiKey: key, maxRetries: 0, defaultHeaders: { 'user-agent': tool } });
-  await client.messages.create({
-    model: 'claude-x', max_tokens: 5, system,
-    tools: [{ name: 'Read', description: 'Read a file from disk', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
-    messages: [{ role: 'user', content: `task of ${user}` }],
+// Without a policy the baselines live where inspection runs after the response: on the gateway's
+// thread, or in the inspection worker (as under `serve`), which loads and saves them itself.
+for (const workers of [false, true]) {
+  describe(workers ? 'in the inspection worker' : 'on the gateway thread', () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness({ workers });
+    });
+    after(() => h.close());
+
+    async function call(tool: string, user: string, system: string): Promise<void> {
+      const { key } = await h.store.createKey({ user, team: 'web', role: 'developer' });
+      const client = new Anthropic({ baseURL: h.url, apiKey: key, maxRetries: 0, defaultHeaders: { 'user-agent': tool } });
+      await client.messages.create({
+        model: 'claude-x', max_tokens: 5, system,
+        tools: [{ name: 'Read', description: 'Read a file from disk', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+        messages: [{ role: 'user', content: `task of ${user}` }],
+      });
+    }
+
+    test('a look-alike quote that splits users into groups is a HIGH covert finding', async () => {
+      const users = ['ann', 'bob', 'cai', 'dee', 'eve', 'fay'];
+      for (const [i, u] of users.entries()) {
+        // Users in one time zone get U+2019 instead of U+0027: the same text to a human reader.
+        await call('acme-cli/3.1.0', u, PROMPT(u, i % 2 === 0 ? '\u0027' : '\u2019', `2026-11-${10 + i}`));
+      }
+      const recs = (await h.records()).filter((r) => r.tool === 'acme-cli');
+      const covert = recs.flatMap((r) => r.findings.filter((f) => f.detector === 'covert'));
+      const high = covert.filter((f) => f.severity === 'high');
+      assert.ok(high.some((f) => f.rule === 'confusable-variant'), JSON.stringify(covert, null, 1));
+      assert.ok(high.some((f) => /U\+2019/.test(f.detail ?? '')), 'code points shown');
+      assert.ok(!covert.some((f) => f.rule === 'format-variant' || (f.severity === 'high' && /home|2026-11/.test(f.detail ?? ''))), 'dates and paths are slots, not signals');
+    });
+
+    test('a tool whose prompts differ only in legitimate dynamic content gets no covert finding', async () => {
+      for (const [i, u] of ['gus', 'hal', 'ivy', 'jon', 'kim'].entries()) await call('clean-cli/1.0.0', u, PROMPT(u, "'", `2026-12-0${i + 1}`));
+      const recs = (await h.records()).filter((r) => r.tool === 'clean-cli');
+      assert.equal(recs.length, 5);
+      const covert = recs.flatMap((r) => r.findings.filter((f) => f.detector === 'covert' && f.severity !== 'info'));
+      assert.deepEqual(covert, []);
+    });
   });
 }
-
-test('a look-alike quote that splits users into groups is a HIGH covert finding', async () => {
-  const users = ['ann', 'bob', 'cai', 'dee', 'eve', 'fay'];
-  for (const [i, u] of users.entries()) {
-    // Users in one time zone get U+2019 instead of U+0027: the same text to a human reader.
-    await call('acme-cli/3.1.0', u, PROMPT(u, i % 2 === 0 ? '\u0027' : '\u2019', `2026-11-${10 + i}`));
-  }
-  const recs = (await h.records()).filter((r) => r.tool === 'acme-cli');
-  const covert = recs.flatMap((r) => r.findings.filter((f) => f.detector === 'covert'));
-  const high = covert.filter((f) => f.severity === 'high');
-  assert.ok(high.some((f) => f.rule === 'confusable-variant'), JSON.stringify(covert, null, 1));
-  assert.ok(high.some((f) => /U\+2019/.test(f.detail ?? '')), 'code points shown');
-  assert.ok(!covert.some((f) => f.rule === 'format-variant' || (f.severity === 'high' && /home|2026-11/.test(f.detail ?? ''))), 'dates and paths are slots, not signals');
-});
-
-test('a tool whose prompts differ only in legitimate dynamic content gets no covert finding', async () => {
-  for (const [i, u] of ['gus', 'hal', 'ivy', 'jon', 'kim'].entries()) await call('clean-cli/1.0.0', u, PROMPT(u, "'", `2026-12-0${i + 1}`));
-  const recs = (await h.records()).filter((r) => r.tool === 'clean-cli');
-  assert.equal(recs.length, 5);
-  const covert = recs.flatMap((r) => r.findings.filter((f) => f.detector === 'covert' && f.severity !== 'info'));
-  assert.deepEqual(covert, []);
-});
 
 test('redaction never touches a prompt because of covert findings; info findings do not alert', async () => {
   const r = await startHarness({ config: { inspection: { enabled: true, responses: true, redact: true } } });

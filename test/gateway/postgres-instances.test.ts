@@ -26,7 +26,7 @@ test('two gateways on one PostgreSQL store keep one consistent chain (one append
   await admin.query(`CREATE SCHEMA ${schema}`);
   const url = `${PG_URL}?schema=${schema}`;
   // One instance appends from a worker thread (as `serve` does), the other on its own thread.
-  const a = await startHarness({ store: await openStore(url), auditStoreUrl: url });
+  const a = await startHarness({ store: await openStore(url), storeUrl: url });
   const b = await startHarness({ store: await openStore(url) });
   harnesses.push(a, b);
   const ca = new Anthropic({ baseURL: a.url, apiKey: a.key, maxRetries: 0 });

@@ -36,15 +36,19 @@ export interface HarnessOptions {
   store?: Store;
   /** Upstreams tried before the two defaults (e.g. one for a model family). */
   extraUpstreams?: Record<string, unknown>[];
-  /** Append audit records from a worker thread opening this store URL (as `serve` does). */
-  auditStoreUrl?: string;
+  /** Worker threads (audit appends, inspection after the response) open this store URL, as under `serve`. */
+  storeUrl?: string;
+  /** Worker threads on the harness's own SQLite file. */
+  workers?: boolean;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const mock = new MockProvider(o.mock);
   const mockUrl = await mock.listen();
   const dir = mkdtempSync(join(tmpdir(), 'airlock-test-'));
-  const store = o.store ?? (await openStore(`sqlite:${join(dir, 'airlock.db')}`));
+  const ownUrl = `sqlite:${join(dir, 'airlock.db')}`;
+  const store = o.store ?? (await openStore(ownUrl));
+  const storeUrl = o.storeUrl ?? (o.workers === true ? ownUrl : undefined);
   await store.migrate();
   const auth = o.passthrough === true ? 'passthrough' : 'managed';
   const config: GatewayConfig = parseConfig({
@@ -64,7 +68,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
   };
-  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: PROVIDER_KEY }, decider: o.decider, hashSecret: 'test-secret', ...(o.auditStoreUrl !== undefined ? { auditStoreUrl: o.auditStoreUrl } : {}) });
+  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: PROVIDER_KEY }, decider: o.decider, hashSecret: 'test-secret', ...(storeUrl !== undefined ? { storeUrl } : {}) });
   await gw.listen(0, '127.0.0.1');
   const { key, row } = await store.createKey({ user: 'alice', team: 'payments', role: 'developer' });
   let closed = false;

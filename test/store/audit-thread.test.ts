@@ -98,7 +98,7 @@ describe('ThreadedAppender', () => {
     (await openStore(url)).close();
     const appender = new ThreadedAppender(url);
     await appender.appendAudit(makeEntries(1, 5));
-    const first = (appender as unknown as { worker: Worker }).worker;
+    const first = (appender as unknown as { client: { worker: Worker } }).client.worker;
     // A batch sent to a thread that is going: rejected, not left hanging. (Terminating after the
     // send would race the worker's reply; once terminate() is called the worker runs no more JS.)
     const dying = first.terminate();

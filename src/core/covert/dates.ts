@@ -5,15 +5,23 @@
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
 
-/** Every date-like expression; the named groups say which shape matched. */
+/** A weekday name (Sun first, as Date.getUTCDay counts). */
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:day)?)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)\\.?';
+
+/**
+ * Every date-like expression; the named groups say which shape matched. A weekday name in front
+ * (`Thu Dec 03 2026`, as Date.prototype.toString writes) belongs to the date: it rolls over with it.
+ */
 const DATE = new RegExp(
+  `(?:(?<wd>${WEEKDAY}),? )?(?:` +
   [
     String.raw`(?<iso>\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?`,
     String.raw`(?<cjk>\d{4}年\d{1,2}月\d{1,2}日)`,
     String.raw`(?<num>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\.?`,
     `(?<mdy>${MONTH} \\d{1,2},? \\d{4})`,
     `(?<dmy>\\d{1,2}\\.? ${MONTH},? \\d{4})`,
-  ].join('|'),
+  ].join('|') + ')',
   'giu',
 );
 
@@ -66,8 +74,18 @@ export function findDates(s: string): DateMatch[] {
   const out: DateMatch[] = [];
   DATE.lastIndex = 0;
   for (let m = DATE.exec(s); m !== null; m = DATE.exec(s)) {
-    const r = readings(m);
-    if (r.length > 0) out.push({ start: m.index, end: m.index + m[0].length, text: m[0], readings: r });
+    let r = readings(m);
+    let start = m.index;
+    const wd = m.groups?.['wd'];
+    if (wd !== undefined) {
+      // The weekday is part of the date only where it is that date's weekday (a weekday that
+      // disagrees is text of its own, and a change to it is content).
+      const w = WEEKDAYS.indexOf(wd.slice(0, 3).toLowerCase());
+      const agree = r.filter((x) => (((x.day + 4) % 7) + 7) % 7 === w);
+      if (agree.length > 0) r = agree.map((x) => ({ ...x, format: `Wkd ${x.format}` }));
+      else start += wd.length + (m[0][wd.length] === ',' ? 2 : 1);
+    }
+    if (r.length > 0) out.push({ start, end: m.index + m[0].length, text: s.slice(start, m.index + m[0].length), readings: r });
   }
   return out;
 }

@@ -1,0 +1,149 @@
+// Inspection after the response (alert-only: no policy, no redaction), and the worker thread that
+// does it. When nothing before forwarding depends on findings, the client waits for none of the
+// inspection; on the gateway's thread it still delayed every request behind it (with 100 KB
+// bodies at concurrency 32, throughput halved). A worker with its own prompt baselines, result
+// cache and store connection parses, inspects and compares the exchange; the gateway's thread only
+// copies the body into a message and records what comes back.
+//
+// Nothing is skipped: past `maxQueuedBytes` of bodies waiting, new requests wait for room before
+// their body is read (back-pressure, not refusal), and a job the worker could not finish (it
+// crashed twice) is inspected on the gateway's thread, without the prompt baselines that live in
+// the worker, and the record says so.
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
+import { HitCache } from '../core/detect/cache.ts';
+import { parseRequest } from '../core/exchange/index.ts';
+import type { Dialect, Finding, Segment } from '../core/types.ts';
+import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
+import type { ObserveInput } from './baselines.ts';
+import { decodeBody } from './body.ts';
+import type { GatewayConfig } from './config.ts';
+
+/** What inspection after the response needs of an exchange. */
+export interface LateJob {
+  dialect: Dialect;
+  /** The request body as received (valid UTF-8 JSON: the gateway parsed it before forwarding). */
+  body: Uint8Array;
+  tool: string;
+  version: string | null;
+  user: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Whether the route is a model call (prompt baselines compare only those). */
+  modelCall: boolean;
+  /** The response's text segments, assembled from the stream. */
+  output: Segment[];
+}
+
+export interface LateResult {
+  /** Request findings, then response findings (paths under `response.`), then covert findings. */
+  findings: Finding[];
+  errors: InspectResult['errors'];
+}
+
+export interface InspectionOptions {
+  /** Requests: one result cache (agents resend the conversation every turn), time budgets. */
+  request: InspectOptions;
+  /** Responses: new each time, no cache. */
+  output: InspectOptions;
+}
+
+/** The engine's options for a gateway: keyed value hashes, the configured detectors and budgets. */
+export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string): InspectionOptions {
+  const hashValue = (v: string): string => createHmac('sha256', hashSecret).update(v).digest('hex').slice(0, 32);
+  const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue };
+  return {
+    request: { ...base, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024), clock: () => performance.now(), budgetMs: cfg.budgetMs },
+    output: base,
+  };
+}
+
+/** Response findings, their paths under `response.`. */
+export function inspectOutput(output: readonly Segment[], opts: InspectOptions): Finding[] {
+  if (output.length === 0) return [];
+  const out = inspect(output, opts).findings;
+  for (const f of out) f.segmentPath = `response.${f.segmentPath}`;
+  return out;
+}
+
+/** Parses, inspects and compares one exchange (the worker's job; the gateway's fallback). */
+export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: { observe(input: ObserveInput): Finding[] }): LateResult {
+  const d = decodeBody(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
+  const parsed = parseRequest(job.dialect, d.text, d.fix);
+  const r = inspect(parsed.segments, opts.request);
+  const findings = r.findings.concat(inspectOutput(job.output, opts.output));
+  if (baselines !== undefined && job.modelCall) {
+    for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);
+  }
+  return { findings, errors: r.errors };
+}
+
+/** What the worker is started with. */
+export interface LateWorkerData {
+  inspection: GatewayConfig['inspection'];
+  hashSecret: string;
+  /** The gateway's store, for the prompt baselines (null: baselines in memory only). */
+  storeUrl: string | null;
+  /** pino level for the worker's own log lines (baseline sync failures); none: silent. */
+  logLevel?: string;
+}
+
+/** The gateway's side of the inspection worker (late-inspection-worker.ts). */
+export class InspectionThread {
+  private readonly client: WorkerClient<LateJob, LateResult>;
+  private queuedBytes = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(data: LateWorkerData, private readonly maxQueuedBytes = 64 * 1024 * 1024) {
+    this.client = new WorkerClient(() => spawnWorker(import.meta.url, 'late-inspection-worker', data), 'inspection');
+  }
+
+  /** Starts the worker now (loading the detectors and baselines takes a moment). */
+  warm(): void {
+    this.client.warm();
+  }
+
+  /** Jobs sent and not yet answered. */
+  get pending(): number {
+    return this.client.pending;
+  }
+
+  /** Whether a new request should wait (room()) before its body is read. */
+  get full(): boolean {
+    return this.queuedBytes >= this.maxQueuedBytes;
+  }
+
+  /** Resolves when the bodies waiting for the worker are under the bound again. */
+  room(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  /** Inspects in the worker; a job lost with a crashed worker is sent once more to a fresh one. */
+  async inspect(job: LateJob): Promise<LateResult> {
+    const size = job.body.byteLength;
+    this.queuedBytes += size;
+    try {
+      // Each attempt sends its own copy of the body, moved (not cloned) into the message: the
+      // caller's bytes stay whole for a retry, the fallback and the record's hash.
+      const send = (): Promise<LateResult> => {
+        const body = new Uint8Array(job.body); // a copy (a Buffer's slice() would be a view)
+        return this.client.request({ ...job, body }, [body.buffer as ArrayBuffer]);
+      };
+      try {
+        return await send();
+      } catch (e) {
+        if (!/worker (?:exited|failed)/.test((e as Error).message)) throw e;
+        return await send();
+      }
+    } finally {
+      this.queuedBytes -= size;
+      if (!this.full) for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  /** Saves the worker's prompt baselines and ends it (after the last job). */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,133 @@
+// Inspection after the response in a worker thread (no policy, no redaction): the records say
+// exactly what inspection on the gateway's thread says; a crashed worker, a failing worker, a full
+// queue and a shutdown with jobs in flight lose no record and skip no check.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Worker } from 'node:worker_threads';
+import Anthropic from '@anthropic-ai/sdk';
+import { startHarness, type Harness } from '../helpers/harness.ts';
+import { InspectionThread, type LateJob } from '../../src/gateway/late-inspection.ts';
+import { parseConfig } from '../../src/gateway/config.ts';
+import type { AuditRecord } from '../../src/core/types.ts';
+
+const SECRET = 'AWS_SECRET_ACCESS_KEY=hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
+// The answer holds personal data: response findings come from the worker too.
+const mock = { reply: 'Ask jane.doe@acme-corp.io for access.' };
+
+async function exchange(h: Harness, i: number, stream = false): Promise<void> {
+  const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0, defaultHeaders: { 'user-agent': 'claude-cli/2.1.90 (external, cli)' } });
+  const params = {
+    model: 'claude-x', max_tokens: 16, system: 'You are a coding agent.',
+    messages: [
+      { role: 'user' as const, content: `read .env #${i}` },
+      { role: 'assistant' as const, content: [{ type: 'tool_use' as const, id: 'toolu_1', name: 'Read', input: { path: '.env' } }] },
+      { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_1', content: SECRET }] },
+    ],
+  };
+  if (stream) await client.messages.stream(params).finalMessage();
+  else await client.messages.create(params);
+}
+
+/** What a record says about inspection, in a comparable form. */
+const said = (r: AuditRecord): unknown => ({
+  findings: r.findings.map((f) => ({ ...f })).sort((a, b) => `${a.segmentPath}${a.rule}`.localeCompare(`${b.segmentPath}${b.rule}`)),
+  decision: r.decision,
+});
+
+describe('inspection in the worker', () => {
+  let inline: Harness;
+  let worker: Harness;
+  before(async () => {
+    inline = await startHarness({ mock });
+    worker = await startHarness({ mock, workers: true });
+  });
+  after(async () => {
+    await inline.close();
+    await worker.close();
+  });
+
+  test('records the same findings and decision as inspection on the gateway thread, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      await exchange(inline, 1, stream);
+      await exchange(worker, 1, stream);
+    }
+    const a = await inline.records();
+    const b = await worker.records();
+    assert.equal(b.length, 2);
+    assert.deepEqual(b.map(said), a.map(said));
+    const rules = b[0]!.findings.map((f) => `${f.detector}/${f.rule}@${f.segmentPath}`);
+    assert.ok(rules.some((r) => r.startsWith('secrets/aws-secret-key@messages[2].content')), rules.join(', '));
+    assert.ok(rules.some((r) => r.startsWith('pii/email@response.')), 'the response is inspected in the worker');
+    assert.equal(b[0]!.decision?.action, 'alert');
+    assert.ok(!JSON.stringify(b).includes('hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE'), 'masked previews only');
+  });
+
+  test('a worker that dies is replaced: the exchange it held is inspected by the next one', async () => {
+    const thread = (worker.gw as unknown as { inspection: { client: { worker: Worker | null } } }).inspection;
+    const before = (await worker.records()).length;
+    const w = thread.client.worker;
+    assert.ok(w !== null, 'the worker was started');
+    // The job reaches a thread that is going (no more JS runs there once terminate() is called).
+    const dying = w.terminate();
+    await exchange(worker, 2);
+    await dying;
+    const recs = await worker.records();
+    assert.equal(recs.length, before + 1);
+    assert.ok(recs.at(-1)!.findings.some((f) => f.rule === 'aws-secret-key'), 'inspected by the fresh worker');
+    assert.notEqual(thread.client.worker, w);
+  });
+
+  test('a job the worker cannot finish is inspected on the gateway thread, and the log says baselines were skipped', async () => {
+    const thread = (worker.gw as unknown as { inspection: InspectionThread }).inspection;
+    const real = thread.inspect.bind(thread);
+    thread.inspect = () => Promise.reject(new Error('inspection worker exited (code 1)'));
+    try {
+      await exchange(worker, 3);
+      const rec = (await worker.records()).at(-1)!;
+      assert.ok(rec.findings.some((f) => f.rule === 'aws-secret-key'), 'still inspected');
+      assert.ok(rec.findings.some((f) => f.segmentPath.startsWith('response.')), 'the response too');
+      assert.equal(rec.decision?.action, 'alert');
+      assert.ok(worker.logs.some((l) => l.level === 'warn' && /inspected on the gateway thread, without prompt baselines/.test(l.msg ?? '')));
+    } finally {
+      thread.inspect = real;
+    }
+  });
+
+  test('on shutdown every exchange still being inspected is recorded before the trail closes', async () => {
+    const h = await startHarness({ mock, workers: true });
+    const n = 24;
+    await Promise.all(Array.from({ length: n }, (_, i) => exchange(h, 100 + i, i % 2 === 0)));
+    // Closing at once: inspections queued in the worker must finish and be recorded.
+    await h.gw.close(2_000);
+    const recs = await h.store.readAudit({ limit: 1000 });
+    assert.equal(recs.length, n);
+    for (const r of recs) assert.ok(r.findings.some((f) => f.rule === 'aws-secret-key'), r.id);
+    assert.equal((await h.store.verifyAudit()).ok, true);
+    await h.close();
+  });
+});
+
+test('back-pressure: past the bound of queued bodies, room() waits until the worker catches up', async () => {
+  const cfg = parseConfig({});
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null }, 1024);
+  const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `${'x'.repeat(2000)} ${SECRET}` }] }));
+  const job: LateJob = { dialect: 'anthropic', body, tool: 't', version: null, user: 'u', headers: {}, modelCall: true, output: [] };
+  try {
+    assert.equal(t.full, false);
+    await t.room(); // room now: resolves at once
+    const pending = t.inspect(job);
+    assert.equal(t.full, true, '2 KB queued against a 1 KB bound');
+    let roomy = false;
+    const room = t.room().then(() => (roomy = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(roomy, false, 'a new request waits');
+    const r = await pending;
+    await room;
+    assert.equal(roomy, true);
+    assert.equal(t.full, false);
+    assert.ok(r.findings.some((f) => f.rule === 'aws-secret-key'));
+    assert.equal(body.toString().includes(SECRET), true, "the caller's body is untouched (the worker got a copy)");
+  } finally {
+    await t.close();
+  }
+});
