@@ -156,6 +156,7 @@ export class Gateway {
     // (An exchange's handler ends once its record is written, after its inspection in the worker.)
     await this.waitIdle(1_000);
     await this.inspection?.close();
+    await this.waitIdle(1_000); // the last inspected exchanges write their records
     await this.writer.close();
     await this.appender?.close();
     // Requests counted locally since the last sync reach the store (other instances go on counting).

@@ -42,10 +42,11 @@ export class WorkerClient<Q, R> {
   request(request: Q, transfer?: ArrayBuffer[]): Promise<R> {
     const w = this.worker ?? this.spawn();
     const id = this.nextId++;
-    if (this.waiting.size === 0) w.ref();
     return new Promise<R>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      // A request that cannot be sent (a value that does not clone) fails alone, holding nothing.
       w.postMessage({ id, request }, transfer ?? []);
+      if (this.waiting.size === 0) w.ref();
+      this.waiting.set(id, { resolve, reject });
     });
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { ThreadedAppender } from '../../src/store/audit-thread.ts';
@@ -119,4 +119,21 @@ describe('ThreadedAppender', () => {
       await store.close();
     }
   });
+});
+
+test('a batch that cannot be sent to the worker fails alone and does not hold the process', async () => {
+  const url = `sqlite:${join(dir, 'd.db')}`;
+  (await openStore(url)).close();
+  const appender = new ThreadedAppender(url);
+  const bad = makeEntries(1, 1).map((e) => ({ ...e, detail: () => 0 })) as unknown as ReturnType<typeof makeEntries>;
+  await assert.rejects(appender.appendAudit(bad), /could not be cloned/);
+  assert.equal((appender as unknown as { client: { pending: number } }).client.pending, 0, 'nothing left waiting');
+  await appender.appendAudit(makeEntries(1, 2)); // the worker still serves the next batch
+  await appender.close();
+  const store = await openStore(url);
+  try {
+    assert.equal((await store.readAudit()).length, 2);
+  } finally {
+    await store.close();
+  }
 });
