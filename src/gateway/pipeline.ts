@@ -91,6 +91,8 @@ interface Ctx {
   requestBytes: number;
   /** The body as the client sent it; hashed for the record after the response, off the hot path. */
   rawBody: Buffer | null;
+  /** Its SHA-256 when the inspection worker computed it. */
+  requestSha256: string | null;
   findings: Finding[];
   decision: Decision | null;
   /** Set by the decide phase: the policy version that decided (undefined: none decided). */
@@ -174,6 +176,7 @@ export class Pipeline {
       upstream: null,
       requestBytes: 0,
       rawBody: null,
+      requestSha256: null,
       findings: [],
       decision: null,
       redactedBody: null,
@@ -319,6 +322,7 @@ export class Pipeline {
       r.errors.push({ detector: 'covert', message: 'prompt baselines not compared: the inspection worker failed' });
     }
     ctx.findings = r.findings;
+    ctx.requestSha256 = r.requestSha256;
     for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
     return r.errors;
   }
@@ -436,7 +440,7 @@ export class Pipeline {
       outputTokens: ctx.usage.outputTokens,
       requestBytes: ctx.requestBytes,
       responseBytes: ctx.responseBytes,
-      requestSha256: ctx.rawBody === null ? null : createHash('sha256').update(ctx.rawBody).digest('hex'),
+      requestSha256: ctx.requestSha256 ?? (ctx.rawBody === null ? null : createHash('sha256').update(ctx.rawBody).digest('hex')),
       findings: ctx.findings,
       decision: ctx.decision,
       policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { InspectionThread, type LateJob } from '../../src/gateway/late-inspection.ts';
@@ -60,6 +61,10 @@ describe('inspection in the worker', () => {
     assert.ok(rules.some((r) => r.startsWith('pii/email@response.')), 'the response is inspected in the worker');
     assert.equal(b[0]!.decision?.action, 'alert');
     assert.ok(!JSON.stringify(b).includes('hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE'), 'masked previews only');
+    // The worker hashes the body for the record: the same hash as the gateway thread's.
+    assert.deepEqual(b.map((r) => r.requestSha256), a.map((r) => r.requestSha256));
+    const sent = worker.mock.requests.at(-1)!.body;
+    assert.equal(b[1]!.requestSha256, createHash('sha256').update(sent).digest('hex'), 'the body as forwarded (unchanged)');
   });
 
   test('a worker that dies is replaced: the exchange it held is inspected by the next one', async () => {
