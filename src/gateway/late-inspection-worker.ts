@@ -21,7 +21,7 @@ if (data.inspection.baselines) {
   await baselines.start().catch(warn);
 }
 
-serveRequests<LateJob, LateResult>(parentPort!, (job) => inspectLate(job, opts, baselines), async () => {
+serveRequests<LateJob[], LateResult[]>(parentPort!, (jobs) => jobs.map((job) => inspectLate(job, opts, baselines)), async () => {
   await baselines?.close();
   await store?.close();
 });
