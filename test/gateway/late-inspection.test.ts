@@ -136,3 +136,25 @@ test('back-pressure: past the bound of queued bodies, room() waits until the wor
     await t.close();
   }
 });
+
+test('jobs of one event-loop turn travel in one message, each gets its own result', async () => {
+  const cfg = parseConfig({});
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null });
+  const job = (content: string): LateJob => ({
+    dialect: 'anthropic', body: Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] })),
+    tool: 't', version: null, user: 'u', headers: {}, modelCall: true, output: [],
+  });
+  try {
+    const jobs = [job(SECRET), job('nothing to see'), job('mail jane.doe@acme-corp.io')];
+    const results = jobs.map((j) => t.inspect(j));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t.pending, 1, 'one message for the three jobs');
+    const [a, b, c] = await Promise.all(results);
+    assert.deepEqual(a!.findings.map((f) => f.rule), ['aws-secret-key']);
+    assert.deepEqual(b!.findings, []);
+    assert.deepEqual(c!.findings.map((f) => f.rule), ['email']);
+    assert.equal(c!.requestSha256, createHash('sha256').update(jobs[2]!.body).digest('hex'));
+  } finally {
+    await t.close();
+  }
+});
