@@ -146,7 +146,12 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.inspection = inspectionOptions(deps.config.inspection, deps.hashSecret);
-    this.threaded = deps.late !== undefined && deps.config.inspection.enabled && !this.early();
+    this.threaded = deps.late !== undefined;
+    // The worker holds the prompt baselines: given one, inspection must be late and enabled, or
+    // the baselines would be compared nowhere.
+    if (this.threaded && (this.early() || !deps.config.inspection.enabled || deps.baselines !== undefined)) {
+      throw new Error('Pipeline: an inspection worker is only for late inspection, and then it holds the baselines');
+    }
   }
 
   /** Whether inspection runs before forwarding: something before forwarding depends on findings. */
