@@ -36,15 +36,18 @@ export class BaselineObserver {
     this.onError = opts.onError ?? (() => {});
   }
 
-  /** Loads what the store holds and starts the periodic sync. */
+  /**
+   * Starts the periodic sync and loads what the store holds. A first load that fails is thrown;
+   * the timer retries it either way.
+   */
   async start(): Promise<void> {
-    await this.sync();
     if (this.syncMs > 0 && this.store !== null) {
       this.timer = setInterval(() => {
         this.sync().catch(this.onError);
       }, this.syncMs);
       this.timer.unref();
     }
+    await this.sync();
   }
 
   /**
@@ -70,7 +73,14 @@ export class BaselineObserver {
     this.syncing = (async () => {
       try {
         const dirty = this.baseline.drainDirty();
-        if (dirty.length > 0) await store.saveBaselineVariants(dirty);
+        if (dirty.length > 0) {
+          try {
+            await store.saveBaselineVariants(dirty);
+          } catch (e) {
+            this.baseline.restoreDirty(dirty); // saved by the next sync
+            throw e;
+          }
+        }
         for (;;) {
           const { rows, rev } = await store.loadBaselineVariants({ afterRev: this.rev, limit: 2000 });
           this.baseline.load(rows);

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
 import { serveRequests } from '../store/worker-client.ts';
 import { BaselineObserver } from './baselines.ts';
 import { inspectLate, inspectionOptions, type LateJob, type LateResult, type LateWorkerData } from './late-inspection.ts';
@@ -13,15 +14,25 @@ const opts = inspectionOptions(data.inspection, data.hashSecret);
 const logger = data.logLevel !== undefined ? pino({ level: data.logLevel, base: { service: 'airlock', thread: 'inspection' } }) : null;
 // Baseline sync failures are logged; the next sync retries.
 const warn = (e: unknown): void => logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed');
+// The store is opened on first use and again after a failure: a database that was unreachable
+// when the worker started gets the baselines once it is back (the gateway migrated it already).
+let opened: Promise<Store> | null = null;
+const open = (url: string): Promise<Store> => (opened ??= openStore(url, { migrate: false }).catch((e: unknown) => {
+  opened = null;
+  throw e;
+}));
+const url = data.storeUrl;
+const store = url === null ? null : {
+  saveBaselineVariants: async (...a: Parameters<Store['saveBaselineVariants']>) => (await open(url)).saveBaselineVariants(...a),
+  loadBaselineVariants: async (...a: Parameters<Store['loadBaselineVariants']>) => (await open(url)).loadBaselineVariants(...a),
+};
 let baselines: BaselineObserver | undefined;
-// The gateway migrated the store before starting.
-const store = data.storeUrl !== null && data.inspection.baselines ? await openStore(data.storeUrl, { migrate: false }).catch(() => null) : null;
 if (data.inspection.baselines) {
-  baselines = new BaselineObserver(store, { onError: warn });
+  baselines = new BaselineObserver(store, { onError: warn, ...(data.baselineSyncMs !== undefined ? { syncMs: data.baselineSyncMs } : {}) });
   await baselines.start().catch(warn);
 }
 
 serveRequests<LateJob[], LateResult[]>(parentPort!, (jobs) => jobs.map((job) => inspectLate(job, opts, baselines)), async () => {
   await baselines?.close();
-  await store?.close();
+  if (opened !== null) await (await opened.catch(() => null))?.close();
 });

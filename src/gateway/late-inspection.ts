@@ -88,6 +88,8 @@ export interface LateWorkerData {
   storeUrl: string | null;
   /** pino level for the worker's own log lines (baseline sync failures); none: silent. */
   logLevel?: string;
+  /** How often the baselines are saved and loaded (default 5000 ms). */
+  baselineSyncMs?: number;
 }
 
 /** The gateway's side of the inspection worker (late-inspection-worker.ts). */

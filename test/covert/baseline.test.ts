@@ -79,6 +79,14 @@ test('persisted variants rebuild the baseline in another instance', () => {
   const rows = a.drainDirty();
   assert.ok(rows.length >= 3);
   assert.deepEqual(a.drainDirty(), [], 'drained');
+  // A save that failed puts them back, counts included; one more exchange adds to the count.
+  a.restoreDirty(rows);
+  a.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('alice')) });
+  const again = a.drainDirty();
+  assert.deepEqual(again.map((r) => r.hash).sort(), rows.map((r) => r.hash).sort());
+  const total = (rs: typeof rows): number => rs.reduce((n, r) => n + r.count, 0);
+  assert.ok(total(again) > total(rows), 'the new exchange is counted on top');
+  assert.deepEqual(a.drainDirty(), []);
   assert.ok(rows.every((r) => r.tool === 't' && r.version === '1' && /^[0-9a-f]{16}$/.test(r.hash)));
   assert.ok(!JSON.stringify(rows).includes('"hi"'), 'user messages are never part of a baseline');
   const b = new CovertBaseline();

@@ -5,6 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.ts';
 import Anthropic from '@anthropic-ai/sdk';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { InspectionThread, type LateJob } from '../../src/gateway/late-inspection.ts';
@@ -156,5 +160,34 @@ test('jobs of one event-loop turn travel in one message, each gets its own resul
     assert.equal(c!.requestSha256, createHash('sha256').update(jobs[2]!.body).digest('hex'));
   } finally {
     await t.close();
+  }
+});
+
+test('a store that cannot be opened when the worker starts gets its baselines once it can', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-late-'));
+  const file = join(dir, 'b.db');
+  mkdirSync(file); // a directory where the database should be: opening fails
+  const cfg = parseConfig({});
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: `sqlite:${file}`, baselineSyncMs: 50 });
+  try {
+    const body = Buffer.from(JSON.stringify({ model: 'm', system: 'You are Acme Code, a coding agent.', messages: [{ role: 'user', content: 'hi' }] }));
+    await t.inspect({ dialect: 'anthropic', body, tool: 'acme-cli', version: '1.0.0', user: 'ann', headers: {}, modelCall: true, output: [] });
+    await new Promise((r) => setTimeout(r, 200)); // syncs fail meanwhile
+    rmSync(file, { recursive: true });
+    const store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    try {
+      let rows: unknown[] = [];
+      for (let i = 0; i < 100 && rows.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        rows = (await store.loadBaselineVariants({ afterRev: 0, limit: 100 })).rows;
+      }
+      assert.ok(rows.length > 0, 'the variant learned while the store was missing is saved');
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

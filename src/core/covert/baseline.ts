@@ -338,6 +338,19 @@ export class CovertBaseline {
     return out;
   }
 
+  /** Puts back variants drained for a save that failed: dirty again, their counts added back. */
+  restoreDirty(rows: readonly BaselineVariant[]): void {
+    for (const r of rows) {
+      const g = this.tools.get(`${r.tool}\u0000${r.version}`)?.get(r.group);
+      if (g === undefined) continue;
+      for (const v of g.byKey.values()) {
+        if (v.hash !== r.hash) continue;
+        v.dirty = true;
+        v.newCount += r.count;
+      }
+    }
+  }
+
   /** Learns variants persisted by this or another instance (no findings). Oldest first. */
   load(rows: readonly BaselineVariant[]): void {
     for (const r of [...rows].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))) {
