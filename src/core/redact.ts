@@ -145,7 +145,8 @@ export function planByteRedaction(view: string, segments: readonly Segment[] | S
   const found = new Map<Segment, { at: number; lit: string }>();
   for (const f of findings) {
     const seg = segOf(f);
-    if (seg === undefined || found.has(seg)) continue;
+    if (seg === undefined) return null; // not located here: the string path decides
+    if (found.has(seg)) continue;
     if (seg.isKey === true) return null;
     const lit = JSON.stringify(seg.text);
     const v = utf8View(lit);

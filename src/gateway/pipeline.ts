@@ -12,7 +12,7 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
-import { planByteRedaction, redact, segmentsByPath, type SegmentOf } from '../core/redact.ts';
+import { planByteRedaction, redact, type SegmentOf } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { decodeBody, patchBytes, readBody } from './body.ts';
@@ -133,6 +133,16 @@ export interface PipelineDeps {
   limiter?: Limiter;
   /** The identity as the policy sees it, applied right after authentication. */
   resolveIdentity?: (id: Identity) => Identity;
+}
+
+/**
+ * The body with every finding redacted, or an internal error: a finding that cannot be placed in
+ * the body is never forwarded unredacted (fail closed).
+ */
+function redactAll(text: string, located: SegmentOf | readonly Segment[], findings: readonly Finding[]): string {
+  const r = redact(text, located, findings);
+  if (r.placeholders.includes(null)) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request body for redaction; the request was not forwarded.');
+  return r.body;
 }
 
 const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
@@ -275,19 +285,18 @@ export class Pipeline {
     // Covert findings describe the tool's prompt, not data to remove from it.
     const content = ctx.findings.filter((f) => f.detector !== 'covert');
     const toRedact = (outcome.redact ?? (ctx.decision.action === 'redact' ? content : [])).filter((f) => f.detector !== 'covert');
+    // Where each finding was made (the engine says; the segments by path when it did not run here).
+    const located: SegmentOf | readonly Segment[] = ctx.segmentOf ?? ctx.parsed?.segments ?? [];
     // Fast path: patch the body's bytes where the literals are found in its one-byte view.
-    // Where each finding was made, from inspection; by path for any other (none today).
-    let byPath: SegmentOf | null = null;
-    const located: SegmentOf = (f) => ctx.segmentOf?.(f) ?? (byPath ??= segmentsByPath(ctx.parsed?.segments ?? [], content))(f);
     const plan = toRedact.length > 0 && body !== null && ctx.parsed !== null && byteView !== null && !cfg.audit.storeRedactedBodies
       ? planByteRedaction(byteView, located, toRedact)
       : null;
     if (plan !== null && body !== null) {
       body = patchBytes(body, plan.patches);
-    } else if (body !== null && ctx.parsed !== null && content.length > 0 && (toRedact.length > 0 || cfg.audit.storeRedactedBodies)) {
+    } else if (body !== null && ctx.parsed !== null && (toRedact.length > 0 || (content.length > 0 && cfg.audit.storeRedactedBodies))) {
       const text = body.toString('utf8');
-      const patched = toRedact.length > 0 ? redact(text, located, toRedact).body : text;
-      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redact(text, located, content).body;
+      const patched = toRedact.length > 0 ? redactAll(text, located, toRedact) : text;
+      if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redactAll(text, located, content);
       if (toRedact.length > 0) body = Buffer.from(patched, 'utf8');
     } else if (cfg.audit.storeRedactedBodies && body !== null) {
       ctx.redactedBody = body.toString('utf8');

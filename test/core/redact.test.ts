@@ -113,6 +113,16 @@ test('byte-level redaction (the gateway fast path) gives exactly the bytes of st
   }
 });
 
+test('byte-level redaction declines (null) for a finding outside the given segments, and redact() reports it unplaced', async () => {
+  const { planByteRedaction } = await import('../../src/core/redact.ts');
+  const raw = JSON.stringify({ messages: [{ role: 'user', content: 'key AKIAQ3EGRFZL7XKJ2M5T' }] });
+  const p = parseRequest('anthropic', raw);
+  const f = findingFor(p.segments, 'messages[0].content', 'AKIAQ3EGRFZL7XKJ2M5T');
+  const stray = { ...f, segmentPath: 'messages[5].content' };
+  assert.equal(planByteRedaction(raw, p.segments, [f, stray]), null);
+  assert.deepEqual(redact(raw, p.segments, [f, stray]).placeholders, ['[REDACTED:aws-access-key#1]', null]);
+});
+
 test('byte-level redaction declines (null) when a literal is not written as JSON.stringify writes it', async () => {
   const { planByteRedaction } = await import('../../src/core/redact.ts');
   const raw = '{"messages":[{"role":"user","content":"key \\u0041KIAQ3EGRFZL7XKJ2M5T"}]}';

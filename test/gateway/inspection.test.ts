@@ -113,3 +113,23 @@ test('alert-only: inspection runs after the request was forwarded; with redactio
   }
   assert.deepEqual(seen, [{ harness: 'alert', upstreamHadIt: true }, { harness: 'redact', upstreamHadIt: false }]);
 });
+
+test('a finding the gateway cannot place in the body is never forwarded unredacted: 500, nothing sent upstream', async () => {
+  // A decider naming a finding that points nowhere in the body (a bug elsewhere must fail closed).
+  const stray = { detector: 'secrets', rule: 'aws-secret-key', severity: 'critical' as const, role: 'user' as const, segmentPath: 'messages[9].content', start: 0, end: 5, preview: 'x', confidence: 1 };
+  const h = await startHarness({ decider: () => ({ decision: { action: 'redact', ruleId: 'test', reason: 'test' }, redact: [stray] }) });
+  try {
+    const res = await fetch(`${h.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: `key ${AWS_SECRET}` }] }),
+    });
+    assert.equal(res.status, 500);
+    assert.match(await res.text(), /could not be located/);
+    assert.equal(h.mock.requests.length, 0, 'nothing reached the upstream');
+    const rec = (await h.records()).at(-1)!;
+    assert.equal(rec.errorCode, 'AIRLOCK_ERR_INTERNAL');
+  } finally {
+    await h.close();
+  }
+});
