@@ -6,6 +6,7 @@ import { isRole, ROLES } from '../store/keys.ts';
 import type { ApiKeyRow, Store } from '../store/types.ts';
 import { renderTable, safeCell, shortTime } from './io.ts';
 import { subcommands, usageError, withStore, type CliIo, type Values } from './store-command.ts';
+import { clientSetup } from './client-setup.ts';
 
 const USAGE = `Usage: airlock keys <command> [--store URL]
 
@@ -58,12 +59,7 @@ async function create(store: Store, v: Values, pos: string[], io: CliIo): Promis
       'This is the only time the key is shown: Airlock stores only its hash. Hand it over now.',
       '',
       `Point a tool at the gateway (${base}${io.env.AIRLOCK_URL ? '' : '; set AIRLOCK_URL if it listens elsewhere'}):`,
-      '  Claude Code / Anthropic SDK:',
-      `    export ANTHROPIC_BASE_URL=${base}`,
-      `    export ANTHROPIC_API_KEY=${key}`,
-      '  Codex, Qwen Code, OpenCode / OpenAI SDK:',
-      `    export OPENAI_BASE_URL=${base}/v1`,
-      `    export OPENAI_API_KEY=${key}`,
+      ...clientSetup(base, key, { anthropicManaged: true, openaiManaged: true }),
       'When the gateway passes your own provider key through, keep *_API_KEY as that key and send',
       `this one as header x-airlock-key (Claude Code: export ANTHROPIC_CUSTOM_HEADERS="x-airlock-key: ${key}").`,
     ].join('\n'),

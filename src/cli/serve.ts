@@ -10,6 +10,7 @@ import { PolicyHolder } from '../gateway/policy-loader.ts';
 import { openStore, parseStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { parseCli, type CliIO } from './io.ts';
+import { clientSetup } from './client-setup.ts';
 
 const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
@@ -86,10 +87,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   io.out('\nPoint your tools at the gateway:');
   const anthropicManaged = managed.some((u) => u.dialects.includes('anthropic'));
   const openaiManaged = managed.some((u) => u.dialects.includes('openai-chat'));
-  io.out(`  Claude Code / Anthropic SDK:\n    export ANTHROPIC_BASE_URL=${base}`);
-  io.out(anthropicManaged ? `    export ANTHROPIC_API_KEY=${key}` : `    export ANTHROPIC_API_KEY=<your Anthropic key>   # passed through\n    export ANTHROPIC_CUSTOM_HEADERS="x-airlock-key: ${key}"`);
-  io.out(`  Codex, Qwen Code, OpenCode / OpenAI SDK:\n    export OPENAI_BASE_URL=${base}/v1`);
-  io.out(openaiManaged ? `    export OPENAI_API_KEY=${key}` : `    export OPENAI_API_KEY=${key}:<your OpenAI key>   # both keys in one: the provider key is passed through`);
+  io.out(clientSetup(base, key, { anthropicManaged, openaiManaged }).join('\n'));
   logger.info({ port: addr.port, host: addr.address, store: store.kind }, 'gateway started');
 
   await new Promise<void>((resolve) => {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   AIRLOCK_ERR_BAD_CONTENT_TYPE: { status: 415, kind: 'invalid_request', summary: 'The request content type is not application/json.' },
   AIRLOCK_ERR_BODY_TOO_LARGE: { status: 413, kind: 'too_large', summary: 'The request body exceeds the configured limit.' },
   AIRLOCK_ERR_UNKNOWN_ROUTE: { status: 404, kind: 'not_found', summary: 'No API route at this method and path.' },
+  AIRLOCK_ERR_NO_WEBSOCKET: { status: 426, kind: 'invalid_request', summary: 'A WebSocket upgrade was asked for on an API route; Airlock carries the APIs over HTTP only, and clients that try WebSocket first (Codex CLI) fall back to HTTP on this answer.' },
   AIRLOCK_ERR_MISSING_KEY: { status: 401, kind: 'authentication', summary: 'No Airlock key was presented (x-api-key or Authorization: Bearer).' },
   AIRLOCK_ERR_UNKNOWN_KEY: { status: 401, kind: 'authentication', summary: 'The presented key is not an Airlock key known to this gateway.' },
   AIRLOCK_ERR_REVOKED_KEY: { status: 401, kind: 'authentication', summary: 'The presented Airlock key has been revoked.' },

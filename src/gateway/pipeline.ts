@@ -233,7 +233,14 @@ export class Pipeline {
     // route
     const m = matchRoute(req.method ?? 'GET', ctx.pathname, req.headers);
     if (m === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
-    if (m === 'method') throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `${ctx.routeName}: method not supported on this path.`);
+    if (m === 'method') {
+      // Codex CLI's built-in provider opens the Responses API as a WebSocket first and uses HTTP
+      // after a 426; after a 404 it retries the upgrade several times with back-off.
+      if (/\bwebsocket\b/i.test(req.headers['upgrade'] ?? '')) {
+        throw new AirlockError('AIRLOCK_ERR_NO_WEBSOCKET', `${ctx.routeName}: Airlock does not carry this API over WebSocket; send it as an HTTP POST.`);
+      }
+      throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `${ctx.routeName}: method not supported on this path.`);
+    }
     ctx.route = m;
     ctx.routeName = m.name;
     ctx.dialect = m.dialect;

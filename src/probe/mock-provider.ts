@@ -19,7 +19,7 @@ export interface CapturedRequest {
   time: number;
 }
 
-/** An answer that calls a tool instead of writing text (Anthropic tool_use, OpenAI tool_calls). */
+/** An answer that calls a tool instead of writing text (Anthropic tool_use, Chat Completions tool_calls, Responses function_call). */
 export interface ToolCallReply {
   tool: string;
   input: Record<string, unknown>;
@@ -189,22 +189,33 @@ export class MockProvider {
       if (so?.include_usage === true) events.push(chunk({ choices: [], usage: { prompt_tokens: inTok, completion_tokens: outTok, total_tokens: inTok + outTok } }));
       events.push('data: [DONE]\n\n');
     } else if (path === '/v1/responses') {
-      const item = { id: 'msg_mock', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+      const item = call === null
+        ? { id: 'msg_mock', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }
+        : { id: 'fc_mock', type: 'function_call', status: 'completed', call_id: 'call_mock_1', name: call.tool, arguments: JSON.stringify(call.input) };
       const response = (status: string, output: object[], usage: object | null): object => ({ id: 'resp_mock', object: 'response', created_at: 1767225600, status, model, output, usage, error: null, incomplete_details: null });
+      const usage = { input_tokens: inTok, output_tokens: outTok, total_tokens: inTok + outTok };
       if (!stream) {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(response('completed', [item], { input_tokens: inTok, output_tokens: outTok, total_tokens: inTok + outTok })));
+        res.end(JSON.stringify(response('completed', [item], usage)));
         return;
       }
       let seq = 0;
       const ev = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
       events.push(ev('response.created', { response: response('in_progress', [], null) }));
-      events.push(ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }));
-      events.push(ev('response.content_part.added', { item_id: 'msg_mock', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
-      for (const w of parts) events.push(ev('response.output_text.delta', { item_id: 'msg_mock', output_index: 0, content_index: 0, delta: w }));
-      events.push(ev('response.output_text.done', { item_id: 'msg_mock', output_index: 0, content_index: 0, text }));
+      if (call === null) {
+        events.push(ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }));
+        events.push(ev('response.content_part.added', { item_id: 'msg_mock', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+        for (const w of parts) events.push(ev('response.output_text.delta', { item_id: 'msg_mock', output_index: 0, content_index: 0, delta: w }));
+        events.push(ev('response.output_text.done', { item_id: 'msg_mock', output_index: 0, content_index: 0, text }));
+        events.push(ev('response.content_part.done', { item_id: 'msg_mock', output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } }));
+      } else {
+        const args = JSON.stringify(call.input);
+        events.push(ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } }));
+        events.push(ev('response.function_call_arguments.delta', { item_id: 'fc_mock', output_index: 0, delta: args }));
+        events.push(ev('response.function_call_arguments.done', { item_id: 'fc_mock', output_index: 0, arguments: args }));
+      }
       events.push(ev('response.output_item.done', { output_index: 0, item }));
-      events.push(ev('response.completed', { response: response('completed', [item], { input_tokens: inTok, output_tokens: outTok, total_tokens: inTok + outTok }) }));
+      events.push(ev('response.completed', { response: response('completed', [item], usage) }));
     } else {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `mock: no route ${path}`, type: 'invalid_request_error' } }));

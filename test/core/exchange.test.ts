@@ -1,5 +1,6 @@
 // Segmentation: every string that reaches the provider becomes a segment with its role and exact
-// location; checked on real bodies captured from Claude Code and Qwen Code and on hand-written
+// location; checked on real bodies captured from Claude Code, Qwen Code and Codex CLI (both of its
+// Responses request shapes: tools at the top level, or as an `additional_tools` input item) and on hand-written
 // bodies that use every block and item type of the three dialects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ const FIXTURES: [string, Dialect][] = [
   ['anthropic-all-blocks.json', 'anthropic'],
   ['qwen-code-0.15.10.json', 'openai-chat'],
   ['openai-responses-codex-like.json', 'openai-responses'],
+  ['codex-0.171.0.json', 'openai-responses'],
+  ['codex-0.171.0-lite.json', 'openai-responses'],
 ];
 
 // The only strings a provider receives that are not text: protocol tags, ids, model, binary media.
@@ -113,6 +116,24 @@ test('openai-responses roles: instructions, developer, reasoning summary, functi
   assert.equal(roleOf(s, 'input[9].content[0].text'), 'assistant');
   assert.equal(roleOf(s, 'tools[0].parameters.properties.command.description'), 'tool_definition');
   assert.equal(roleOf(s, 'tools[1].format.definition'), 'tool_definition');
+});
+
+test('real Codex CLI bodies: developer prompt, tools in either place, the shell call and its output', () => {
+  for (const file of ['codex-0.171.0.json', 'codex-0.171.0-lite.json']) {
+    const s = parseRequest('openai-responses', load(file)).segments;
+    const body = JSON.parse(load(file)) as { input: Array<{ type: string; role?: string }> };
+    const idx = (t: string, role?: string): number => body.input.findIndex((i) => i.type === t && (role === undefined || i.role === role));
+    assert.equal(roleOf(s, `input[${idx('message', 'developer')}].content[0].text`), 'system', file);
+    assert.equal(roleOf(s, `input[${idx('function_call')}].arguments`), 'tool_call', file);
+    const out = s.find((x) => renderPath(x.path) === `input[${idx('function_call_output')}].output`);
+    assert.equal(out?.role, 'tool_result', file);
+    assert.match(out!.text, /AWS_SECRET_ACCESS_KEY=/, `${file}: the .env read by the shell tool`);
+    const tools = s.filter((x) => x.text === 'exec_command');
+    assert.ok(tools.length >= 1 && tools.every((x) => x.role === 'tool_definition' || x.role === 'tool_call'), `${file}: ${tools.map((x) => `${renderPath(x.path)}=${x.role}`).join(', ')}`);
+  }
+  const lite = parseRequest('openai-responses', load('codex-0.171.0-lite.json')).segments;
+  assert.ok(lite.some((x) => renderPath(x.path).startsWith('input[0].tools') && x.role === 'tool_definition'), 'an additional_tools item holds tool definitions');
+  assert.ok(!lite.some((x) => renderPath(x.path).startsWith('input[0].') && x.role !== 'tool_definition'));
 });
 
 test('a real Claude Code body: the .env file read by the agent is a tool_result segment', () => {

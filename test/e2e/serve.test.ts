@@ -11,7 +11,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { MockProvider } from '../../src/probe/mock-provider.ts';
 import { openStore } from '../../src/store/index.ts';
 
-test('serve prints the client variables and a first key, serves, and exits cleanly on SIGTERM', async () => {
+test('serve prints the client variables and a first key, serves, and exits cleanly on SIGTERM', async (t) => {
   const mock = new MockProvider({ reply: 'served', chunkDelayMs: 30 });
   const upstream = await mock.listen();
   const dir = mkdtempSync(join(tmpdir(), 'airlock-serve-'));
@@ -22,12 +22,14 @@ test('serve prints the client variables and a first key, serves, and exits clean
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // A failed assertion must not leave the gateway running (the test would wait for it forever).
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   let banner = '';
   await new Promise<void>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (l) => {
       banner += `${l}\n`;
-      if (banner.includes('OPENAI_API_KEY')) resolve();
+      if (banner.includes('CODEX_API_KEY')) resolve();
     });
     child.once('exit', () => reject(new Error(`serve exited early:\n${banner}`)));
   });
@@ -37,6 +39,7 @@ test('serve prints the client variables and a first key, serves, and exits clean
   assert.match(banner, new RegExp(`export ANTHROPIC_BASE_URL=${url}`));
   assert.match(banner, new RegExp(`export ANTHROPIC_API_KEY=${key}`), 'managed upstream: the Airlock key is the client key');
   assert.match(banner, /export OPENAI_BASE_URL=.*\/v1/);
+  assert.match(banner, new RegExp(`openai_base_url = "${url}/v1"' >> ~/.codex/config.toml\n    export CODEX_API_KEY=${key}:<your OpenAI key>`), 'Codex reads no base-URL variable: a config line; no OpenAI upstream holds a key here, so both keys go in one');
 
   const client = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0 });
   await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'one' }] });

@@ -110,6 +110,31 @@ test('unknown route → 404 and wrong method → 404 with the reason', async () 
   assert.equal(rec.errorCode, 'AIRLOCK_ERR_UNKNOWN_ROUTE');
 });
 
+test('a WebSocket upgrade on the Responses route → 426 in OpenAI shape, recorded, nothing upstream', async () => {
+  const before = h.mock.requests.length;
+  const { request } = await import('node:http');
+  const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const q = request(`${h.url}/v1/responses`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', authorization: `Bearer ${h.key}` } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    q.on('error', reject);
+    q.end();
+  });
+  assert.equal(r.status, 426);
+  assertOpenAIError(r.text, 'invalid_request_error', 'AIRLOCK_ERR_NO_WEBSOCKET');
+  assert.match(r.text, /send it as an HTTP POST/);
+  const rec = await lastRecord();
+  assert.equal(rec.errorCode, 'AIRLOCK_ERR_NO_WEBSOCKET');
+  assert.equal(rec.route, 'GET /v1/responses');
+  assert.equal(h.mock.requests.length, before);
+  // A plain GET on the same path is still a wrong method.
+  const g = await fetch(`${h.url}/v1/responses`, { headers: { authorization: `Bearer ${h.key}` } });
+  assert.equal(g.status, 404);
+  await g.text();
+});
+
 test('missing, unknown, malformed and revoked keys → 401 in each dialect', async () => {
   const a = await rawPost(h.url, '/v1/messages', msgBody(), { 'content-type': 'application/json' });
   assert.equal(a.status, 401);

@@ -34,6 +34,8 @@ const TYPE_ROLE: Record<string, SegmentRole> = {
   mcp_list_tools: 'tool_result',
   thinking: 'reasoning',
   reasoning: 'reasoning',
+  // Codex CLI's shorter Responses shape sends its tools as an input item instead of `tools`.
+  additional_tools: 'tool_definition',
 };
 
 const MESSAGE_ROLE: Record<string, SegmentRole> = {
