@@ -26,6 +26,10 @@ The tool is pointed at the capture server through ANTHROPIC_BASE_URL and OPENAI_
   --timeout S         per run (default 90)      --concurrency N   parallel runs (default 4)
   --inherit-env       start from this environment instead of an empty one
   --allow-network     let the tool resolve other host names (default: blocked for Node tools)
+  --native            the tool is not a Node program (e.g. Codex CLI): every persona reaches the
+                      capture server as its HTTP proxy, so persona hosts need no DNS; the proxy
+                      dimension is then not probed. A tool that reads no base-URL variable gets it
+                      through a shell: sh -c 'codex exec -c openai_base_url="\\"$OPENAI_BASE_URL\\"" hi'
   --reply TEXT        the capture server's answer (default "OK.")
   --json              print the report as JSON      --html FILE   also write an HTML report
   --all               list every expected difference in the terminal report
@@ -44,7 +48,7 @@ function parse(args: string[]): { flags: Flags; command: string[] } {
   const { flags, positional } = parseCli(dash >= 0 ? args.slice(0, dash) : args, {
     runs: { type: 'string' }, personas: { type: 'string' }, cwd: { type: 'string' }, timeout: { type: 'string' }, concurrency: { type: 'string' },
     reply: { type: 'string' }, html: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
-    'inherit-env': { type: 'boolean' }, 'allow-network': { type: 'boolean' },
+    'inherit-env': { type: 'boolean' }, 'allow-network': { type: 'boolean' }, native: { type: 'boolean' },
     tz: { type: 'string', multiple: true }, locale: { type: 'string', multiple: true }, host: { type: 'string', multiple: true },
     user: { type: 'string', multiple: true }, env: { type: 'string', multiple: true }, set: { type: 'string', multiple: true },
   });
@@ -102,6 +106,7 @@ export async function run(args: string[], io: ProbeIO): Promise<number> {
       set,
       inheritEnv: p.flags['inherit-env'] === true,
       allowNetwork: p.flags['allow-network'] === true,
+      native: p.flags['native'] === true,
       env: io.env,
       ...(typeof p.flags['reply'] === 'string' ? { reply: p.flags['reply'] } : {}),
       onProgress: progress(io),

@@ -25,6 +25,8 @@ export interface ProbeOptions {
   set?: Record<string, string>;
   inheritEnv?: boolean;
   allowNetwork?: boolean;
+  /** A tool that is not a Node program: every persona goes through the capture server as a proxy (runner.ts). */
+  native?: boolean;
   env?: NodeJS.ProcessEnv;
   reply?: string;
   /** Extra runs of the baseline and of every persona with a finding, to rule out chance (default 2; 0: none). */
@@ -121,7 +123,12 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
   if (o.command.length === 0) throw new Error('no command to probe');
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const personas = choosePersonas(o.personas);
+  let personas = choosePersonas(o.personas);
+  if (o.native === true) {
+    // Every persona has the proxy variables set, so the proxy dimension cannot be told apart.
+    if (o.personas?.only?.some((x) => x === 'proxy' || x.startsWith('proxy'))) throw new Error('the proxy persona cannot be probed with --native (every persona already goes through a proxy)');
+    personas = personas.filter((p) => p.dimension !== 'proxy');
+  }
   const runs = Math.max(1, o.runs ?? 2);
   const root = mkdtempSync(join(tmpdir(), 'airlock-probe-'));
   try {
@@ -135,6 +142,7 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
       concurrency: o.concurrency ?? 4,
       set: o.set ?? {},
       inheritEnv: o.inheritEnv === true,
+      native: o.native === true,
       parentEnv: o.env ?? process.env,
       reply: o.reply ?? 'OK.',
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
@@ -176,7 +184,7 @@ export function buildReport(command: string[], personas: readonly Persona[], run
   const dims = [...new Set(personas.slice(1).map((p) => p.dimension))];
   const rank = (s: Severity): number => ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
   const failed = !ok.some((x) => x.persona === baseline.name);
-  if (failed) problems.unshift('the baseline persona produced no request: nothing to compare (is the tool configured through ANTHROPIC_BASE_URL / OPENAI_BASE_URL?)');
+  if (failed) problems.unshift('the baseline persona produced no request: nothing to compare (is the tool configured through ANTHROPIC_BASE_URL / OPENAI_BASE_URL? a tool that is not a Node program needs --native)');
   return {
     command,
     startedAt,

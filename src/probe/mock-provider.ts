@@ -129,6 +129,12 @@ export class MockProvider {
     const text = typeof answer === 'string' ? answer : '';
     const model = typeof json['model'] === 'string' ? json['model'] : 'mock-model';
     const headers = { 'request-id': 'req_mock_1', 'x-request-id': 'req_mock_1', 'anthropic-ratelimit-requests-remaining': '99', 'x-ratelimit-remaining-requests': '99' };
+    if (cap.method === 'GET' && /\bwebsocket\b/i.test(String(cap.headers['upgrade'] ?? ''))) {
+      // As Airlock does: no WebSocket transport; clients that try it first (Codex) go on over HTTP.
+      res.writeHead(426, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'mock: no WebSocket transport; use HTTP', type: 'invalid_request_error' } }));
+      return;
+    }
     if (cap.method === 'GET' && path.startsWith('/v1/models')) {
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(cap.headers['anthropic-version'] !== undefined

@@ -25,6 +25,12 @@ export interface RunnerOptions {
   set: Record<string, string>;
   /** Start from the caller's environment instead of an empty one (PATH is always kept). */
   inheritEnv: boolean;
+  /**
+   * The tool is not a Node program (Codex CLI is a native binary): the resolver hook cannot reach
+   * it, so every persona reaches the capture server as its HTTP proxy and the persona hosts need
+   * no name resolution.
+   */
+  native?: boolean;
   parentEnv: NodeJS.ProcessEnv;
   reply: string;
   /** Numbering of scratch directories and runs when called again (confirmation runs). */
@@ -51,7 +57,7 @@ export type ProgressEvent =
 
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
 
-export function personaEnv(p: Persona, o: Pick<RunnerOptions, 'set' | 'inheritEnv' | 'parentEnv' | 'nodeOptions'>, home: string, port: number): NodeJS.ProcessEnv {
+export function personaEnv(p: Persona, o: Pick<RunnerOptions, 'set' | 'inheritEnv' | 'parentEnv' | 'nodeOptions' | 'native'>, home: string, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = o.inheritEnv ? { ...o.parentEnv } : { PATH: o.parentEnv['PATH'] ?? '/usr/bin:/bin' };
   for (const v of PROXY_VARS) delete env[v];
   for (const k of Object.keys(env)) if (k.startsWith('LC_')) delete env[k];
@@ -72,7 +78,7 @@ export function personaEnv(p: Persona, o: Pick<RunnerOptions, 'set' | 'inheritEn
     ...o.set,
     ...p.env,
   });
-  if (p.proxy) {
+  if (p.proxy || o.native === true) {
     const proxy = `http://127.0.0.1:${port}`;
     for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) env[v] = proxy;
   }

@@ -13,6 +13,8 @@ import { startPolicyGateway, type PolicyGateway } from '../policy/helpers.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { ensurePackage } from '../helpers/npm-package.ts';
 import type { MockOptions } from '../../src/probe/mock-provider.ts';
+import { probe } from '../../src/probe/index.ts';
+import { renderText } from '../../src/probe/report-text.ts';
 
 const VERSION = '0.171.0';
 // The platform packages Codex publishes; elsewhere there is no binary to run.
@@ -185,4 +187,23 @@ rules:
   const blocked = (await g.records()).filter((x) => x.outcome === 'blocked');
   assert.equal(blocked.length, 1);
   assert.equal(blocked[0]!.decision?.ruleId, 'secrets-in-tool-results');
+});
+
+test('airlock probe --native runs Codex (a native binary) under personas through the capture proxy: clean, the persona host an expected echo', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
+  // Codex reads no base-URL variable, so a shell hands it the persona's; the persona hosts resolve
+  // nowhere, and every request reaches the capture server as an HTTP proxy.
+  const cmd = `exec "$CODEX" exec --skip-git-repo-check --ephemeral -c 'openai_base_url="'"$OPENAI_BASE_URL"'"' -c check_for_update_on_startup=false -c features.plugins=false -c features.shell_snapshot=false -c analytics.enabled=false hi`;
+  const r = await probe({
+    command: ['sh', '-c', cmd], personas: { only: ['tz', 'host-cn'] }, runs: 2, native: true, cwd: work, concurrency: 4, timeoutMs: 60_000,
+    set: { CODEX: codex, CODEX_API_KEY: 'sk-probe' },
+  });
+  assert.deepEqual(r.problems, [], renderText(r));
+  assert.equal(r.verdict, 'clean', renderText(r));
+  assert.ok(r.runs.every((x) => x.exitCode === 0 && x.requests >= 1));
+  assert.ok(r.requests.includes('POST /v1/responses #1'), r.requests.join(', '));
+  // The host persona's name travels in the Host header only: an echo of the persona, expected.
+  const host = r.dimensions.find((d) => d.dimension === 'host')!;
+  assert.ok(host.expected > 0 && host.findings === 0);
+  assert.ok(r.differences.every((d) => d.severity === 'info'));
+  assert.ok(!r.personas.some((p) => p.dimension === 'proxy'), 'no proxy persona: every persona goes through the proxy');
 });

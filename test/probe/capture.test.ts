@@ -78,3 +78,36 @@ try { await fetch('http://example.org/'); console.log('reached'); } catch (e) { 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--native: every persona gets the capture server as its HTTP proxy; without it only the proxy persona does', async () => {
+  const { personaEnv } = await import('../../src/probe/runner.ts');
+  const { choosePersonas } = await import('../../src/probe/personas.ts');
+  const chosen = choosePersonas({ only: ['proxy'] });
+  const [baseline, proxy] = [chosen.find((p) => p.dimension === 'baseline')!, chosen.find((p) => p.dimension === 'proxy')!];
+  const o = { set: {}, inheritEnv: false, parentEnv: { PATH: '/bin', HTTPS_PROXY: 'http://corp:3128' }, nodeOptions: '' };
+  assert.equal(personaEnv(baseline, o, '/h', 4000)['HTTP_PROXY'], undefined, 'the caller\'s proxy is never inherited');
+  assert.equal(personaEnv(proxy, o, '/h', 4000)['HTTP_PROXY'], 'http://127.0.0.1:4000');
+  const native = personaEnv(baseline, { ...o, native: true }, '/h', 4000);
+  for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) assert.equal(native[v], 'http://127.0.0.1:4000', v);
+  assert.equal(native['OPENAI_BASE_URL'], 'http://api.openai.com:4000/v1', 'the persona host is kept: the proxy carries it');
+});
+
+test('the capture server answers a WebSocket upgrade with 426, as the gateway does', async () => {
+  const mock = new MockProvider();
+  const url = await mock.listen();
+  try {
+    const status = await new Promise<number>((resolve, reject) => {
+      const q = request(`${url}/v1/responses`, { headers: { connection: 'Upgrade', upgrade: 'websocket' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      q.on('error', reject);
+      q.end();
+    });
+    assert.equal(status, 426);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('--native with the proxy persona asked for is a usage error', async () => {
+  const { probe } = await import('../../src/probe/index.ts');
+  await assert.rejects(probe({ command: ['true'], personas: { only: ['proxy'] }, native: true }), /proxy persona cannot be probed with --native/);
+});
