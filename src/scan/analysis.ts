@@ -153,18 +153,14 @@ export class Analysis {
   report(rule: Rule, r: ReportArgs): ScanFinding {
     const meta = rule.meta;
     const shape = r.key ?? shapeOf(this.text.slice(r.node.start, Math.min(r.node.end, r.node.start + 400)));
-    const decoded = r.decoded?.slice(0, 60).map((s) => maskSecrets(s.length > 200 ? s.slice(0, 200) + '…' : s));
     const f: ScanFinding = {
       rule: meta.id,
       severity: r.severity ?? meta.severity,
       category: meta.category,
-      message: maskSecrets(r.message),
       ...this.loc(r.node.start),
       excerpt: this.excerpt(r.node),
-      fingerprint: hash(`${meta.id}\u0000${shape}\u0000${(r.decoded ?? []).join('\u0001')}`),
-      shape: hash(`${meta.id}\u0000${shape}`),
+      ...findingText(meta.id, shape, r.message, r.decoded),
     };
-    if (decoded && decoded.length > 0) f.decoded = decoded;
     if (r.kinds) f.kinds = kindsOf(r.kinds);
     if (r.related && r.related.length > 0) {
       f.related = r.related.map((x) => x.node.type === EXTERN_NODE
@@ -175,6 +171,20 @@ export class Analysis {
     this.findings.push(f);
     return f;
   }
+}
+
+/**
+ * What a finding says and the hashes that match it across versions, from its rule, shape key,
+ * message and decoded values (masked: a decoded list never shows a whole secret).
+ */
+export function findingText(rule: string, shape: string, message: string, decoded?: readonly string[]): Pick<ScanFinding, 'message' | 'fingerprint' | 'shape' | 'decoded'> {
+  const shown = decoded?.slice(0, 60).map((s) => maskSecrets(s.length > 200 ? s.slice(0, 200) + '…' : s));
+  return {
+    message: maskSecrets(message),
+    fingerprint: hash(`${rule}\u0000${shape}\u0000${(decoded ?? []).join('\u0001')}`),
+    shape: hash(`${rule}\u0000${shape}`),
+    ...(shown && shown.length > 0 ? { decoded: shown } : {}),
+  };
 }
 
 export function hash(s: string): string {

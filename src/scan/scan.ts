@@ -9,7 +9,9 @@ import { plan } from './plan.ts';
 import { applyRelink, relinks, type Relink } from './link.ts';
 import { RULES } from './rules/index.ts';
 import { rank } from './rank.ts';
-import { hash } from './analysis.ts';
+import { findingText, hash } from './analysis.ts';
+import { eventsReport, isLogger } from './rules/telemetry-events.ts';
+import { MAX_PER_FILE as MAX_UNUSUAL } from './rules/obf-unusual-unicode.ts';
 import type { ScanFinding, ScanInput, ScanResult, SourceFile } from './types.ts';
 
 export interface Progress { phase: 'fetch' | 'analyse' | 'done'; done: number; total: number }
@@ -146,11 +148,33 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
   return { jobs, byFile };
 }
 
-/** Per-file once-only findings (endpoints, switches) may come from several pieces: keep one. */
+/**
+ * Findings that several pieces of one file report in part, made whole: per-file once-only findings
+ * (endpoints, switches) keep one with the counts added, unusual characters keep the first of the
+ * file up to the rule's limit, and a program-level telemetry logger's
+ * event names, gathered piece by piece, become one group as in an analysis of the whole file.
+ */
 function mergePieces(findings: ScanFinding[]): ScanFinding[] {
   const seen = new Map<string, ScanFinding>();
+  const loggers = new Map<string, { first: ScanFinding; names: Set<string>; parts: number }>();
+  const unusual = new Map<string, number>();
   const out: ScanFinding[] = [];
   for (const f of findings) {
+    if (f.rule === 'obf-unusual-unicode') {
+      const n = (unusual.get(f.file) ?? 0) + 1;
+      unusual.set(f.file, n);
+      if (n <= MAX_UNUSUAL) out.push(f);
+      continue;
+    }
+    if (f.rule === 'telemetry-events' && f.data?.scope === 'program') {
+      const k = `${f.file}\u0000${String(f.data.callee)}`;
+      const g = loggers.get(k);
+      const names = Array.isArray(f.data.events) ? (f.data.events as string[]) : [];
+      if (!g) { loggers.set(k, { first: f, names: new Set(names), parts: 1 }); out.push(f); continue; }
+      for (const n of names) g.names.add(n);
+      g.parts++;
+      continue;
+    }
     if (f.rule !== 'net-endpoint' && f.rule !== 'telemetry-endpoint' && f.rule !== 'telemetry-switch' && f.rule !== 'obf-mangled-identifiers') { out.push(f); continue; }
     const k = `${f.file}\u0000${f.fingerprint}`;
     const prev = seen.get(k);
@@ -159,7 +183,15 @@ function mergePieces(findings: ScanFinding[]): ScanFinding[] {
     const fc = f.data?.count;
     if (typeof pc === 'number' && typeof fc === 'number' && prev.data) prev.data.count = pc + fc;
   }
-  return out;
+  const drop = new Set<ScanFinding>();
+  for (const g of loggers.values()) {
+    const callee = String(g.first.data?.callee);
+    if (g.names.size < (isLogger(callee) ? 1 : 5)) { drop.add(g.first); continue; }
+    if (g.parts === 1 && g.first.data?.pending !== true) continue; // whole already: left as reported
+    const e = eventsReport(g.names, callee, true);
+    Object.assign(g.first, findingText('telemetry-events', e.key, e.message, e.decoded), { data: e.data });
+  }
+  return drop.size > 0 ? out.filter((f) => !drop.has(f)) : out;
 }
 
 function packageFindings(input: ScanInput): ScanFinding[] {

@@ -108,6 +108,30 @@ describe('linking the pieces of a split bundle', () => {
     assert.deepEqual(combined(many), combined(one));
   });
 
+  it('a top-level telemetry logger called from every piece is one group of event names, as in the whole file', async () => {
+    // Three events per piece: under the five a non-logger group needs, in each piece alone.
+    const calls = (i: number): string => ['cli_start', 'tool_used', 'session_end'].map((e) => `T("tengu_${e}_${i}",{n:${i}});`).join('');
+    const text = `function T(e,p){return navigator.sendBeacon("https://t.example-tool.dev/e",JSON.stringify({e,p}))}` +
+      [0, 1, 2].map((i) => fill(i * 300) + calls(i)).join('') + `module.exports=T;`;
+    const [one, many] = [await whole(text), await split(text)];
+    assert.ok(many.stats.chunks >= 3);
+    const events = (r: ScanResult): ScanFinding[] => r.findings.filter((f) => f.rule === 'telemetry-events');
+    assert.equal(events(one).length, 1);
+    assert.equal(events(one)[0]!.data?.count, 9);
+    assert.deepEqual(events(many).map((f) => [f.message, f.decoded, f.data, f.fingerprint, f.shape, f.offset]), events(one).map((f) => [f.message, f.decoded, f.data, f.fingerprint, f.shape, f.offset]));
+    assert.deepEqual(many.findings.map((f) => `${f.rule}@${f.offset}`).sort(), one.findings.map((f) => `${f.rule}@${f.offset}`).sort());
+  });
+
+  it('invisible characters are capped per file, not per piece', async () => {
+    const text = Array.from({ length: 3 }, (_, i) => fill(i * 300) + Array.from({ length: 15 }, (_, k) => `var s${i}_${k}="a\u200bb${k}";`).join('')).join('');
+    assert.equal(text.split('\u200b').length - 1, 45);
+    const [one, many] = [await whole(text), await split(text)];
+    assert.ok(many.stats.chunks >= 3);
+    const count = (r: ScanResult): number => r.findings.filter((f) => f.rule === 'obf-unusual-unicode').length;
+    assert.equal(count(one), 20);
+    assert.equal(count(many), 20);
+  });
+
   it('links a free name only to the one piece that binds it at the top level', () => {
     const ext = (offset: number): Extern => ({ value: ['Asia/Shanghai'], hiddenValues: [], verbatim: true, at: { file: 'cli.js', line: 1, column: offset + 1, offset }, end: offset + 5, excerpt: '' });
     const part = (offset: number, provides: Array<[string, Extern]>, wants: string[]): Part => ({

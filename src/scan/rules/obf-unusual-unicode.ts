@@ -6,7 +6,8 @@ import { escapeUnusual, isConfusableLetter } from '../excerpt.ts';
 
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const HIDDEN = /[\u200B-\u200F\u2060-\u2064\uFEFF\u3164\uFFA0\u115F\u1160\u180E\u034F\uFE00-\uFE0E]|\uDB40[\uDC00-\uDDEF]/g;
-const MAX_PER_FILE = 20;
+/** Per file: the pieces of a split file each stop here, and merging them keeps the first ones (scan.ts). */
+export const MAX_PER_FILE = 20;
 
 export const rule: Rule = {
   meta: {

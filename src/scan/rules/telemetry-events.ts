@@ -19,7 +19,7 @@ export const rule: Rule = {
       'usually the telemetry logger; the names say what the tool reports about its use. Grouped by the function that sends them.',
   },
   after(a) {
-    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; logger: boolean }>();
+    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; logger: boolean; program: boolean }>();
     for (const s of a.sites('CallExpression')) {
       // The callee's name first: it rules out map and emitter calls without reading the arguments.
       const callee = s.name;
@@ -34,27 +34,42 @@ export const rule: Rule = {
       const logger = LOGGER_RE.test(callee);
       if (!logger && n.arguments.length < 2) continue;
       let key = callee;
+      // A program-level or free function name: the same logger in every piece of a split bundle.
+      let program = false;
       if (n.callee.type === 'Identifier') {
         const d = lookup(s.scope, callee);
         key = d ? `${d.scope.id}:${callee}` : callee;
+        program = d === null || d.scope.parent === null;
       }
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, logger }));
+      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, logger, program }));
       g.names.add(name);
     }
     for (const g of groups.values()) {
-      if (g.names.size < (g.logger ? 1 : 5)) continue;
-      const names = [...g.names].sort();
-      a.report(rule, {
-        node: g.node,
-        message: `${names.length} event names sent through ${g.callee}(): ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`,
-        decoded: names.slice(0, 200),
-        key: `events:${commonPrefix(names)}:${g.logger ? g.callee : ''}`,
-        data: { callee: g.callee, events: names.slice(0, 500), count: names.length, prefix: commonPrefix(names) },
-      });
+      // In a piece of a split bundle, a program-level logger's calls are spread over the pieces: its
+      // group is reported whatever its size and completed when the pieces are merged (scan.ts).
+      const pending = a.wants !== null && g.program;
+      if (g.names.size < (g.logger ? 1 : 5) && !pending) continue;
+      const e = eventsReport(g.names, g.callee, g.program);
+      if (pending && g.names.size < (g.logger ? 1 : 5)) e.data.pending = true;
+      a.report(rule, { node: g.node, ...e });
     }
   },
 };
+
+export const isLogger = (callee: string): boolean => LOGGER_RE.test(callee);
+
+/** Message, decoded list, shape key and data of one group; also used to merge groups of several pieces. */
+export function eventsReport(set: Iterable<string>, callee: string, program: boolean): { message: string; decoded: string[]; key: string; data: Record<string, unknown> } {
+  const names = [...new Set(set)].sort();
+  const prefix = commonPrefix(names);
+  return {
+    message: `${names.length} event names sent through ${callee}(): ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`,
+    decoded: names.slice(0, 200),
+    key: `events:${prefix}:${isLogger(callee) ? callee : ''}`,
+    data: { callee, events: names.slice(0, 500), count: names.length, prefix, ...(program ? { scope: 'program' } : {}) },
+  };
+}
 
 function commonPrefix(xs: string[]): string {
   if (xs.length === 0) return '';
