@@ -1,8 +1,8 @@
 // Turning what the user named (an npm spec, a tarball, a directory, a file) into source files.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { PackageInfo, ScanInput, SourceFile } from './types.ts';
-import { readTarball } from './tarball.ts';
+import type { NativeFile, PackageInfo, ScanInput, SourceFile } from './types.ts';
+import { isBinary, readTarball } from './tarball.ts';
 import { fetchPackage, looksLikeSpec } from './registry.ts';
 
 const CODE = /\.(m|c)?(j|t)sx?$/;
@@ -10,6 +10,17 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 const MAX_FILE = 64 * 1024 * 1024;
 
 export interface ResolveOptions { env: NodeJS.ProcessEnv; cacheDir: string }
+
+/** A native executable or WebAssembly module, by its first bytes. */
+export function nativeFormat(head: Buffer): NativeFile['format'] | null {
+  if (head.length < 4) return null;
+  const m = head.readUInt32BE(0);
+  if (m === 0x7f454c46) return 'ELF';
+  if (m === 0xfeedface || m === 0xfeedfacf || m === 0xcefaedfe || m === 0xcffaedfe) return 'Mach-O';
+  if (m === 0x0061736d) return 'WebAssembly';
+  if (head[0] === 0x4d && head[1] === 0x5a) return 'PE';
+  return null;
+}
 
 export const isCode = (path: string): boolean => CODE.test(path) && !/\.d\.[cm]?ts$/.test(path) && !path.endsWith('.map');
 
@@ -31,37 +42,54 @@ export async function resolveInput(target: string, opts: ResolveOptions): Promis
 
 async function fromTarball(label: string, data: Buffer): Promise<ScanInput> {
   let skipped = 0;
-  const files = await readTarball(data, (path) => {
-    const keep = path === 'package.json' || path === 'binding.gyp' || isCode(path) || path.startsWith('bin/');
-    if (!keep) skipped++;
-    return keep;
+  const executables: NativeFile[] = [];
+  const files = await readTarball(data, (path) => path === 'package.json' || path === 'binding.gyp' || isCode(path) || path.startsWith('bin/'), (path, bytes, head) => {
+    skipped++;
+    const format = nativeFormat(head);
+    if (format !== null) executables.push({ path, bytes, format });
   });
-  return withManifest(label, files, skipped);
+  return withManifest(label, files, skipped, executables);
 }
 
 async function fromDirectory(dir: string): Promise<ScanInput> {
   const files: SourceFile[] = [];
+  const executables: NativeFile[] = [];
   let skipped = 0;
+  const notAnalysed = async (full: string, path: string, bytes: number): Promise<void> => {
+    skipped++;
+    const f = await open(full, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      const { bytesRead } = await f.read(head, 0, 4, 0);
+      const format = nativeFormat(head.subarray(0, bytesRead));
+      if (format !== null) executables.push({ path, bytes, format });
+    } finally {
+      await f.close();
+    }
+  };
   const visit = async (d: string): Promise<void> => {
     for (const e of await readdir(d, { withFileTypes: true })) {
       const full = join(d, e.name);
       if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) await visit(full); continue; }
       if (!e.isFile()) continue;
       const rel = relative(dir, full).split(sep).join('/');
-      if (rel === 'package.json' || rel === 'binding.gyp' || isCode(rel)) {
-        const s = await stat(full);
-        if (s.size > MAX_FILE) { skipped++; continue; }
-        files.push({ path: rel, text: await readFile(full, 'utf8') });
-      } else skipped++;
+      const size = (await stat(full)).size;
+      if ((rel === 'package.json' || rel === 'binding.gyp' || isCode(rel) || rel.startsWith('bin/')) && size <= MAX_FILE) {
+        const text = await readFile(full);
+        // An extension-less file in bin/ may be a launcher script or the tool itself, compiled.
+        if (isBinary(text)) { await notAnalysed(full, rel, size); continue; }
+        files.push({ path: rel, text: text.toString('utf8') });
+      } else await notAnalysed(full, rel, size);
     }
   };
   await visit(dir);
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return withManifest(dir, files, skipped);
+  executables.sort((a, b) => a.path.localeCompare(b.path));
+  return withManifest(dir, files, skipped, executables);
 }
 
-function withManifest(label: string, all: SourceFile[], skipped: number): ScanInput {
-  const pkg: PackageInfo = {};
+function withManifest(label: string, all: SourceFile[], skipped: number, executables: NativeFile[] = []): ScanInput {
+  const pkg: PackageInfo = executables.length > 0 ? { executables } : {};
   const manifest = all.find((f) => f.path === 'package.json');
   if (manifest) {
     try {

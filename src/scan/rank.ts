@@ -57,6 +57,9 @@ export function summarize(r: ScanResult): Summary {
     : verdict === 'review'
       ? `Review required: ${counts.high} high-severity finding(s); no covert combination found.`
       : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
+  // A clean read of the JavaScript says nothing about compiled code shipped beside it.
+  const native = r.findings.find((f) => f.rule === 'pkg-native-executable');
+  const scope = native === undefined ? '' : ` Not covered: ${Number(native.data?.count ?? 1)} native binar${Number(native.data?.count ?? 1) === 1 ? 'y' : 'ies'} this scan cannot read.`;
   const seenUrl = new Set<string>();
   const endpoints = r.findings
     .filter((f) => f.rule === 'telemetry-endpoint' && !seenUrl.has(String(f.data?.url)) && !!seenUrl.add(String(f.data?.url)))
@@ -68,5 +71,5 @@ export function summarize(r: ScanResult): Summary {
     .map((f) => ({ callee: String(f.data?.callee ?? ''), count: Number(f.data?.count ?? 0), prefix: String(f.data?.prefix ?? ''), sample: ((f.data?.events as string[]) ?? []).slice(0, 8) }))
     .sort((a, b) => b.count - a.count);
   const switches = [...new Map(r.findings.filter((f) => f.rule === 'telemetry-switch').map((f) => [String(f.data?.name), { name: String(f.data?.name), type: String(f.data?.type) }])).values()];
-  return { verdict, headline, mustLook, routine: [...routine.values()].sort((a, b) => b.count - a.count), telemetry: { endpoints, events, switches }, counts };
+  return { verdict, headline: headline + scope, mustLook, routine: [...routine.values()].sort((a, b) => b.count - a.count), telemetry: { endpoints, events, switches }, counts };
 }

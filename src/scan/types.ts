@@ -97,6 +97,14 @@ export interface PackageInfo {
   /** package.json fields the package rules read. */
   manifest?: Record<string, unknown>;
   manifestPath?: string;
+  /** Native executables and WebAssembly the package ships: present, but not readable by this scan. */
+  executables?: NativeFile[];
+}
+
+export interface NativeFile {
+  path: string;
+  bytes: number;
+  format: 'ELF' | 'Mach-O' | 'PE' | 'WebAssembly';
 }
 
 export interface ScanInput {
