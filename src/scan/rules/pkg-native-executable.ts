@@ -20,7 +20,7 @@ export const rule: Rule = {
     const code = files.some((f) => f.path !== 'package.json' && f.path !== 'binding.gyp');
     const formats = [...new Set(bins.map((x) => x.format))].sort();
     const total = bins.reduce((n, x) => n + x.bytes, 0);
-    const what = bins.length === 1 ? `a ${largest.format} binary (${mb(largest.bytes)})` : `${bins.length} native binaries (${formats.join(', ')}; ${mb(total)} in all), the largest ${largest.path} (${mb(largest.bytes)}),`;
+    const what = bins.length === 1 ? `${largest.format === 'ELF' ? 'an' : 'a'} ${largest.format} binary (${mb(largest.bytes)})` : `${bins.length} native binaries (${formats.join(', ')}; ${mb(total)} in all), the largest ${largest.path} (${mb(largest.bytes)}),`;
     // One finding per package: a tool's platform package can hold dozens of libraries.
     report({
       rule: 'pkg-native-executable',

@@ -51,7 +51,7 @@ describe(RULE, () => {
       assert.equal(f[0]!.severity, 'medium');
       assert.equal(f[0]!.file, 'bin/tool');
       assert.deepEqual(f[0]!.data, { count: 1, bytes: ELF.length, formats: ['ELF'], files: [{ path: 'bin/tool', format: 'ELF', bytes: ELF.length }] });
-      assert.match(f[0]!.message, /ships a ELF binary \(5 KB\) that this scan cannot read\./);
+      assert.match(f[0]!.message, /ships an ELF binary \(5 KB\) that this scan cannot read\./);
       assert.equal(r.stats.files, 1, 'the binary is not parsed as JavaScript');
       assert.match(summarize(r).headline, /Not covered: 1 native binary this scan cannot read\./);
     }
