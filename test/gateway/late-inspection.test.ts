@@ -174,13 +174,22 @@ test('a store that cannot be opened when the worker starts gets its baselines on
     await t.inspect({ dialect: 'anthropic', body, tool: 'acme-cli', version: '1.0.0', user: 'ann', headers: {}, modelCall: true, output: [] });
     await new Promise((r) => setTimeout(r, 200)); // syncs fail meanwhile
     rmSync(file, { recursive: true });
-    const store = await openStore(`sqlite:${file}`);
-    await store.migrate();
+    // The worker retries its store every 50 ms and may open the new file while this thread creates
+    // and migrates it: SQLite can then answer SQLITE_BUSY at once (switching a new file to WAL, a
+    // snapshot that moved); like the worker, the test tries again.
+    const busy = async <T>(f: () => Promise<T>): Promise<T> => {
+      for (let i = 0; ; i++) {
+        try { return await f(); } catch (e) { if ((e as { code?: string }).code !== 'SQLITE_BUSY' || i >= 50) throw e; }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const store = await busy(() => openStore(`sqlite:${file}`));
+    await busy(() => store.migrate());
     try {
       let rows: unknown[] = [];
       for (let i = 0; i < 100 && rows.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        rows = (await store.loadBaselineVariants({ afterRev: 0, limit: 100 })).rows;
+        rows = (await busy(() => store.loadBaselineVariants({ afterRev: 0, limit: 100 }))).rows;
       }
       assert.ok(rows.length > 0, 'the variant learned while the store was missing is saved');
     } finally {
