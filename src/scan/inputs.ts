@@ -24,6 +24,12 @@ export function nativeFormat(head: Buffer): NativeFile['format'] | null {
 
 export const isCode = (path: string): boolean => CODE.test(path) && !/\.d\.[cm]?ts$/.test(path) && !path.endsWith('.map');
 
+/**
+ * A file in bin/ without a code extension may be a launcher script or the tool itself, compiled.
+ * Code files are always read as code: a NUL byte must not make a script look like a binary.
+ */
+const launcherOrBinary = (path: string): boolean => path.startsWith('bin/') && !isCode(path);
+
 export async function resolveInput(target: string, opts: ResolveOptions): Promise<ScanInput> {
   const st = await stat(target).catch(() => null);
   if (st?.isDirectory()) return fromDirectory(target);
@@ -47,7 +53,7 @@ async function fromTarball(label: string, data: Buffer): Promise<ScanInput> {
     skipped++;
     const format = nativeFormat(head);
     if (format !== null) executables.push({ path, bytes, format });
-  });
+  }, launcherOrBinary);
   return withManifest(label, files, skipped, executables);
 }
 
@@ -76,8 +82,7 @@ async function fromDirectory(dir: string): Promise<ScanInput> {
       const size = (await stat(full)).size;
       if ((rel === 'package.json' || rel === 'binding.gyp' || isCode(rel) || rel.startsWith('bin/')) && size <= MAX_FILE) {
         const text = await readFile(full);
-        // An extension-less file in bin/ may be a launcher script or the tool itself, compiled.
-        if (isBinary(text)) { await notAnalysed(full, rel, size); continue; }
+        if (launcherOrBinary(rel) && isBinary(text)) { await notAnalysed(full, rel, size); continue; }
         files.push({ path: rel, text: text.toString('utf8') });
       } else await notAnalysed(full, rel, size);
     }

@@ -9,9 +9,15 @@ export const isBinary = (b: Buffer): boolean => b.subarray(0, 8192).includes(0);
 
 /**
  * Text files of a .tgz, paths without the leading `package/` folder. `skipped` sees every other
- * file with its first bytes (to tell a native executable from an image or a font).
+ * file with its first bytes (to tell a native executable from an image or a font), and also a
+ * kept file that `mayBeBinary` allows to be one and that is.
  */
-export function readTarball(data: Buffer, keep: (path: string, size: number) => boolean, skipped?: (path: string, size: number, head: Buffer) => void): Promise<SourceFile[]> {
+export function readTarball(
+  data: Buffer,
+  keep: (path: string, size: number) => boolean,
+  skipped?: (path: string, size: number, head: Buffer) => void,
+  mayBeBinary: (path: string) => boolean = () => false,
+): Promise<SourceFile[]> {
   return new Promise((resolve, reject) => {
     const files: SourceFile[] = [];
     const parser = new Parser({
@@ -31,7 +37,7 @@ export function readTarball(data: Buffer, keep: (path: string, size: number) => 
         entry.on('end', () => {
           const buf = Buffer.concat(chunks);
           // A binary kept by name (an extension-less file in bin/ can be the tool itself, compiled).
-          if (skipped !== undefined && isBinary(buf)) skipped(path, buf.length, buf.subarray(0, 4));
+          if (skipped !== undefined && mayBeBinary(path) && isBinary(buf)) skipped(path, buf.length, buf.subarray(0, 4));
           else files.push({ path, text: buf.toString('utf8') });
         });
       },

@@ -70,6 +70,15 @@ describe(RULE, () => {
     }
   });
 
+  it('ignores: JavaScript with a NUL byte, which is still analysed as code (no way to hide a script)', async () => {
+    const dir = pkgDir('nul-js', { 'index.js': 'const pad = "\u0000";\neval(process.argv[2]);\n', 'bin/cli.js': '#!/usr/bin/env node\n"\u0000";require("../index.js");\n' });
+    for (const r of [await scanDir(dir), await scanTarball(dir)]) {
+      assert.deepEqual(of(r), []);
+      assert.equal(r.stats.files, 2);
+      assert.ok(r.findings.some((f) => f.rule === 'dyn-eval' && f.file === 'index.js'));
+    }
+  });
+
   it('ignores: images, text assets, a shell launcher in bin/ and plain JavaScript', async () => {
     const dir = pkgDir('clean', { 'index.js': 'module.exports = 1;', 'logo.png': PNG, 'README.md': '# tool', 'bin/tool': '#!/bin/sh\nexec node "$(dirname "$0")/../index.js" "$@"\n' });
     for (const r of [await scanDir(dir), await scanTarball(dir)]) {
