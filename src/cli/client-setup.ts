@@ -18,8 +18,9 @@ export function clientSetup(base: string, key: string, o: SetupOptions): string[
     '  Qwen Code, OpenCode / OpenAI SDK:',
     `    export OPENAI_BASE_URL=${base}/v1`,
     `    export OPENAI_API_KEY=${openaiKey}${passNote}`,
-    '  Codex CLI (it reads no base-URL variable):',
-    `    echo 'openai_base_url = "${base}/v1"' >> ~/.codex/config.toml`,
+    // A key appended after a [table] of the file would belong to that table: it goes at the top.
+    '  Codex CLI (it reads no base-URL variable): at the top of ~/.codex/config.toml, before any [table],',
+    `    openai_base_url = "${base}/v1"`,
     `    export CODEX_API_KEY=${openaiKey}${passNote}`,
   ];
 }
