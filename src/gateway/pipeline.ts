@@ -21,7 +21,7 @@ import { inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, 
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
-import { matchRoute, type Route } from './routes.ts';
+import { isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
 import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
 
 export interface AuditSink {
@@ -236,7 +236,7 @@ export class Pipeline {
     if (m === 'method') {
       // Codex CLI's built-in provider opens the Responses API as a WebSocket first and uses HTTP
       // after a 426; after a 404 it retries the upgrade several times with back-off.
-      if (/\bwebsocket\b/i.test(req.headers['upgrade'] ?? '')) {
+      if (isWebSocketUpgrade(req.headers)) {
         throw new AirlockError('AIRLOCK_ERR_NO_WEBSOCKET', `${ctx.routeName}: Airlock does not carry this API over WebSocket; send it as an HTTP POST.`);
       }
       throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `${ctx.routeName}: method not supported on this path.`);

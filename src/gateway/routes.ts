@@ -22,6 +22,9 @@ const POST_ROUTES: Record<string, Route> = {
 export const guessDialect = (h: IncomingHttpHeaders): Dialect =>
   h['anthropic-version'] !== undefined || (h['x-api-key'] !== undefined && h['authorization'] === undefined) ? 'anthropic' : 'openai-chat';
 
+/** A WebSocket upgrade (Codex CLI asks for one on the Responses route before it uses HTTP). */
+export const isWebSocketUpgrade = (h: IncomingHttpHeaders): boolean => /\bwebsocket\b/i.test(String(h['upgrade'] ?? ''));
+
 /** Returns the route, 'method' if the path exists with another method, or null. */
 export function matchRoute(method: string, pathname: string, h: IncomingHttpHeaders): Route | 'method' | null {
   const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;

@@ -126,7 +126,7 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
   let personas = choosePersonas(o.personas);
   if (o.native === true) {
     // Every persona has the proxy variables set, so the proxy dimension cannot be told apart.
-    if (o.personas?.only?.some((x) => x === 'proxy' || x.startsWith('proxy'))) throw new Error('the proxy persona cannot be probed with --native (every persona already goes through a proxy)');
+    if (o.personas?.only?.includes('proxy') === true) throw new Error('the proxy persona cannot be probed with --native (every persona already goes through a proxy)');
     personas = personas.filter((p) => p.dimension !== 'proxy');
   }
   const runs = Math.max(1, o.runs ?? 2);

@@ -3,6 +3,7 @@
 // it as the fake upstream; the probe uses it as its capture upstream.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { isWebSocketUpgrade } from '../gateway/routes.ts';
 
 export type Failure = 'reset-before' | 'reset-mid' | 'hang' | 'hang-mid' | 'status-500' | 'status-429';
 
@@ -129,7 +130,7 @@ export class MockProvider {
     const text = typeof answer === 'string' ? answer : '';
     const model = typeof json['model'] === 'string' ? json['model'] : 'mock-model';
     const headers = { 'request-id': 'req_mock_1', 'x-request-id': 'req_mock_1', 'anthropic-ratelimit-requests-remaining': '99', 'x-ratelimit-remaining-requests': '99' };
-    if (cap.method === 'GET' && /\bwebsocket\b/i.test(String(cap.headers['upgrade'] ?? ''))) {
+    if (cap.method === 'GET' && isWebSocketUpgrade(cap.headers)) {
       // As Airlock does: no WebSocket transport; clients that try it first (Codex) go on over HTTP.
       res.writeHead(426, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'mock: no WebSocket transport; use HTTP', type: 'invalid_request_error' } }));

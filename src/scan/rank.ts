@@ -59,7 +59,8 @@ export function summarize(r: ScanResult): Summary {
       : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
   // A clean read of the JavaScript says nothing about compiled code shipped beside it.
   const native = r.findings.find((f) => f.rule === 'pkg-native-executable');
-  const scope = native === undefined ? '' : ` Not covered: ${Number(native.data?.count ?? 1)} native binar${Number(native.data?.count ?? 1) === 1 ? 'y' : 'ies'} this scan cannot read.`;
+  const bins = Number(native?.data?.count ?? 1);
+  const scope = native === undefined ? '' : ` Not covered: ${bins} native binar${bins === 1 ? 'y' : 'ies'} this scan cannot read.`;
   const seenUrl = new Set<string>();
   const endpoints = r.findings
     .filter((f) => f.rule === 'telemetry-endpoint' && !seenUrl.has(String(f.data?.url)) && !!seenUrl.add(String(f.data?.url)))

@@ -10,7 +10,7 @@ import { applyRelink, relinks, type Relink } from './link.ts';
 import { RULES } from './rules/index.ts';
 import { rank } from './rank.ts';
 import { findingText, hash } from './analysis.ts';
-import { eventsReport, isLogger } from './rules/telemetry-events.ts';
+import { enoughEvents, eventsReport } from './rules/telemetry-events.ts';
 import { MAX_PER_FILE as MAX_UNUSUAL } from './rules/obf-unusual-unicode.ts';
 import type { ScanFinding, ScanInput, ScanResult, SourceFile } from './types.ts';
 
@@ -151,8 +151,8 @@ async function analyseFiles(files: SourceFile[], bytes: number, pool: Pool | nul
 /**
  * Findings that several pieces of one file report in part, made whole: per-file once-only findings
  * (endpoints, switches) keep one with the counts added, unusual characters keep the first of the
- * file up to the rule's limit, and a program-level telemetry logger's
- * event names, gathered piece by piece, become one group as in an analysis of the whole file.
+ * file up to the rule's limit, and a program-level telemetry logger's event names, gathered piece
+ * by piece, become one group as in an analysis of the whole file.
  */
 function mergePieces(findings: ScanFinding[]): ScanFinding[] {
   const seen = new Map<string, ScanFinding>();
@@ -186,7 +186,7 @@ function mergePieces(findings: ScanFinding[]): ScanFinding[] {
   const drop = new Set<ScanFinding>();
   for (const g of loggers.values()) {
     const callee = String(g.first.data?.callee);
-    if (g.names.size < (isLogger(callee) ? 1 : 5)) { drop.add(g.first); continue; }
+    if (!enoughEvents(g.names.size, callee)) { drop.add(g.first); continue; }
     if (g.parts === 1 && g.first.data?.pending !== true) continue; // whole already: left as reported
     const e = eventsReport(g.names, callee, true);
     Object.assign(g.first, findingText('telemetry-events', e.key, e.message, e.decoded), { data: e.data });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, PROVIDER_KEY, type Harness } from '../helpers/harness.ts';
 import { startPolicyGateway, type PolicyGateway } from '../policy/helpers.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, type CliRun } from '../helpers/run-cli.ts';
 import { ensurePackage } from '../helpers/npm-package.ts';
 import type { MockOptions } from '../../src/probe/mock-provider.ts';
 import { probe } from '../../src/probe/index.ts';
@@ -20,6 +20,7 @@ const VERSION = '0.171.0';
 // The platform packages Codex publishes; elsewhere there is no binary to run.
 const PLATFORM = `${process.platform}-${process.arch}`;
 const supported = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'].includes(PLATFORM);
+const skip = !supported && `no Codex binary for ${PLATFORM}`;
 
 const SECRET = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
 const work = mkdtempSync(join(tmpdir(), 'airlock-codex-'));
@@ -73,7 +74,7 @@ tool_suggest = false
   return home;
 }
 
-async function runCodex(baseUrl: string, key: string, prompt: string, provider: 'own' | 'built-in' = 'own'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runCodex(baseUrl: string, key: string, prompt: string, provider: 'own' | 'built-in' = 'own'): Promise<CliRun> {
   const home = codexHome(baseUrl, provider);
   try {
     return await runCli(codex, ['exec', '--skip-git-repo-check', '--ephemeral', '-C', work, prompt], {
@@ -98,7 +99,19 @@ after(async () => {
   await Promise.all(gateways.map((g) => g.close()));
 });
 
-test('Codex CLI completes a one-shot prompt over the Responses API; the record names tool, version, user and usage', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
+/** Codex asked about .env behind a policy that redacts or blocks secrets in tool results. */
+async function askAboutEnv(action: 'redact' | 'block'): Promise<{ g: PolicyGateway; r: CliRun }> {
+  const g = await startPolicyGateway(`version: 1
+rules:
+  - id: secrets-in-tool-results
+    when: { detectors: [secrets], segments: [tool_result] }
+    action: ${action}
+`, { mock: { reply: readsEnv } });
+  gateways.push(g);
+  return { g, r: await runCodex(g.url, await g.key('alice', 'payments'), 'What is in .env?') };
+}
+
+test('Codex CLI completes a one-shot prompt over the Responses API; the record names tool, version, user and usage', { skip }, async () => {
   h = await startHarness({ mock: { reply: 'Codex says hello through Airlock.' } });
   const r = await runCodex(h.url, h.key, 'say hello');
   assert.equal(r.code, 0, r.stderr);
@@ -120,7 +133,7 @@ test('Codex CLI completes a one-shot prompt over the Responses API; the record n
   assert.ok(!sent[0]!.body.toString().includes(h.key));
 });
 
-test('Codex with the built-in provider: its WebSocket attempt gets one 426 and it goes on over HTTP', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
+test('Codex with the built-in provider: its WebSocket attempt gets one 426 and it goes on over HTTP', { skip }, async () => {
   const g = await startHarness({ mock: { reply: 'Codex over HTTP after the 426.' } });
   try {
     const r = await runCodex(g.url, g.key, 'say hello', 'built-in');
@@ -142,15 +155,8 @@ test('Codex with the built-in provider: its WebSocket attempt gets one 426 and i
   }
 });
 
-test('Codex reads .env with its shell tool: the secret in the tool output is redacted before the provider sees it', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
-  const g = await startPolicyGateway(`version: 1
-rules:
-  - id: secrets-in-tool-results
-    when: { detectors: [secrets], segments: [tool_result] }
-    action: redact
-`, { mock: { reply: readsEnv } });
-  gateways.push(g);
-  const r = await runCodex(g.url, await g.key('alice', 'payments'), 'What is in .env?');
+test('Codex reads .env with its shell tool: the secret in the tool output is redacted before the provider sees it', { skip }, async () => {
+  const { g, r } = await askAboutEnv('redact');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Done: the file holds AWS credentials\./);
   const sent = g.mock.requests.filter((q) => q.url === '/v1/responses');
@@ -167,15 +173,8 @@ rules:
   assert.ok(!JSON.stringify(recs).includes(SECRET), 'never in the audit trail');
 });
 
-test('a secret blocked by policy: Codex prints the reason and exits non-zero', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
-  const g = await startPolicyGateway(`version: 1
-rules:
-  - id: secrets-in-tool-results
-    when: { detectors: [secrets], segments: [tool_result] }
-    action: block
-`, { mock: { reply: readsEnv } });
-  gateways.push(g);
-  const r = await runCodex(g.url, await g.key('alice', 'payments'), 'What is in .env?');
+test('a secret blocked by policy: Codex prints the reason and exits non-zero', { skip }, async () => {
+  const { g, r } = await askAboutEnv('block');
   assert.notEqual(r.code, 0);
   // Codex shows the status and the gateway's message, which names what was found and where.
   const errors = (r.stdout + r.stderr).split('\n').filter((l) => l.startsWith('ERROR:'));
@@ -189,7 +188,7 @@ rules:
   assert.equal(blocked[0]!.decision?.ruleId, 'secrets-in-tool-results');
 });
 
-test('airlock probe --native runs Codex (a native binary) under personas through the capture proxy: clean, the persona host an expected echo', { skip: !supported && `no Codex binary for ${PLATFORM}` }, async () => {
+test('airlock probe --native runs Codex (a native binary) under personas through the capture proxy: clean, the persona host an expected echo', { skip }, async () => {
   // Codex reads no base-URL variable, so a shell hands it the persona's; the persona hosts resolve
   // nowhere, and every request reaches the capture server as an HTTP proxy.
   const cmd = `exec "$CODEX" exec --skip-git-repo-check --ephemeral -c 'openai_base_url="'"$OPENAI_BASE_URL"'"' -c check_for_update_on_startup=false -c features.plugins=false -c features.shell_snapshot=false -c analytics.enabled=false hi`;

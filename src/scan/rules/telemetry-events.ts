@@ -19,7 +19,7 @@ export const rule: Rule = {
       'usually the telemetry logger; the names say what the tool reports about its use. Grouped by the function that sends them.',
   },
   after(a) {
-    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; logger: boolean; program: boolean }>();
+    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; program: boolean }>();
     for (const s of a.sites('CallExpression')) {
       // The callee's name first: it rules out map and emitter calls without reading the arguments.
       const callee = s.name;
@@ -31,7 +31,7 @@ export const rule: Rule = {
       if (arg.type === 'Literal') name = arg.value;
       else if (arg.type === 'MemberExpression' && !arg.computed) name = a.evaluate(arg, s.scope);
       if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name)) continue;
-      const logger = LOGGER_RE.test(callee);
+      const logger = isLogger(callee);
       if (!logger && n.arguments.length < 2) continue;
       let key = callee;
       // A program-level or free function name: the same logger in every piece of a split bundle.
@@ -42,22 +42,25 @@ export const rule: Rule = {
         program = d === null || d.scope.parent === null;
       }
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, logger, program }));
+      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, program }));
       g.names.add(name);
     }
     for (const g of groups.values()) {
       // In a piece of a split bundle, a program-level logger's calls are spread over the pieces: its
       // group is reported whatever its size and completed when the pieces are merged (scan.ts).
-      const pending = a.wants !== null && g.program;
-      if (g.names.size < (g.logger ? 1 : 5) && !pending) continue;
+      const enough = enoughEvents(g.names.size, g.callee);
+      if (!enough && !(a.wants !== null && g.program)) continue;
       const e = eventsReport(g.names, g.callee, g.program);
-      if (pending && g.names.size < (g.logger ? 1 : 5)) e.data.pending = true;
+      if (!enough) e.data.pending = true;
       a.report(rule, { node: g.node, ...e });
     }
   },
 };
 
-export const isLogger = (callee: string): boolean => LOGGER_RE.test(callee);
+const isLogger = (callee: string): boolean => LOGGER_RE.test(callee);
+
+/** A named logger is a group from its first event name; any other function from five. */
+export const enoughEvents = (count: number, callee: string): boolean => count >= (isLogger(callee) ? 1 : 5);
 
 /** Message, decoded list, shape key and data of one group; also used to merge groups of several pieces. */
 export function eventsReport(set: Iterable<string>, callee: string, program: boolean): { message: string; decoded: string[]; key: string; data: Record<string, unknown> } {
