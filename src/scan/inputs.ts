@@ -2,7 +2,8 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { NativeFile, PackageInfo, ScanInput, SourceFile } from './types.ts';
-import { isBinary, readTarball } from './tarball.ts';
+import { isBinary, MAX_WHOLE, readTarball } from './tarball.ts';
+import { bunGraph, nativeFormat } from './native.ts';
 import { fetchPackage, looksLikeSpec } from './registry.ts';
 
 const CODE = /\.(m|c)?(j|t)sx?$/;
@@ -10,17 +11,6 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 const MAX_FILE = 64 * 1024 * 1024;
 
 export interface ResolveOptions { env: NodeJS.ProcessEnv; cacheDir: string }
-
-/** A native executable or WebAssembly module, by its first bytes. */
-export function nativeFormat(head: Buffer): NativeFile['format'] | null {
-  if (head.length < 4) return null;
-  const m = head.readUInt32BE(0);
-  if (m === 0x7f454c46) return 'ELF';
-  if (m === 0xfeedface || m === 0xfeedfacf || m === 0xcefaedfe || m === 0xcffaedfe) return 'Mach-O';
-  if (m === 0x0061736d) return 'WebAssembly';
-  if (head[0] === 0x4d && head[1] === 0x5a) return 'PE';
-  return null;
-}
 
 export const isCode = (path: string): boolean => CODE.test(path) && !/\.d\.[cm]?ts$/.test(path) && !path.endsWith('.map');
 
@@ -35,8 +25,14 @@ export async function resolveInput(target: string, opts: ResolveOptions): Promis
   if (st?.isDirectory()) return fromDirectory(target);
   if (st?.isFile()) {
     if (/\.(tgz|tar\.gz|tar)$/.test(target)) return fromTarball(target, await readFile(target));
-    const text = await readFile(target, 'utf8');
-    return { label: target, pkg: {}, files: [{ path: basename(target), text }], skipped: 0 };
+    const data = await readFile(target);
+    const name = basename(target);
+    if (isBinary(data) && nativeFormat(data) !== null) {
+      const natives = new Natives();
+      natives.add(name, data.length, data, data);
+      return withManifest(target, natives.files, natives);
+    }
+    return { label: target, pkg: {}, files: [{ path: name, text: data.toString('utf8') }], skipped: 0 };
   }
   if (!looksLikeSpec(target)) throw new Error(`not a file, directory or npm package spec: ${target}`);
   const p = await fetchPackage(target, opts.env, opts.cacheDir);
@@ -47,28 +43,26 @@ export async function resolveInput(target: string, opts: ResolveOptions): Promis
 }
 
 async function fromTarball(label: string, data: Buffer): Promise<ScanInput> {
-  let skipped = 0;
-  const executables: NativeFile[] = [];
-  const files = await readTarball(data, (path) => path === 'package.json' || path === 'binding.gyp' || isCode(path) || path.startsWith('bin/'), (path, bytes, head) => {
-    skipped++;
-    const format = nativeFormat(head);
-    if (format !== null) executables.push({ path, bytes, format });
-  }, launcherOrBinary);
-  return withManifest(label, files, skipped, executables);
+  const natives = new Natives();
+  const files = await readTarball(data, {
+    keep: (path) => path === 'package.json' || path === 'binding.gyp' || isCode(path) || path.startsWith('bin/'),
+    skipped: (path, bytes, head, whole) => natives.add(path, bytes, head, whole),
+    whole: (head) => nativeFormat(head) !== null,
+    mayBeBinary: launcherOrBinary,
+  });
+  return withManifest(label, [...files, ...natives.files], natives);
 }
 
 async function fromDirectory(dir: string): Promise<ScanInput> {
   const files: SourceFile[] = [];
-  const executables: NativeFile[] = [];
-  let skipped = 0;
+  const natives = new Natives();
   const notAnalysed = async (full: string, path: string, bytes: number): Promise<void> => {
-    skipped++;
     const f = await open(full, 'r');
     try {
       const head = Buffer.alloc(4);
       const { bytesRead } = await f.read(head, 0, 4, 0);
-      const format = nativeFormat(head.subarray(0, bytesRead));
-      if (format !== null) executables.push({ path, bytes, format });
+      const whole = nativeFormat(head.subarray(0, bytesRead)) !== null && bytes <= MAX_WHOLE ? await f.readFile() : null;
+      natives.add(path, bytes, head.subarray(0, bytesRead), whole);
     } finally {
       await f.close();
     }
@@ -82,19 +76,54 @@ async function fromDirectory(dir: string): Promise<ScanInput> {
       const size = (await stat(full)).size;
       if ((rel === 'package.json' || rel === 'binding.gyp' || isCode(rel) || rel.startsWith('bin/')) && size <= MAX_FILE) {
         const text = await readFile(full);
-        if (launcherOrBinary(rel) && isBinary(text)) { await notAnalysed(full, rel, size); continue; }
+        if (launcherOrBinary(rel) && isBinary(text)) { natives.add(rel, size, text, text); continue; }
         files.push({ path: rel, text: text.toString('utf8') });
       } else await notAnalysed(full, rel, size);
     }
   };
   await visit(dir);
+  files.push(...natives.files);
   files.sort((a, b) => a.path.localeCompare(b.path));
-  executables.sort((a, b) => a.path.localeCompare(b.path));
-  return withManifest(dir, files, skipped, executables);
+  natives.executables.sort((a, b) => a.path.localeCompare(b.path));
+  return withManifest(dir, files, natives);
 }
 
-function withManifest(label: string, all: SourceFile[], skipped: number, executables: NativeFile[] = []): ScanInput {
-  const pkg: PackageInfo = executables.length > 0 ? { executables } : {};
+/**
+ * The files a scan does not read as code, and what some of them hold: a native executable is
+ * listed (the package rules say what it means for coverage), and one compiled with Bun gives up
+ * the modules embedded in it, its code to be scanned as `<binary>!/<module>`.
+ */
+class Natives {
+  readonly executables: NativeFile[] = [];
+  readonly files: SourceFile[] = [];
+  skipped = 0;
+
+  add(path: string, bytes: number, head: Buffer, whole: Buffer | null): void {
+    this.skipped++;
+    const format = nativeFormat(head);
+    if (format === null) return;
+    const graph = whole !== null && format !== 'WebAssembly' ? bunGraph(whole) : null;
+    if (graph === null) { this.executables.push({ path, bytes, format }); return; }
+    let modules = 0;
+    let codeBytes = 0;
+    for (const m of graph.modules) {
+      const inner = `${path}!/${m.name}`;
+      if (isCode(inner) && m.contents.length <= MAX_FILE) {
+        this.files.push({ path: inner, text: m.contents.toString('utf8') });
+        modules++;
+        codeBytes += m.contents.length;
+        continue;
+      }
+      this.skipped++;
+      const f = nativeFormat(m.contents.subarray(0, 4));
+      if (f !== null) this.executables.push({ path: inner, bytes: m.contents.length, format: f });
+    }
+    this.executables.push({ path, bytes, format, embedded: { runtime: 'Bun', modules: graph.modules.length, code: modules, codeBytes, entry: graph.entry, execArgv: graph.execArgv } });
+  }
+}
+
+function withManifest(label: string, all: SourceFile[], natives: Natives): ScanInput {
+  const pkg: PackageInfo = natives.executables.length > 0 ? { executables: natives.executables } : {};
   const manifest = all.find((f) => f.path === 'package.json');
   if (manifest) {
     try {
@@ -105,7 +134,7 @@ function withManifest(label: string, all: SourceFile[], skipped: number, executa
       if (typeof m.version === 'string') pkg.version = m.version;
     } catch { /* a broken manifest is reported by nothing; the code is still scanned */ }
   }
-  return { label, pkg, files: all, skipped };
+  return { label, pkg, files: all, skipped: natives.skipped };
 }
 
 /** Files to parse: code, and extension-less scripts in bin/ that start with a node shebang. */

@@ -3,31 +3,44 @@ import { Parser, type ReadEntry } from 'tar';
 import type { SourceFile } from './types.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
+/** Largest file read whole for a look inside (a compiled tool with its code embedded). */
+export const MAX_WHOLE = 1024 * 1024 * 1024;
 
 /** A NUL byte in the first 8 KiB: no text file has one. */
 export const isBinary = (b: Buffer): boolean => b.subarray(0, 8192).includes(0);
 
-/**
- * Text files of a .tgz, paths without the leading `package/` folder. `skipped` sees every other
- * file with its first bytes (to tell a native executable from an image or a font), and also a
- * kept file that `mayBeBinary` allows to be one and that is.
- */
-export function readTarball(
-  data: Buffer,
-  keep: (path: string, size: number) => boolean,
-  skipped?: (path: string, size: number, head: Buffer) => void,
-  mayBeBinary: (path: string) => boolean = () => false,
-): Promise<SourceFile[]> {
+export interface TarballReader {
+  /** Text files to return. */
+  keep: (path: string, size: number) => boolean;
+  /**
+   * Every other file, with its first bytes (to tell a native executable from an image or a font),
+   * and the whole file when `whole` asks for it; also a kept file that `mayBeBinary` allows to be
+   * a binary and that is one.
+   */
+  skipped?: (path: string, size: number, head: Buffer, whole: Buffer | null) => void;
+  whole?: (head: Buffer) => boolean;
+  mayBeBinary?: (path: string) => boolean;
+}
+
+/** Text files of a .tgz, paths without the leading `package/` folder. */
+export function readTarball(data: Buffer, r: TarballReader): Promise<SourceFile[]> {
   return new Promise((resolve, reject) => {
     const files: SourceFile[] = [];
     const parser = new Parser({
       onReadEntry(entry: ReadEntry) {
         const path = entry.path.replace(/^[^/]+\//, '');
-        if (entry.type !== 'File' || entry.size > MAX_FILE || !keep(path, entry.size)) {
-          if (entry.type === 'File' && skipped !== undefined) {
+        if (entry.type !== 'File' || entry.size > MAX_FILE || !r.keep(path, entry.size)) {
+          if (entry.type === 'File' && r.skipped !== undefined) {
             let head: Buffer | null = null;
-            entry.on('data', (c: Buffer) => { head ??= c.subarray(0, 4); });
-            entry.on('end', () => skipped(path, entry.size, head ?? Buffer.alloc(0)));
+            let chunks: Buffer[] | null = null;
+            entry.on('data', (c: Buffer) => {
+              if (head === null) {
+                head = c.subarray(0, 4);
+                if (entry.size <= MAX_WHOLE && r.whole?.(head)) chunks = [];
+              }
+              chunks?.push(c);
+            });
+            entry.on('end', () => r.skipped?.(path, entry.size, head ?? Buffer.alloc(0), chunks && Buffer.concat(chunks)));
           }
           entry.resume();
           return;
@@ -37,7 +50,7 @@ export function readTarball(
         entry.on('end', () => {
           const buf = Buffer.concat(chunks);
           // A binary kept by name (an extension-less file in bin/ can be the tool itself, compiled).
-          if (skipped !== undefined && mayBeBinary(path) && isBinary(buf)) skipped(path, buf.length, buf.subarray(0, 4));
+          if (r.skipped !== undefined && r.mayBeBinary?.(path) === true && isBinary(buf)) r.skipped(path, buf.length, buf.subarray(0, 4), buf);
           else files.push({ path, text: buf.toString('utf8') });
         });
       },

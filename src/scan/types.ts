@@ -97,7 +97,10 @@ export interface PackageInfo {
   /** package.json fields the package rules read. */
   manifest?: Record<string, unknown>;
   manifestPath?: string;
-  /** Native executables and WebAssembly the package ships: present, but not readable by this scan. */
+  /**
+   * Native executables and WebAssembly the package ships, top-level or embedded in a compiled
+   * tool: not readable by this scan, except the code of a compiled tool (see `embedded`).
+   */
   executables?: NativeFile[];
 }
 
@@ -105,6 +108,16 @@ export interface NativeFile {
   path: string;
   bytes: number;
   format: 'ELF' | 'Mach-O' | 'PE' | 'WebAssembly';
+  /** A JavaScript runtime with the tool's modules compiled in: its code was extracted and scanned. */
+  embedded?: {
+    runtime: 'Bun';
+    /** Modules in the binary, and how many of them are code (scanned as `<path>!/<module>`). */
+    modules: number;
+    code: number;
+    codeBytes: number;
+    entry: string | null;
+    execArgv: string;
+  };
 }
 
 export interface ScanInput {

@@ -1,6 +1,7 @@
-// Integration: a real published AI CLI from the npm registry, fetched as a tarball (cached under
-// .tmp/scan-cache), never installed. Asserts the scan completes and lists the telemetry endpoint
-// and the settings that switch telemetry off. Set AIRLOCK_OFFLINE=1 to skip without network.
+// Integration: real published AI CLIs from the npm registry, fetched as tarballs (cached under
+// .tmp/scan-cache), never installed. Asserts the scan completes and lists the telemetry endpoints
+// and the settings that switch telemetry off; for OpenCode, a Bun-compiled binary, that its
+// embedded JavaScript is extracted and scanned. Set AIRLOCK_OFFLINE=1 to skip without network.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
@@ -9,6 +10,8 @@ import { summarize } from '../../src/scan/rank.ts';
 import { maxSatisfying, parseSpec } from '../../src/scan/registry.ts';
 
 const SPEC = '@google/gemini-cli@0.61.0';
+const OPENCODE = 'opencode-linux-x64@1.18.33';
+const offline = process.env.AIRLOCK_OFFLINE ? 'AIRLOCK_OFFLINE set' : false;
 
 describe('registry', () => {
   it('parses specs and ranges', () => {
@@ -18,7 +21,7 @@ describe('registry', () => {
     assert.equal(maxSatisfying(['0.24.1', '0.24.4', '0.25.0'], '~0.24.1'), '0.24.4');
   });
 
-  it(`scans ${SPEC} from the registry: telemetry endpoint and off-switches`, { skip: process.env.AIRLOCK_OFFLINE ? 'AIRLOCK_OFFLINE set' : false, timeout: 15 * 60_000 }, async () => {
+  it(`scans ${SPEC} from the registry: telemetry endpoint and off-switches`, { skip: offline, timeout: 15 * 60_000 }, async () => {
     const r = await scan(SPEC, { cacheDir: resolve('.tmp/scan-cache') });
     assert.equal(r.pkg.name, '@google/gemini-cli');
     assert.equal(r.pkg.version, '0.61.0');
@@ -31,5 +34,28 @@ describe('registry', () => {
     assert.ok(switches.includes('usageStatisticsEnabled'), switches.join(','));
     assert.ok(switches.some((x) => x.startsWith('GEMINI_TELEMETRY')), switches.join(','));
     assert.ok(s.telemetry.events.some((e) => e.count >= 10));
+  });
+
+  it(`scans ${OPENCODE}, one Bun-compiled ELF: the JavaScript inside it, its endpoints and off-switch`, { skip: offline, timeout: 15 * 60_000 }, async () => {
+    const r = await scan(OPENCODE, { cacheDir: resolve('.tmp/scan-cache') });
+    assert.equal(r.pkg.name, 'opencode-linux-x64');
+    assert.ok(r.stats.files > 1000 && r.stats.bytes > 50_000_000, JSON.stringify(r.stats));
+    assert.equal(r.stats.parseErrors, 0);
+    const compiled = r.findings.filter((f) => f.rule === 'pkg-compiled-js');
+    assert.equal(compiled.length, 1);
+    assert.equal(compiled[0]!.file, 'bin/opencode');
+    assert.equal(compiled[0]!.data?.entry, 'src/index.js');
+    assert.match(String(compiled[0]!.data?.execArgv), /--user-agent=opencode\/1\.18\.33/);
+    // Its own service and the model catalogue, found in the extracted code.
+    const hosts = new Set(r.findings.filter((f) => f.rule === 'net-endpoint' && f.file.startsWith('bin/opencode!/')).map((f) => f.data?.host));
+    for (const h of ['api.opencode.ai', 'models.opencode.ai', 'api.anthropic.com']) assert.ok(hosts.has(h), h);
+    assert.ok(summarize(r).telemetry.switches.some((x) => x.name === 'OTEL_SDK_DISABLED'));
+    // The native libraries compiled in beside the code are what stays unread; the runtime is not listed.
+    const unread = r.findings.find((f) => f.rule === 'pkg-native-executable');
+    assert.equal(unread?.severity, 'medium');
+    const paths = (unread?.data?.files as Array<{ path: string }>).map((x) => x.path);
+    assert.ok(paths.some((x) => /^bin\/opencode!\/libopentui-[^/]+\.so$/.test(x)), paths.join(','));
+    assert.ok(!paths.includes('bin/opencode'));
+    assert.match(summarize(r).headline, /Not covered: 13 native binaries/);
   });
 });

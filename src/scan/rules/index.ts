@@ -29,6 +29,7 @@ import { rule as dynRemoteCode } from './dyn-remote-code.ts';
 import { rule as execNetworkTool } from './exec-network-tool.ts';
 import { rule as pkgInstallScript } from './pkg-install-script.ts';
 import { rule as pkgNativeExecutable } from './pkg-native-executable.ts';
+import { rule as pkgCompiledJs } from './pkg-compiled-js.ts';
 import { rule as obfStringTable } from './obf-string-table.ts';
 import { rule as obfMangledIdentifiers } from './obf-mangled-identifiers.ts';
 import { rule as obfUnusualUnicode } from './obf-unusual-unicode.ts';
@@ -40,7 +41,7 @@ export const RULES: readonly Rule[] = [
   flowToNetwork, flowToPrompt, flowSelectsChars,
   covertGate,
   netEndpoint, telemetryEndpoint, telemetryEvents, telemetrySwitch,
-  dynEval, dynFunctionConstructor, dynVm, dynRemoteCode, execNetworkTool, pkgInstallScript, pkgNativeExecutable,
+  dynEval, dynFunctionConstructor, dynVm, dynRemoteCode, execNetworkTool, pkgInstallScript, pkgNativeExecutable, pkgCompiledJs,
   obfStringTable, obfMangledIdentifiers, obfUnusualUnicode,
 ];
 

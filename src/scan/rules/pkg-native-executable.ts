@@ -11,10 +11,12 @@ export const rule: Rule = {
     explanation:
       'The package ships a compiled program (ELF, Mach-O, PE) or WebAssembly module. This scan reads JavaScript and TypeScript only, ' +
       'so whatever the binary does is not covered by the other findings: a clean report says nothing about it. Review it from its ' +
-      'vendor\'s source, or watch what it sends with `airlock probe --native`. High when the package has no code the scan could read.',
+      'vendor\'s source, or watch what it sends with `airlock probe --native`. High when the package has no code the scan could read. ' +
+      'A tool compiled with Bun is not counted here: the JavaScript in it is extracted and scanned (pkg-compiled-js), and only the ' +
+      'native libraries embedded beside it are listed.',
   },
   pkg(pkg, files, report) {
-    const bins = [...(pkg.executables ?? [])].sort((a, b) => b.bytes - a.bytes);
+    const bins = (pkg.executables ?? []).filter((x) => x.embedded === undefined).sort((a, b) => b.bytes - a.bytes);
     const largest = bins[0];
     if (largest === undefined) return;
     const code = files.some((f) => f.path !== 'package.json' && f.path !== 'binding.gyp');

@@ -25,6 +25,22 @@ describe(RULE, () => {
     assert.equal(f.length, 3, JSON.stringify(f, null, 1));
     assert.ok(f.every((x) => x.severity === 'low'));
   });
+  it("finds: Trojan Source's stretched string (an override left open in the literal) stays high", () => {
+    const f = only(scanCode(`const accessLevel = "user";\nif (accessLevel != "user\u202e \u2066// Check if admin\u2069 \u2066") { console.log("admin"); }`), RULE);
+    assert.equal(f.length, 4, JSON.stringify(f, null, 1));
+    assert.ok(f.every((x) => x.severity === 'high'), JSON.stringify(f.map((x) => x.severity)));
+  });
+  it("low only: isolates and embeddings closed within their string (right-to-left UI text, a wrapped path)", () => {
+    const code = `const m = { saved: "تم حفظ الجلسة في \u2068{{filename}}\u2069" };\nconst show = (p) => \`\u202a\${p}\u202c\`;`;
+    const f = only(scanCode(code), RULE);
+    assert.equal(f.length, 4, JSON.stringify(f, null, 1));
+    assert.ok(f.every((x) => x.severity === 'low' && /closed within its string literal/.test(x.message)), JSON.stringify(f.map((x) => x.message)));
+  });
+  it("finds: a balanced pair across a string's end (in code) stays high", () => {
+    const f = only(scanCode(`const a = "x\u2067"; const b = 1; // \u2069\n`), RULE);
+    assert.equal(f.length, 2, JSON.stringify(f, null, 1));
+    assert.ok(f.every((x) => x.severity === 'high'));
+  });
   it("ignores: Persian text with a joiner", () => {
     assert.deepEqual(only(scanCode(`const fa = 'می\u200cبایست';`), RULE), []);
   });

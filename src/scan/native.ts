@@ -1,0 +1,101 @@
+// Native executables in a package: which format a file is, and, for a program compiled with
+// `bun build --compile`, the JavaScript it carries. Such a binary is the Bun runtime with the
+// tool's bundled modules appended (on Linux in a `.bun` section, on macOS in a `__BUN` segment,
+// on Windows in a `.bun` PE section, in older releases at the end of the file). Wherever it sits,
+// the module graph ends with a fixed 16-byte trailer, preceded by a 32-byte table of offsets:
+//
+//   u64 byteCount            length of the module data, which starts byteCount bytes before the table
+//   u32 offset, u32 length   the module list (an array of fixed-size entries)
+//   u32 entryPoint           index of the entry module in that list
+//   u32 offset, u32 length   the command-line arguments baked in at compile time
+//   u32 flags
+//
+// Every entry starts with two (offset, length) pairs: the module's virtual path (/$bunfs/root/...
+// on POSIX, B:/~BUN/root/... on Windows) and its contents. The entry size has changed between Bun
+// releases, so it is not assumed: the smallest size under which every entry names a module path
+// and points inside the data is taken. Offsets are relative to the start of the module data.
+// Nothing here runs the binary; it is read as bytes.
+import type { NativeFile } from './types.ts';
+
+/** A native executable or WebAssembly module, by its first bytes. */
+export function nativeFormat(head: Buffer): NativeFile['format'] | null {
+  if (head.length < 4) return null;
+  const m = head.readUInt32BE(0);
+  if (m === 0x7f454c46) return 'ELF';
+  if (m === 0xfeedface || m === 0xfeedfacf || m === 0xcefaedfe || m === 0xcffaedfe) return 'Mach-O';
+  if (m === 0x0061736d) return 'WebAssembly';
+  if (head[0] === 0x4d && head[1] === 0x5a) return 'PE';
+  return null;
+}
+
+export interface EmbeddedModule {
+  /** Path inside the binary, without the virtual root (`chunk-5z1jv3fy.js`). */
+  name: string;
+  contents: Buffer;
+}
+
+export interface BunGraph {
+  modules: EmbeddedModule[];
+  /** The module the binary starts with. */
+  entry: string | null;
+  /** Runtime arguments fixed at compile time (`--user-agent=... --use-system-ca`). */
+  execArgv: string;
+}
+
+const TRAILER = Buffer.from('\n---- Bun! ----\n');
+const TABLE = 32;
+const ROOTS = ['/$bunfs/root/', 'B:/~BUN/root/', '/$bunfs/', 'B:/~BUN/'];
+/** Largest plausible module entry: six (offset, length) pairs and a few flag bytes, with room to grow. */
+const MAX_ENTRY = 128;
+
+/** The JavaScript and other modules of a Bun-compiled executable, or null if it is not one. */
+export function bunGraph(bin: Buffer): BunGraph | null {
+  // The trailer text is also a constant inside Bun's own code: try each occurrence from the end.
+  for (let at = bin.lastIndexOf(TRAILER); at >= TABLE; at = at === 0 ? -1 : bin.lastIndexOf(TRAILER, at - 1)) {
+    const g = graphAt(bin, at);
+    if (g) return g;
+  }
+  return null;
+}
+
+function graphAt(bin: Buffer, trailer: number): BunGraph | null {
+  const t = trailer - TABLE;
+  const byteCount = Number(bin.readBigUInt64LE(t));
+  const base = t - byteCount;
+  if (byteCount <= 0 || base < 0) return null;
+  const listOff = bin.readUInt32LE(t + 8);
+  const listLen = bin.readUInt32LE(t + 12);
+  const entryId = bin.readUInt32LE(t + 16);
+  const argvOff = bin.readUInt32LE(t + 20);
+  const argvLen = bin.readUInt32LE(t + 24);
+  if (listLen === 0 || listOff + listLen > byteCount || argvOff + argvLen > byteCount) return null;
+  const data = bin.subarray(base, t);
+  for (let size = 16; size <= MAX_ENTRY; size += 4) {
+    if (listLen % size !== 0) continue;
+    const modules = readList(data, listOff, listLen / size, size);
+    if (!modules) continue;
+    return {
+      modules,
+      entry: modules[entryId]?.name ?? null,
+      execArgv: data.toString('utf8', argvOff, argvOff + argvLen).replace(/\0+$/, '').trim(),
+    };
+  }
+  return null;
+}
+
+function readList(data: Buffer, off: number, count: number, size: number): EmbeddedModule[] | null {
+  const out: EmbeddedModule[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = off + i * size;
+    const nameOff = data.readUInt32LE(e);
+    const nameLen = data.readUInt32LE(e + 4);
+    const bodyOff = data.readUInt32LE(e + 8);
+    const bodyLen = data.readUInt32LE(e + 12);
+    if (nameLen === 0 || nameLen > 4096 || nameOff + nameLen > data.length || bodyOff + bodyLen > data.length) return null;
+    const path = data.toString('utf8', nameOff, nameOff + nameLen);
+    const root = ROOTS.find((r) => path.startsWith(r));
+    if (root === undefined) return null;
+    out.push({ name: path.slice(root.length), contents: data.subarray(bodyOff, bodyOff + bodyLen) });
+  }
+  return out;
+}
