@@ -85,8 +85,9 @@ async function calibrateMore(): Promise<{ allocMBps: number; loopbackRps: number
 
 /**
  * Microseconds to touch a fresh 4 KiB page of memory for the first time. On this VM it is ~12 µs
- * (about 50 times a bare-metal page fault), and it dominates the scan: a 3 MB piece of a bundle
- * becomes ~110 MB of AST and analysis, every page of which the heap faults in. Best of 3 on 64 MiB.
+ * (about 50 times a bare-metal page fault). It is why the scanner cuts bundles into small pieces:
+ * a 3 MB piece became ~110 MB of AST and analysis, every page of which the heap faulted in, where
+ * 512 KiB pieces reuse the memory the last one freed. Best of 3 on 64 MiB.
  */
 function firstTouchUs(): number {
   let best = Infinity;

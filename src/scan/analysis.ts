@@ -150,6 +150,27 @@ export class Analysis {
     return excerptOf(this.text, n.start, n.end);
   }
 
+  private readonly once = new Map<string, { f: ScanFinding; start: number }>();
+
+  /**
+   * A finding reported once per piece under `id`, at the first place in the text: rules visit
+   * node types one after another, not in text order, so a repeat that comes earlier moves the
+   * finding there. `make` runs for the first report only; `first` tells a repeat (to count it).
+   */
+  reportOnce(rule: Rule, id: string, node: Node, make: () => Omit<ReportArgs, 'node'> | null): { f: ScanFinding; first: boolean } | null {
+    const k = `${rule.meta.id}\u0000${id}`;
+    const prev = this.once.get(k);
+    if (prev) {
+      if (node.start < prev.start) { Object.assign(prev.f, this.loc(node.start), { excerpt: this.excerpt(node) }); prev.start = node.start; }
+      return { f: prev.f, first: false };
+    }
+    const r = make();
+    if (r === null) return null;
+    const f = this.report(rule, { ...r, node });
+    this.once.set(k, { f, start: node.start });
+    return { f, first: true };
+  }
+
   report(rule: Rule, r: ReportArgs): ScanFinding {
     const meta = rule.meta;
     const shape = r.key ?? shapeOf(this.text.slice(r.node.start, Math.min(r.node.end, r.node.start + 400)));

@@ -3,6 +3,7 @@
 // a late one; and names that are not program-scope bindings of the defining piece are not linked.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { scanInput } from '../../src/scan/scan.ts';
 import { relinks, type Part } from '../../src/scan/link.ts';
 import type { Extern } from '../../src/scan/definition.ts';
@@ -120,6 +121,39 @@ describe('linking the pieces of a split bundle', () => {
     assert.equal(events(one)[0]!.data?.count, 9);
     assert.deepEqual(events(many).map((f) => [f.message, f.decoded, f.data, f.fingerprint, f.shape, f.offset]), events(one).map((f) => [f.message, f.decoded, f.data, f.fingerprint, f.shape, f.offset]));
     assert.deepEqual(many.findings.map((f) => `${f.rule}@${f.offset}`).sort(), one.findings.map((f) => `${f.rule}@${f.offset}`).sort());
+  });
+
+  it("a method's event names spread over the pieces are one group, as in the whole file", async () => {
+    // span.setAttribute("…", v): grouped by the method's name wherever it is called; two names per
+    // piece, under the five a group needs in each piece alone.
+    const calls = (i: number): string => ['query_source', 'tools_count'].map((e) => `s${i}.setAttribute("app.${e}_${i}",${i});`).join('');
+    const text = [0, 1, 2].map((i) => fill(i * 300) + `var s${i}=tracer.startSpan("x");` + calls(i)).join('');
+    const [one, many] = [await whole(text), await split(text)];
+    assert.ok(many.stats.chunks >= 3);
+    const events = (r: ScanResult): ScanFinding[] => r.findings.filter((f) => f.rule === 'telemetry-events');
+    assert.equal(events(one).length, 1);
+    assert.equal(events(one)[0]!.data?.count, 6);
+    assert.equal(events(one)[0]!.data?.scope, 'method');
+    assert.deepEqual(events(many).map((f) => [f.message, f.data, f.fingerprint, f.offset]), events(one).map((f) => [f.message, f.data, f.fingerprint, f.offset]));
+  });
+
+  it('a URL seen in several pieces is reported at its first place, whole or split (a template before a string literal)', async () => {
+    const url = 'https://docs.example-tool.dev/proxy-setup';
+    const text = `var a=\`see ${url}\`;` + fill(0) + `var b="${url}";` + fill(300) + `var c="${url}";`;
+    const [one, many] = [await whole(text), await split(text)];
+    assert.ok(many.stats.chunks >= 3);
+    const at = (r: ScanResult) => r.findings.filter((f) => f.rule === 'net-endpoint').map((f) => [f.offset, f.data?.count, f.excerpt]);
+    assert.deepEqual(at(one), [[7, 3, at(one)[0]![2]]]);
+    assert.match(String(at(one)[0]![2]), /`see https/);
+    assert.deepEqual(at(many), at(one));
+  });
+
+  it('a real bundle (Claude Code, 12.5 MB) in its default pieces gives the whole-file findings, field for field', { timeout: 300_000 }, async () => {
+    const text = readFileSync(new URL('../../node_modules/@anthropic-ai/claude-code/cli.js', import.meta.url), 'utf8');
+    const norm = (r: ScanResult): string[] => r.findings.map((f) => JSON.stringify({ ...f, score: undefined })).sort();
+    const many = await scanInput(input(text), { workers: 2 });
+    assert.ok(many.stats.chunks >= 20, String(many.stats.chunks));
+    assert.deepEqual(norm(many), norm(await whole(text)));
   });
 
   it('invisible characters are capped per file, not per piece', async () => {

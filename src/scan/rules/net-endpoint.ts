@@ -2,12 +2,11 @@
 // by telemetry-endpoint instead, with the same detection.
 import type { Analysis } from '../analysis.ts';
 import type { Rule } from '../rule.ts';
-import type { Node, ScanFinding } from '../types.ts';
+import type { Node } from '../types.ts';
 import { isDomain } from '../classify.ts';
 import { rule as telemetryRule, isTelemetry } from './telemetry-endpoint.ts';
 
 const URL_RE = /\b(?:https?|wss?):\/\/[a-z0-9][a-z0-9.-]*(?::\d{1,5})?(?:\/[^\s"'`<>\\)\]{}|^,]*)?/gi;
-const seenByAnalysis = new WeakMap<Analysis, Map<string, ScanFinding>>();
 
 export const rule: Rule = {
   meta: {
@@ -40,19 +39,12 @@ function scan(a: Analysis, node: Node, value: string): void {
 }
 
 function add(a: Analysis, node: Node, url: string, bare: boolean): void {
-  let seen = seenByAnalysis.get(a);
-  if (!seen) seenByAnalysis.set(a, (seen = new Map()));
-  const prev = seen.get(url);
-  if (prev) { (prev.data as { count: number }).count++; return; }
-  let host = url;
-  try { if (!bare) host = new URL(url).hostname; } catch { return; }
+  // Telemetry-looking URLs are telemetry-endpoint's, found by the same walk.
   const tel = isTelemetry(url);
-  const r = tel ? telemetryRule : rule;
-  const f = a.report(r, {
-    node,
-    message: tel ? `sends telemetry to ${url}` : `${bare ? 'host' : 'URL'} ${url}`,
-    key: url,
-    data: { url, host, count: 1, bare },
+  const r = a.reportOnce(tel ? telemetryRule : rule, url, node, () => {
+    let host = url;
+    try { if (!bare) host = new URL(url).hostname; } catch { return null; }
+    return { message: tel ? `sends telemetry to ${url}` : `${bare ? 'host' : 'URL'} ${url}`, key: url, data: { url, host, count: 1, bare } };
   });
-  seen.set(url, f);
+  if (r !== null && !r.first) (r.f.data as { count: number }).count++;
 }

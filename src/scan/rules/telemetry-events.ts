@@ -19,7 +19,7 @@ export const rule: Rule = {
       'usually the telemetry logger; the names say what the tool reports about its use. Grouped by the function that sends them.',
   },
   after(a) {
-    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; program: boolean }>();
+    const groups = new Map<string, { node: Node; names: Set<string>; callee: string; scope: FileScope | undefined }>();
     for (const s of a.sites('CallExpression')) {
       // The callee's name first: it rules out map and emitter calls without reading the arguments.
       const callee = s.name;
@@ -33,24 +33,25 @@ export const rule: Rule = {
       if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name)) continue;
       const logger = isLogger(callee);
       if (!logger && n.arguments.length < 2) continue;
-      let key = callee;
-      // A program-level or free function name: the same logger in every piece of a split bundle.
-      let program = false;
+      // Groups that span the file, and so every piece of a split bundle: a program-level or free
+      // function, and a method (grouped by its name wherever it is called).
+      let key = `method:${callee}`;
+      let scope: FileScope | undefined = 'method';
       if (n.callee.type === 'Identifier') {
         const d = lookup(s.scope, callee);
         key = d ? `${d.scope.id}:${callee}` : callee;
-        program = d === null || d.scope.parent === null;
+        scope = d === null || d.scope.parent === null ? 'program' : undefined;
       }
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, program }));
+      if (!g) groups.set(key, (g = { node: n, names: new Set(), callee, scope }));
       g.names.add(name);
     }
     for (const g of groups.values()) {
-      // In a piece of a split bundle, a program-level logger's calls are spread over the pieces: its
-      // group is reported whatever its size and completed when the pieces are merged (scan.ts).
+      // In a piece of a split bundle, the calls of a file-wide group are spread over the pieces: it
+      // is reported whatever its size and completed when the pieces are merged (scan.ts).
       const enough = enoughEvents(g.names.size, g.callee);
-      if (!enough && !(a.wants !== null && g.program)) continue;
-      const e = eventsReport(g.names, g.callee, g.program);
+      if (!enough && !(a.wants !== null && g.scope !== undefined)) continue;
+      const e = eventsReport(g.names, g.callee, g.scope);
       if (!enough) e.data.pending = true;
       a.report(rule, { node: g.node, ...e });
     }
@@ -62,15 +63,18 @@ const isLogger = (callee: string): boolean => LOGGER_RE.test(callee);
 /** A named logger is a group from its first event name; any other function from five. */
 export const enoughEvents = (count: number, callee: string): boolean => count >= (isLogger(callee) ? 1 : 5);
 
+/** A group that spans the file: a program-level or free function's calls, or a method's by name. */
+export type FileScope = 'program' | 'method';
+
 /** Message, decoded list, shape key and data of one group; also used to merge groups of several pieces. */
-export function eventsReport(set: Iterable<string>, callee: string, program: boolean): { message: string; decoded: string[]; key: string; data: Record<string, unknown> } {
+export function eventsReport(set: Iterable<string>, callee: string, scope: FileScope | undefined): { message: string; decoded: string[]; key: string; data: Record<string, unknown> } {
   const names = [...new Set(set)].sort();
   const prefix = commonPrefix(names);
   return {
     message: `${names.length} event names sent through ${callee}(): ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`,
     decoded: names.slice(0, 200),
     key: `events:${prefix}:${isLogger(callee) ? callee : ''}`,
-    data: { callee, events: names.slice(0, 500), count: names.length, prefix, ...(program ? { scope: 'program' } : {}) },
+    data: { callee, events: names.slice(0, 500), count: names.length, prefix, ...(scope ? { scope } : {}) },
   };
 }
 

@@ -8,7 +8,6 @@ import { envReadName } from '../fingerprint.ts';
 const ENV_TOPIC = /TELEMETRY|ANALYTICS|TRACKING|DO_NOT_TRACK|ERROR_REPORTING|NONESSENTIAL|USAGE_STAT|CRASH_REPORT|SENTRY|STATSIG|FEEDBACK_SURVEY|OTEL_SDK_DISABLED|AUTOUPDATER|UPDATE_CHECK/;
 const ENV_SWITCH = /DISABLE|ENABLE|_OFF\b|OPT_?OUT|^DO_NOT_TRACK$|_ENABLED$|SDK_DISABLED/;
 const SETTING = /^(usageStatisticsEnabled|enableTelemetry|disableTelemetry|telemetryEnabled|telemetry\.enabled|analyticsEnabled|sendAnonymousUsageData|crashReporting(Enabled)?|errorReporting(Enabled)?|allowTelemetry|telemetryLevel|shareUsageData|collectUsageData|disableErrorReporting|disableNonessentialTraffic|logPrompts|telemetry\.logPrompts|telemetry\.target|telemetry\.otlpEndpoint)$/;
-const seen = new WeakMap<Analysis, Set<string>>();
 
 export const isEnvSwitch = (name: string): boolean => /^[A-Z][A-Z0-9_]{2,}$/.test(name) && ENV_TOPIC.test(name) && ENV_SWITCH.test(name);
 export const isSettingSwitch = (name: string): boolean => SETTING.test(name);
@@ -44,14 +43,9 @@ export const rule: Rule = {
 };
 
 function add(a: Analysis, node: Node, name: string, type: 'env' | 'setting'): void {
-  let set = seen.get(a);
-  if (!set) seen.set(a, (set = new Set()));
-  if (set.has(name)) return;
-  set.add(name);
-  a.report(rule, {
-    node,
+  a.reportOnce(rule, name, node, () => ({
     message: `${type === 'env' ? 'environment variable' : 'setting'} ${name} switches telemetry or non-essential traffic.`,
     key: `${type}:${name}`,
     data: { name, type },
-  });
+  }));
 }
