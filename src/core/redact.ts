@@ -32,8 +32,13 @@ export function segmentsByPath(segments: readonly Segment[], findings: readonly 
   return (f) => byPath.get(f.segmentPath);
 }
 
-/** `[REDACTED:rule#n]`: the same value gets the same placeholder, numbered per rule. */
-function placeholderNamer(): (f: Finding, value: string) => string {
+export type PlaceholderNamer = (f: Finding, value: string) => string;
+
+/**
+ * `[REDACTED:rule#n]`: the same value gets the same placeholder, numbered per rule. One namer per
+ * exchange: the body and the headers share it, so a value has one placeholder wherever it is.
+ */
+export function placeholderNamer(): PlaceholderNamer {
   const names = new Map<string, string>();
   const perRule = new Map<string, number>();
   return (f, value) => {
@@ -65,13 +70,12 @@ function merge(patches: Patch[]): Patch[] {
  * `segments`: the body's segments, or where each finding was made (the engine's `segmentOf`,
  * which spares rendering the path of every segment to find them).
  */
-export function redact(raw: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[]): RedactResult {
+export function redact(raw: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): RedactResult {
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { body: raw, placeholders, count: 0 };
   const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
   const needed = findings.map(segOf).filter((s): s is Segment => s !== undefined);
   locateSegments(raw, needed.filter((s) => s.raw === undefined));
-  const name = placeholderNamer();
   const patches: Patch[] = [];
   findings.forEach((f, idx) => {
     const seg = segOf(f);
@@ -138,7 +142,7 @@ function byteOffset(lit: string, decoded: number): number {
  * segment's literal is found by its JSON.stringify form, which must occur exactly once; null
  * when that does not hold (the caller then uses redact()).
  */
-export function planByteRedaction(view: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[]): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+export function planByteRedaction(view: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { patches: [], placeholders };
   const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
@@ -154,7 +158,6 @@ export function planByteRedaction(view: string, segments: readonly Segment[] | S
     if (at < 0 || view.indexOf(v, at + 1) >= 0) return null;
     found.set(seg, { at, lit });
   }
-  const name = placeholderNamer();
   const patches: Patch[] = [];
   findings.forEach((f, idx) => {
     const seg = segOf(f);
@@ -165,4 +168,32 @@ export function planByteRedaction(view: string, segments: readonly Segment[] | S
     patches.push({ start: loc.at + byteOffset(loc.lit, f.start), end: loc.at + byteOffset(loc.lit, f.end), text: ph });
   });
   return { patches: merge(patches), placeholders };
+}
+
+/**
+ * Header values with the findings' spans replaced by placeholders (only the headers that change).
+ * `missing` counts findings whose header is not among `segments`: the caller fails closed.
+ */
+export function redactHeaders(segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { headers: Record<string, string>; missing: number } {
+  const byPath = new Map(segments.map((s) => [renderPath(s.path), s]));
+  const patches = new Map<Segment, Patch[]>();
+  let missing = 0;
+  for (const f of findings) {
+    const s = byPath.get(f.segmentPath);
+    if (s === undefined) { missing++; continue; }
+    const list = patches.get(s) ?? [];
+    list.push({ start: f.start, end: f.end, text: name(f, s.text.slice(f.start, f.end)) });
+    patches.set(s, list);
+  }
+  const headers: Record<string, string> = {};
+  for (const [s, list] of patches) {
+    let out = '';
+    let at = 0;
+    for (const p of merge(list)) {
+      out += s.text.slice(at, p.start) + p.text;
+      at = p.end;
+    }
+    headers[String(s.path[1])] = out + s.text.slice(at);
+  }
+  return { headers, missing };
 }

@@ -15,7 +15,8 @@ export type SegmentRole =
   | 'tool_call' // tool_use input / function-call arguments
   | 'tool_result'
   | 'reasoning'
-  | 'metadata'; // anything else the provider receives (e.g. metadata.user_id)
+  | 'metadata' // anything else in the body the provider receives (e.g. metadata.user_id)
+  | 'header'; // a request header the gateway forwards (path ['headers', name])
 
 /** One JSON path step: object key or array index. */
 export type PathStep = string | number;

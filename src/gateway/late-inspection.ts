@@ -14,10 +14,12 @@ import { performance } from 'node:perf_hooks';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
 import { parseRequest } from '../core/exchange/index.ts';
+import { headerSegments } from '../core/exchange/headers.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
 import { decodeBody } from './body.ts';
+import { forwardsHeader } from './upstream.ts';
 import type { GatewayConfig } from './config.ts';
 
 /** What inspection after the response needs of an exchange. */
@@ -73,11 +75,12 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   const d = decodeBody(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
   const parsed = parseRequest(job.dialect, d.text, d.fix);
   const r = inspect(parsed.segments, opts.request);
-  const findings = r.findings.concat(inspectOutput(job.output, opts.output));
+  const h = inspect(headerSegments(job.headers, forwardsHeader), opts.request);
+  const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);
   }
-  return { findings, errors: r.errors, requestSha256: createHash('sha256').update(job.body).digest('hex') };
+  return { findings, errors: r.errors.concat(h.errors), requestSha256: createHash('sha256').update(job.body).digest('hex') };
 }
 
 /** What the worker is started with. */

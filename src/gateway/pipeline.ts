@@ -12,7 +12,8 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import type { PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
-import { planByteRedaction, redact, type SegmentOf } from '../core/redact.ts';
+import { placeholderNamer, planByteRedaction, redact, redactHeaders, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
+import { headerSegments } from '../core/exchange/headers.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { decodeBody, patchBytes, readBody } from './body.ts';
@@ -22,7 +23,7 @@ import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
 import { isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
-import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
+import { forwardsHeader, upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
 
 export interface AuditSink {
   write(entry: AuditEntry): void;
@@ -83,6 +84,9 @@ interface Ctx {
   parsed: ParsedRequest | null;
   /** Where each request finding was made (set by inspection). */
   segmentOf: InspectResult['segmentOf'] | null;
+  /** The forwarded request headers as segments (set by inspection), and their redacted values. */
+  headerSegments: Segment[];
+  headerPatches: Record<string, string> | null;
   /** Response segments for the inspection worker (inspected there, after the response). */
   output: Segment[];
   /** The worker's inspection and the decision on it, settled before the record is written. */
@@ -139,8 +143,8 @@ export interface PipelineDeps {
  * The body with every finding redacted, or an internal error: a finding that cannot be placed in
  * the body is never forwarded unredacted (fail closed).
  */
-function redactAll(text: string, located: SegmentOf | readonly Segment[], findings: readonly Finding[]): string {
-  const r = redact(text, located, findings);
+function redactAll(text: string, located: SegmentOf | readonly Segment[], findings: readonly Finding[], name?: PlaceholderNamer): string {
+  const r = redact(text, located, findings, name);
   if (r.placeholders.includes(null)) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request body for redaction; the request was not forwarded.');
   return r.body;
 }
@@ -186,6 +190,8 @@ export class Pipeline {
       identity: null,
       parsed: null,
       segmentOf: null,
+      headerSegments: [],
+      headerPatches: null,
       output: [],
       late: null,
       upstream: null,
@@ -290,23 +296,32 @@ export class Pipeline {
     if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) ctx.upstream = this.deps.upstreams.get(ctx.decision.upstream);
     // transform: the policy names the findings to redact (a routed exchange may be redacted too)
     // Covert findings describe the tool's prompt, not data to remove from it.
-    const content = ctx.findings.filter((f) => f.detector !== 'covert');
-    const toRedact = (outcome.redact ?? (ctx.decision.action === 'redact' ? content : [])).filter((f) => f.detector !== 'covert');
+    // Header findings are patched in the forwarded headers, body findings in the body.
+    const content = ctx.findings.filter((f) => f.detector !== 'covert' && f.role !== 'header');
+    const named = (outcome.redact ?? (ctx.decision.action === 'redact' ? ctx.findings : [])).filter((f) => f.detector !== 'covert');
+    const toRedact = named.filter((f) => f.role !== 'header');
+    const name = placeholderNamer();
     // Where each finding was made (the engine says; the segments by path when it did not run here).
     const located: SegmentOf | readonly Segment[] = ctx.segmentOf ?? ctx.parsed?.segments ?? [];
     // Fast path: patch the body's bytes where the literals are found in its one-byte view.
     const plan = toRedact.length > 0 && body !== null && ctx.parsed !== null && byteView !== null && !cfg.audit.storeRedactedBodies
-      ? planByteRedaction(byteView, located, toRedact)
+      ? planByteRedaction(byteView, located, toRedact, name)
       : null;
     if (plan !== null && body !== null) {
       body = patchBytes(body, plan.patches);
     } else if (body !== null && ctx.parsed !== null && (toRedact.length > 0 || (content.length > 0 && cfg.audit.storeRedactedBodies))) {
       const text = body.toString('utf8');
-      const patched = toRedact.length > 0 ? redactAll(text, located, toRedact) : text;
+      const patched = toRedact.length > 0 ? redactAll(text, located, toRedact, name) : text;
       if (cfg.audit.storeRedactedBodies) ctx.redactedBody = toRedact.length === content.length ? patched : redactAll(text, located, content);
       if (toRedact.length > 0) body = Buffer.from(patched, 'utf8');
     } else if (cfg.audit.storeRedactedBodies && body !== null) {
       ctx.redactedBody = body.toString('utf8');
+    }
+    const inHeaders = named.filter((f) => f.role === 'header');
+    if (inHeaders.length > 0) {
+      const r = redactHeaders(ctx.headerSegments, inHeaders, name);
+      if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request headers for redaction; the request was not forwarded.');
+      ctx.headerPatches = r.headers;
     }
     // forward
     try {
@@ -350,18 +365,23 @@ export class Pipeline {
 
   /** Inspection and the prompt-baseline comparison of the request; returns detector failures. */
   private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route): InspectResult['errors'] {
-    if (ctx.parsed === null || !this.deps.config.inspection.enabled) return [];
-    const r = inspect(ctx.parsed.segments, this.inspection.request);
-    ctx.segmentOf = r.segmentOf;
+    if (!this.deps.config.inspection.enabled) return [];
+    // The headers the provider will receive, then the body.
+    ctx.headerSegments = headerSegments(req.headers, forwardsHeader);
+    const h = inspect(ctx.headerSegments, this.inspection.request);
+    const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request);
+    if (r !== null) ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).
-    ctx.findings = r.findings.concat(ctx.findings);
-    for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    ctx.findings = (r?.findings ?? []).concat(h.findings, ctx.findings);
+    const errors = h.errors.concat(r?.errors ?? []);
+    for (const err of errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    if (ctx.parsed === null) return errors;
     // passive covert-channel detection: compare with the prompt baseline of this tool version
     if (this.deps.baselines !== undefined && m.modelCall) {
       const covert = this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user, segments: ctx.parsed.segments, headers: req.headers });
       for (const f of covert) ctx.findings.push(f);
     }
-    return r.errors;
+    return errors;
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {
@@ -372,7 +392,7 @@ export class Pipeline {
       r = await proxy(t, {
         path: t.basePath + ctx.pathname + search,
         method: req.method === 'GET' ? 'GET' : 'POST',
-        headers: upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length),
+        headers: { ...upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length), ...ctx.headerPatches },
         body,
       }, res, { dialect: ctx.dialect, exchangeId: ctx.id, wantOutput: cfg.enabled && cfg.responses, t0: ctx.t0 });
     } catch (e) {

@@ -13,6 +13,8 @@ const DROP_REQUEST = new Set([
   'host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
   'content-length', 'accept-encoding', 'authorization', 'x-api-key', 'x-airlock-key', 'expect',
 ]);
+/** Whether a client's request header goes upstream (what the gateway inspects as headers). */
+export const forwardsHeader = (name: string): boolean => !DROP_REQUEST.has(name);
 export const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 export interface UpstreamTarget {

@@ -20,7 +20,7 @@ const SECRET = 'AWS_SECRET_ACCESS_KEY=hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
 const mock = { reply: 'Ask jane.doe@acme-corp.io for access.' };
 
 async function exchange(h: Harness, i: number, stream = false): Promise<void> {
-  const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0, defaultHeaders: { 'user-agent': 'claude-cli/2.1.90 (external, cli)' } });
+  const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0, defaultHeaders: { 'user-agent': 'claude-cli/2.1.90 (external, cli)', 'x-user-email': 'bob.smith@acme-corp.io' } });
   const params = {
     model: 'claude-x', max_tokens: 16, system: 'You are a coding agent.',
     messages: [
@@ -63,6 +63,7 @@ describe('inspection in the worker', () => {
     const rules = b[0]!.findings.map((f) => `${f.detector}/${f.rule}@${f.segmentPath}`);
     assert.ok(rules.some((r) => r.startsWith('secrets/aws-secret-key@messages[2].content')), rules.join(', '));
     assert.ok(rules.some((r) => r.startsWith('pii/email@response.')), 'the response is inspected in the worker');
+    assert.ok(rules.includes('pii/email@headers["x-user-email"]'), 'and the forwarded headers');
     assert.equal(b[0]!.decision?.action, 'alert');
     assert.ok(!JSON.stringify(b).includes('hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE'), 'masked previews only');
     // The worker hashes the body for the record: the same hash as the gateway thread's.

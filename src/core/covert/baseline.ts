@@ -233,7 +233,7 @@ export class CovertBaseline {
     if (system.texts.length > 0) out.push(system);
     out.push(...tools.values());
     if (input.headers !== undefined) {
-      const h: Extracted = { name: 'headers', role: 'metadata', texts: [], segs: [] };
+      const h: Extracted = { name: 'headers', role: 'header', texts: [], segs: [] };
       for (const k of Object.keys(input.headers).sort()) {
         const v = input.headers[k];
         if (v === undefined || this.opts.ignore.has(k)) continue;
@@ -369,7 +369,7 @@ export class CovertBaseline {
         continue;
       }
       const v: Variant = { fields: r.fields, paths: r.fields.map(() => null), hunks: [], users: new Set(r.users.slice(0, this.opts.maxUsersPerVariant)), count: r.count, newCount: 0, firstSeen: r.firstSeen, lastSeen: r.lastSeen, hash: r.hash, dirty: false };
-      const role: SegmentRole = r.group === 'system' ? 'system' : r.group === 'headers' ? 'metadata' : 'tool_definition';
+      const role: SegmentRole = r.group === 'system' ? 'system' : r.group === 'headers' ? 'header' : 'tool_definition';
       if (g === undefined) {
         groups.set(r.group, { role, reference: v, byKey: new Map([[key, v]]), users: new Set(v.users), slots: new Map() });
         continue;

@@ -13,7 +13,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item, { error: 'expected 
 const ACTION_MSG = 'expected one of allow, alert, redact, block, route(<upstream>)';
 export const actionSchema = z.string({ error: ACTION_MSG }).regex(ACTION_RE, ACTION_MSG);
 
-const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool_definition', 'tool_call', 'tool_result', 'reasoning', 'metadata'] as const;
+const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool_definition', 'tool_call', 'tool_result', 'reasoning', 'metadata', 'header'] as const;
 const ROLES = ['admin', 'auditor', 'developer'] as const;
 
 const toolRef = z.union([

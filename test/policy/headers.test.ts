@@ -1,0 +1,72 @@
+// Request headers are part of what reaches the provider: a secret in a custom header (a client's
+// ANTHROPIC_CUSTOM_HEADERS, an SDK's defaultHeaders) is found, recorded, redacted or blocked by
+// the policy like one in the body. Credentials the gateway replaces are not inspected.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
+import { startHarness, type Harness } from '../helpers/harness.ts';
+
+const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+const POLICY = `version: 1
+clients:
+  unknown: allow
+rules:
+  - id: no-secrets-in-headers-for-research
+    when: { detectors: [secrets], segments: [header], teams: [research] }
+    action: block
+  - id: secrets-redacted
+    when: { detectors: [secrets] }
+    action: redact
+`;
+
+let g: PolicyGateway;
+let alert: Harness;
+before(async () => {
+  g = await startPolicyGateway(POLICY);
+  alert = await startHarness();
+});
+after(async () => {
+  await g.close();
+  await alert.close();
+});
+
+const ask = (url: string, key: string, headers: Record<string, string>) =>
+  new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0, defaultHeaders: headers }).messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: `also ${GH}` }] });
+
+test('redact: the header leaves with the placeholder the body uses for the same value; other headers untouched', async () => {
+  const key = await g.key('alice', 'payments');
+  await ask(g.url, key, { 'x-team-token': `token ${GH}`, 'x-trace': 'run-42' });
+  const up = g.mock.requests.at(-1)!;
+  assert.equal(up.headers['x-team-token'], 'token [REDACTED:github-pat#1]');
+  assert.equal(up.headers['x-trace'], 'run-42');
+  assert.match(up.body.toString(), /also \[REDACTED:github-pat#1\]/);
+  const rec = (await g.records()).at(-1)!;
+  assert.equal(rec.decision?.action, 'redact');
+  const f = rec.findings.find((x) => x.role === 'header');
+  assert.equal(f?.segmentPath, 'headers["x-team-token"]');
+  assert.equal(f?.rule, 'github-pat');
+  assert.ok(!JSON.stringify(rec).includes(GH), 'never the value in the record');
+});
+
+test('block by segment role header: the reason names the header; nothing goes upstream', async () => {
+  const key = await g.key('rita', 'research');
+  const before = g.mock.requests.length;
+  await assert.rejects(ask(g.url, key, { 'x-team-token': GH }), (e: unknown) => {
+    assert.ok(e instanceof Anthropic.PermissionDeniedError);
+    assert.match(e.message, /a GitHub personal access token was found in a request header \(x-team-token\); remove it or ask for an exception: rule no-secrets-in-headers-for-research/);
+    return true;
+  });
+  assert.equal(g.mock.requests.length, before);
+});
+
+test('alert (no policy, inspection after the response): header findings are recorded; the Airlock and provider keys are not findings', async () => {
+  await ask(alert.url, alert.key, { 'x-team-token': GH });
+  assert.equal(alert.mock.requests.at(-1)!.headers['x-team-token'], GH, 'alert mode changes nothing');
+  const rec = (await alert.records()).at(-1)!;
+  const inHeaders = rec.findings.filter((x) => x.role === 'header');
+  assert.deepEqual(inHeaders.map((x) => [x.rule, x.segmentPath]), [['github-pat', 'headers["x-team-token"]']]);
+  // Without the custom header: no header finding at all (x-api-key carried an alk_ key and goes nowhere).
+  await ask(alert.url, alert.key, {});
+  assert.deepEqual((await alert.records()).at(-1)!.findings.filter((x) => x.role === 'header'), []);
+});
