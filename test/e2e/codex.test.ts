@@ -126,6 +126,8 @@ test('Codex CLI completes a one-shot prompt over the Responses API; the record n
   assert.equal(rec.model, 'gpt-5.4');
   assert.equal(rec.outcome, 'ok');
   assert.ok((rec.inputTokens ?? 0) > 0 && (rec.outputTokens ?? 0) > 0, 'usage read from the stream');
+  // Its headers (installation id, turn metadata, originator) are inspected and hold nothing to report.
+  assert.deepEqual(rec.findings.filter((f) => f.role === 'header').map((f) => `${f.rule}@${f.segmentPath}`), []);
   // Only the provider key goes upstream, never the Airlock key.
   const sent = h.mock.requests.filter((q) => q.url === '/v1/responses');
   assert.equal(sent.length, 1);

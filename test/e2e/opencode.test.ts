@@ -77,6 +77,7 @@ test('OpenCode completes a one-shot prompt via OPENAI_BASE_URL over the Response
   assert.equal(rec.model, 'gpt-4o-mini');
   assert.equal(rec.outcome, 'ok');
   assert.ok(rec.findings.length === 0 || rec.findings.every((f) => f.severity !== 'critical'));
+  assert.deepEqual(rec.findings.filter((f) => f.role === 'header').map((f) => `${f.rule}@${f.segmentPath}`), [], 'its headers are inspected: nothing to report');
   const sent = h.mock.requests.filter((q) => q.url === '/v1/responses');
   assert.equal(sent.length, 1);
   assert.equal(sent[0]!.headers['authorization'], `Bearer ${PROVIDER_KEY}`);
