@@ -3,7 +3,7 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { NativeFile, PackageInfo, ScanInput, SourceFile } from './types.ts';
 import { isBinary, MAX_WHOLE, readTarball } from './tarball.ts';
-import { bunGraph, nativeFormat } from './native.ts';
+import { BUN_TAIL, bunGraph, mayHoldBunGraph, nativeFormat } from './native.ts';
 import { fetchPackage, looksLikeSpec } from './registry.ts';
 
 const CODE = /\.(m|c)?(j|t)sx?$/;
@@ -47,7 +47,7 @@ async function fromTarball(label: string, data: Buffer): Promise<ScanInput> {
   const files = await readTarball(data, {
     keep: (path) => path === 'package.json' || path === 'binding.gyp' || isCode(path) || path.startsWith('bin/'),
     skipped: (path, bytes, head, whole) => natives.add(path, bytes, head, whole),
-    whole: (head) => nativeFormat(head) !== null,
+    whole: { want: (head) => nativeFormat(head) !== null, tail: BUN_TAIL, keep: mayHoldBunGraph },
     mayBeBinary: launcherOrBinary,
   });
   return withManifest(label, [...files, ...natives.files], natives);
@@ -61,7 +61,12 @@ async function fromDirectory(dir: string): Promise<ScanInput> {
     try {
       const head = Buffer.alloc(4);
       const { bytesRead } = await f.read(head, 0, 4, 0);
-      const whole = nativeFormat(head.subarray(0, bytesRead)) !== null && bytes <= MAX_WHOLE ? await f.readFile() : null;
+      let whole: Buffer | null = null;
+      if (nativeFormat(head.subarray(0, bytesRead)) !== null && bytes <= MAX_WHOLE) {
+        const tail = Buffer.alloc(Math.min(bytes, BUN_TAIL));
+        await f.read(tail, 0, tail.length, bytes - tail.length);
+        if (mayHoldBunGraph(tail)) whole = await readFile(full);
+      }
       natives.add(path, bytes, head.subarray(0, bytesRead), whole);
     } finally {
       await f.close();

@@ -43,6 +43,13 @@ export interface BunGraph {
 }
 
 const TRAILER = Buffer.from('\n---- Bun! ----\n');
+/**
+ * How near the end of a compiled program its module graph ends: after it come at most the section
+ * or load-command tables and a code signature. A binary without the trailer in its last bytes is
+ * not read whole (Codex CLI's package holds 423 MB of native code).
+ */
+export const BUN_TAIL = 16 * 1024 * 1024;
+export const mayHoldBunGraph = (tail: Buffer): boolean => tail.includes(TRAILER);
 const TABLE = 32;
 const ROOTS = ['/$bunfs/root/', 'B:/~BUN/root/', '/$bunfs/', 'B:/~BUN/'];
 /** Largest plausible module entry: six (offset, length) pairs and a few flag bytes, with room to grow. */

@@ -18,8 +18,21 @@ export interface TarballReader {
    * a binary and that is one.
    */
   skipped?: (path: string, size: number, head: Buffer, whole: Buffer | null) => void;
-  whole?: (head: Buffer) => boolean;
+  /**
+   * Which skipped files to pass whole: those whose first bytes `want` and whose last `tail` bytes
+   * `keep` (the chunks are held until the end, and joined only for a file that is kept).
+   */
+  whole?: { want: (head: Buffer) => boolean; tail: number; keep: (tail: Buffer) => boolean };
   mayBeBinary?: (path: string) => boolean;
+}
+
+/** The last `n` bytes of a file held as chunks. */
+function tailOf(chunks: Buffer[], n: number): Buffer {
+  let i = chunks.length;
+  let len = 0;
+  while (i > 0 && len < n) len += (chunks[--i] as Buffer).length;
+  const t = Buffer.concat(chunks.slice(i));
+  return t.subarray(Math.max(0, t.length - n));
 }
 
 /** Text files of a .tgz, paths without the leading `package/` folder. */
@@ -36,11 +49,11 @@ export function readTarball(data: Buffer, r: TarballReader): Promise<SourceFile[
             entry.on('data', (c: Buffer) => {
               if (head === null) {
                 head = c.subarray(0, 4);
-                if (entry.size <= MAX_WHOLE && r.whole?.(head)) chunks = [];
+                if (entry.size <= MAX_WHOLE && r.whole?.want(head) === true) chunks = [];
               }
               chunks?.push(c);
             });
-            entry.on('end', () => r.skipped?.(path, entry.size, head ?? Buffer.alloc(0), chunks && Buffer.concat(chunks)));
+            entry.on('end', () => r.skipped?.(path, entry.size, head ?? Buffer.alloc(0), chunks && r.whole?.keep(tailOf(chunks, r.whole.tail)) === true ? Buffer.concat(chunks) : null));
           }
           entry.resume();
           return;

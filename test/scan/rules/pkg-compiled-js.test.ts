@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { create } from 'tar';
 import { resolveInput } from '../../../src/scan/inputs.ts';
 import { scanInput } from '../../../src/scan/scan.ts';
 import { summarize } from '../../../src/scan/rank.ts';
@@ -20,13 +21,19 @@ describe('pkg-compiled-js', () => {
     return scanInput(await resolveInput(target, { env: {}, cacheDir: root }), { workers: 0 });
   }
 
-  it('finds: the embedded code, scanned as <binary>!/<module>, in a package directory and as a file', async () => {
+  it('finds: the embedded code, scanned as <binary>!/<module>, in a package directory, a tarball and as a file', async () => {
     const dir = join(root, 'pkg');
     mkdirSync(join(dir, 'bin'), { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tool-linux-x64', version: '1.2.3' }));
     writeFileSync(join(dir, 'bin', 'tool'), bin);
     writeFileSync(join(root, 'tool'), bin);
-    for (const [target, path] of [[dir, 'bin/tool'], [join(root, 'tool'), 'tool']] as const) {
+    const tgz = join(root, 'tool.tgz');
+    // Outside bin/ in the tarball: read whole only because its last bytes hold the trailer.
+    mkdirSync(join(root, 'tarball', 'package', 'vendor'), { recursive: true });
+    writeFileSync(join(root, 'tarball', 'package', 'package.json'), JSON.stringify({ name: 'tool-linux-x64', version: '1.2.3' }));
+    writeFileSync(join(root, 'tarball', 'package', 'vendor', 'tool'), bin);
+    await create({ gzip: true, file: tgz, cwd: join(root, 'tarball') }, ['package']);
+    for (const [target, path] of [[dir, 'bin/tool'], [tgz, 'vendor/tool'], [join(root, 'tool'), 'tool']] as const) {
       const r = await scanOf(target);
       assert.equal(r.stats.files, 2, 'the two JavaScript modules are parsed');
       const net = r.findings.find((f) => f.rule === 'flow-fingerprint-to-network');
