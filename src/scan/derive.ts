@@ -147,11 +147,21 @@ export class Deriver {
   }
 
   /**
-   * `obj.p`: when obj is (or is bound to, or is passed) an object literal, only p's value counts.
-   * Field sensitivity keeps `opts.mode` clean when `opts.machineName` holds the host name.
+   * `obj.p`: when obj is (or is bound to, or is passed, or is returned as) an object literal, only
+   * p's value counts. Field sensitivity keeps `opts.mode` clean when `opts.machineName` holds the
+   * host name, and `ctx().now` clean when `ctx()` returns `{ now, host: os.hostname() }`.
    */
   private field(obj: Node, p: string, scope: Scope, d: number): Taint | null {
     if (d > MAX_DEPTH) return null;
+    if (obj.type === 'CallExpression') {
+      const fn = this.calleeFunction(obj.callee, scope);
+      const fnScope = fn ? this.scopes.get(fn) : undefined;
+      if (fn && fnScope) {
+        let t: Taint | null = null;
+        for (const r of this.returnExprs(fn)) t = union(t, this.field(r, p, fnScope, d + 1));
+        return t;
+      }
+    }
     if (obj.type === 'ObjectExpression') {
       let t: Taint | null = null;
       for (const prop of obj.properties) {
@@ -174,7 +184,7 @@ export class Deriver {
         }
         return t;
       }
-      if (decl && (decl.kind === 'var' || decl.kind === 'let' || decl.kind === 'const') && decl.init?.type === 'ObjectExpression') {
+      if (decl && (decl.kind === 'var' || decl.kind === 'let' || decl.kind === 'const') && (decl.init?.type === 'ObjectExpression' || decl.init?.type === 'CallExpression')) {
         let t = this.field(decl.init, p, decl.scope, d + 1);
         for (const a of decl.assigns.slice(0, 8)) t = union(t, this.field(a, p, decl.scope, d + 1));
         return t;

@@ -3,7 +3,7 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { NativeFile, PackageInfo, ScanInput, SourceFile } from './types.ts';
 import { isBinary, MAX_WHOLE, readTarball } from './tarball.ts';
-import { BUN_TAIL, bunGraph, mayHoldBunGraph, nativeFormat } from './native.ts';
+import { BUN_TAIL, bunGraph, mayHoldBunGraph, nativeFormat, unpackModule } from './native.ts';
 import { fetchPackage, looksLikeSpec } from './registry.ts';
 
 const CODE = /\.(m|c)?(j|t)sx?$/;
@@ -111,19 +111,22 @@ class Natives {
     if (graph === null) { this.executables.push({ path, bytes, format }); return; }
     let modules = 0;
     let codeBytes = 0;
+    const unread: string[] = [];
     for (const m of graph.modules) {
       const inner = `${path}!/${m.name}`;
       if (isCode(inner) && m.contents.length <= MAX_FILE) {
-        this.files.push({ path: inner, text: m.contents.toString('utf8') });
+        const u = unpackModule(m.contents);
+        if ('unread' in u) { unread.push(`${m.name} (${u.unread})`); this.skipped++; continue; }
+        this.files.push({ path: inner, text: u.bytes.toString('utf8') });
         modules++;
-        codeBytes += m.contents.length;
+        codeBytes += u.bytes.length;
         continue;
       }
       this.skipped++;
       const f = nativeFormat(m.contents.subarray(0, 4));
       if (f !== null) this.executables.push({ path: inner, bytes: m.contents.length, format: f });
     }
-    this.executables.push({ path, bytes, format, embedded: { runtime: 'Bun', modules: graph.modules.length, code: modules, codeBytes, entry: graph.entry, execArgv: graph.execArgv } });
+    this.executables.push({ path, bytes, format, embedded: { runtime: 'Bun', modules: graph.modules.length, code: modules, codeBytes, entry: graph.entry, execArgv: graph.execArgv, unread } });
   }
 }
 

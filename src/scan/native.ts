@@ -15,6 +15,8 @@
 // releases, so it is not assumed: the smallest size under which every entry names a module path
 // and points inside the data is taken. Offsets are relative to the start of the module data.
 // Nothing here runs the binary; it is read as bytes.
+import { gunzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import type { NativeFile } from './types.ts';
 
 /** A native executable or WebAssembly module, by its first bytes. */
@@ -105,4 +107,26 @@ function readList(data: Buffer, off: number, count: number, size: number): Embed
     out.push({ name: path.slice(root.length), contents: data.subarray(bodyOff, bodyOff + bodyLen) });
   }
   return out;
+}
+
+/** Largest module unpacked (as the scan reads no text file above it). */
+const MAX_UNPACKED = 64 * 1024 * 1024;
+// zstd in node:zlib from Node 22.15; on older runtimes a zstd module stays unread.
+const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o: { maxOutputLength: number }) => Buffer }).zstdDecompressSync;
+
+/**
+ * A module's bytes as the runtime loads them: compiled programs may store a module compressed
+ * (Claude Code's native build keeps three bundled libraries zstd-compressed). gzip and zstd are
+ * unpacked; null when the format cannot be unpacked here, so that compressed bytes are never
+ * parsed as code. Anything else is returned as it is.
+ */
+export function unpackModule(b: Buffer): { bytes: Buffer } | { unread: 'zstd' | 'gzip' } {
+  if (b.length >= 4 && b.readUInt32BE(0) === 0x28b52ffd) {
+    if (zstd === undefined) return { unread: 'zstd' };
+    try { return { bytes: zstd(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'zstd' }; }
+  }
+  if (b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8) {
+    try { return { bytes: gunzipSync(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'gzip' }; }
+  }
+  return { bytes: b };
 }

@@ -117,6 +117,8 @@ export interface NativeFile {
     codeBytes: number;
     entry: string | null;
     execArgv: string;
+    /** Code modules stored compressed in a format this runtime cannot unpack: not scanned. */
+    unread: string[];
   };
 }
 

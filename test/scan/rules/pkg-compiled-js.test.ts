@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
+import { gzipSync } from 'node:zlib';
 import { resolveInput } from '../../../src/scan/inputs.ts';
 import { scanInput } from '../../../src/scan/scan.ts';
 import { summarize } from '../../../src/scan/rank.ts';
@@ -43,7 +44,7 @@ describe('pkg-compiled-js', () => {
       const compiled = r.findings.filter((f) => f.rule === 'pkg-compiled-js');
       assert.equal(compiled.length, 1);
       assert.equal(compiled[0]!.severity, 'info');
-      assert.deepEqual(compiled[0]!.data, { runtime: 'Bun', modules: 4, code: 2, codeBytes: Buffer.byteLength(TOOL) + Buffer.byteLength(MODULES[1]![1] as string), entry: 'src/index.js', execArgv: '--user-agent=tool/1.2.3 --' });
+      assert.deepEqual(compiled[0]!.data, { runtime: 'Bun', modules: 4, code: 2, codeBytes: Buffer.byteLength(TOOL) + Buffer.byteLength(MODULES[1]![1] as string), entry: 'src/index.js', execArgv: '--user-agent=tool/1.2.3 --', unread: [] });
       assert.match(compiled[0]!.message, new RegExp(`^${path} is a Bun-compiled program: 2 of its 4 embedded modules are code`));
       // The runtime is not reported as unread; the native library compiled in beside the code is.
       const unread = r.findings.filter((f) => f.rule === 'pkg-native-executable');
@@ -52,6 +53,22 @@ describe('pkg-compiled-js', () => {
       assert.deepEqual(unread[0]!.data?.files, [{ path: `${path}!/libpty-q1w2e3.so`, format: 'ELF', bytes: 508 }]);
       assert.match(summarize(r).headline, /Not covered: 1 native binary/);
     }
+  });
+
+  it('finds: a module stored compressed is unpacked (gzip) or listed as unread, never parsed as bytes (zstd it cannot unpack)', async () => {
+    // A zstd frame header and bytes no decoder accepts: unread on every runtime, with or without zstd.
+    const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xa0]), Buffer.alloc(64, 0xe2)]);
+    const packed = bunBinary([...MODULES, ['vendor-lib.min.js', gzipSync('module.exports=function(s){return eval(s)};')], ['chart.umd.min.js', zstd]]);
+    const file = join(root, 'packed-tool');
+    writeFileSync(file, packed);
+    const r = await scanInput(await resolveInput(file, { env: {}, cacheDir: root }), { workers: 0 });
+    assert.equal(r.stats.parseErrors, 0);
+    assert.equal(r.stats.files, 3);
+    assert.ok(r.findings.some((f) => f.rule === 'dyn-eval' && f.file === 'packed-tool!/vendor-lib.min.js'));
+    assert.ok(!r.findings.some((f) => f.file.endsWith('chart.umd.min.js')));
+    const c = r.findings.find((f) => f.rule === 'pkg-compiled-js');
+    assert.deepEqual(c?.data?.unread, ['chart.umd.min.js (zstd)']);
+    assert.match(c!.message, /1 compressed code module was not read \(this runtime cannot unpack them\): chart\.umd\.min\.js \(zstd\)\./);
   });
 
   it('ignores: a native binary without compiled-in code (it stays unread: high, nothing else to scan)', async () => {
