@@ -34,6 +34,8 @@ export interface CompareSite {
 export interface Taint { kinds: number; sites: CompareSite[] }
 
 const MAX_DEPTH = 10;
+/** Initialisers whose fields field() can tell apart (an object literal, a call of a known function, a choice of those). */
+const FIELD_INITS = new Set(['ObjectExpression', 'CallExpression', 'ConditionalExpression', 'LogicalExpression', 'AwaitExpression']);
 const MAX_CALLSITES = 3;
 /** Methods whose result still carries the receiver's value. */
 const RECEIVER_KEEPS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'split', 'slice', 'substring', 'substr',
@@ -153,6 +155,21 @@ export class Deriver {
    */
   private field(obj: Node, p: string, scope: Scope, d: number): Taint | null {
     if (d > MAX_DEPTH) return null;
+    // Through expressions that pick one object or another: the field of each. A choice made by a
+    // comparison still counts (the test's taint), as it does for the value itself.
+    switch (obj.type) {
+      case 'ConditionalExpression':
+        return union(this.of(obj.test, scope, d + 1), union(this.field(obj.consequent, p, scope, d + 1), this.field(obj.alternate, p, scope, d + 1)));
+      case 'LogicalExpression':
+        return union(this.field(obj.left, p, scope, d + 1), this.field(obj.right, p, scope, d + 1));
+      case 'AwaitExpression':
+        return this.field(obj.argument, p, scope, d + 1);
+      case 'ParenthesizedExpression':
+      case 'ChainExpression':
+        return this.field(obj.expression, p, scope, d + 1);
+      default:
+        break;
+    }
     if (obj.type === 'CallExpression') {
       const fn = this.calleeFunction(obj.callee, scope);
       const fnScope = fn ? this.scopes.get(fn) : undefined;
@@ -184,7 +201,7 @@ export class Deriver {
         }
         return t;
       }
-      if (decl && (decl.kind === 'var' || decl.kind === 'let' || decl.kind === 'const') && (decl.init?.type === 'ObjectExpression' || decl.init?.type === 'CallExpression')) {
+      if (decl && (decl.kind === 'var' || decl.kind === 'let' || decl.kind === 'const') && decl.init !== null && FIELD_INITS.has(decl.init.type)) {
         let t = this.field(decl.init, p, decl.scope, d + 1);
         for (const a of decl.assigns.slice(0, 8)) t = union(t, this.field(a, p, decl.scope, d + 1));
         return t;

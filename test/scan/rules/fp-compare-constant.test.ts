@@ -24,6 +24,16 @@ describe(RULE, () => {
     const f = only(scanCode(`if (new Date().getTimezoneOffset() === -480) flag = true;`), RULE);
     assert.equal(f.length, 1, JSON.stringify(f, null, 1));
   });
+  it("ignores: another field of an object chosen by a condition or a fallback, when one field holds the host name", () => {
+    const code = `import { hostname } from "os";
+function base() { return { host: hostname(), mode: "fast" }; }
+export async function run(flag, load) { const c = flag ? base() : { ...base(), mode: "slow" }; const d = (await load()) || base(); if (c.mode === "fast" || d.mode === "fast") return \`Use the fast path for this prompt, please.\`; return \`Use the slow path for this prompt, please.\`; }`;
+    assert.deepEqual(only(scanCode(code), RULE), []);
+    // The host field through the same choice still counts.
+    const f = only(scanCode(code.replace('c.mode === "fast"', 'c.host === "build-01"')), RULE);
+    assert.equal(f.length, 1, JSON.stringify(f, null, 1));
+    assert.match(f[0]!.message, /host name/);
+  });
   it("ignores: TZ against UTC", () => {
     assert.deepEqual(only(scanCode(`if (process.env.TZ === 'UTC') console.log('utc');`), RULE), []);
   });
