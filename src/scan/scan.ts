@@ -34,7 +34,7 @@ const PARALLEL_THRESHOLD = 1024 * 1024;
  * Target size of the pieces a large file is cut into. Data flow does not cross a piece's edges, so
  * the cuts depend on the input alone, never on the machine: the same package gives the same
  * findings on 2 cores, on 8, and in one thread (they used to follow the worker count). Small pieces
- * reuse the memory the previous one freed: 512 KiB pieces scanned a 13 MB bundle in ~4.3 s where
+ * reuse the memory the previous one freed: 512 KiB pieces scanned a 13 MB bundle in 4.1-4.8 s where
  * 3 MiB pieces, each touching ~110 MB of fresh pages, took 5-7 s (docs/scan.md).
  */
 export const PIECE_BYTES = 512 * 1024;
