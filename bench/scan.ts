@@ -6,7 +6,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import type { ScanInput } from '../src/scan/types.ts';
 import type * as ScanModule from '../src/scan/scan.ts';
 import type * as DiffModule from '../src/scan/diff.ts';
@@ -37,10 +36,10 @@ async function otherVersion(resolveInput: Built['resolveInput'], base: string): 
 }
 
 export async function benchScan(): Promise<Record<string, unknown>> {
-  const { scanInput, diff, Pool, resolveInput } = await built();
+  const { scanInput, diff, Pool, resolveInput, defaultWorkers } = await built();
   const text = await readFile(BUNDLE, 'utf8');
   const input: ScanInput = { label: 'cli.js', pkg: { name: '@anthropic-ai/claude-code', version: '2.1.90' }, files: [{ path: 'cli.js', text }], skipped: 0 };
-  const workers = Math.min(4, availableParallelism());
+  const workers = defaultWorkers();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
   try {

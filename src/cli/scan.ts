@@ -1,10 +1,9 @@
 // `airlock scan <npm-spec | tarball | directory | file>` and `airlock scan --diff <A> <B>`:
 // a thin shell over src/scan. Reports go to stdout (or --out), progress to stderr on a terminal.
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseCli, type CliIO } from './io.ts';
-import { scan, type Progress, type ScanOptions } from '../scan/scan.ts';
+import { defaultWorkers, scan, type Progress, type ScanOptions } from '../scan/scan.ts';
 import { diff, diffAsResult } from '../scan/diff.ts';
 import { Pool } from '../scan/pool.ts';
 import { progressBar, mb } from '../scan/progress.ts';
@@ -62,7 +61,7 @@ export async function run(args: string[], io: { out: (s: string) => void; err: (
     if (isDiff) {
       const [a, b] = targets as [string, string];
       // One pool for both versions: workers start once.
-      if (workers !== 0) pool = new Pool(Math.max(1, workers ?? Math.min(4, availableParallelism())));
+      if (workers !== 0) pool = new Pool(Math.max(1, workers ?? defaultWorkers()));
       const ra = await scan(a, { ...base, pool, onProgress: onProgress(a) });
       const rb = await scan(b, { ...base, pool, onProgress: onProgress(b) });
       const d = diff(ra, rb);
