@@ -66,6 +66,17 @@ function merge(patches: Patch[]): Patch[] {
   return merged;
 }
 
+/** `text` with sorted, non-overlapping patches applied. */
+function splice(text: string, patches: readonly Patch[]): string {
+  let out = '';
+  let at = 0;
+  for (const p of patches) {
+    out += text.slice(at, p.start) + p.text;
+    at = p.end;
+  }
+  return out + text.slice(at);
+}
+
 /**
  * `segments`: the body's segments, or where each finding was made (the engine's `segmentOf`,
  * which spares rendering the path of every segment to find them).
@@ -86,14 +97,7 @@ export function redact(raw: string, segments: readonly Segment[] | SegmentOf, fi
     patches.push({ start: seg.raw.start + rawOffset(literal, f.start), end: seg.raw.start + rawOffset(literal, f.end), text: ph });
   });
   const merged = merge(patches);
-  let out = '';
-  let at = 0;
-  for (const p of merged) {
-    out += raw.slice(at, p.start) + p.text;
-    at = p.end;
-  }
-  out += raw.slice(at);
-  return { body: out, placeholders, count: merged.length };
+  return { body: splice(raw, merged), placeholders, count: merged.length };
 }
 
 /** Byte ranges of a UTF-8 body to replace (ASCII placeholders), in body order, not overlapping. */
@@ -186,14 +190,6 @@ export function redactHeaders(segments: readonly Segment[], findings: readonly F
     patches.set(s, list);
   }
   const headers: Record<string, string> = {};
-  for (const [s, list] of patches) {
-    let out = '';
-    let at = 0;
-    for (const p of merge(list)) {
-      out += s.text.slice(at, p.start) + p.text;
-      at = p.end;
-    }
-    headers[String(s.path[1])] = out + s.text.slice(at);
-  }
+  for (const [s, list] of patches) headers[String(s.path[1])] = splice(s.text, merge(list));
   return { headers, missing };
 }

@@ -48,6 +48,11 @@ export interface LateResult {
 export interface InspectionOptions {
   /** Requests: one result cache (agents resend the conversation every turn), time budgets. */
   request: InspectOptions;
+  /**
+   * Request headers: time budgets, no cache (a few short values, some new every request, such as
+   * request and turn ids, which would only churn it).
+   */
+  headers: InspectOptions;
   /** Responses: new each time, no cache. */
   output: InspectOptions;
 }
@@ -56,8 +61,10 @@ export interface InspectionOptions {
 export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string): InspectionOptions {
   const hashValue = (v: string): string => createHmac('sha256', hashSecret).update(v).digest('hex').slice(0, 32);
   const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue };
+  const headers = { ...base, clock: () => performance.now(), budgetMs: cfg.budgetMs };
   return {
-    request: { ...base, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024), clock: () => performance.now(), budgetMs: cfg.budgetMs },
+    request: { ...headers, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024) },
+    headers,
     output: base,
   };
 }
@@ -75,7 +82,7 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   const d = decodeBody(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
   const parsed = parseRequest(job.dialect, d.text, d.fix);
   const r = inspect(parsed.segments, opts.request);
-  const h = inspect(headerSegments(job.headers, forwardsHeader), opts.request);
+  const h = inspect(headerSegments(job.headers, forwardsHeader), opts.headers);
   const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);

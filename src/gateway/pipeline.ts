@@ -368,7 +368,7 @@ export class Pipeline {
     if (!this.deps.config.inspection.enabled) return [];
     // The headers the provider will receive, then the body.
     ctx.headerSegments = headerSegments(req.headers, forwardsHeader);
-    const h = inspect(ctx.headerSegments, this.inspection.request);
+    const h = inspect(ctx.headerSegments, this.inspection.headers);
     const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request);
     if (r !== null) ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).
@@ -392,7 +392,7 @@ export class Pipeline {
       r = await proxy(t, {
         path: t.basePath + ctx.pathname + search,
         method: req.method === 'GET' ? 'GET' : 'POST',
-        headers: { ...upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length), ...ctx.headerPatches },
+        headers: upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length, ctx.headerPatches),
         body,
       }, res, { dialect: ctx.dialect, exchangeId: ctx.id, wantOutput: cfg.enabled && cfg.responses, t0: ctx.t0 });
     } catch (e) {

@@ -63,20 +63,24 @@ export class Upstreams {
   }
 }
 
-/** Headers for the upstream request. */
+/**
+ * Headers for the upstream request: the client's (with `patched` values where redaction changed
+ * them), then the upstream's configured headers, then the provider key.
+ */
 export function upstreamHeaders(
   t: UpstreamTarget,
   dialect: Dialect,
   h: IncomingHttpHeaders,
   creds: Credentials,
   bodyLength: number | null,
+  patched: Readonly<Record<string, string>> | null = null,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in h) {
     if (DROP_REQUEST.has(k)) continue;
     const v = h[k];
     if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.join(', ') : v;
+    out[k] = patched?.[k] ?? (Array.isArray(v) ? v.join(', ') : v);
   }
   Object.assign(out, t.config.headers);
   const key = t.managedKey ?? creds.providerKey;

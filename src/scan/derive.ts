@@ -167,17 +167,17 @@ export class Deriver {
       case 'ParenthesizedExpression':
       case 'ChainExpression':
         return this.field(obj.expression, p, scope, d + 1);
-      default:
-        break;
-    }
-    if (obj.type === 'CallExpression') {
-      const fn = this.calleeFunction(obj.callee, scope);
-      const fnScope = fn ? this.scopes.get(fn) : undefined;
-      if (fn && fnScope) {
+      case 'CallExpression': {
+        // A known function: the field of what it returns.
+        const fn = this.calleeFunction(obj.callee, scope);
+        const fnScope = fn ? this.scopes.get(fn) : undefined;
+        if (!fn || !fnScope) break;
         let t: Taint | null = null;
         for (const r of this.returnExprs(fn)) t = union(t, this.field(r, p, fnScope, d + 1));
         return t;
       }
+      default:
+        break;
     }
     if (obj.type === 'ObjectExpression') {
       let t: Taint | null = null;

@@ -15,7 +15,6 @@
 // releases, so it is not assumed: the smallest size under which every entry names a module path
 // and points inside the data is taken. Offsets are relative to the start of the module data.
 // Nothing here runs the binary; it is read as bytes.
-import { gunzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { NativeFile } from './types.ts';
 
@@ -126,7 +125,7 @@ export function unpackModule(b: Buffer): { bytes: Buffer } | { unread: 'zstd' | 
     try { return { bytes: zstd(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'zstd' }; }
   }
   if (b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8) {
-    try { return { bytes: gunzipSync(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'gzip' }; }
+    try { return { bytes: zlib.gunzipSync(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'gzip' }; }
   }
   return { bytes: b };
 }

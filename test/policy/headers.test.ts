@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
+import { parseConfig } from '../../src/gateway/config.ts';
+import { inspectionOptions } from '../../src/gateway/late-inspection.ts';
+import { upstreamHeaders, type UpstreamTarget } from '../../src/gateway/upstream.ts';
 
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
 const POLICY = `version: 1
@@ -69,4 +72,22 @@ test('alert (no policy, inspection after the response): header findings are reco
   // Without the custom header: no header finding at all (x-api-key carried an alk_ key and goes nowhere).
   await ask(alert.url, alert.key, {});
   assert.deepEqual((await alert.records()).at(-1)!.findings.filter((x) => x.role === 'header'), []);
+});
+
+test('a redacted client header never replaces a header the upstream is configured with; the provider key comes last', () => {
+  const cfg = parseConfig({
+    listen: { host: '127.0.0.1', port: 0 }, dataDir: '/tmp',
+    upstreams: [{ name: 'a', baseUrl: 'http://127.0.0.1:1', dialects: ['anthropic'], auth: 'managed', apiKeyEnv: 'K', headers: { 'x-org-token': 'configured' } }],
+  });
+  const t = { config: cfg.upstreams[0]!, basePath: '', managedKey: 'sk-managed' } as unknown as UpstreamTarget;
+  const client = { 'x-org-token': GH, 'x-team-token': `token ${GH}`, 'x-api-key': 'alk_client' };
+  const out = upstreamHeaders(t, 'anthropic', client, { airlockKey: 'alk_client', providerKey: null }, 10, { 'x-org-token': '[REDACTED:github-pat#1]', 'x-team-token': 'token [REDACTED:github-pat#1]' });
+  assert.equal(out['x-org-token'], 'configured');
+  assert.equal(out['x-team-token'], 'token [REDACTED:github-pat#1]');
+  assert.equal(out['x-api-key'], 'sk-managed');
+  assert.ok(!JSON.stringify(out).includes(GH));
+  // Headers are inspected without the request cache: their per-request ids would only churn it.
+  const opts = inspectionOptions(cfg.inspection, 'secret');
+  assert.equal(opts.headers.cache, undefined);
+  assert.ok(opts.request.cache !== undefined);
 });

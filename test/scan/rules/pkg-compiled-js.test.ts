@@ -58,17 +58,19 @@ describe('pkg-compiled-js', () => {
   it('finds: a module stored compressed is unpacked (gzip) or listed as unread, never parsed as bytes (zstd it cannot unpack)', async () => {
     // A zstd frame header and bytes no decoder accepts: unread on every runtime, with or without zstd.
     const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xa0]), Buffer.alloc(64, 0xe2)]);
-    const packed = bunBinary([...MODULES, ['vendor-lib.min.js', gzipSync('module.exports=function(s){return eval(s)};')], ['chart.umd.min.js', zstd]]);
+    // A gzip header over bytes that do not inflate: unread too.
+    const badGzip = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(40, 0xff)]);
+    const packed = bunBinary([...MODULES, ['vendor-lib.min.js', gzipSync('module.exports=function(s){return eval(s)};')], ['chart.umd.min.js', zstd], ['broken.min.js', badGzip]]);
     const file = join(root, 'packed-tool');
     writeFileSync(file, packed);
     const r = await scanInput(await resolveInput(file, { env: {}, cacheDir: root }), { workers: 0 });
     assert.equal(r.stats.parseErrors, 0);
     assert.equal(r.stats.files, 3);
     assert.ok(r.findings.some((f) => f.rule === 'dyn-eval' && f.file === 'packed-tool!/vendor-lib.min.js'));
-    assert.ok(!r.findings.some((f) => f.file.endsWith('chart.umd.min.js')));
+    assert.ok(!r.findings.some((f) => f.file.endsWith('chart.umd.min.js') || f.file.endsWith('broken.min.js')));
     const c = r.findings.find((f) => f.rule === 'pkg-compiled-js');
-    assert.deepEqual(c?.data?.unread, ['chart.umd.min.js (zstd)']);
-    assert.match(c!.message, /1 compressed code module was not read \(this runtime cannot unpack them\): chart\.umd\.min\.js \(zstd\)\./);
+    assert.deepEqual(c?.data?.unread, ['chart.umd.min.js (zstd)', 'broken.min.js (gzip)']);
+    assert.match(c!.message, /2 compressed code modules were not read \(this runtime cannot unpack them\): chart\.umd\.min\.js \(zstd\), broken\.min\.js \(gzip\)\./);
   });
 
   it('ignores: a native binary without compiled-in code (it stays unread: high, nothing else to scan)', async () => {
