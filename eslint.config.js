@@ -37,6 +37,7 @@ export default tseslint.config(
     },
   },
   layer('gateway', ['cli', 'scan', 'probe']),
+  layer('native', ['cli', 'gateway', 'store', 'scan', 'probe']),
   layer('store', ['cli', 'gateway', 'scan', 'probe']),
   layer('scan', ['cli', 'gateway', 'store', 'probe']),
   layer('probe', ['cli', 'scan']),

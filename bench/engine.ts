@@ -11,10 +11,14 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { inspect } from '../src/core/detect/engine.ts';
 import { HitCache } from '../src/core/detect/cache.ts';
+import { setNativeEnabled } from '../src/core/detect/native.ts';
 import { DETECTORS } from '../src/core/detect/registry.ts';
 import { parseRequest } from '../src/core/exchange/index.ts';
 import type { Segment } from '../src/core/types.ts';
 import { prng } from '../test/fixtures/secrets/samples.ts';
+import { loadNative } from '../src/native/load.ts';
+
+const native = loadNative();
 
 
 const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -125,7 +129,7 @@ function bestSeconds(reps: number, pass: () => void): number {
   return best;
 }
 
-interface CorpusResult { MB: number; documents: number; twoByteDocs: number; engineMBps: number; findings: number; perDetectorMBps: Record<string, number> }
+interface CorpusResult { MB: number; documents: number; twoByteDocs: number; engineMBps: number; engineJsPrefilterMBps: number | null; findings: number; perDetectorMBps: Record<string, number> }
 
 function benchCorpus(docs: readonly string[], reps: number): CorpusResult {
   const bytes = utf8(docs);
@@ -137,6 +141,13 @@ function benchCorpus(docs: readonly string[], reps: number): CorpusResult {
   const engine = bestSeconds(reps, () => {
     findings = inspect(segs, BENCH_OPTIONS).findings.length;
   });
+  // The same engine with the JavaScript prefilter instead of the native trigger pass (A/B, same run).
+  let engineJs: number | null = null;
+  if (native) {
+    setNativeEnabled(false);
+    engineJs = bestSeconds(reps, () => inspect(segs, BENCH_OPTIONS));
+    setNativeEnabled(true);
+  }
   const perDetectorMBps: Record<string, number> = {};
   for (const d of DETECTORS) {
     const s = bestSeconds(reps, () => {
@@ -146,7 +157,7 @@ function benchCorpus(docs: readonly string[], reps: number): CorpusResult {
   }
   // A document is two-byte in V8 when it holds a code unit above U+00FF.
   const twoByteDocs = docs.filter((d) => /[^\x00-\xff]/.test(d)).length;
-  return { MB: r1(bytes / 1e6), documents: docs.length, twoByteDocs, engineMBps: r1(bytes / 1e6 / engine), findings, perDetectorMBps };
+  return { MB: r1(bytes / 1e6), documents: docs.length, twoByteDocs, engineMBps: r1(bytes / 1e6 / engine), engineJsPrefilterMBps: engineJs === null ? null : r1(bytes / 1e6 / engineJs), findings, perDetectorMBps };
 }
 
 interface BodyResult {
@@ -233,7 +244,7 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
   const slice = oneDocs.filter((_, i) => i % step === 0);
   const sliceBytes = utf8(slice);
   const sl = await timeSecretlint(slice);
-  const out: Record<string, unknown> = { claudeCodeBody: body, oneByteCorpus: one, twoByteCorpus: two };
+  const out: Record<string, unknown> = { nativeTriggerPass: native, claudeCodeBody: body, oneByteCorpus: one, twoByteCorpus: two };
   let slLine = '';
   if ('error' in sl) {
     out['secretlint'] = `unavailable: ${sl.error}`;
@@ -251,12 +262,13 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
   const row = (name: string, engine: number, per: Record<string, number>): string =>
     `| ${name.padEnd(44)} | ${String(engine).padStart(7)} | ${ids.map((id) => String(per[id] ?? '').padStart(Math.max(7, id.length))).join(' | ')} |`;
   const lines = [
-    `MB/s, cold (no cache), best of ${reps} passes; body: p50 of ${quick ? 100 : 300} calls`,
+    `MB/s, cold (no cache), best of ${reps} passes; body: p50 of ${quick ? 100 : 300} calls; native trigger pass ${native ? 'on' : 'OFF (JavaScript prefilter: libhyperscan-dev not installed or AIRLOCK_NATIVE=0)'}`,
     `| ${'corpus'.padEnd(44)} | ${'engine'.padStart(7)} | ${ids.map((id) => id.padStart(7)).join(' | ')} |`,
     row(`Claude Code body ${body.KB} KB (${body.twoByteSegments}/${body.segments} 2-byte)`, body.engineMBps, body.perDetectorMBps),
     row(`one-byte mix ${one.MB} MB (${one.documents} docs)`, one.engineMBps, one.perDetectorMBps),
     row(`two-byte mix ${two.MB} MB (${two.twoByteDocs}/${two.documents} 2-byte)`, two.engineMBps, two.perDetectorMBps),
     `Claude Code body, whole engine cold: p50 ${body.p50ms} ms, p90 ${body.p90ms} ms (${body.findings} findings)`,
+    ...(native ? [`same engine with the JavaScript prefilter (A/B, same run): one-byte ${one.engineJsPrefilterMBps} MB/s, two-byte ${two.engineJsPrefilterMBps} MB/s`] : []),
     `CACHED next turn (HitCache warm; same segments + one new 5 KB tool result): p50 ${body.nextTurnCachedP50ms} ms, p90 ${body.nextTurnCachedP90ms} ms`,
     slLine,
   ];

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `airlock <command>`: a thin shell over the library; each command lives in its own module.
 import { UsageError, type Command, type CliIO } from './io.ts';
+import { loadNative } from '../native/load.ts';
+
+loadNative();
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'run the gateway (embedded SQLite store and default policy unless configured)', load: async () => (await import('./serve.ts')).run },

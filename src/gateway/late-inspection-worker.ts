@@ -8,6 +8,9 @@ import type { Store } from '../store/types.ts';
 import { serveRequests } from '../store/worker-client.ts';
 import { BaselineObserver } from './baselines.ts';
 import { inspectLate, inspectionOptions, type LateJob, type LateResult, type LateWorkerData } from './late-inspection.ts';
+import { loadNative } from '../native/load.ts';
+
+loadNative();
 
 const data = workerData as LateWorkerData;
 const opts = inspectionOptions(data.inspection, data.hashSecret);

@@ -16,6 +16,9 @@ import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
 import { BaselineObserver } from './baselines.ts';
 import { InspectionThread } from './late-inspection.ts';
+import { loadNative } from '../native/load.ts';
+
+loadNative();
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -57,6 +57,19 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   for (const d of detectors) {
     const t0 = clock?.() ?? 0;
     let failed = false;
+    if (d.prepare !== undefined) {
+      const texts: string[] = [];
+      const pctx: DetectContext[] = [];
+      for (let g = 0; g < ranges.length; g++) {
+        if (entries?.[g]?.hits.has(d.id) === true) continue;
+        for (let i = ranges[g]![0]; i < ranges[g]![1]; i++) {
+          const seg = segments[i]!;
+          texts.push(seg.text);
+          pctx.push((ctxs[i] ??= { options: opts, segment: seg, memo: {} }));
+        }
+      }
+      if (texts.length > 0) d.prepare(texts, pctx);
+    }
     for (let g = 0; g < ranges.length; g++) {
       const [a, b] = ranges[g]!;
       const entry = entries?.[g];

@@ -31,6 +31,13 @@ export interface DetectContext {
   memo?: SegmentMemo;
 }
 
+/** One segment's share of a native trigger pass: quads [segment, pattern, firstEnd, lastEnd] in [from, to). */
+export interface Triggers {
+  quads: Int32Array;
+  from: number;
+  to: number;
+}
+
 /** An IPv4 or IPv6 address found in a text. */
 export interface IpMatch {
   start: number;
@@ -55,6 +62,10 @@ export interface SegmentMemo {
    * automaton also carries those names, and read by internal-infra, which then skips its own pass.
    */
   internalNames?: boolean;
+  /** Keyword hits found for this segment by the native pass (SecretScanner.prepare). */
+  keywordHits?: Triggers & { scanner: object };
+  /** Candidates of the pii and IP-address patterns found by the native pass (pii's prepare). */
+  piiTriggers?: Triggers;
 }
 
 /** A rule a detector can report (Finding.rule); listed for docs, policy lint and meta-tests. */
@@ -71,4 +82,9 @@ export interface Detector {
   rules: readonly RuleInfo[];
   /** Pure and synchronous; returns hits sorted by start. Must not throw on any input. */
   detect(text: string, ctx: DetectContext): Hit[];
+  /**
+   * Optional batch step before `detect` runs on these segments: work that is cheaper done for
+   * many texts at once (one native call) is left in each context's memo. Must not throw.
+   */
+  prepare?(texts: readonly string[], ctxs: readonly DetectContext[]): void;
 }

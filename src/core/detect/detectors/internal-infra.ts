@@ -4,7 +4,7 @@
 //
 // This file also owns IP-address recognition (findIpAddresses, parseCidr, inCidr); the pii detector
 // imports it so both agree on what an address is.
-import type { DetectContext, DetectOptions, Detector, Hit, IpMatch, SegmentMemo } from '../types.ts';
+import type { DetectContext, DetectOptions, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // IP addresses
@@ -62,8 +62,9 @@ export function parseIPv6(s: string): number[] | null {
  * IPv6 candidates, found from the colons (a regex over the whole text backtracks badly on code):
  * a colon with a hex digit or colon on both sides grows into the run of [0-9A-Fa-f:.] around it.
  */
-function ipv6Candidates(text: string, out: IpMatch[]): void {
-  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+function ipv6Candidates(text: string, out: IpMatch[], from = 0, to = text.length): number {
+  let i = text.indexOf(':', from);
+  for (; i !== -1 && i < to; i = text.indexOf(':', i + 1)) {
     if (!isHexOrColon(text.charCodeAt(i - 1)) && !isHexOrColon(text.charCodeAt(i + 1))) continue;
     let colons = 1;
     let s = i;
@@ -83,6 +84,35 @@ function ipv6Candidates(text: string, out: IpMatch[]): void {
     const bytes = parseIPv6(cand);
     if (bytes) out.push({ start: s, end: e, version: 6, bytes });
   }
+  // Where the walk stopped: the next window starts no earlier (a run is grown only once).
+  return i === -1 ? text.length : i;
+}
+
+/**
+ * Native candidates of IPV4 and of IPv6 runs, appended to pii's trigger patterns (indices T_IPV4
+ * and T_IPV6 there). Supersets: the dotted quad without its boundaries, and two colons with only
+ * address characters between them (ipv6Candidates needs two colons in a run).
+ */
+export const T_IPV4 = 3;
+export const T_IPV6 = 4;
+export const IP_TRIGGERS = [
+  { source: '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}', gap: 16 },
+  { source: ':[0-9A-Fa-f.]*:', gap: 48 },
+];
+
+/** IPV4 matches inside the native candidate ranges (a range ends where its last quad ends). */
+function ipv4InRanges(text: string, trig: Triggers, out: IpMatch[]): void {
+  for (let h = trig.from; h < trig.to; h += 4) {
+    if (trig.quads[h + 1] !== T_IPV4) continue;
+    const ws = Math.max(0, trig.quads[h + 2]! - 15);
+    const from = Math.max(0, ws - 1); // one unit of context for the look-behind
+    const sub = text.slice(from, Math.min(text.length, trig.quads[h + 3]! + 2)); // two for the look-ahead
+    IPV4.lastIndex = ws - from;
+    for (let m = IPV4.exec(sub); m !== null; m = IPV4.exec(sub)) {
+      m.index += from;
+      v4(text, m, out);
+    }
+  }
 }
 
 /**
@@ -90,23 +120,37 @@ function ipv6Candidates(text: string, out: IpMatch[]): void {
  * pii and internal-infra both need them: with the engine's per-segment memo the second is free.
  */
 export function findIpAddresses(text: string, memo?: SegmentMemo): readonly IpMatch[] {
-  if (memo === undefined) return scanIpAddresses(text);
-  return (memo.ips ??= scanIpAddresses(text));
+  if (memo === undefined) return scanIpAddresses(text, undefined);
+  return (memo.ips ??= scanIpAddresses(text, memo.piiTriggers));
 }
 
-function scanIpAddresses(text: string): IpMatch[] {
+/** An IPV4 match, unless it follows a version keyword. (Module level: no closure per text.) */
+function v4(text: string, m: RegExpExecArray, out: IpMatch[]): void {
+  if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
+  const bytes = parseIPv4(m[0]);
+  if (bytes) out.push({ start: m.index, end: m.index + m[0].length, version: 4, bytes });
+}
+
+function scanIpAddresses(text: string, trig: Triggers | undefined): IpMatch[] {
   let out: IpMatch[] = [];
-  if (text.length >= 7 && text.includes('.')) { // "1.1.1.1" is the shortest
-    // An exec loop, not matchAll: matchAll clones the regex on every call, which cost more than the
-    // scan itself on the hundreds of short segments of a request.
-    IPV4.lastIndex = 0;
-    for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
-      if (VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
-      const bytes = parseIPv4(m[0]);
-      if (bytes) out.push({ start: m.index, end: m.index + m[0].length, version: 4, bytes });
+  if (trig !== undefined) {
+    ipv4InRanges(text, trig, out);
+    let done = 0;
+    for (let h = trig.from; h < trig.to; h += 4) {
+      if (trig.quads[h + 1] !== T_IPV6) continue;
+      // The run's first colon is at most 48 units before the first reported second colon.
+      done = ipv6Candidates(text, out, Math.max(done, trig.quads[h + 2]! - 49), trig.quads[h + 3]!);
     }
+    if (out.length > 1) out.sort((a, b) => a.start - b.start);
+  } else {
+    if (text.length >= 7 && text.includes('.')) { // "1.1.1.1" is the shortest
+      // An exec loop, not matchAll: matchAll clones the regex on every call, which cost more than
+      // the scan itself on the hundreds of short segments of a request.
+      IPV4.lastIndex = 0;
+      for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) v4(text, m, out);
+    }
+    if (text.includes(':')) ipv6Candidates(text, out);
   }
-  if (text.includes(':')) ipv6Candidates(text, out);
   if (out.some((m) => m.version === 6)) {
     // An IPv4 tail inside an IPv6 address (::ffff:10.1.2.3) is part of that address.
     const v6 = out.filter((m) => m.version === 6);

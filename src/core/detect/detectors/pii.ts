@@ -10,9 +10,10 @@
 // Reserved example data is not personal: RFC 2606 domains (example.com, .test, .invalid…) and the
 // RFC 5737 documentation networks are skipped.
 import type { Severity } from '../../types.ts';
-import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo } from '../types.ts';
+import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
-import { findIpAddresses } from './internal-infra.ts';
+import { findIpAddresses, IP_TRIGGERS, T_IPV4 } from './internal-infra.ts';
+import { compileTriggers, scanTriggers, type TriggerDb } from '../native.ts';
 
 /** Like matchAll without its per-call RegExp clone, which dominated the cost on short windows. */
 function each(re: RegExp, s: string, f: (m: RegExpExecArray) => void): void {
@@ -143,22 +144,40 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
-function ibans(text: string, out: Found[]): void {
-  each(IBAN_START, text, (m) => {
-    if (m.index > 0 && /[A-Za-z0-9]/.test(text[m.index - 1] as string)) return;
-    const want = IBAN_LENGTHS[m[0].slice(0, 2)];
-    if (want === undefined) return;
-    let compact = m[0];
-    let i = m.index + 4;
-    while (compact.length < want && i < text.length) {
-      const c = text[i] as string;
-      if (/[A-Z0-9]/.test(c)) compact += c;
-      else if (c !== ' ' || text[i - 1] === ' ') break;
-      i++;
+function ibans(text: string, out: Found[], trig: Triggers | undefined): void {
+  if (trig === undefined) {
+    each(IBAN_START, text, (m) => ibanAt(text, m.index, m[0], out));
+    return;
+  }
+  // Native candidates end after 'CCdd' plus an optional space and one more character.
+  for (let h = trig.from; h < trig.to; h += 4) {
+    if (trig.quads[h + 1] !== T_IBAN) continue;
+    const e = trig.quads[h + 2]!;
+    for (const at of [e - 6, e - 5]) {
+      if (at < 0) continue;
+      IBAN_AT.lastIndex = at;
+      const m = IBAN_AT.exec(text);
+      if (m !== null) ibanAt(text, at, m[0], out);
     }
-    if (compact.length !== want || /[A-Za-z0-9]/.test(text[i] ?? '') || !ibanValid(compact)) return;
-    out.push({ rule: 'iban', start: m.index, end: i, severity: 'high', confidence: 0.95, detail: `IBAN (${m[0].slice(0, 2)}, mod-97 valid)`, priority: 8 });
-  });
+  }
+}
+
+const IBAN_AT = new RegExp(IBAN_START.source, 'y');
+
+function ibanAt(text: string, index: number, head: string, out: Found[]): void {
+  if (index > 0 && /[A-Za-z0-9]/.test(text[index - 1] as string)) return;
+  const want = IBAN_LENGTHS[head.slice(0, 2)];
+  if (want === undefined) return;
+  let compact = head;
+  let i = index + 4;
+  while (compact.length < want && i < text.length) {
+    const c = text[i] as string;
+    if (/[A-Z0-9]/.test(c)) compact += c;
+    else if (c !== ' ' || text[i - 1] === ' ') break;
+    i++;
+  }
+  if (compact.length !== want || /[A-Za-z0-9]/.test(text[i] ?? '') || !ibanValid(compact)) return;
+  out.push({ rule: 'iban', start: index, end: i, severity: 'high', confidence: 0.95, detail: `IBAN (${head.slice(0, 2)}, mod-97 valid)`, priority: 8 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,11 +227,32 @@ function cnIds(w: Window, out: Found[]): void {
 // HMRC: first letter not D F I Q U V; second not D F I O Q U V; BG GB KN NK NT TN ZZ never issued.
 const NINO = /(?<![\w])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?\d{2}){3} ?[A-D](?![\w])/g;
 
-function ninos(text: string, out: Found[]): void {
-  each(NINO, text, (m) => {
-    out.push({ rule: 'uk-nino', start: m.index, end: m.index + m[0].length, severity: 'high', confidence: 0.8, detail: 'UK National Insurance number', priority: 4 });
-  });
+function ninoAt(out: Found[], index: number, len: number): void {
+  out.push({ rule: 'uk-nino', start: index, end: index + len, severity: 'high', confidence: 0.8, detail: 'UK National Insurance number', priority: 4 });
 }
+
+function ninos(text: string, out: Found[], trig: Triggers | undefined): void {
+  if (trig === undefined) {
+    each(NINO, text, (m) => ninoAt(out, m.index, m[0].length));
+    return;
+  }
+  // A native candidate ends at the suffix letter, 9 to 13 units after the start (optional spaces).
+  let done = -1;
+  for (let h = trig.from; h < trig.to; h += 4) {
+    if (trig.quads[h + 1] !== T_NINO) continue;
+    const e = trig.quads[h + 2]!;
+    for (let at = Math.max(done, e - 13); at <= e - 9; at++) {
+      NINO_AT.lastIndex = at;
+      const m = NINO_AT.exec(text);
+      if (m === null) continue;
+      ninoAt(out, at, m[0].length);
+      done = at + m[0].length;
+      break;
+    }
+  }
+}
+
+const NINO_AT = new RegExp(NINO.source, 'y');
 
 // ---------------------------------------------------------------------------------------------
 // IP addresses
@@ -269,6 +309,50 @@ function clusterWindow(text: string, start: number, end: number): Window {
   return { text: text.slice(from, to), offset: from, owns: (i) => i + from >= start && i + from < end };
 }
 
+/**
+ * The CLUSTER matches of a text: one regex pass, or only inside the native pass's candidate
+ * ranges. A range ends at the last digit of a run (every digit of a long run ends some seven-digit
+ * chain) and its cluster starts at most 20 units before the range's first end.
+ */
+function clusters(text: string, trig: Triggers | undefined): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  if (trig === undefined) {
+    each(CLUSTER, text, (m) => out.push(m));
+    return out;
+  }
+  for (let h = trig.from; h < trig.to; h += 4) {
+    if (trig.quads[h + 1] !== T_CLUSTER) continue;
+    const ws = Math.max(0, trig.quads[h + 2]! - 21);
+    // One unit of real context before the window, so the look-behind sees what precedes it.
+    const from = Math.max(0, ws - 1);
+    const sub = text.slice(from, trig.quads[h + 3]! + 1);
+    CLUSTER.lastIndex = ws - from;
+    for (let m = CLUSTER.exec(sub); m; m = CLUSTER.exec(sub)) {
+      m.index += from;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** The native patterns: superset candidates of CLUSTER, IBAN_START and NINO, then the IP ones. */
+const T_CLUSTER = 0;
+const T_IBAN = 1;
+const T_NINO = 2;
+let triggerDb: TriggerDb | null | undefined;
+function piiTriggerDb(): TriggerDb | null {
+  if (triggerDb === undefined) {
+    triggerDb = compileTriggers([
+      { source: '\\d(?:[.()/ \\-]{0,2}\\d){6}', gap: 24 },
+      { source: '[A-Z]{2}\\d{2} ?[A-Z0-9]' },
+      { source: '[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?\\d{2}){3} ?[A-D]' },
+      ...IP_TRIGGERS, // at T_IPV4 and T_IPV6
+    ]);
+    if (T_IPV4 !== 3) throw new Error('pii trigger order');
+  }
+  return triggerDb;
+}
+
 const allowCache = new WeakMap<readonly string[], ((v: string) => boolean) | null>();
 function allowFor(list: readonly string[] | undefined): ((v: string) => boolean) | null {
   if (list === undefined || list.length === 0) return null;
@@ -280,8 +364,8 @@ function scan(text: string, memo: SegmentMemo | undefined): Found[] {
   const found: Found[] = [];
   if (text.includes('@')) emails(text, found);
   if (!/\d/.test(text)) return found;
-  CLUSTER.lastIndex = 0;
-  for (let m = CLUSTER.exec(text); m; m = CLUSTER.exec(text)) {
+  const trig = memo?.piiTriggers;
+  for (const m of clusters(text, trig)) {
     // Dispatch on the digit count: most clusters are dates or short numbers that no rule can take.
     let digits = 0;
     for (let k = 0; k < m[0].length; k++) {
@@ -297,8 +381,8 @@ function scan(text: string, memo: SegmentMemo | undefined): Found[] {
     if (digits >= 17) cnIds(w, found);
   }
   // Shortest possible matches (NO IBAN: 15; NINO: 9): skip the whole-text passes on short texts.
-  if (text.length >= 15) ibans(text, found);
-  if (text.length >= 9) ninos(text, found);
+  if (text.length >= 15) ibans(text, found, trig);
+  if (text.length >= 9) ninos(text, found, trig);
   ips(text, memo, found);
   // Overlaps: the most specific rule wins (an IBAN's digits are not also a phone number).
   found.sort((a, b) => a.start - b.start || b.priority - a.priority || b.end - a.end);
@@ -326,6 +410,21 @@ export const pii: Detector = {
     { id: 'ip-address', description: 'public IP address (low severity)' },
     { id: 'internal-ip', description: 'private, loopback, link-local, CGNAT or unique-local address: internal infrastructure' },
   ],
+  prepare(texts: readonly string[], ctxs: readonly DetectContext[]): void {
+    try {
+      const db = piiTriggerDb();
+      const q = db === null ? null : scanTriggers(db, texts);
+      if (q === null) return;
+      let h = 0;
+      for (let i = 0; i < texts.length; i++) {
+        const from = h;
+        while (h < q.length && q[h] === i) h += 4;
+        (ctxs[i]!.memo ??= {}).piiTriggers = { quads: q, from, to: h };
+      }
+    } catch {
+      // Without triggers each detect() scans the whole text itself.
+    }
+  },
   detect(text: string, ctx: DetectContext): Hit[] {
     let kept: Found[];
     try {

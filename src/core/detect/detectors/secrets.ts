@@ -62,6 +62,15 @@ export const secrets: Detector = {
       return [];
     }
   },
+  prepare(texts: readonly string[], ctxs: readonly DetectContext[]): void {
+    const first = ctxs[0];
+    if (first === undefined) return;
+    try {
+      scannerFor(first.options.extraSecretRules, first.options.internal).prepare(texts, ctxs.map((c) => (c.memo ??= {})));
+    } catch {
+      // Without prepared hits each detect() runs the JavaScript prefilter: same result, slower.
+    }
+  },
 };
 
 export { BUILTIN_RULES };

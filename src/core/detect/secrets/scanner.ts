@@ -5,6 +5,7 @@ import type { Hit, SegmentMemo } from '../types.ts';
 import { shannon } from './entropy.ts';
 import { isPlaceholder } from './placeholder.ts';
 import { KeywordMatcher } from './prefilter.ts';
+import { compileTriggers, HS_CASELESS, scanTriggers, type TriggerDb } from '../native.ts';
 import type { SecretAllowlist, SecretRule } from './types.ts';
 
 interface Compiled {
@@ -89,6 +90,9 @@ export class SecretScanner {
 
   /** Keyword indices >= this are the caller's extra keywords (no rule; see `scan`'s memo). */
   private readonly firstExtra: number;
+  private readonly keywords: readonly string[];
+  /** The same keywords for the native pass: undefined until first needed, null without the addon. */
+  private native: TriggerDb | null | undefined;
 
   /**
    * `extraKeywords`: words with no rule of their own, looked for in the same automaton pass; whether
@@ -122,18 +126,61 @@ export class SecretScanner {
       keywords.push(k.toLowerCase());
       this.byKeyword.push([]);
     }
+    this.keywords = keywords;
     this.matcher = new KeywordMatcher(keywords);
     this.lastEnd = new Int32Array(rules.length).fill(-1);
     this.winStart = new Int32Array(rules.length).fill(-1);
     this.winEnd = new Int32Array(rules.length).fill(-1);
   }
 
+  private nativeDb(): TriggerDb | null {
+    if (this.native === undefined) {
+      const hex = (k: string): string => k.replace(/[^A-Za-z0-9]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+      // Longest first among keywords ending at one offset, as the automaton's output lists have it.
+      this.native = compileTriggers(this.keywords.map((k) => ({ source: hex(k), flags: HS_CASELESS, rank: -k.length })));
+    }
+    return this.native;
+  }
+
+  /**
+   * The keyword hits of many segments in one native call, left in each segment's memo for `scan`.
+   * Without the addon it does nothing and `scan` runs the JavaScript automaton itself.
+   */
+  prepare(texts: readonly string[], memos: readonly SegmentMemo[]): void {
+    const db = this.nativeDb();
+    if (db === null || texts.length === 0) return;
+    const q = scanTriggers(db, texts);
+    if (q === null) return;
+    let h = 0;
+    for (let i = 0; i < texts.length; i++) {
+      const from = h;
+      while (h < q.length && q[h] === i) h += 4;
+      memos[i]!.keywordHits = { scanner: this, quads: q, from, to: h };
+    }
+  }
+
   scan(text: string, allow?: ((v: string) => boolean) | null, memo?: SegmentMemo): Hit[] {
     const matcher = this.matcher;
-    const nh = matcher.collect(text);
+    // Hits as (keyword, end) pairs at kwAt + stride*h, endAt + stride*h: the native quads of
+    // `prepare`, or the automaton's two arrays.
+    const pre = memo?.keywordHits;
+    let nh: number, kwArr: Int32Array, endArr: Int32Array, kwAt: number, endAt: number, stride: number;
+    if (pre !== undefined && pre.scanner === this) {
+      nh = (pre.to - pre.from) >> 2;
+      kwArr = endArr = pre.quads;
+      kwAt = pre.from + 1;
+      endAt = pre.from + 3;
+      stride = 4;
+    } else {
+      nh = matcher.collect(text);
+      kwArr = matcher.hitKeyword;
+      endArr = matcher.hitEnd;
+      kwAt = endAt = 0;
+      stride = 1;
+    }
     if (memo !== undefined && this.firstExtra < this.byKeyword.length) {
       let any = false;
-      for (let h = 0; h < nh && !any; h++) any = matcher.hitKeyword[h]! >= this.firstExtra;
+      for (let h = 0; h < nh && !any; h++) any = kwArr[kwAt + h * stride]! >= this.firstExtra;
       memo.internalNames = any;
     }
     // Most segments of a request (names, ids, short strings) hold no keyword: no allocation at all.
@@ -141,15 +188,13 @@ export class SecretScanner {
     const run = new ScanRun(this.compiled, text, allow ?? null);
     // Per rule: end of the last match (anchor) and the pending window (window mode).
     const { lastEnd, winStart, winEnd, compiled, byKeyword } = this;
-    const hitKeyword = matcher.hitKeyword;
-    const hitEnd = matcher.hitEnd;
     const touched: number[] = [];
     /** Flattened [rule, start, end] triples. */
     const windows: number[] = [];
     try {
       for (let h = 0; h < nh; h++) {
-        const ki = hitKeyword[h]!;
-        const ke = hitEnd[h]!;
+        const ki = kwArr[kwAt + h * stride]!;
+        const ke = endArr[endAt + h * stride]!;
         const ks = ke - matcher.keywordLength(ki);
         const list = byKeyword[ki]!;
         for (let j = 0; j < list.length; j++) {

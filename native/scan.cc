@@ -1,0 +1,250 @@
+// Native hot path of the inspection engine: one Hyperscan pass over the text of many segments
+// finds every trigger (secret-rule keywords, personal-data and address candidates) at once.
+// The JavaScript detectors confirm each trigger with their exact rules; nothing here decides a
+// finding. Optional: without this addon (or libhyperscan) the engine uses its JavaScript prefilter.
+//
+// API (see src/core/detect/native.ts):
+//   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array) -> database
+//   scan(db, texts: string[]) -> Int32Array of quads [segment, pattern, firstEnd, lastEnd]
+// Quads come in order of segment, then end, then rank, then pattern. A pattern's matches in one
+// segment whose end lies within `gaps[pattern]` code units of its previous one are merged into one
+// quad (a run of digits reports once, not once per digit); gap 0 reports every match.
+// Offsets are UTF-16 code units: each code unit is scanned as its low seven bits (the byte V8
+// writes for it, & 0x7f), exactly as the JavaScript prefilter reads text, so both find the same
+// hits; a non-ASCII unit can only add a spurious trigger, which the detectors then reject.
+#include <hs.h>
+#include <node_api.h>
+#include <cstdint>
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Database {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  std::vector<int32_t> gaps;
+  std::vector<int32_t> ranks;
+  // Index in `out` where the current segment's quads begin (sorted when the segment ends).
+  size_t segStart = 0;
+  // All segments are scanned as one buffer, each followed by a NUL byte that no trigger pattern
+  // matches: one hs_scan call instead of one per segment (its fixed cost dominated on the
+  // hundreds of short segments of a request). Segment k spans [begin[k], begin[k] + len[k]).
+  std::vector<uint32_t> begin;
+  std::vector<uint32_t> length;
+  std::vector<int32_t> index;  // position of segment k in the caller's array
+  size_t cur = 0;
+  // Per pattern: index in `out` of its last quad in the current segment (-1: none yet).
+  std::vector<int32_t> last;
+  std::vector<uint32_t> touched;
+  std::vector<int32_t> out;
+  std::vector<uint8_t> narrow;
+  int32_t segment = 0;
+  ~Database() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+    if (db != nullptr) hs_free_database(db);
+  }
+};
+
+#define CHECK(call)                                       \
+  do {                                                    \
+    if ((call) != napi_ok) {                              \
+      napi_throw_error(env, nullptr, "napi call failed: " #call); \
+      return nullptr;                                     \
+    }                                                     \
+  } while (0)
+
+void finalize(napi_env, void* data, void*) { delete static_cast<Database*>(data); }
+
+napi_value Throw(napi_env env, const std::string& msg) {
+  napi_throw_error(env, nullptr, msg.c_str());
+  return nullptr;
+}
+
+napi_value Compile(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 4) return Throw(env, "compile(patterns, flags, gaps, ranks)");
+  uint32_t n = 0;
+  CHECK(napi_get_array_length(env, argv[0], &n));
+  void* flagsData = nullptr;
+  void* gapsData = nullptr;
+  size_t flagsLen = 0, gapsLen = 0;
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  CHECK(napi_get_typedarray_info(env, argv[1], &t, &flagsLen, &flagsData, &ab, &off));
+  if (t != napi_uint32_array || flagsLen != n) return Throw(env, "flags must be a Uint32Array, one per pattern");
+  CHECK(napi_get_typedarray_info(env, argv[2], &t, &gapsLen, &gapsData, &ab, &off));
+  if (t != napi_int32_array || gapsLen != n) return Throw(env, "gaps must be an Int32Array, one per pattern");
+  void* ranksData = nullptr;
+  size_t ranksLen = 0;
+  CHECK(napi_get_typedarray_info(env, argv[3], &t, &ranksLen, &ranksData, &ab, &off));
+  if (t != napi_int32_array || ranksLen != n) return Throw(env, "ranks must be an Int32Array, one per pattern");
+  if (n == 0) return Throw(env, "compile: no patterns");
+  std::vector<std::string> sources(n);
+  std::vector<const char*> exprs(n);
+  std::vector<unsigned> ids(n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value s;
+    CHECK(napi_get_element(env, argv[0], i, &s));
+    size_t len = 0;
+    CHECK(napi_get_value_string_utf8(env, s, nullptr, 0, &len));
+    sources[i].resize(len);
+    CHECK(napi_get_value_string_utf8(env, s, sources[i].data(), len + 1, &len));
+    exprs[i] = sources[i].c_str();
+    ids[i] = i;
+  }
+  auto* d = new Database();
+  d->gaps.assign(static_cast<int32_t*>(gapsData), static_cast<int32_t*>(gapsData) + n);
+  d->ranks.assign(static_cast<int32_t*>(ranksData), static_cast<int32_t*>(ranksData) + n);
+  d->last.assign(n, -1);
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), static_cast<const unsigned*>(flagsData), ids.data(), n, HS_MODE_BLOCK, nullptr, &d->db, &err) !=
+      HS_SUCCESS) {
+    std::string msg = "hyperscan: ";
+    msg += err != nullptr && err->message != nullptr ? err->message : "compile failed";
+    if (err != nullptr && err->expression >= 0) msg += " (pattern " + std::to_string(err->expression) + ": " + sources[err->expression] + ")";
+    hs_free_compile_error(err);
+    delete d;
+    return Throw(env, msg);
+  }
+  if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) {
+    delete d;
+    return Throw(env, "hyperscan: cannot allocate scratch space");
+  }
+  napi_value ext;
+  CHECK(napi_create_external(env, d, finalize, nullptr, &ext));
+  return ext;
+}
+
+void endSegment(Database* d);
+
+int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  auto* d = static_cast<Database*>(ctx);
+  while (to > d->begin[d->cur] + d->length[d->cur]) {
+    endSegment(d);
+    d->cur++;
+    d->segment = d->index[d->cur];
+  }
+  const int32_t end = static_cast<int32_t>(to - d->begin[d->cur]);
+  const int32_t at = d->last[id];
+  if (at >= 0 && end - d->out[at + 3] <= d->gaps[id] && d->gaps[id] > 0) {
+    d->out[at + 3] = end;
+    return 0;
+  }
+  if (at < 0) d->touched.push_back(id);
+  d->last[id] = static_cast<int32_t>(d->out.size());
+  d->out.push_back(d->segment);
+  d->out.push_back(static_cast<int32_t>(id));
+  d->out.push_back(end);
+  d->out.push_back(end);
+  return 0;
+}
+
+struct Quad {
+  int32_t seg, id, first, last;
+};
+
+// Hyperscan reports in order of end offset, but not in a defined order among patterns ending at
+// the same offset; the detectors need one (the longest keyword first, as the JavaScript
+// prefilter has it), and merged quads may have moved. Already sorted segments cost one pass.
+void sortSegment(Database* d) {
+  const size_t n = (d->out.size() - d->segStart) / 4;
+  if (n < 2) return;
+  Quad* q = reinterpret_cast<Quad*>(d->out.data() + d->segStart);
+  const std::vector<int32_t>& r = d->ranks;
+  auto before = [&r](const Quad& a, const Quad& b) {
+    if (a.last != b.last) return a.last < b.last;
+    if (r[a.id] != r[b.id]) return r[a.id] < r[b.id];
+    return a.id < b.id;
+  };
+  for (size_t k = 1; k < n; k++) {
+    if (before(q[k], q[k - 1])) {
+      std::stable_sort(q, q + n, before);
+      return;
+    }
+  }
+}
+
+void endSegment(Database* d) {
+  for (uint32_t id : d->touched) d->last[id] = -1;
+  d->touched.clear();
+  sortSegment(d);
+  d->segStart = d->out.size();
+}
+
+napi_value Scan(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 2) return Throw(env, "scan(db, texts)");
+  void* data = nullptr;
+  CHECK(napi_get_value_external(env, argv[0], &data));
+  auto* d = static_cast<Database*>(data);
+  uint32_t n = 0;
+  CHECK(napi_get_array_length(env, argv[1], &n));
+  d->out.clear();
+  d->begin.clear();
+  d->length.clear();
+  d->index.clear();
+  size_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value s;
+    CHECK(napi_get_element(env, argv[1], i, &s));
+    // One copy call when the string fits the room left (the usual case); a result that fills
+    // the room may have been cut short, so then ask for the length and copy again.
+    if (d->narrow.size() < total + 65536) d->narrow.resize(std::max(total + 65536, d->narrow.size() * 2));
+    size_t room = d->narrow.size() - total;
+    size_t len = 0;
+    CHECK(napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), room, &len));
+    if (len + 1 >= room) {
+      CHECK(napi_get_value_string_latin1(env, s, nullptr, 0, &len));
+      if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: more than 4 GiB of text in one call");
+      if (d->narrow.size() < total + len + 1) d->narrow.resize(std::max(total + len + 1, d->narrow.size() * 2));
+      CHECK(napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), len + 1, &len));
+    }
+    if (len == 0) continue;
+    if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: more than 4 GiB of text in one call");
+    d->begin.push_back(static_cast<uint32_t>(total));
+    d->length.push_back(static_cast<uint32_t>(len));
+    d->index.push_back(static_cast<int32_t>(i));
+    total += len;
+    d->narrow[total++] = 0;  // the separator (written over the terminator N-API added)
+  }
+  if (total > 0) {
+    // Seven bits per code unit, as the JavaScript prefilter reads them. A local count: the
+    // compiler then vectorises the loop.
+    const size_t count = total;
+    uint8_t* b = d->narrow.data();
+    for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
+    d->cur = 0;
+    d->segment = d->index[0];
+    d->segStart = 0;
+    hs_error_t rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(total), 0, d->scratch, onMatch, d);
+    endSegment(d);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return Throw(env, "hyperscan: scan failed (" + std::to_string(rc) + ")");
+  }
+  napi_value ab, arr;
+  void* buf = nullptr;
+  CHECK(napi_create_arraybuffer(env, d->out.size() * sizeof(int32_t), &buf, &ab));
+  if (!d->out.empty()) std::memcpy(buf, d->out.data(), d->out.size() * sizeof(int32_t));
+  CHECK(napi_create_typedarray(env, napi_int32_array, d->out.size(), ab, 0, &arr));
+  return arr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scan", nullptr, Scan, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 2, props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

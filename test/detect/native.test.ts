@@ -1,0 +1,95 @@
+// The native trigger pass (native/scan.cc, Hyperscan) must change nothing but speed: the whole
+// engine gives identical findings with it and with the JavaScript prefilter, on every labelled
+// corpus, the real request bodies, generated mixed text and inputs made to stress the candidate
+// windows (digit runs, addresses, non-ASCII code units that the pass reads as ASCII).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { inspect } from '../../src/core/detect/engine.ts';
+import { nativeAvailable, setNativeEnabled } from '../../src/core/detect/native.ts';
+import { loadNative } from '../../src/native/load.ts';
+import { parseRequest } from '../../src/core/exchange/index.ts';
+import type { Segment } from '../../src/core/types.ts';
+import { buildCorpus as secretDocs } from '../fixtures/secrets/corpus.ts';
+import { buildCorpus as mixed, BENCH_OPTIONS } from '../../bench/engine.ts';
+
+loadNative();
+const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
+const skip = !nativeAvailable() && !required && 'native addon not built (apt-get install libhyperscan-dev; npm run build:native)';
+
+const seg = (text: string, i: number): Segment => ({ role: 'tool_result', path: ['messages', i, 'content'], text });
+
+function inputs(): Array<[string, Segment[]]> {
+  const sets: Array<[string, Segment[]]> = [];
+  const dir = new URL('../fixtures/corpus/', import.meta.url);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    const c = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { samples: Array<{ text: string }> };
+    sets.push([`corpus ${f}`, c.samples.map((s, i) => seg(s.text, i))]);
+  }
+  const { positives, negatives } = secretDocs();
+  sets.push(['secrets corpus', [...positives, ...negatives].map((d, i) => seg(d.text, i))]);
+  const shared = fileURLToPath(new URL('../../../shared/corpora/secrets/cases.jsonl', import.meta.url));
+  if (existsSync(shared)) {
+    const cases = readFileSync(shared, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { input?: string; text?: string });
+    sets.push(['shared corpus', cases.map((c, i) => seg(c.input ?? c.text ?? '', i))]);
+  }
+  const bodies = new URL('../fixtures/bodies/', import.meta.url);
+  for (const f of readdirSync(bodies).filter((x) => x.endsWith('.json'))) {
+    const raw = readFileSync(new URL(f, bodies), 'utf8');
+    const dialect = f.startsWith('anthropic') || f.startsWith('claude') ? 'anthropic' : f.includes('responses') || f.startsWith('codex') ? 'openai-responses' : 'openai-chat';
+    try {
+      sets.push([`body ${f}`, parseRequest(dialect, raw).segments]);
+    } catch {
+      // a body of another dialect: covered by the mixed text below
+    }
+  }
+  sets.push(['mixed one-byte', mixed(1, 5, false).map(seg)]);
+  sets.push(['mixed two-byte', mixed(1, 6, true).map(seg)]);
+  // Windows at their edges: runs of digits of every length and separator, addresses glued to
+  // words, IPv6 runs with long groups, and code units whose low seven bits are digits, colons or
+  // letters (the pass reads 'ı' U+0131 as '1', '〹' U+3039 as '9', 'Ą' U+0104 as 'D').
+  const edge: string[] = [];
+  for (let n = 5; n <= 22; n++) {
+    const d = '4539148803436467991234567'.slice(0, n);
+    edge.push(d, `+${d}`, `(${d.slice(0, 3)}) ${d.slice(3)}`, `x${d}`, `.${d}`, `${d.slice(0, 4)} ${d.slice(4, 8)} ${d.slice(8)}`, `a${d}b`, `${d}-${d}`);
+  }
+  edge.push(
+    '10.0.0.1 10.0.0.1a v1.2.3.4 1.2.3.4.5 192.168.1.254:8080 ::ffff:10.1.2.3 fe80::1%eth0 2001:db8::1 fd00::1:2:3:4 a::b std::vector',
+    'ıı3ı38ı0ı3ı8ı0ı0 〹〹〹.〹〹.1.2 ĄĄ89 3704 0044 0532 0130 00 GB82WEST12345698765432 DE89370400440532013000',
+    'QQ 12 34 56 C AB123456C NINO: AB 12 34 56 C and ab123456c, GB123456A',
+    'token=abcdEFGH1234ijklMNOP and Authorization: Bearer ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8',
+    '١٢٣٤٥٦٧٨٩٠١ 0151 23456789 +44 20 7946 0958 +８６ 138 0013 8000 :::::::: 1:2:3:4:5:6:7:8:9',
+    // Clusters whose seventh digit lies far from their start (up to 20 units: two separators a digit).
+    'call +33 (1) 23 45 67 89 or +1 (2) (3) (4) 5 6 7 8 9 0 or +44 (0) 20 7946 0958 or (0) (1) (5) (1) 23456789',
+    '1.2.3.4'.repeat(40), '12345678 '.repeat(30), 'a:b:'.repeat(50) + '1::2',
+  );
+  sets.push(['edges', edge.map(seg)]);
+  // Longer than the pass's first copy buffer (64 KiB): copied again at full length.
+  sets.push(['long segments', [seg('lorem ipsum '.repeat(30000) + edge.join(' '), 0), seg(edge.join('|'), 1), seg('é…'.repeat(50000) + edge[0]!, 2)]]);
+  sets.push(['edges, one segment', [seg(edge.join('\n'), 0)]]);
+  return sets;
+}
+
+test('native trigger pass: identical findings to the JavaScript prefilter', { skip }, () => {
+  assert.ok(nativeAvailable(), 'AIRLOCK_REQUIRE_NATIVE=1 but the native addon did not load');
+  const opts = { ...BENCH_OPTIONS, extraSecretRules: undefined };
+  let total = 0;
+  for (const [name, segs] of inputs()) {
+    setNativeEnabled(true);
+    const a = inspect(segs, opts).findings;
+    setNativeEnabled(false);
+    const b = inspect(segs, opts).findings;
+    setNativeEnabled(true);
+    assert.deepEqual(a, b, `findings differ on ${name}`);
+    total += a.length;
+  }
+  assert.ok(total > 500, `the inputs must exercise the detectors (${total} findings)`);
+});
+
+test('native trigger pass: a detector called alone (no batch step) still finds everything', { skip }, () => {
+  const text = 'AKIA' + 'Q3TFLD7Q2RZ5ZK4V' + ' call +44 20 7946 0958, host 10.1.2.3';
+  const segs = [seg(text, 0)];
+  const rules = inspect(segs, BENCH_OPTIONS).findings.map((f) => f.rule).sort();
+  assert.ok(rules.includes('phone') && rules.includes('internal-ip'), rules.join(','));
+});
