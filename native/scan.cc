@@ -125,7 +125,8 @@ void endSegment(Database* d);
 
 int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* d = static_cast<Database*>(ctx);
-  while (to > d->begin[d->cur] + d->length[d->cur]) {
+  // (No pattern matches the NUL after the last segment, so `cur` never runs off the end.)
+  while (to > d->begin[d->cur] + d->length[d->cur] && d->cur + 1 < d->begin.size()) {
     endSegment(d);
     d->cur++;
     d->segment = d->index[d->cur];
