@@ -13,7 +13,7 @@ import type { Severity } from '../../types.ts';
 import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
 import { findIpAddresses, IP_TRIGGERS, T_IPV4 } from './internal-infra.ts';
-import { compileTriggers, scanTriggers, type TriggerDb } from '../native.ts';
+import { compileTriggers, triggersPerText, type TriggerDb } from '../native.ts';
 
 /** Like matchAll without its per-call RegExp clone, which dominated the cost on short windows. */
 function each(re: RegExp, s: string, f: (m: RegExpExecArray) => void): void {
@@ -413,13 +413,11 @@ export const pii: Detector = {
   prepare(texts: readonly string[], ctxs: readonly DetectContext[]): void {
     try {
       const db = piiTriggerDb();
-      const q = db === null ? null : scanTriggers(db, texts);
-      if (q === null) return;
-      let h = 0;
+      const per = db === null ? null : triggersPerText(db, texts, 24);
+      if (per === null) return;
       for (let i = 0; i < texts.length; i++) {
-        const from = h;
-        while (h < q.length && q[h] === i) h += 4;
-        (ctxs[i]!.memo ??= {}).piiTriggers = { quads: q, from, to: h };
+        const t = per[i];
+        if (t !== undefined) (ctxs[i]!.memo ??= {}).piiTriggers = t;
       }
     } catch {
       // Without triggers each detect() scans the whole text itself.

@@ -5,7 +5,10 @@ import type { Hit, SegmentMemo } from '../types.ts';
 import { shannon } from './entropy.ts';
 import { isPlaceholder } from './placeholder.ts';
 import { KeywordMatcher } from './prefilter.ts';
-import { compileTriggers, HS_CASELESS, scanTriggers, type TriggerDb } from '../native.ts';
+import { compileTriggers, HS_CASELESS, triggersPerText, type TriggerDb } from '../native.ts';
+
+/** Shorter texts keep the JavaScript automaton (see triggersPerText). */
+const NATIVE_MIN_LENGTH = 24;
 import type { SecretAllowlist, SecretRule } from './types.ts';
 
 interface Compiled {
@@ -148,14 +151,11 @@ export class SecretScanner {
    */
   prepare(texts: readonly string[], memos: readonly SegmentMemo[]): void {
     const db = this.nativeDb();
-    if (db === null || texts.length === 0) return;
-    const q = scanTriggers(db, texts);
-    if (q === null) return;
-    let h = 0;
+    const per = db === null ? null : triggersPerText(db, texts, NATIVE_MIN_LENGTH);
+    if (per === null) return;
     for (let i = 0; i < texts.length; i++) {
-      const from = h;
-      while (h < q.length && q[h] === i) h += 4;
-      memos[i]!.keywordHits = { scanner: this, quads: q, from, to: h };
+      const t = per[i];
+      if (t !== undefined) memos[i]!.keywordHits = { scanner: this, quads: t.quads, from: t.from, to: t.to };
     }
   }
 
