@@ -178,6 +178,30 @@ void endSegment(Database* d) {
   d->segStart = d->out.size();
 }
 
+constexpr size_t kChunk = 1 << 20;
+
+// Scans the gathered texts (buffer [0, total)) and starts a new chunk. False if Hyperscan failed.
+bool flush(Database* d, size_t& total) {
+  if (total > 0) {
+    // Seven bits per code unit, as the JavaScript prefilter reads them. A local count: the
+    // compiler then vectorises the loop.
+    const size_t count = total;
+    uint8_t* b = d->narrow.data();
+    for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
+    d->cur = 0;
+    d->segment = d->index[0];
+    d->segStart = d->out.size();
+    hs_error_t rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(count), 0, d->scratch, onMatch, d);
+    endSegment(d);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return false;
+  }
+  d->begin.clear();
+  d->length.clear();
+  d->index.clear();
+  total = 0;
+  return true;
+}
+
 napi_value Scan(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -196,38 +220,34 @@ napi_value Scan(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < n; i++) {
     napi_value s;
     CHECK(napi_get_element(env, argv[1], i, &s));
+    // Texts are gathered into chunks of about kChunk bytes: memory stays bounded whatever the
+    // request's size, and each chunk is scanned while it is still in cache.
+    if (total >= kChunk && !flush(d, total)) return Throw(env, "hyperscan: scan failed");
     // One copy call when the string fits the room left (the usual case); a result that fills
     // the room may have been cut short, so then ask for the length and copy again.
-    if (d->narrow.size() < total + 65536) d->narrow.resize(std::max(total + 65536, d->narrow.size() * 2));
+    if (d->narrow.size() < total + 65536) d->narrow.resize(std::max(total + 65536, std::min(kChunk * 2, d->narrow.size() * 2)));
     size_t room = d->narrow.size() - total;
     size_t len = 0;
     CHECK(napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), room, &len));
     if (len + 1 >= room) {
       CHECK(napi_get_value_string_latin1(env, s, nullptr, 0, &len));
-      if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: more than 4 GiB of text in one call");
-      if (d->narrow.size() < total + len + 1) d->narrow.resize(std::max(total + len + 1, d->narrow.size() * 2));
+      if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: a text of more than 4 GiB");
+      if (d->narrow.size() < total + len + 1) d->narrow.resize(total + len + 1);
       CHECK(napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), len + 1, &len));
     }
     if (len == 0) continue;
-    if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: more than 4 GiB of text in one call");
+    if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: a text of more than 4 GiB");
     d->begin.push_back(static_cast<uint32_t>(total));
     d->length.push_back(static_cast<uint32_t>(len));
     d->index.push_back(static_cast<int32_t>(i));
     total += len;
     d->narrow[total++] = 0;  // the separator (written over the terminator N-API added)
   }
-  if (total > 0) {
-    // Seven bits per code unit, as the JavaScript prefilter reads them. A local count: the
-    // compiler then vectorises the loop.
-    const size_t count = total;
-    uint8_t* b = d->narrow.data();
-    for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
-    d->cur = 0;
-    d->segment = d->index[0];
-    d->segStart = 0;
-    hs_error_t rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(total), 0, d->scratch, onMatch, d);
-    endSegment(d);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return Throw(env, "hyperscan: scan failed (" + std::to_string(rc) + ")");
+  if (!flush(d, total)) return Throw(env, "hyperscan: scan failed");
+  // A text far larger than a chunk grew the buffer: give that memory back.
+  if (d->narrow.size() > kChunk * 4) {
+    d->narrow.clear();
+    d->narrow.shrink_to_fit();
   }
   napi_value ab, arr;
   void* buf = nullptr;

@@ -44,8 +44,9 @@ function inputs(): Array<[string, Segment[]]> {
       // a body of another dialect: covered by the mixed text below
     }
   }
-  sets.push(['mixed one-byte', mixed(1, 5, false).map(seg)]);
-  sets.push(['mixed two-byte', mixed(1, 6, true).map(seg)]);
+  // Over 1 MiB each: the pass scans in chunks of 1 MiB, so segments fall on both sides of a cut.
+  sets.push(['mixed one-byte', mixed(2.5, 5, false).map(seg)]);
+  sets.push(['mixed two-byte', mixed(2.5, 6, true).map(seg)]);
   // Windows at their edges: runs of digits of every length and separator, addresses glued to
   // words, IPv6 runs with long groups, and code units whose low seven bits are digits, colons or
   // letters (the pass reads 'ı' U+0131 as '1', '〹' U+3039 as '9', 'Ą' U+0104 as 'D').
@@ -65,8 +66,10 @@ function inputs(): Array<[string, Segment[]]> {
     '1.2.3.4'.repeat(40), '12345678 '.repeat(30), 'a:b:'.repeat(50) + '1::2',
   );
   sets.push(['edges', edge.map(seg)]);
-  // Longer than the pass's first copy buffer (64 KiB): copied again at full length.
-  sets.push(['long segments', [seg('lorem ipsum '.repeat(30000) + edge.join(' '), 0), seg(edge.join('|'), 1), seg('é…'.repeat(50000) + edge[0]!, 2)]]);
+  // Longer than the pass's first copy buffer (64 KiB): copied again at full length; the 5 MB one
+  // is larger than four chunks, so the pass gives the grown buffer back after it.
+  const big = (mixed(5, 9, false).join('') + edge.join(' ')).slice(-5_000_000);
+  sets.push(['long segments', [seg('lorem ipsum '.repeat(30000) + edge.join(' '), 0), seg(edge.join('|'), 1), seg('é…'.repeat(50000) + edge[0]!, 2), seg(big, 3), seg(edge.join('/'), 4)]]);
   sets.push(['edges, one segment', [seg(edge.join('\n'), 0)]]);
   return sets;
 }
