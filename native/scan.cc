@@ -63,28 +63,45 @@ napi_value Throw(napi_env env, const std::string& msg) {
   return nullptr;
 }
 
-napi_value Compile(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 4) return Throw(env, "compile(patterns, flags, gaps, ranks)");
-  uint32_t n = 0;
-  CHECK(napi_get_array_length(env, argv[0], &n));
-  void* flagsData = nullptr;
-  void* gapsData = nullptr;
-  size_t flagsLen = 0, gapsLen = 0;
+// The call's arguments and the length of its first array (patterns or texts); false: a JS
+// exception is pending.
+bool Args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, uint32_t* n, const char* usage) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
+    Throw(env, usage);
+    return false;
+  }
+  if (napi_get_array_length(env, argv[want == 4 ? 0 : 1], n) != napi_ok) {
+    Throw(env, usage);
+    return false;
+  }
+  return true;
+}
+
+// The data of a typed array of `type` with `n` elements, or null (and a pending exception).
+void* Typed(napi_env env, napi_value v, napi_typedarray_type type, uint32_t n, const char* what) {
   napi_typedarray_type t;
+  size_t len = 0, off = 0;
+  void* data = nullptr;
   napi_value ab;
-  size_t off;
-  CHECK(napi_get_typedarray_info(env, argv[1], &t, &flagsLen, &flagsData, &ab, &off));
-  if (t != napi_uint32_array || flagsLen != n) return Throw(env, "flags must be a Uint32Array, one per pattern");
-  CHECK(napi_get_typedarray_info(env, argv[2], &t, &gapsLen, &gapsData, &ab, &off));
-  if (t != napi_int32_array || gapsLen != n) return Throw(env, "gaps must be an Int32Array, one per pattern");
-  void* ranksData = nullptr;
-  size_t ranksLen = 0;
-  CHECK(napi_get_typedarray_info(env, argv[3], &t, &ranksLen, &ranksData, &ab, &off));
-  if (t != napi_int32_array || ranksLen != n) return Throw(env, "ranks must be an Int32Array, one per pattern");
+  if (napi_get_typedarray_info(env, v, &t, &len, &data, &ab, &off) != napi_ok || t != type || len != n) {
+    Throw(env, std::string(what) + " must be a typed array with one element per pattern");
+    return nullptr;
+  }
+  return data;
+}
+
+napi_value Compile(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  uint32_t n = 0;
+  if (!Args(env, info, 4, argv, &n, "compile(patterns, flags, gaps, ranks)")) return nullptr;
   if (n == 0) return Throw(env, "compile: no patterns");
+  void* flagsData = Typed(env, argv[1], napi_uint32_array, n, "flags");
+  if (flagsData == nullptr) return nullptr;
+  void* gapsData = Typed(env, argv[2], napi_int32_array, n, "gaps");
+  if (gapsData == nullptr) return nullptr;
+  void* ranksData = Typed(env, argv[3], napi_int32_array, n, "ranks");
+  if (ranksData == nullptr) return nullptr;
   std::vector<std::string> sources(n);
   std::vector<const char*> exprs(n);
   std::vector<unsigned> ids(n);
@@ -203,15 +220,15 @@ bool flush(Database* d, size_t& total) {
 }
 
 napi_value Scan(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 2) return Throw(env, "scan(db, texts)");
-  void* data = nullptr;
-  CHECK(napi_get_value_external(env, argv[0], &data));
-  auto* d = static_cast<Database*>(data);
   uint32_t n = 0;
-  CHECK(napi_get_array_length(env, argv[1], &n));
+  if (!Args(env, info, 2, argv, &n, "scan(db, texts: string[])")) return nullptr;
+  void* data = nullptr;
+  napi_valuetype vt;
+  if (napi_typeof(env, argv[0], &vt) != napi_ok || vt != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    return Throw(env, "scan: the first argument is not a compiled database");
+  }
+  auto* d = static_cast<Database*>(data);
   d->out.clear();
   d->begin.clear();
   d->length.clear();
@@ -228,7 +245,9 @@ napi_value Scan(napi_env env, napi_callback_info info) {
     if (d->narrow.size() < total + 65536) d->narrow.resize(std::max(total + 65536, std::min(kChunk * 2, d->narrow.size() * 2)));
     size_t room = d->narrow.size() - total;
     size_t len = 0;
-    CHECK(napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), room, &len));
+    if (napi_get_value_string_latin1(env, s, reinterpret_cast<char*>(d->narrow.data() + total), room, &len) != napi_ok) {
+      return Throw(env, "scan: texts[" + std::to_string(i) + "] is not a string");
+    }
     if (len + 1 >= room) {
       CHECK(napi_get_value_string_latin1(env, s, nullptr, 0, &len));
       if (total + len + 1 > UINT32_MAX) return Throw(env, "scan: a text of more than 4 GiB");

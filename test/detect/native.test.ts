@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { inspect } from '../../src/core/detect/engine.ts';
 import { nativeAvailable, setNativeEnabled } from '../../src/core/detect/native.ts';
@@ -95,4 +96,20 @@ test('native trigger pass: a detector called alone (no batch step) still finds e
   const segs = [seg(text, 0)];
   const rules = inspect(segs, BENCH_OPTIONS).findings.map((f) => f.rule).sort();
   assert.ok(rules.includes('phone') && rules.includes('internal-ip'), rules.join(','));
+});
+
+test('native addon: bad arguments are clear errors, never a crash', { skip }, () => {
+  const addon = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as {
+    compile: (...a: unknown[]) => unknown;
+    scan: (...a: unknown[]) => Int32Array;
+  };
+  const one = (): [Uint32Array, Int32Array, Int32Array] => [Uint32Array.of(0), Int32Array.of(0), Int32Array.of(0)];
+  assert.throws(() => addon.compile([]), /compile\(patterns, flags, gaps, ranks\)/);
+  assert.throws(() => addon.compile([], new Uint32Array(0), new Int32Array(0), new Int32Array(0)), /no patterns/);
+  assert.throws(() => addon.compile(['a'], new Uint32Array(2), new Int32Array(1), new Int32Array(1)), /flags must be a typed array/);
+  assert.throws(() => addon.compile(['(('], ...one()), /hyperscan: .*pattern 0/);
+  const db = addon.compile(['ab'], ...one());
+  assert.throws(() => addon.scan({}, ['x']), /not a compiled database/);
+  assert.throws(() => addon.scan(db, ['ab', 7]), /texts\[1\] is not a string/);
+  assert.deepEqual([...addon.scan(db, ['', 'xab', 'ab'])], [1, 0, 3, 3, 2, 0, 2, 2]);
 });
