@@ -39,6 +39,8 @@ test('serve prints the client variables and a first key, serves, and exits clean
   assert.match(banner, new RegExp(`export ANTHROPIC_BASE_URL=${url}`));
   assert.match(banner, new RegExp(`export ANTHROPIC_API_KEY=${key}`), 'managed upstream: the Airlock key is the client key');
   assert.match(banner, /export OPENAI_BASE_URL=.*\/v1/);
+  // The operator is told which candidate search runs (CI requires the native one).
+  assert.match(banner, process.env['AIRLOCK_REQUIRE_NATIVE'] === '1' ? /Inspection engine: native trigger pass/ : /Inspection engine: (native trigger pass|JavaScript prefilter)/);
   assert.match(banner, new RegExp(`before any \\[table\\],\n    openai_base_url = "${url}/v1"\n    export CODEX_API_KEY=${key}:<your OpenAI key>`), 'Codex reads no base-URL variable: a config line; no OpenAI upstream holds a key here, so both keys go in one');
 
   const client = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0 });
