@@ -14,6 +14,8 @@ import { openStore } from '../../src/store/index.ts';
 test('serve prints the client variables and a first key, serves, and exits cleanly on SIGTERM', async (t) => {
   const mock = new MockProvider({ reply: 'served', chunkDelayMs: 30 });
   const upstream = await mock.listen();
+  // Closed however the test ends: a listening mock would keep the runner waiting after a failure.
+  t.after(() => mock.close());
   const dir = mkdtempSync(join(tmpdir(), 'airlock-serve-'));
   const cfg = join(dir, 'airlock.yaml');
   writeFileSync(cfg, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${dir}\nupstreams:\n  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], apiKeyEnv: SERVE_TEST_KEY }\n`);
@@ -61,5 +63,4 @@ test('serve prints the client variables and a first key, serves, and exits clean
   assert.equal(keys.length, 1);
   assert.equal(keys[0]!.role, 'admin');
   await store.close();
-  await mock.close();
 });
