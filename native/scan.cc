@@ -29,9 +29,10 @@ struct Database {
   std::vector<int32_t> ranks;
   // Index in `out` where the current segment's quads begin (sorted when the segment ends).
   size_t segStart = 0;
-  // All segments are scanned as one buffer, each followed by a NUL byte that no trigger pattern
-  // matches: one hs_scan call instead of one per segment (its fixed cost dominated on the
-  // hundreds of short segments of a request). Segment k spans [begin[k], begin[k] + len[k]).
+  // Segments are scanned together, a chunk of up to kChunk bytes at a time, each followed by a NUL
+  // byte that no trigger pattern matches: one hs_scan call per chunk instead of one per segment
+  // (its fixed cost dominated on the hundreds of short segments of a request). Segment k of the
+  // chunk spans [begin[k], begin[k] + length[k]).
   std::vector<uint32_t> begin;
   std::vector<uint32_t> length;
   std::vector<int32_t> index;  // position of segment k in the caller's array
@@ -41,7 +42,6 @@ struct Database {
   std::vector<uint32_t> touched;
   std::vector<int32_t> out;
   std::vector<uint8_t> narrow;
-  int32_t segment = 0;
   ~Database() {
     if (scratch != nullptr) hs_free_scratch(scratch);
     if (db != nullptr) hs_free_database(db);
@@ -146,7 +146,6 @@ int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, vo
   while (to > d->begin[d->cur] + d->length[d->cur] && d->cur + 1 < d->begin.size()) {
     endSegment(d);
     d->cur++;
-    d->segment = d->index[d->cur];
   }
   const int32_t end = static_cast<int32_t>(to - d->begin[d->cur]);
   const int32_t at = d->last[id];
@@ -156,7 +155,7 @@ int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, vo
   }
   if (at < 0) d->touched.push_back(id);
   d->last[id] = static_cast<int32_t>(d->out.size());
-  d->out.push_back(d->segment);
+  d->out.push_back(d->index[d->cur]);
   d->out.push_back(static_cast<int32_t>(id));
   d->out.push_back(end);
   d->out.push_back(end);
@@ -206,7 +205,6 @@ bool flush(Database* d, size_t& total) {
     uint8_t* b = d->narrow.data();
     for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
     d->cur = 0;
-    d->segment = d->index[0];
     d->segStart = d->out.size();
     hs_error_t rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(count), 0, d->scratch, onMatch, d);
     endSegment(d);

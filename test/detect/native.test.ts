@@ -8,7 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { inspect } from '../../src/core/detect/engine.ts';
-import { nativeAvailable, setNativeEnabled } from '../../src/core/detect/native.ts';
+import { nativeAvailable, setNativeEnabled, useNativeAddon } from '../../src/core/detect/native.ts';
+import { BUILTIN_RULES, SecretScanner } from '../../src/core/detect/secrets/index.ts';
+import type { SegmentMemo } from '../../src/core/detect/types.ts';
 import { loadNative } from '../../src/native/load.ts';
 import { parseRequest } from '../../src/core/exchange/index.ts';
 import type { Segment } from '../../src/core/types.ts';
@@ -96,6 +98,26 @@ test('native trigger pass: a detector called alone (no batch step) still finds e
   const segs = [seg(text, 0)];
   const rules = inspect(segs, BENCH_OPTIONS).findings.map((f) => f.rule).sort();
   assert.ok(rules.includes('phone') && rules.includes('internal-ip'), rules.join(','));
+});
+
+test('native pass: a keyword set Hyperscan rejects falls back to JavaScript once, not on every call', { skip }, () => {
+  const real = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as { compile: (...a: unknown[]) => unknown; scan: (...a: unknown[]) => Int32Array };
+  let compiles = 0;
+  useNativeAddon({ compile: (...a: unknown[]) => (compiles++, real.compile(...a)), scan: real.scan });
+  try {
+    // An empty extra keyword: Hyperscan refuses a pattern that matches the empty string.
+    const scanner = new SecretScanner(BUILTIN_RULES, ['']);
+    const text = 'export GITHUB_TOKEN=ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 and some more words';
+    for (let i = 0; i < 3; i++) {
+      const memo: SegmentMemo = {};
+      scanner.prepare([text], [memo]);
+      assert.equal(memo.keywordHits, undefined, 'no native hits: the JavaScript automaton runs');
+      assert.deepEqual(scanner.scan(text, null, memo).map((h) => h.rule), ['github-pat']);
+    }
+    assert.equal(compiles, 1);
+  } finally {
+    useNativeAddon(real);
+  }
 });
 
 test('native addon: bad arguments are clear errors, never a crash', { skip }, () => {

@@ -5,18 +5,22 @@
 // core does no I/O: the addon is loaded outside it (src/native/load.ts) and handed in here.
 import type { Triggers } from './types.ts';
 
-export interface TriggerDb {
-  readonly patterns: number;
-}
+/** A compiled pattern set (an opaque handle held by the addon). */
+export type TriggerDb = { readonly __triggerDb: unique symbol };
+
+/**
+ * Texts shorter than this keep the JavaScript path: the call costs ~50 ns per string, more than the
+ * JavaScript prefilter takes on a short text, and most segments of a request are names and ids.
+ */
+const NATIVE_MIN_LENGTH = 24;
 
 interface Addon {
   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array): TriggerDb;
   scan(db: TriggerDb, texts: readonly string[]): Int32Array;
 }
 
-/** Hyperscan compile flags (hs_compile.h). */
+/** Hyperscan's compile flag for case-insensitive matching (hs_compile.h). */
 export const HS_CASELESS = 1;
-export const HS_DOTALL = 2;
 
 let addon: Addon | null = null;
 let installed: Addon | null = null;
@@ -25,10 +29,6 @@ let installed: Addon | null = null;
 export function useNativeAddon(a: unknown): void {
   installed = a !== null && typeof a === 'object' && typeof (a as Addon).compile === 'function' && typeof (a as Addon).scan === 'function' ? (a as Addon) : null;
   addon = installed;
-}
-
-function get(): Addon | null {
-  return addon;
 }
 
 /** Whether the native pass is in use (reported by `airlock serve` and the benchmark). */
@@ -51,30 +51,37 @@ export interface TriggerPattern {
   rank?: number;
 }
 
-/** Compiles trigger patterns; null when the addon is not available. Throws on a bad pattern. */
+/**
+ * Compiles trigger patterns; null when the addon is not available or rejects a pattern (the
+ * caller then keeps its JavaScript path: same findings). Callers compile once and keep the result,
+ * null included, so a rejected set is not compiled again on every request.
+ */
 export function compileTriggers(patterns: readonly TriggerPattern[]): TriggerDb | null {
-  const a = get();
+  const a = addon;
   if (a === null || patterns.length === 0) return null;
-  return a.compile(
+  try {
+    return a.compile(
     patterns.map((p) => p.source),
     Uint32Array.from(patterns, (p) => p.flags ?? 0),
     Int32Array.from(patterns, (p) => p.gap ?? 0),
     Int32Array.from(patterns, (p) => p.rank ?? 0),
-  );
+    );
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The triggers of each text of at least `minLength` units, in one native call; undefined for
- * shorter texts (each costs the call ~50 ns, more than the JavaScript prefilter takes on a short
- * text, and most segments of a request are names and ids). Null without the addon.
+ * The triggers of each text of at least NATIVE_MIN_LENGTH units, in one native call; undefined for
+ * shorter texts. Null without the addon.
  */
-export function triggersPerText(db: TriggerDb, texts: readonly string[], minLength: number): (Triggers | undefined)[] | null {
-  const a = get();
+export function triggersPerText(db: TriggerDb, texts: readonly string[]): (Triggers | undefined)[] | null {
+  const a = addon;
   if (a === null) return null;
   const idx: number[] = [];
   const long: string[] = [];
   for (let i = 0; i < texts.length; i++) {
-    if (texts[i]!.length >= minLength) {
+    if (texts[i]!.length >= NATIVE_MIN_LENGTH) {
       idx.push(i);
       long.push(texts[i]!);
     }

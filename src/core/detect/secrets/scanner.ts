@@ -5,10 +5,7 @@ import type { Hit, SegmentMemo } from '../types.ts';
 import { shannon } from './entropy.ts';
 import { isPlaceholder } from './placeholder.ts';
 import { KeywordMatcher } from './prefilter.ts';
-import { compileTriggers, HS_CASELESS, triggersPerText, type TriggerDb } from '../native.ts';
-
-/** Shorter texts keep the JavaScript automaton (see triggersPerText). */
-const NATIVE_MIN_LENGTH = 24;
+import { compileTriggers, HS_CASELESS, nativeAvailable, triggersPerText, type TriggerDb } from '../native.ts';
 import type { SecretAllowlist, SecretRule } from './types.ts';
 
 interface Compiled {
@@ -137,6 +134,7 @@ export class SecretScanner {
   }
 
   private nativeDb(): TriggerDb | null {
+    if (!nativeAvailable()) return null;
     if (this.native === undefined) {
       const hex = (k: string): string => k.replace(/[^A-Za-z0-9]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
       // Longest first among keywords ending at one offset, as the automaton's output lists have it.
@@ -151,7 +149,7 @@ export class SecretScanner {
    */
   prepare(texts: readonly string[], memos: readonly SegmentMemo[]): void {
     const db = this.nativeDb();
-    const per = db === null ? null : triggersPerText(db, texts, NATIVE_MIN_LENGTH);
+    const per = db === null ? null : triggersPerText(db, texts);
     if (per === null) return;
     for (let i = 0; i < texts.length; i++) {
       const t = per[i];
