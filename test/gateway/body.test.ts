@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { decodeBody } from '../../src/gateway/body.ts';
+import { decodeBody, repairCacheUnits } from '../../src/gateway/body.ts';
 import { parseRequest } from '../../src/core/exchange/index.ts';
 
 const same = (raw: Buffer): void => {
@@ -44,4 +44,26 @@ test('long strings (the copy-based ASCII check): pure ASCII, UTF-8 at either end
   ] }).replace('plain', 'plain \\u4e2d'));
   assert.notEqual(decodeBody(raw).fix, undefined);
   same(raw);
+});
+
+test('repaired long strings are remembered by their exact bytes: same-shaped strings that differ at one unsampled byte, resent strings, and more than the cache holds all decode exactly', () => {
+  const base = 'ä'.repeat(3000);
+  // Identical length and the same sampled characters; only one byte in the middle differs.
+  const variants = ['ö', 'ü', 'é'].map((c) => `${base.slice(0, 1501)}${c}${base.slice(1502)}`);
+  for (let round = 0; round < 3; round++) {
+    for (const v of variants) {
+      const raw = Buffer.from(JSON.stringify({ model: 'm', system: v, messages: [{ role: 'user', content: `${v} again` }] }));
+      const segs = parseRequest('anthropic', decodeBody(raw).text, decodeBody(raw).fix).segments;
+      assert.equal(segs.find((s) => s.role === 'system')?.text, v);
+      assert.equal(segs.find((s) => s.role === 'user')?.text, `${v} again`);
+    }
+  }
+  // ~12 M units of distinct strings: the cache evicts and stays within its bound (4 M units).
+  for (let i = 0; i < 400; i++) {
+    const v = `${i} ${'ß'.repeat(10_000)}`;
+    const d = decodeBody(Buffer.from(JSON.stringify({ model: 'm', system: v })));
+    assert.equal(parseRequest('anthropic', d.text, d.fix).segments.find((s) => s.role === 'system')?.text, v);
+  }
+  assert.ok(repairCacheUnits() <= 4 * 1024 * 1024, `${repairCacheUnits()}`);
+  assert.ok(repairCacheUnits() > 0);
 });
