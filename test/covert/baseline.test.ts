@@ -41,6 +41,21 @@ test('an invisible or look-alike variant is HIGH on every exchange that carries 
   assert.match(q[0]!.detail!, /U\+2019/);
 });
 
+test('a schema KEY that differs from a known one at one unsampled character is a new variant, not the known one', () => {
+  const b = new CovertBaseline();
+  // 43 characters: the known-prompt fingerprint samples every 5th; index 2 is not sampled.
+  const key = 'command_with_a_rather_long_descriptive_name';
+  const toolsWith = (k: string): unknown[] => [{ ...(TOOLS[0] as object), input_schema: { type: 'object', properties: { [k]: { type: 'string' } } } }];
+  for (const u of ['alice', 'bob']) assert.deepEqual(b.observe({ tool: 't', version: '1', user: u, segments: segs(prompt('x'), toolsWith(key)) }), []);
+  const before = b.stats().variants;
+  const other = `${key.slice(0, 2)}\u043e${key.slice(3)}`; // Cyrillic о for the Latin o at index 2
+  for (let i = 0; i < 2; i++) b.observe({ tool: 't', version: '1', user: 'mallory', segments: segs(prompt('x'), toolsWith(other)) });
+  assert.equal(b.stats().variants, before + 1, 'the other key is a variant of its own');
+  // The known key again is the known reference: no finding, no new variant.
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'dave', segments: segs(prompt('x'), toolsWith(key)) }), []);
+  assert.equal(b.stats().variants, before + 1);
+});
+
 test('a formatting variant is MEDIUM once it splits users, not when one user changes', () => {
   const b = new CovertBaseline();
   b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('x')) });

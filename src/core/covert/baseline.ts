@@ -103,8 +103,20 @@ const RULE: Record<ChangeClass, string> = { invisible: 'invisible-variant', conf
 interface Extracted {
   name: string;
   role: SegmentRole;
+  /** The texts as they are; a schema key is stored as `k:` + its text (see `stored`). */
   texts: string[];
+  /** Per text: whether it is an object key (null: none is). */
+  isKey: boolean[] | null;
   segs: (Segment | null)[];
+}
+
+/** The texts as a variant stores them: keys prefixed with `k:`. Built only for a prompt not known yet. */
+const stored = (g: Extracted): string[] => (g.isKey === null ? g.texts : g.texts.map((t, i) => (g.isKey![i] === true ? `k:${t}` : t)));
+
+function pushText(g: Extracted, text: string, key: boolean): void {
+  if (key) (g.isKey ??= new Array<boolean>(g.texts.length).fill(false))[g.texts.length] = true;
+  else if (g.isKey !== null) g.isKey[g.texts.length] = false;
+  g.texts.push(text);
 }
 
 /**
@@ -112,24 +124,34 @@ interface Extracted {
  * operations per text, no string building. Collisions are harmless: candidates are confirmed by
  * sameTexts.
  */
-function fingerprint(texts: readonly string[]): string {
+function fingerprint(g: Extracted): string {
   let h = 0x811c9dc5;
-  const mix = (x: number): void => {
-    h = Math.imul(h ^ x, 0x01000193);
-  };
-  for (const t of texts) {
+  const { texts, isKey } = g;
+  for (let k = 0; k < texts.length; k++) {
+    const t = texts[k]!;
     const n = t.length;
-    mix(n);
+    h = Math.imul(h ^ (isKey?.[k] === true ? n + 0x40000000 : n), 0x01000193);
     if (n === 0) continue;
     const step = Math.max(1, n >> 3);
-    for (let i = 0; i < n; i += step) mix(t.charCodeAt(i));
-    mix(t.charCodeAt(n - 1));
+    for (let i = 0; i < n; i += step) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(n - 1), 0x01000193);
   }
   return `${texts.length}:${(h >>> 0).toString(36)}`;
 }
 
-const sameTexts = (v: Variant, texts: readonly string[]): boolean =>
-  v.fields.length === texts.length && v.fields.every(([, t], i) => t === texts[i]);
+/** Whether a variant stores exactly these texts, compared without building the `k:` strings. */
+function sameTexts(v: Variant, g: Extracted): boolean {
+  const { texts, isKey } = g;
+  if (v.fields.length !== texts.length) return false;
+  for (let i = 0; i < texts.length; i++) {
+    const t = v.fields[i]![1];
+    const x = texts[i]!;
+    if (isKey?.[i] === true) {
+      if (t.length !== x.length + 2 || !t.startsWith('k:') || !t.endsWith(x)) return false;
+    } else if (t !== x) return false;
+  }
+  return true;
+}
 
 export class CovertBaseline {
   private readonly tools = new Map<string, Map<string, Group>>();
@@ -162,17 +184,18 @@ export class CovertBaseline {
       const group = groups.get(g.name);
       // A known prompt is found by fingerprint and confirmed text by text, without building the
       // joined key (a full copy of a long system prompt) on every exchange.
-      const print = fingerprint(g.texts);
-      let v = group?.byPrint?.get(print)?.find((c) => sameTexts(c, g.texts));
+      const print = fingerprint(g);
+      let v = group?.byPrint?.get(print)?.find((c) => sameTexts(c, g));
       if (group !== undefined && v !== undefined) {
         addCapped(group.users, input.user, 100_000);
         this.seen(group, v, input.user, stamp());
         this.report(group, v, g, input.user, findings);
         continue;
       }
-      const key = g.texts.join('\u0000');
+      const texts = stored(g);
+      const key = texts.join('\u0000');
       if (group === undefined) {
-        const v = this.newVariant(g, key, input.user);
+        const v = this.newVariant(g, texts, key, input.user);
         groups.set(g.name, { role: g.role, reference: v, byKey: new Map([[key, v]]), users: new Set([input.user]), slots: new Map() });
         if (!fresh || !this.hasOtherVersions(input.tool, version)) continue;
         this.versionChanges(input.tool, version, g, v, findings);
@@ -181,7 +204,7 @@ export class CovertBaseline {
       addCapped(group.users, input.user, 100_000);
       v = group.byKey.get(key);
       if (v === undefined) {
-        v = this.newVariant(g, key, input.user);
+        v = this.newVariant(g, texts, key, input.user);
         this.learn(group, v);
         if (group.byKey.size < this.opts.maxVariantsPerGroup) group.byKey.set(key, v);
       } else this.seen(group, v, input.user, stamp());
@@ -212,28 +235,28 @@ export class CovertBaseline {
     const out: Extracted[] = [];
     const segs = input.segments;
     let names: (string | null)[] | null = null;
-    const system: Extracted = { name: 'system', role: 'system', texts: [], segs: [] };
+    const system: Extracted = { name: 'system', role: 'system', texts: [], isKey: null, segs: [] };
     const tools = new Map<string, Extracted>();
     for (const s of segs) {
       if (s.role === 'system') {
-        system.texts.push(s.isKey === true ? `k:${s.text}` : s.text);
+        pushText(system, s.text, s.isKey === true);
         system.segs.push(s);
       } else if (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number') {
         if (names === null) names = toolNames(segs);
         const name = names[s.path[1]] ?? `#${s.path[1]}`;
         let t = tools.get(name);
         if (t === undefined) {
-          t = { name: `tool:${name}`, role: 'tool_definition', texts: [], segs: [] };
+          t = { name: `tool:${name}`, role: 'tool_definition', texts: [], isKey: null, segs: [] };
           tools.set(name, t);
         }
-        t.texts.push(s.isKey === true ? `k:${s.text}` : s.text);
+        pushText(t, s.text, s.isKey === true);
         t.segs.push(s);
       }
     }
     if (system.texts.length > 0) out.push(system);
     out.push(...tools.values());
     if (input.headers !== undefined) {
-      const h: Extracted = { name: 'headers', role: 'header', texts: [], segs: [] };
+      const h: Extracted = { name: 'headers', role: 'header', texts: [], isKey: null, segs: [] };
       for (const k of Object.keys(input.headers).sort()) {
         const v = input.headers[k];
         if (v === undefined || this.opts.ignore.has(k)) continue;
@@ -245,9 +268,9 @@ export class CovertBaseline {
     return out;
   }
 
-  private newVariant(g: Extracted, key: string, user: string): Variant {
+  private newVariant(g: Extracted, texts: readonly string[], key: string, user: string): Variant {
     const now = this.opts.now();
-    const fields: [string, string][] = g.texts.map((t, i) => {
+    const fields: [string, string][] = texts.map((t, i) => {
       const s = g.segs[i];
       if (s === null || s === undefined) return [`header ${t.slice(0, t.indexOf(':'))}#${i}`, t];
       const rel = g.role === 'tool_definition' ? fieldName(['x', ...s.path.slice(2)], null).slice(1) : renderPath(s.path);
