@@ -88,6 +88,24 @@ test('a detector over its time budget is reported', () => {
   }
 });
 
+test('a group in use stays cached while new groups churn through a full cache (recently used kept, others evicted)', () => {
+  const cache = new HitCache(64 * 1024, 16); // ~32 groups of 1,000 units
+  const hot: Segment = { role: 'system', path: ['system'], text: `ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'s'.repeat(1000)}` };
+  inspect([hot], { cache });
+  const hitsBefore = cache.hits;
+  for (let i = 0; i < 300; i++) {
+    const r = inspect([hot], { cache });
+    assert.equal(r.findings.length, 1);
+    inspect([{ role: 'user', path: ['messages', i, 'content'], text: `${i} ${'u'.repeat(1000)}` }], { cache });
+  }
+  assert.equal(cache.hits - hitsBefore, 300, 'every lookup of the group in use was a hit');
+  assert.ok(cache.size <= 33, `bounded: ${cache.size}`);
+  // An old churn group is gone: scanning it again is a miss.
+  const misses = cache.misses;
+  inspect([{ role: 'user', path: ['messages', 0, 'content'], text: `0 ${'u'.repeat(1000)}` }], { cache });
+  assert.equal(cache.misses, misses + 1);
+});
+
 test('texts that share length and samples but differ elsewhere are not confused by the cache', () => {
   const cache = new HitCache();
   // The difference sits outside the three sampled windows (start, middle, end).

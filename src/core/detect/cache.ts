@@ -9,8 +9,25 @@ import type { Hit } from './types.ts';
 /** Cached results of one group: per detector id, the hits of each segment in order. */
 export class GroupEntry {
   readonly hits = new Map<string, Hit[][]>();
+  /** Detectors whose results here hold at least one hit (most groups have none at all). */
+  readonly found = new Set<string>();
+  /** HitCache's lookup count when the entry last moved to the recent end. */
+  movedAt = 0;
 
   constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly bytes: number) {}
+
+  /** Stores a detector's results for the group. */
+  set(detector: string, hits: Hit[][]): void {
+    this.hits.set(detector, hits);
+    if (hits.some((h) => h.length > 0)) this.found.add(detector);
+  }
+
+  /** Whether every one of these detectors is known to find nothing in the group. */
+  settledEmpty(detectors: readonly { id: string }[]): boolean {
+    if (this.found.size > 0) return false;
+    for (const d of detectors) if (!this.hits.has(d.id)) return false;
+    return true;
+  }
 
   matches(segs: readonly Segment[]): boolean {
     if (segs.length !== this.texts.length) return false;
@@ -24,29 +41,29 @@ export class GroupEntry {
 
 /**
  * FNV-1a over each text's length, role and a few sampled characters: a handful of operations per
- * segment and no string building (V8 would hash a long string key character by character, on
- * every request's fresh strings). Candidates are confirmed with GroupEntry.matches (===).
+ * segment, no string building (V8 would hash a long string key character by character, on every
+ * request's fresh strings), and a number as the map key. Candidates are confirmed with
+ * GroupEntry.matches (===).
  */
-function fingerprint(segs: readonly Segment[]): string {
-  let h = 0x811c9dc5;
-  const mix = (x: number): void => {
-    h = Math.imul(h ^ x, 0x01000193);
-  };
+function fingerprint(segs: readonly Segment[]): number {
+  let h = Math.imul(0x811c9dc5 ^ segs.length, 0x01000193);
   for (const s of segs) {
     const t = s.text;
     const n = t.length;
-    mix(n);
-    mix(s.role.charCodeAt(0) + s.role.length);
+    h = Math.imul(h ^ n, 0x01000193);
+    h = Math.imul(h ^ (s.role.charCodeAt(0) + s.role.length), 0x01000193);
     if (n === 0) continue;
     const step = Math.max(1, n >> 3);
-    for (let i = 0; i < n; i += step) mix(t.charCodeAt(i));
-    mix(t.charCodeAt(n - 1));
+    for (let i = 0; i < n; i += step) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(n - 1), 0x01000193);
   }
-  return `${segs.length}:${(h >>> 0).toString(36)}`;
+  return h >>> 0;
 }
 
 export class HitCache {
-  private readonly map = new Map<string, GroupEntry[]>();
+  private readonly map = new Map<number, GroupEntry[]>();
+  /** Lookups so far; an entry moves to the recent end only when it was last moved long ago. */
+  private tick = 0;
   private bytes = 0;
   private entries = 0;
   hits = 0;
@@ -66,10 +83,16 @@ export class HitCache {
     const fp = fingerprint(segs);
     let list = this.map.get(fp);
     const found = list?.find((x) => x.matches(segs));
+    this.tick++;
     if (list !== undefined && found !== undefined) {
-      // Move to the most recently used end.
-      this.map.delete(fp);
-      this.map.set(fp, list);
+      // Move to the most recently used end, unless it moved within the last half-cache of
+      // lookups: hot groups (every request's system prompt) stay far from eviction without a
+      // delete and insert on every request.
+      if (this.tick - found.movedAt > this.entries >> 1) {
+        found.movedAt = this.tick;
+        this.map.delete(fp);
+        this.map.set(fp, list);
+      }
       this.hits++;
       return found;
     }
@@ -79,6 +102,7 @@ export class HitCache {
       this.map.set(fp, list);
     }
     const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2);
+    e.movedAt = this.tick;
     list.push(e);
     this.bytes += e.bytes;
     this.entries++;

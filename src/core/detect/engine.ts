@@ -48,8 +48,20 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const paths = new Map<Segment, string>();
   const where = new Map<Finding, Segment>();
   const { cache, clock, budgetMs } = opts;
-  const ranges = groupRanges(segments);
-  const entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
+  let ranges = groupRanges(segments);
+  let entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
+  if (entries !== null) {
+    // Groups every detector has already scanned without a hit (most of a resent conversation)
+    // need nothing more: one check per group instead of one per detector and segment.
+    const keep: number[] = [];
+    for (let g = 0; g < ranges.length; g++) if (entries[g]?.settledEmpty(detectors) !== true) keep.push(g);
+    if (keep.length < ranges.length) {
+      const e = entries;
+      const r = ranges;
+      ranges = keep.map((g) => r[g]!);
+      entries = keep.map((g) => e[g]);
+    }
+  }
   // One context per segment for all detectors: its memo carries what one detector computed about
   // the text (non-ASCII runs, IP addresses) to the next.
   const ctxs: (DetectContext | undefined)[] = new Array<DetectContext | undefined>(segments.length);
@@ -89,7 +101,7 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
             groupHits.push([]);
           }
         }
-        if (ok) entry?.hits.set(d.id, groupHits);
+        if (ok) entry?.set(d.id, groupHits);
       }
       for (let i = a; i < b; i++) {
         const hits = groupHits[i - a]!;
