@@ -56,6 +56,17 @@ test('a schema KEY that differs from a known one at one unsampled character is a
   assert.equal(b.stats().variants, before + 1);
 });
 
+test('a schema key spelled another way is compared with the key it replaces: look-alike and invisible characters are HIGH, another word is not reported', () => {
+  const b = new CovertBaseline();
+  const toolsWith = (k: string): unknown[] => [{ ...(TOOLS[0] as object), input_schema: { type: 'object', properties: { [k]: { type: 'string', description: 'The command.' }, timeout: { type: 'number' } } } }];
+  for (const u of ['alice', 'bob']) assert.deepEqual(b.observe({ tool: 't', version: '1', user: u, segments: segs(prompt('x'), toolsWith('command')) }), []);
+  const seen = (k: string, user: string) => b.observe({ tool: 't', version: '1', user, segments: segs(prompt('x'), toolsWith(k)) }).map((f) => [f.rule, f.severity, f.role, f.segmentPath]);
+  const at = 'tools[0].input_schema.properties';
+  assert.deepEqual(seen('c\u043emmand', 'mallory'), [['confusable-variant', 'high', 'tool_definition', `${at}["c\u043emmand"]`]]);
+  assert.deepEqual(seen('com\u200bmand', 'eve'), [['invisible-variant', 'high', 'tool_definition', `${at}["com\u200bmand"]`]]);
+  assert.deepEqual(seen('script', 'carol'), [], 'another word is a content change, not a signal');
+});
+
 test('a formatting variant is MEDIUM once it splits users, not when one user changes', () => {
   const b = new CovertBaseline();
   b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('x')) });

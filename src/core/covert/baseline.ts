@@ -281,11 +281,21 @@ export class CovertBaseline {
 
   /** Aligns a new variant with the group's reference: cached hunks and slot spellings. */
   private learn(group: Group, v: Variant): void {
-    const ref = new Map(group.reference.fields.map(([k, t]) => [stripIndex(k), t]));
+    const refFields = group.reference.fields;
+    const ref = new Map(refFields.map(([k, t]) => [stripIndex(k), t]));
+    // A schema key spelled another way renames its own field and every field below it. With as
+    // many fields as the reference, the field at the same position, of the same kind (key or
+    // text), is the one it replaces: so a look-alike or invisible character in a key is compared
+    // like one in a description.
+    const sameShape = refFields.length === v.fields.length;
     const hunks: Hunk[] = [];
     v.fields.forEach(([k, text], field) => {
-      const key = stripIndex(k);
-      const a = ref.get(key);
+      let key = stripIndex(k);
+      let a = ref.get(key);
+      if (a === undefined && sameShape && refFields[field]![0].startsWith('k:') === k.startsWith('k:')) {
+        key = stripIndex(refFields[field]![0]);
+        a = refFields[field]![1];
+      }
       if (a === undefined || a === text || hunks.length >= 200) return;
       for (const h of alignTexts(a, text)) {
         const c = classifyChange(a, h.aStart, h.aEnd, text, h.bStart, h.bEnd);
