@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isAscii } from 'node:buffer';
 import { AirlockError } from '../core/errors.ts';
+import { FNV_OFFSET, mixSampled } from '../core/sampled-hash.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -60,17 +61,9 @@ let repairedUnits = 0;
 /** Units held by the repair cache (tests: it stays within its bound). */
 export const repairCacheUnits = (): number => repairedUnits;
 
-function sampled(s: string): number {
-  const n = s.length;
-  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
-  const step = n >> 5;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return Math.imul(h ^ s.charCodeAt(n - 1), 0x01000193) >>> 0;
-}
-
 function repair(s: string): string {
   if (s.length < REPAIR_MIN_UNITS) return Buffer.from(s, 'latin1').toString('utf8');
-  const fp = sampled(s);
+  const fp = mixSampled(FNV_OFFSET, s) >>> 0;
   const list = REPAIRED.get(fp);
   const hit = list?.find((e) => e.view === s);
   if (hit !== undefined) {

@@ -11,6 +11,7 @@
 import { alignTexts } from './align.ts';
 import { classifyChange, type ChangeClass } from './classify.ts';
 import { fieldName } from './fields.ts';
+import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
 import { renderPath } from '../exchange/path.ts';
 import type { Finding, PathStep, Segment, SegmentRole, Severity } from '../types.ts';
 
@@ -74,7 +75,7 @@ interface Group {
   reference: Variant;
   byKey: Map<string, Variant>;
   /** Variants by a cheap fingerprint of their texts, confirmed by comparing the texts (hot path). */
-  byPrint?: Map<string, Variant[]>;
+  byPrint?: Map<number, Variant[]>;
   users: Set<string>;
   /** slot → spelling → users: who writes a place which way. */
   slots: Map<string, Map<string, Set<string>>>;
@@ -119,24 +120,11 @@ function pushText(g: Extracted, text: string, key: boolean): void {
   g.texts.push(text);
 }
 
-/**
- * A 32-bit FNV-1a hash of every text's length and a few sampled characters: a handful of
- * operations per text, no string building. Collisions are harmless: candidates are confirmed by
- * sameTexts.
- */
-function fingerprint(g: Extracted): string {
-  let h = 0x811c9dc5;
-  const { texts, isKey } = g;
-  for (let k = 0; k < texts.length; k++) {
-    const t = texts[k]!;
-    const n = t.length;
-    h = Math.imul(h ^ (isKey?.[k] === true ? n + 0x40000000 : n), 0x01000193);
-    if (n === 0) continue;
-    const step = Math.max(1, n >> 3);
-    for (let i = 0; i < n; i += step) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ t.charCodeAt(n - 1), 0x01000193);
-  }
-  return `${texts.length}:${(h >>> 0).toString(36)}`;
+/** Each text sampled (core/sampled-hash.ts), keys marked; candidates are confirmed by sameTexts. */
+function fingerprint(g: Extracted): number {
+  let h = fnvMix(FNV_OFFSET, g.texts.length);
+  for (let k = 0; k < g.texts.length; k++) h = mixSampled(fnvMix(h, g.isKey?.[k] === true ? 1 : 0), g.texts[k]!);
+  return h >>> 0;
 }
 
 /** Whether a variant stores exactly these texts, compared without building the `k:` strings. */

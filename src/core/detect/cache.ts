@@ -5,6 +5,7 @@
 // follows new content instead of conversation length. A cache belongs to one options object.
 import type { Segment } from '../types.ts';
 import type { Hit } from './types.ts';
+import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
 
 /** Cached results of one group: per detector id, the hits of each segment in order. */
 export class GroupEntry {
@@ -40,23 +41,13 @@ export class GroupEntry {
 }
 
 /**
- * FNV-1a over each text's length, role and a few sampled characters: a handful of operations per
- * segment, no string building (V8 would hash a long string key character by character, on every
- * request's fresh strings), and a number as the map key. Candidates are confirmed with
- * GroupEntry.matches (===).
+ * Each segment's role and sampled text (core/sampled-hash.ts): no string building (V8 would hash a
+ * long string key character by character, on every request's fresh strings), and a number as the
+ * map key. Candidates are confirmed with GroupEntry.matches (===).
  */
 function fingerprint(segs: readonly Segment[]): number {
-  let h = Math.imul(0x811c9dc5 ^ segs.length, 0x01000193);
-  for (const s of segs) {
-    const t = s.text;
-    const n = t.length;
-    h = Math.imul(h ^ n, 0x01000193);
-    h = Math.imul(h ^ (s.role.charCodeAt(0) + s.role.length), 0x01000193);
-    if (n === 0) continue;
-    const step = Math.max(1, n >> 3);
-    for (let i = 0; i < n; i += step) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ t.charCodeAt(n - 1), 0x01000193);
-  }
+  let h = fnvMix(FNV_OFFSET, segs.length);
+  for (const s of segs) h = mixSampled(fnvMix(h, s.role.charCodeAt(0) + s.role.length), s.text);
   return h >>> 0;
 }
 
