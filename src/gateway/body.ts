@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isAscii } from 'node:buffer';
 import { AirlockError } from '../core/errors.ts';
-import { FNV_OFFSET, mixSampled } from '../core/sampled-hash.ts';
+import { FNV_OFFSET, mixSampled, SampledLru } from '../core/sampled-hash.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -46,41 +46,26 @@ export interface DecodedBody {
 }
 
 /**
- * Repaired strings of recent bodies, found by a sampled fingerprint of their Latin-1 view and
- * confirmed by comparing it (least recently used first). Agents resend their system prompt and
- * earlier turns on every request, and the strings that need repair are mostly those long prompts
- * (the Claude Code fixture: 12 strings, 53 KB, ~60 µs of UTF-8 decoding per request on Node 20).
- * A string key would cost more than the decode: V8 hashes every character of a fresh string.
+ * Repaired strings of recent bodies, by a sampled hash of their Latin-1 view, confirmed by
+ * comparing it. Agents resend their system prompt and earlier turns on every request, and the
+ * strings that need repair are mostly those long prompts (the Claude Code fixture: 12 strings,
+ * 53 KB, ~60 µs of UTF-8 decoding per request on Node 20). A string key would cost more than the
+ * decode: V8 hashes every character of a fresh string. Bounded in code units (view + text).
  */
-const REPAIRED = new Map<number, { view: string; text: string }[]>();
-const REPAIR_MAX_UNITS = 4 * 1024 * 1024;
+const REPAIRED = new SampledLru<{ view: string; text: string; size: number; movedAt: number }>(4 * 1024 * 1024);
 /** Strings shorter than this are decoded every time (a lookup costs more than their decode). */
 const REPAIR_MIN_UNITS = 512;
-let repairedUnits = 0;
 
 /** Units held by the repair cache (tests: it stays within its bound). */
-export const repairCacheUnits = (): number => repairedUnits;
+export const repairCacheUnits = (): number => REPAIRED.units;
 
 function repair(s: string): string {
   if (s.length < REPAIR_MIN_UNITS) return Buffer.from(s, 'latin1').toString('utf8');
   const fp = mixSampled(FNV_OFFSET, s) >>> 0;
-  const list = REPAIRED.get(fp);
-  const hit = list?.find((e) => e.view === s);
-  if (hit !== undefined) {
-    REPAIRED.delete(fp);
-    REPAIRED.set(fp, list!);
-    return hit.text;
-  }
+  const hit = REPAIRED.find(fp, (e) => e.view === s);
+  if (hit !== undefined) return hit.text;
   const text = Buffer.from(s, 'latin1').toString('utf8');
-  if (s.length > REPAIR_MAX_UNITS / 4) return text;
-  if (list === undefined) REPAIRED.set(fp, [{ view: s, text }]);
-  else list.push({ view: s, text });
-  repairedUnits += s.length + text.length;
-  for (const [k, v] of REPAIRED) {
-    if (repairedUnits <= REPAIR_MAX_UNITS) break;
-    REPAIRED.delete(k);
-    for (const e of v) repairedUnits -= e.view.length + e.text.length;
-  }
+  if (s.length + text.length <= REPAIRED.maxUnits / 4) REPAIRED.add(fp, { view: s, text, size: s.length + text.length, movedAt: 0 });
   return text;
 }
 

@@ -106,24 +106,24 @@ interface Extracted {
   role: SegmentRole;
   /** The texts as they are; a schema key is stored as `k:` + its text (see `stored`). */
   texts: string[];
-  /** Per text: whether it is an object key (null: none is). */
-  isKey: boolean[] | null;
+  /** Per text: whether it is an object key. */
+  isKey: boolean[];
   segs: (Segment | null)[];
 }
 
 /** The texts as a variant stores them: keys prefixed with `k:`. Built only for a prompt not known yet. */
-const stored = (g: Extracted): string[] => (g.isKey === null ? g.texts : g.texts.map((t, i) => (g.isKey![i] === true ? `k:${t}` : t)));
+const stored = (g: Extracted): string[] => g.texts.map((t, i) => (g.isKey[i] === true ? `k:${t}` : t));
 
-function pushText(g: Extracted, text: string, key: boolean): void {
-  if (key) (g.isKey ??= new Array<boolean>(g.texts.length).fill(false))[g.texts.length] = true;
-  else if (g.isKey !== null) g.isKey[g.texts.length] = false;
-  g.texts.push(text);
+function pushText(g: Extracted, s: Segment): void {
+  g.texts.push(s.text);
+  g.isKey.push(s.isKey === true);
+  g.segs.push(s);
 }
 
 /** Each text sampled (core/sampled-hash.ts), keys marked; candidates are confirmed by sameTexts. */
 function fingerprint(g: Extracted): number {
   let h = fnvMix(FNV_OFFSET, g.texts.length);
-  for (let k = 0; k < g.texts.length; k++) h = mixSampled(fnvMix(h, g.isKey?.[k] === true ? 1 : 0), g.texts[k]!);
+  for (let k = 0; k < g.texts.length; k++) h = mixSampled(fnvMix(h, g.isKey[k] === true ? 1 : 0), g.texts[k]!);
   return h >>> 0;
 }
 
@@ -134,7 +134,7 @@ function sameTexts(v: Variant, g: Extracted): boolean {
   for (let i = 0; i < texts.length; i++) {
     const t = v.fields[i]![1];
     const x = texts[i]!;
-    if (isKey?.[i] === true) {
+    if (isKey[i] === true) {
       if (t.length !== x.length + 2 || !t.startsWith('k:') || !t.endsWith(x)) return false;
     } else if (t !== x) return false;
   }
@@ -223,32 +223,31 @@ export class CovertBaseline {
     const out: Extracted[] = [];
     const segs = input.segments;
     let names: (string | null)[] | null = null;
-    const system: Extracted = { name: 'system', role: 'system', texts: [], isKey: null, segs: [] };
+    const system: Extracted = { name: 'system', role: 'system', texts: [], isKey: [], segs: [] };
     const tools = new Map<string, Extracted>();
     for (const s of segs) {
       if (s.role === 'system') {
-        pushText(system, s.text, s.isKey === true);
-        system.segs.push(s);
+        pushText(system, s);
       } else if (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number') {
         if (names === null) names = toolNames(segs);
         const name = names[s.path[1]] ?? `#${s.path[1]}`;
         let t = tools.get(name);
         if (t === undefined) {
-          t = { name: `tool:${name}`, role: 'tool_definition', texts: [], isKey: null, segs: [] };
+          t = { name: `tool:${name}`, role: 'tool_definition', texts: [], isKey: [], segs: [] };
           tools.set(name, t);
         }
-        pushText(t, s.text, s.isKey === true);
-        t.segs.push(s);
+        pushText(t, s);
       }
     }
     if (system.texts.length > 0) out.push(system);
     out.push(...tools.values());
     if (input.headers !== undefined) {
-      const h: Extracted = { name: 'headers', role: 'header', texts: [], isKey: null, segs: [] };
+      const h: Extracted = { name: 'headers', role: 'header', texts: [], isKey: [], segs: [] };
       for (const k of Object.keys(input.headers).sort()) {
         const v = input.headers[k];
         if (v === undefined || this.opts.ignore.has(k)) continue;
         h.texts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+        h.isKey.push(false);
         h.segs.push(null);
       }
       if (h.texts.length > 0) out.push(h);

@@ -5,17 +5,17 @@
 // follows new content instead of conversation length. A cache belongs to one options object.
 import type { Segment } from '../types.ts';
 import type { Hit } from './types.ts';
-import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
+import { FNV_OFFSET, fnvMix, mixSampled, SampledLru, type LruEntry } from '../sampled-hash.ts';
 
 /** Cached results of one group: per detector id, the hits of each segment in order. */
-export class GroupEntry {
+export class GroupEntry implements LruEntry {
   readonly hits = new Map<string, Hit[][]>();
   /** Detectors whose results here hold at least one hit (most groups have none at all). */
   readonly found = new Set<string>();
-  /** HitCache's lookup count when the entry last moved to the recent end. */
   movedAt = 0;
 
-  constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly bytes: number) {}
+  /** `size`: bytes of text (UTF-16 code units x 2). */
+  constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly size: number) {}
 
   /** Stores a detector's results for the group. */
   set(detector: string, hits: Hit[][]): void {
@@ -52,11 +52,7 @@ function fingerprint(segs: readonly Segment[]): number {
 }
 
 export class HitCache {
-  private readonly map = new Map<number, GroupEntry[]>();
-  /** Lookups so far; an entry moves to the recent end only when it was last moved long ago. */
-  private tick = 0;
-  private bytes = 0;
-  private entries = 0;
+  private readonly lru: SampledLru<GroupEntry>;
   hits = 0;
   misses = 0;
 
@@ -64,7 +60,9 @@ export class HitCache {
    * @param maxBytes  upper bound of cached text (UTF-16 code units x 2)
    * @param minLength groups with less text than this are scanned every time (cheaper than a lookup)
    */
-  constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 256) {}
+  constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 256) {
+    this.lru = new SampledLru(maxBytes);
+  }
 
   /** The entry of a group of segments, created if new; undefined for small groups. */
   group(segs: readonly Segment[]): GroupEntry | undefined {
@@ -72,43 +70,20 @@ export class HitCache {
     for (const s of segs) length += s.text.length;
     if (length < this.minLength) return undefined;
     const fp = fingerprint(segs);
-    let list = this.map.get(fp);
-    const found = list?.find((x) => x.matches(segs));
-    this.tick++;
-    if (list !== undefined && found !== undefined) {
-      // Move to the most recently used end, unless it moved within the last half-cache of
-      // lookups: hot groups (every request's system prompt) stay far from eviction without a
-      // delete and insert on every request.
-      if (this.tick - found.movedAt > this.entries >> 1) {
-        found.movedAt = this.tick;
-        this.map.delete(fp);
-        this.map.set(fp, list);
-      }
+    const found = this.lru.find(fp, (x) => x.matches(segs));
+    if (found !== undefined) {
       this.hits++;
       return found;
     }
     this.misses++;
-    if (list === undefined) {
-      list = [];
-      this.map.set(fp, list);
-    }
     const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2);
-    e.movedAt = this.tick;
-    list.push(e);
-    this.bytes += e.bytes;
-    this.entries++;
-    for (const [k, v] of this.map) {
-      if (this.bytes <= this.maxBytes) break;
-      this.map.delete(k);
-      for (const x of v) this.bytes -= x.bytes;
-      this.entries -= v.length;
-    }
+    this.lru.add(fp, e);
     return e;
   }
 
   /** Number of cached groups. */
   get size(): number {
-    return this.entries;
+    return this.lru.count;
   }
 }
 
