@@ -7,16 +7,18 @@ export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high',
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /** Where a piece of text sits in an exchange. */
-export type SegmentRole =
-  | 'system' // system prompt, Responses `instructions`, developer messages
-  | 'user'
-  | 'assistant'
-  | 'tool_definition' // tool names, descriptions and JSON schemas
-  | 'tool_call' // tool_use input / function-call arguments
-  | 'tool_result'
-  | 'reasoning'
-  | 'metadata' // anything else in the body the provider receives (e.g. metadata.user_id)
-  | 'header'; // a request header the gateway forwards (path ['headers', name])
+export const SEGMENT_ROLES = [
+  'system', // system prompt, Responses `instructions`, developer messages
+  'user',
+  'assistant',
+  'tool_definition', // tool names, descriptions and JSON schemas
+  'tool_call', // tool_use input / function-call arguments
+  'tool_result',
+  'reasoning',
+  'metadata', // anything else in the body the provider receives (e.g. metadata.user_id)
+  'header', // a request header the gateway forwards (path ['headers', name])
+] as const;
+export type SegmentRole = (typeof SEGMENT_ROLES)[number];
 
 /** One JSON path step: object key or array index. */
 export type PathStep = string | number;

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
 import { inspect, type InspectResult } from '../core/detect/engine.ts';
 import type { ObserveInput } from '../core/covert/baseline.ts';
-import type { PolicyInput } from '../core/policy/types.ts';
+import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import { placeholderNamer, planByteRedaction, redact, redactHeaders, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
@@ -91,6 +91,8 @@ interface Ctx {
   output: Segment[];
   /** The worker's inspection and the decision on it, settled before the record is written. */
   late: Promise<void> | null;
+  /** What the decide phase was asked (request findings); set when the prompt comparison waits for the response. */
+  covertLater: DecideInput | null;
   upstream: UpstreamTarget | null;
   requestBytes: number;
   /** The body as the client sent it; hashed for the record after the response, off the hot path. */
@@ -128,6 +130,11 @@ export interface PipelineDeps {
   decisionUsesFindings: boolean;
   /** Passive covert-channel detection: compares system prompts and tools with the tool version's baseline. */
   baselines?: { observe(input: ObserveInput): Finding[] };
+  /**
+   * Whether the decision in force may act on covert findings (default: yes). When it cannot, the
+   * prompt comparison waits until the response has been relayed and its findings join the record.
+   */
+  covertEarly?: () => boolean;
   /**
    * Inspection after the response in a worker thread (late-inspection.ts), when nothing before
    * forwarding depends on findings; it then holds the prompt baselines too.
@@ -194,6 +201,7 @@ export class Pipeline {
       headerPatches: null,
       output: [],
       late: null,
+      covertLater: null,
       upstream: null,
       requestBytes: 0,
       rawBody: null,
@@ -230,6 +238,7 @@ export class Pipeline {
     } finally {
       // The record is written whatever happened to the late inspection (it cannot throw today).
       if (ctx.late !== null) await ctx.late.catch((e: unknown) => this.deps.logger.error({ exchange: ctx.id, err: e instanceof Error ? e.stack : String(e) }, 'late inspection failed'));
+      if (ctx.covertLater !== null) this.compareLate(ctx, req, ctx.covertLater);
       this.record(ctx);
     }
   }
@@ -281,12 +290,15 @@ export class Pipeline {
     // inspect (now, or after the response when nothing before forwarding depends on findings)
     const early = this.early();
     let detectorErrors: InspectResult['errors'] = [];
-    if (early) detectorErrors = this.inspectRequest(ctx, req, m);
+    const covertNow = !early || (this.deps.covertEarly?.() ?? true);
+    if (early) detectorErrors = this.inspectRequest(ctx, req, m, covertNow);
     // decide
     const parsed = ctx.parsed;
     let sources: ((p: string) => string | null) | null = null;
     const sourceOf = (p: string): string | null => (parsed === null ? null : (sources ??= toolResultSources(m.dialect, parsed.body))(p));
-    const out = this.deps.decider({ identity: ctx.identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors, sourceOf });
+    const input: DecideInput = { identity: ctx.identity, client: ctx.client, dialect: m.dialect, upstream: up.name, model, findings: ctx.findings, detectorErrors, sourceOf };
+    if (!covertNow && this.deps.baselines !== undefined && m.modelCall && ctx.parsed !== null) ctx.covertLater = { ...input, findings: ctx.findings.slice() };
+    const out = this.deps.decider(input);
     const outcome: DecideOutcome = 'decision' in out ? out : { decision: out };
     ctx.decision = outcome.decision;
     if (outcome.policyHash !== undefined) ctx.policyHash = outcome.policyHash;
@@ -335,7 +347,7 @@ export class Pipeline {
           ctx.decision = 'decision' in late ? late.decision : late;
         };
         if (this.threaded && ctx.rawBody !== null) ctx.late = this.inspectInWorker(ctx, req, m).then(decide);
-        else decide(this.inspectRequest(ctx, req, m));
+        else decide(this.inspectRequest(ctx, req, m, true));
       }
     }
   }
@@ -363,8 +375,8 @@ export class Pipeline {
     return r.errors;
   }
 
-  /** Inspection and the prompt-baseline comparison of the request; returns detector failures. */
-  private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route): InspectResult['errors'] {
+  /** Inspection and (with `covert`) the prompt-baseline comparison of the request; returns detector failures. */
+  private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route, covert: boolean): InspectResult['errors'] {
     if (!this.deps.config.inspection.enabled) return [];
     // The headers the provider will receive, then the body.
     ctx.headerSegments = headerSegments(req.headers, forwardsHeader);
@@ -375,13 +387,36 @@ export class Pipeline {
     ctx.findings = (r?.findings ?? []).concat(h.findings, ctx.findings);
     const errors = h.errors.concat(r?.errors ?? []);
     for (const err of errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
-    if (ctx.parsed === null) return errors;
-    // passive covert-channel detection: compare with the prompt baseline of this tool version
-    if (this.deps.baselines !== undefined && m.modelCall) {
-      const covert = this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user, segments: ctx.parsed.segments, headers: req.headers });
-      for (const f of covert) ctx.findings.push(f);
-    }
+    if (covert && m.modelCall) for (const f of this.observe(ctx, req)) ctx.findings.push(f);
     return errors;
+  }
+
+  /** Passive covert-channel detection: the request compared with the prompt baseline of its tool version. */
+  private observe(ctx: Ctx, req: IncomingMessage): Finding[] {
+    if (this.deps.baselines === undefined || ctx.parsed === null) return [];
+    return this.deps.baselines.observe({ tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user, segments: ctx.parsed.segments, headers: req.headers });
+  }
+
+  /**
+   * The prompt comparison deferred until after the response, because the decision in force cannot
+   * act on its findings: they join the record, and the decision is taken again on the request's
+   * findings with them, for the record (an alert at most where the enforced decision was less).
+   */
+  private compareLate(ctx: Ctx, req: IncomingMessage, input: DecideInput): void {
+    const covert = this.observe(ctx, req);
+    if (covert.length === 0) return;
+    for (const f of covert) ctx.findings.push(f);
+    const enforced = ctx.decision;
+    if (enforced === null) return;
+    const again = this.deps.decider({ ...input, findings: input.findings.concat(covert) });
+    const outcome: DecideOutcome = 'decision' in again ? again : { decision: again };
+    if (ACTION_RANK[outcome.decision.action] <= Math.max(ACTION_RANK[enforced.action], ACTION_RANK.alert)) {
+      ctx.decision = outcome.decision;
+      if (outcome.policyHash !== undefined) ctx.policyHash = outcome.policyHash;
+    } else {
+      // Only a policy reloaded during the exchange can get here: the record keeps what was enforced.
+      this.deps.logger.warn({ exchange: ctx.id, enforced: enforced.ruleId, now: outcome.decision.ruleId }, 'covert findings compared after the response would now change the decision; recorded the enforced one');
+    }
   }
 
   private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {

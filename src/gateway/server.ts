@@ -10,7 +10,7 @@ import type { Identity } from '../core/types.ts';
 import { Authenticator } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
-import { policyDecider, policyLimits } from './policy-decider.ts';
+import { policyActsOnCovert, policyDecider, policyLimits } from './policy-decider.ts';
 import type { PolicyHolder } from './policy-loader.ts';
 import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
@@ -82,6 +82,9 @@ export class Gateway {
       hashSecret,
       policyHash: () => policy?.current.hash ?? null,
       decisionUsesFindings,
+      // Without a policy, covert findings never change what is forwarded (the default decider
+      // alerts on them; it redacts only other findings). An unknown decider is asked before forwarding.
+      covertEarly: opts.decider !== undefined ? () => true : policy !== undefined ? policyActsOnCovert(policy) : () => false,
       ...(this.baselines !== null ? { baselines: this.baselines } : {}),
       ...(this.inspection !== null ? { late: this.inspection } : {}),
       ...(policy !== undefined && this.limiter !== null ? {

@@ -4,7 +4,10 @@
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import { writeFileSync } from 'node:fs';
 import { startHarness, type Harness } from '../helpers/harness.ts';
+import { startPolicyGateway } from '../policy/helpers.ts';
+import { BaselineObserver } from '../../src/gateway/baselines.ts';
 
 const PROMPT = (user: string, quote: string, date: string): string => [
   'You are Acme Code, a coding agent.',
@@ -73,5 +76,62 @@ test('redaction never touches a prompt because of covert findings; info findings
     for (const q of r.mock.requests) assert.doesNotMatch(q.body.toString(), /REDACTED/);
   } finally {
     await r.close();
+  }
+});
+
+test('with a policy, prompts are compared before forwarding only while a rule can act on the findings', async () => {
+  const alertOnly = `version: 1
+rules:
+  - { id: covert-alert, when: { detectors: [covert], severity: high }, action: alert }
+  - { id: no-secrets, when: { detectors: [secrets] }, action: block }
+`;
+  const g = await startPolicyGateway(alertOnly);
+  // Each comparison notes how many requests the provider had received when it ran.
+  const seen: number[] = [];
+  const observe = BaselineObserver.prototype.observe;
+  BaselineObserver.prototype.observe = function (this: BaselineObserver, input) {
+    seen.push(g.mock.requests.length);
+    return observe.call(this, input);
+  };
+  try {
+    const send = async (tool: string, u: string, i: number): Promise<'ok' | 'blocked'> => {
+      const client = new Anthropic({ baseURL: g.url, apiKey: await g.key(u, 'web'), maxRetries: 0, defaultHeaders: { 'user-agent': tool } });
+      try {
+        await client.messages.create({ model: 'claude-x', max_tokens: 5, system: PROMPT(u, i % 2 === 0 ? "'" : '\u2019', '2026-11-01'), messages: [{ role: 'user', content: 'hi' }] });
+        return 'ok';
+      } catch (e) {
+        assert.ok(e instanceof Anthropic.PermissionDeniedError, String(e));
+        assert.match(e.message, /covert-block/);
+        return 'blocked';
+      }
+    };
+    const users = ['pia', 'quin', 'ros', 'sam', 'tao', 'uma'];
+    // Alert-only: the comparison runs after the response (the provider already has the request),
+    // and its findings and the alert they trigger are in the record.
+    for (const [i, u] of users.entries()) assert.equal(await send('acme-cli/4.0.0', u, i), 'ok');
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+    const recs = await g.records();
+    const flagged = recs.filter((r) => r.findings.some((f) => f.rule === 'confusable-variant'));
+    assert.ok(flagged.length > 0, 'covert findings compared late reach the record');
+    for (const r of flagged) assert.equal(r.decision?.ruleId, 'covert-alert', 'the recorded decision includes them');
+    assert.ok(recs.filter((r) => !flagged.includes(r)).every((r) => r.decision?.action === 'allow'));
+    // A reloaded policy that blocks on them: compared before forwarding, and the variant is refused.
+    writeFileSync(g.policyFile, alertOnly.replace('action: alert', 'action: block').replace('covert-alert', 'covert-block'));
+    assert.equal(g.policy.reload('test'), true);
+    seen.length = 0;
+    const before = g.mock.requests.length;
+    const outcomes: string[] = [];
+    for (const [i, u] of users.entries()) outcomes.push(await send('acme-cli/4.1.0', u, i));
+    assert.ok(outcomes.includes('blocked'), outcomes.join());
+    assert.equal(g.mock.requests.length - before, outcomes.filter((o) => o === 'ok').length, 'a refused variant never reaches the provider');
+    // Every comparison ran before its request was forwarded.
+    let forwarded = before;
+    for (const [i, o] of outcomes.entries()) {
+      assert.equal(seen[i], forwarded);
+      if (o === 'ok') forwarded++;
+    }
+  } finally {
+    BaselineObserver.prototype.observe = observe;
+    await g.close();
   }
 });

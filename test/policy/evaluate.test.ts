@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy, type CompiledPolicy, type PolicyInput } from '../../src/core/policy/index.ts';
 import { finding } from './helpers.ts';
+import { covertFindingKinds } from '../../src/core/covert/baseline.ts';
 
 const compile = (text: string): CompiledPolicy => {
   const r = compilePolicy(text);
@@ -236,4 +237,25 @@ test('trace: explain says which condition failed for every rule', () => {
     ['pii-redact', false, 'no finding matched (tags)'],
     ['big-models-inhouse', false, 'models did not match'],
   ]);
+});
+
+test('actsOn: whether findings of a kind could change what happens to an exchange', () => {
+  const covert = covertFindingKinds();
+  const acts = (rules: string, combine = ''): boolean => compile(`version: 1\n${combine}rules:\n${rules}`).actsOn(covert);
+  // A block, route or redact rule that a covert finding can meet.
+  assert.equal(acts('  - { id: r, when: { detectors: [covert] }, action: block }\n'), true);
+  assert.equal(acts('  - { id: r, when: { findings: [confusable-variant] }, action: route(inhouse) }\n'), true);
+  assert.equal(acts('  - { id: r, when: { severity: high, segments: [system] }, action: redact }\n'), true);
+  assert.equal(acts('  - { id: r, when: { count: 3 }, action: block }\n'), true, 'a count of any findings counts covert ones too');
+  // Rules no covert finding can meet, or that only alert under most-severe.
+  assert.equal(acts('  - { id: r, when: { detectors: [secrets] }, action: block }\n'), false);
+  assert.equal(acts('  - { id: r, when: { severity: critical }, action: block }\n'), false, 'covert findings are at most high');
+  assert.equal(acts('  - { id: r, when: { tags: [obfuscation] }, action: block }\n'), false);
+  assert.equal(acts('  - { id: r, when: { segments: [header], detectors: [covert] }, action: block }\n'), true, 'every role is asked about, not only prompts');
+  assert.equal(acts('  - { id: r, when: { detectors: [covert] }, action: alert }\n'), false);
+  assert.equal(acts('  - { id: r, when: { models: ["x-*"] }, action: block }\n'), false, 'a rule without a finding condition does not depend on findings');
+  // Under first-match an alert rule that a covert finding meets decides which rule is reached.
+  assert.equal(acts('  - { id: r, when: { detectors: [covert] }, action: alert }\n', 'combine: first-match\n'), true);
+  // A classification that tags covert findings makes a tag rule depend on them.
+  assert.equal(acts('  - { id: r, when: { tags: [signal] }, action: block }\n', 'classification: { covert: [signal] }\n'), true);
 });

@@ -13,7 +13,7 @@ import { classifyChange, type ChangeClass } from './classify.ts';
 import { fieldName } from './fields.ts';
 import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
 import { renderPath } from '../exchange/path.ts';
-import type { Finding, PathStep, Segment, SegmentRole, Severity } from '../types.ts';
+import { SEGMENT_ROLES, type Finding, type PathStep, type Segment, type SegmentRole, type Severity } from '../types.ts';
 
 export interface ObserveInput {
   tool: string;
@@ -100,6 +100,20 @@ export function variantHash(s: string): string {
 
 const SEV: Partial<Record<ChangeClass, Severity>> = { invisible: 'high', confusable: 'high', format: 'medium' };
 const RULE: Record<ChangeClass, string> = { invisible: 'invisible-variant', confusable: 'confusable-variant', format: 'format-variant', content: 'new-content', dynamic: 'new-content' };
+const confidenceOf = (cls: ChangeClass): number => (cls === 'format' ? 0.6 : 0.9);
+
+/**
+ * One finding of every kind observe() can return (rule, severity, confidence), in every role: what
+ * a policy is asked about to learn whether covert findings could change its decisions (when they
+ * cannot, the gateway compares prompts after the response instead of before forwarding).
+ */
+export function covertFindingKinds(): Finding[] {
+  const kinds: [string, Severity, number][] = [['new-content', 'info', 1]];
+  for (const cls of Object.keys(RULE) as ChangeClass[]) {
+    for (const sev of [SEV[cls], 'info' as const]) if (sev !== undefined) kinds.push([RULE[cls], sev, confidenceOf(cls)]);
+  }
+  return SEGMENT_ROLES.flatMap((role) => kinds.map(([rule, severity, confidence]): Finding => ({ detector: 'covert', rule, severity, role, segmentPath: '', start: 0, end: 0, preview: '', confidence })));
+}
 
 interface Extracted {
   name: string;
@@ -315,7 +329,7 @@ export class CovertBaseline {
       segmentPath: s ? renderPath(s.path) : h.key,
       start: h.start, end: h.end,
       preview: preview(h.text),
-      confidence: cls === 'format' ? 0.6 : 0.9,
+      confidence: confidenceOf(cls),
       detail,
     };
   }

@@ -144,6 +144,10 @@ function build(doc: PolicyDoc): CompiledPolicy {
       }
       return out;
     },
+    actsOn(findings: readonly Finding[]): boolean {
+      const firstMatch = doc.combine === 'first-match';
+      return rules.some((r) => r.finding !== null && (firstMatch || (r.action !== 'alert' && r.action !== 'allow')) && findings.some((f) => r.finding!.every((t) => t.test(f))));
+    },
     upstreamNames: () => [...new Set([...rules.flatMap((r) => (r.upstream !== undefined ? [r.upstream] : [])), ...(doc.routes ?? []).flatMap((g) => g.upstreams)])],
   };
 }

@@ -1,7 +1,7 @@
 // The policy file's schema (zod). Objects are strict: a misspelt key is an error with a location,
 // not a silently ignored rule. docs/policy.md is the reference for every field.
 import { z } from 'zod';
-import { SEVERITIES } from '../types.ts';
+import { SEGMENT_ROLES, SEVERITIES } from '../types.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/;
@@ -13,7 +13,6 @@ const list = <T extends z.ZodType>(item: T) => z.array(item, { error: 'expected 
 const ACTION_MSG = 'expected one of allow, alert, redact, block, route(<upstream>)';
 export const actionSchema = z.string({ error: ACTION_MSG }).regex(ACTION_RE, ACTION_MSG);
 
-const SEGMENT_ROLES = ['system', 'user', 'assistant', 'tool_definition', 'tool_call', 'tool_result', 'reasoning', 'metadata', 'header'] as const;
 const ROLES = ['admin', 'auditor', 'developer'] as const;
 
 const toolRef = z.union([

@@ -77,6 +77,12 @@ export interface CompiledPolicy {
   resolveIdentity(identity: Identity): Identity;
   /** Upstream names the policy refers to (route actions and route grants). */
   upstreamNames(): string[];
+  /**
+   * Whether findings like these could change what happens to an exchange (blocked, routed,
+   * redacted, or, under first-match, which rule is reached), whoever sends it: a rule with a finding
+   * condition that one of them meets. Alert-only rules under most-severe only change the record.
+   */
+  actsOn(findings: readonly Finding[]): boolean;
 }
 
 export const ACTION_RANK: Record<Action, number> = { allow: 0, alert: 1, redact: 2, route: 3, block: 4 };
