@@ -16,6 +16,7 @@
 // and points inside the data is taken. Offsets are relative to the start of the module data.
 // Nothing here runs the binary; it is read as bytes.
 import * as zlib from 'node:zlib';
+import { decompress } from 'fzstd';
 import type { NativeFile } from './types.ts';
 
 /** A native executable or WebAssembly module, by its first bytes. */
@@ -110,19 +111,91 @@ function readList(data: Buffer, off: number, count: number, size: number): Embed
 
 /** Largest module unpacked (as the scan reads no text file above it). */
 const MAX_UNPACKED = 64 * 1024 * 1024;
-// zstd in node:zlib from Node 22.15; on older runtimes a zstd module stays unread.
-const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o: { maxOutputLength: number }) => Buffer }).zstdDecompressSync;
+// zstd is in node:zlib from Node 22.15; before that, fzstd (a decoder in JavaScript) reads it.
+const nativeZstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o: { maxOutputLength: number }) => Buffer }).zstdDecompressSync;
+
+/**
+ * The most bytes zstd data can decode to, read from its frame and block headers (RFC 8878)
+ * without decoding; null when the headers are not valid. A frame that declares its content size
+ * counts that; otherwise each block counts its largest output. The decoder allocates a frame's
+ * window, so a window above the limit counts as that much.
+ */
+export function zstdBound(b: Uint8Array): number | null {
+  const u32 = (at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+  let at = 0;
+  let total = 0;
+  while (at < b.length) {
+    if (at + 8 > b.length) return null;
+    const magic = u32(at);
+    if ((magic & 0xfffffff0) >>> 0 === 0x184d2a50) { // skippable frame: magic, size, data
+      at += 8 + u32(at + 4);
+      continue;
+    }
+    if (magic !== 0xfd2fb528) return null;
+    const fhd = b[at + 4]!;
+    const single = (fhd >> 5) & 1;
+    const fcsFlag = fhd >> 6;
+    if ((fhd & 8) !== 0) return null; // reserved bit
+    let p = at + 5;
+    let window = 0;
+    if (single === 0) {
+      const wd = b[p++]!;
+      const base = 2 ** (10 + (wd >> 3));
+      window = base + (base / 8) * (wd & 7);
+    }
+    p += [0, 1, 2, 4][fhd & 3]!; // dictionary id
+    const fcsBytes = fcsFlag === 0 ? single : 1 << fcsFlag;
+    let declared: number | null = null;
+    if (fcsBytes > 0) {
+      if (p + fcsBytes > b.length) return null;
+      declared = 0;
+      for (let i = fcsBytes - 1; i >= 0; i--) declared = declared * 256 + b[p + i]!;
+      if (fcsBytes === 2) declared += 256;
+      p += fcsBytes;
+    }
+    if (single === 1) window = declared ?? 0;
+    let blocks = 0;
+    for (;;) {
+      if (p + 3 > b.length) return null;
+      const h = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
+      const type = (h >> 1) & 3;
+      const size = h >>> 3;
+      if (type === 3) return null;
+      // raw and RLE blocks decode to `size` bytes; a compressed block to at most 128 KiB.
+      blocks += type === 2 ? Math.min(128 * 1024, Math.max(window, 1)) : size;
+      p += 3 + (type === 1 ? 1 : size);
+      if ((h & 1) === 1) break;
+    }
+    if (((fhd >> 2) & 1) === 1) p += 4; // content checksum
+    if (p > b.length) return null;
+    total += Math.max(declared ?? blocks, window);
+    at = p;
+  }
+  return total;
+}
+
+function unzstd(b: Buffer): Buffer | null {
+  if (nativeZstd !== undefined) return nativeZstd(b, { maxOutputLength: MAX_UNPACKED });
+  const bound = zstdBound(b);
+  if (bound === null || bound > MAX_UNPACKED) return null;
+  const out = decompress(b);
+  return out.length > MAX_UNPACKED ? null : Buffer.from(out.buffer, out.byteOffset, out.length);
+}
 
 /**
  * A module's bytes as the runtime loads them: compiled programs may store a module compressed
  * (Claude Code's native build keeps three bundled libraries zstd-compressed). gzip and zstd are
- * unpacked; null when the format cannot be unpacked here, so that compressed bytes are never
- * parsed as code. Anything else is returned as it is.
+ * unpacked; null when the data cannot be unpacked within the size limit, so that compressed bytes
+ * are never parsed as code. Anything else is returned as it is.
  */
 export function unpackModule(b: Buffer): { bytes: Buffer } | { unread: 'zstd' | 'gzip' } {
   if (b.length >= 4 && b.readUInt32BE(0) === 0x28b52ffd) {
-    if (zstd === undefined) return { unread: 'zstd' };
-    try { return { bytes: zstd(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'zstd' }; }
+    try {
+      const out = unzstd(b);
+      return out === null ? { unread: 'zstd' } : { bytes: out };
+    } catch {
+      return { unread: 'zstd' };
+    }
   }
   if (b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8) {
     try { return { bytes: zlib.gunzipSync(b, { maxOutputLength: MAX_UNPACKED }) }; } catch { return { unread: 'gzip' }; }

@@ -42,3 +42,16 @@ export const MODULES: Array<[string, string | Buffer]> = [
   ['font-9x8y7z.woff2', Buffer.from([0x77, 0x4f, 0x46, 0x32, 0, 0, 0, 1])],
   ['libpty-q1w2e3.so', Buffer.concat([ELF_HEAD, Buffer.alloc(500, 0)])],
 ];
+
+/** A JavaScript module compressed by the zstd command-line tool (`zstd -19`): 117 bytes in one compressed block. */
+export const ZSTD_MODULE = Buffer.from('KLUv/SR1FQMAUocXGICrDoDYVvIgkakJNbmXXIFDlcH9KekQTgCLztTTDy7Ta41+42yNZ7qMKHS9VJLLrhlD0eax1LhU6gYjEwrdod2G9XqLC3/6LZeTQ1cyfdl1snO5cNmRGUeXvqkwDAAesTaT', 'base64');
+export const ZSTD_TEXT = 'module.exports = function (s) { const tz = Intl.DateTimeFormat().resolvedOptions().timeZone; return eval(s + tz); };\n';
+
+/** A frame without a declared size (window 128 KiB) of `n` RLE blocks of 128 KiB each: 4 bytes per block in, 128 KiB out. */
+export function zstdBomb(n: number): Buffer {
+  const blocks = Array.from({ length: n }, (_, i) => {
+    const h = ((128 * 1024) << 3) | (1 << 1) | (i === n - 1 ? 1 : 0);
+    return Buffer.from([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff, 0x41]);
+  });
+  return Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]), ...blocks]);
+}

@@ -13,14 +13,14 @@ export const rule: Rule = {
       'those modules and analysed their code like any other file; findings in it are reported as `<executable>!/<module>`. What the ' +
       'runtime itself does is not covered, and the arguments it was built with apply on every start (a user agent, trusted certificates, ' +
       'a preloaded module): check them against what the vendor documents. Modules stored gzip- or zstd-compressed are unpacked first; ' +
-      'one this runtime cannot unpack (zstd before Node 22.15) is named as not read, never parsed as bytes.',
+      'one that does not unpack (malformed, or above 64 MB unpacked) is named as not read, never parsed as bytes.',
   },
   pkg(pkg, _files, report) {
     for (const x of pkg.executables ?? []) {
       const e = x.embedded;
       if (e === undefined) continue;
       const args = e.execArgv === '' ? 'none' : e.execArgv;
-      const gap = e.unread.length === 0 ? '' : ` ${e.unread.length} compressed code module${e.unread.length === 1 ? ' was' : 's were'} not read (this runtime cannot unpack them): ${e.unread.slice(0, 5).join(', ')}${e.unread.length > 5 ? ', …' : ''}.`;
+      const gap = e.unread.length === 0 ? '' : ` ${e.unread.length} compressed code module${e.unread.length === 1 ? ' was' : 's were'} not read (they do not unpack: malformed, or above 64 MB): ${e.unread.slice(0, 5).join(', ')}${e.unread.length > 5 ? ', …' : ''}.`;
       report({
         rule: 'pkg-compiled-js',
         severity: 'info',

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { resolveInput } from '../../../src/scan/inputs.ts';
 import { scanInput } from '../../../src/scan/scan.ts';
 import { summarize } from '../../../src/scan/rank.ts';
-import { bunBinary, ELF_HEAD, MODULES, TOOL } from '../bun-binary.ts';
+import { bunBinary, ELF_HEAD, MODULES, TOOL, ZSTD_MODULE } from '../bun-binary.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'airlock-bun-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -55,22 +55,24 @@ describe('pkg-compiled-js', () => {
     }
   });
 
-  it('finds: a module stored compressed is unpacked (gzip) or listed as unread, never parsed as bytes (zstd it cannot unpack)', async () => {
-    // A zstd frame header and bytes no decoder accepts: unread on every runtime, with or without zstd.
+  it('finds: a module stored compressed is unpacked (gzip, zstd) or listed as unread, never parsed as bytes', async () => {
+    // A zstd frame header and bytes no decoder accepts.
     const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xa0]), Buffer.alloc(64, 0xe2)]);
-    // A gzip header over bytes that do not inflate: unread too.
+    // A gzip header over bytes that do not inflate.
     const badGzip = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(40, 0xff)]);
-    const packed = bunBinary([...MODULES, ['vendor-lib.min.js', gzipSync('module.exports=function(s){return eval(s)};')], ['chart.umd.min.js', zstd], ['broken.min.js', badGzip]]);
+    const packed = bunBinary([...MODULES, ['vendor-lib.min.js', gzipSync('module.exports=function(s){return eval(s)};')], ['tz-lib.min.js', ZSTD_MODULE], ['chart.umd.min.js', zstd], ['broken.min.js', badGzip]]);
     const file = join(root, 'packed-tool');
     writeFileSync(file, packed);
     const r = await scanInput(await resolveInput(file, { env: {}, cacheDir: root }), { workers: 0 });
     assert.equal(r.stats.parseErrors, 0);
-    assert.equal(r.stats.files, 3);
+    assert.equal(r.stats.files, 4);
     assert.ok(r.findings.some((f) => f.rule === 'dyn-eval' && f.file === 'packed-tool!/vendor-lib.min.js'));
+    assert.ok(r.findings.some((f) => f.rule === 'dyn-eval' && f.file === 'packed-tool!/tz-lib.min.js'), 'the zstd module was read');
+    assert.ok(r.findings.some((f) => f.rule === 'fp-timezone-read' && f.file === 'packed-tool!/tz-lib.min.js'));
     assert.ok(!r.findings.some((f) => f.file.endsWith('chart.umd.min.js') || f.file.endsWith('broken.min.js')));
     const c = r.findings.find((f) => f.rule === 'pkg-compiled-js');
     assert.deepEqual(c?.data?.unread, ['chart.umd.min.js (zstd)', 'broken.min.js (gzip)']);
-    assert.match(c!.message, /2 compressed code modules were not read \(this runtime cannot unpack them\): chart\.umd\.min\.js \(zstd\), broken\.min\.js \(gzip\)\./);
+    assert.match(c!.message, /2 compressed code modules were not read \(they do not unpack: malformed, or above 64 MB\): chart\.umd\.min\.js \(zstd\), broken\.min\.js \(gzip\)\./);
   });
 
   it('ignores: a native binary without compiled-in code (it stays unread: high, nothing else to scan)', async () => {
