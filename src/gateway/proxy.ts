@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.ts';
 import { StreamAssembler, segmentBody, usageOf } from '../core/exchange/index.ts';
+import { headerSegments } from '../core/exchange/headers.ts';
 import type { Dialect, Segment, Usage } from '../core/types.ts';
 import { errorEvent } from './errors.ts';
 import { DROP_RESPONSE, type UpstreamTarget } from './upstream.ts';
@@ -84,9 +85,12 @@ export function proxy(
     const tee: Buffer[] = [];
     let teeBytes = 0;
     let settled = false;
+    // The response headers relayed to the client, inspected with the body (path response.headers.*).
+    let headerOutput: Segment[] = [];
     const done = (): void => {
       if (settled) return;
       settled = true;
+      if (headerOutput.length > 0) result.output = headerOutput.concat(result.output);
       res.off('close', onClose);
       resolve(result);
     };
@@ -110,6 +114,7 @@ export function proxy(
           const v = headers[k];
           if (v !== undefined) out[k] = v;
         }
+        if (o.wantOutput) headerOutput = headerSegments(out, () => true);
         out['x-airlock-exchange-id'] = o.exchangeId;
         const ctype = String(headers['content-type'] ?? '');
         res.writeHead(statusCode, out);

@@ -33,6 +33,8 @@ export interface MockOptions {
   chunkDelayMs?: number;
   /** Keep captured requests (default true; the benchmark turns it off). */
   capture?: boolean;
+  /** Extra headers on every answer. */
+  headers?: Record<string, string>;
 }
 
 const words = (s: string): string[] => s.match(/\S+\s*|\s+/g) ?? [''];
@@ -129,7 +131,7 @@ export class MockProvider {
     const call = typeof answer === 'string' ? null : answer;
     const text = typeof answer === 'string' ? answer : '';
     const model = typeof json['model'] === 'string' ? json['model'] : 'mock-model';
-    const headers = { 'request-id': 'req_mock_1', 'x-request-id': 'req_mock_1', 'anthropic-ratelimit-requests-remaining': '99', 'x-ratelimit-remaining-requests': '99' };
+    const headers = { 'request-id': 'req_mock_1', 'x-request-id': 'req_mock_1', 'anthropic-ratelimit-requests-remaining': '99', 'x-ratelimit-remaining-requests': '99', ...this.opts.headers };
     if (cap.method === 'GET' && isWebSocketUpgrade(cap.headers)) {
       // As Airlock does: no WebSocket transport; clients that try it first (Codex) go on over HTTP.
       res.writeHead(426, { 'content-type': 'application/json' });

@@ -83,6 +83,26 @@ test('responses are inspected: JSON and streamed (OpenAI chat and Anthropic SSE)
   assert.ok(rec.findings.some((x) => x.segmentPath === 'response.choices[0].message.content' && x.rule === 'github-pat'));
 });
 
+for (const workers of [false, true]) {
+  test(`response headers are inspected too (${workers ? 'in the inspection worker' : 'on the gateway thread'}); the provider's usual ones give nothing`, async () => {
+    const h = await startHarness({ workers, mock: { headers: { 'x-debug-token': GH_TOKEN, 'x-trace-note': 'on call: jane.doe@acme-corp.com' } } });
+    try {
+      const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
+      const r = await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+      assert.equal(r.response.headers.get('x-debug-token'), GH_TOKEN, 'relayed unchanged');
+      const rec = (await h.records()).at(-1)!;
+      const inHeaders = rec.findings.filter((f) => f.segmentPath.startsWith('response.headers'));
+      assert.deepEqual(inHeaders.map((f) => `${f.role} ${f.segmentPath} ${f.detector}/${f.rule}`).sort(), [
+        'header response.headers["x-debug-token"] secrets/github-pat',
+        'header response.headers["x-trace-note"] pii/email',
+      ]);
+      assert.ok(!JSON.stringify(rec).includes(GH_TOKEN), 'masked in the record');
+    } finally {
+      await h.close();
+    }
+  });
+}
+
 test('personal data and hidden characters in a user message are found too', async () => {
   const client = new OpenAI({ baseURL: `${alert.url}/v1`, apiKey: alert.key, maxRetries: 0 });
   await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'Mail jane.doe@acme-corp.com about IBAN DE89370400440532013000 \u{E0068}\u{E0069}' }] });
