@@ -85,12 +85,13 @@ export function proxy(
     const tee: Buffer[] = [];
     let teeBytes = 0;
     let settled = false;
-    // The response headers relayed to the client, inspected with the body (path response.headers.*).
-    let headerOutput: Segment[] = [];
+    // The response headers relayed to the client, inspected with the body (paths
+    // response.headers["…"]); made into segments once the relay is over, not before the first byte.
+    let relayed: Record<string, string | string[]> | null = null;
     const done = (): void => {
       if (settled) return;
       settled = true;
-      if (headerOutput.length > 0) result.output = headerOutput.concat(result.output);
+      if (relayed !== null) result.output = headerSegments(relayed, (name) => name !== 'x-airlock-exchange-id').concat(result.output);
       res.off('close', onClose);
       resolve(result);
     };
@@ -114,8 +115,8 @@ export function proxy(
           const v = headers[k];
           if (v !== undefined) out[k] = v;
         }
-        if (o.wantOutput) headerOutput = headerSegments(out, () => true);
         out['x-airlock-exchange-id'] = o.exchangeId;
+        if (o.wantOutput) relayed = out;
         const ctype = String(headers['content-type'] ?? '');
         res.writeHead(statusCode, out);
         if (ctype.includes('text/event-stream')) {
