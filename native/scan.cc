@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "json.h"
+
 namespace {
 
 struct Database {
@@ -278,8 +280,9 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scan", nullptr, Scan, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shape", nullptr, airlock_json::ShapeCall, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, 3, props);
   return exports;
 }
 

@@ -86,15 +86,16 @@ export function redact(raw: string, segments: readonly Segment[] | SegmentOf, fi
   if (findings.length === 0) return { body: raw, placeholders, count: 0 };
   const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
   const needed = findings.map(segOf).filter((s): s is Segment => s !== undefined);
-  locateSegments(raw, needed.filter((s) => s.raw === undefined));
+  const at = locateSegments(raw, needed);
   const patches: Patch[] = [];
   findings.forEach((f, idx) => {
     const seg = segOf(f);
-    if (seg?.raw === undefined) return;
+    const loc = seg === undefined ? undefined : at.get(seg);
+    if (seg === undefined || loc === undefined) return;
     const ph = name(f, seg.text.slice(f.start, f.end));
     placeholders[idx] = ph;
-    const literal = raw.slice(seg.raw.start, seg.raw.end);
-    patches.push({ start: seg.raw.start + rawOffset(literal, f.start), end: seg.raw.start + rawOffset(literal, f.end), text: ph });
+    const literal = raw.slice(loc.start, loc.end);
+    patches.push({ start: loc.start + rawOffset(literal, f.start), end: loc.start + rawOffset(literal, f.end), text: ph });
   });
   const merged = merge(patches);
   return { body: splice(raw, merged), placeholders, count: merged.length };
@@ -141,12 +142,19 @@ function byteOffset(lit: string, decoded: number): number {
 }
 
 /**
+ * Finds a text of Latin-1 characters (one per byte) in the body's bytes from an offset: the
+ * offset of its first byte, or -1. (Buffer#indexOf with 'latin1'; no view string needed.)
+ */
+export type ByteFinder = (needle: string, from: number) => number;
+
+/**
  * Redaction planned on a Latin-1 view of the UTF-8 body (one character per byte), so that the
  * gateway patches its bytes without decoding the body to UTF-16 and encoding it back. Each
  * segment's literal is found by its JSON.stringify form, which must occur exactly once; null
  * when that does not hold (the caller then uses redact()).
  */
-export function planByteRedaction(view: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+export function planByteRedaction(view: string | ByteFinder, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+  const find: ByteFinder = typeof view === 'string' ? (needle, from) => view.indexOf(needle, from) : view;
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { patches: [], placeholders };
   const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
@@ -158,8 +166,8 @@ export function planByteRedaction(view: string, segments: readonly Segment[] | S
     if (seg.isKey === true) return null;
     const lit = JSON.stringify(seg.text);
     const v = utf8View(lit);
-    const at = view.indexOf(v);
-    if (at < 0 || view.indexOf(v, at + 1) >= 0) return null;
+    const at = find(v, 0);
+    if (at < 0 || find(v, at + 1) >= 0) return null;
     found.set(seg, { at, lit });
   }
   const patches: Patch[] = [];

@@ -31,8 +31,6 @@ export interface Segment {
   text: string;
   /** For object keys (e.g. JSON-schema property names) the key itself is the text. */
   isKey?: boolean;
-  /** Offsets of the JSON string literal (quotes included) in the raw body; filled by locate(). */
-  raw?: { start: number; end: number };
 }
 
 export interface ClientInfo {

@@ -77,14 +77,29 @@ function repair(s: string): string {
  * gives the same values, unless the body also escapes U+0080..U+00FF as \u00XX (then the slow path).
  */
 export function decodeBody(buf: Buffer): DecodedBody {
-  if (isAscii(buf)) return { text: buf.toString('latin1'), byteView: true };
+  const view = latin1View(buf);
+  if (view === 'ascii') return { text: buf.toString('latin1'), byteView: true };
+  if (view === 'utf8') return { text: buf.toString('utf8'), byteView: false };
+  return { text: buf.toString('latin1'), byteView: true, fix: repair };
+}
+
+/**
+ * How a valid UTF-8 body can be read as Latin-1 (one character per byte): as it is (ASCII), with
+ * the strings that hold bytes >= 0x80 repaired (`repair`), or not at all (`utf8`: it also escapes
+ * U+0080..U+00FF as \u00XX, which the repair would mistake for UTF-8 bytes).
+ */
+export function latin1View(buf: Buffer): 'ascii' | 'repair' | 'utf8' {
+  if (isAscii(buf)) return 'ascii';
   for (let i = buf.indexOf('\\u00'); i >= 0; i = buf.indexOf('\\u00', i + 4)) {
     const c = buf[i + 4];
     // \u0080..\u00ff: hex digit 8-9, a-f or A-F.
-    if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return { text: buf.toString('utf8'), byteView: false };
+    if (c !== undefined && ((c >= 0x38 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return 'utf8';
   }
-  return { text: buf.toString('latin1'), byteView: true, fix: repair };
+  return 'repair';
 }
+
+/** Repairs one string of a Latin-1 view of UTF-8 bytes (decodeBody's `fix`). */
+export const repairLatin1 = (s: string): string => repair(s);
 
 /** The body with each byte range replaced by its (ASCII) text; everything else byte for byte. */
 export function patchBytes(body: Buffer, patches: readonly { start: number; end: number; text: string }[]): Buffer {

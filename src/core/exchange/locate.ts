@@ -91,33 +91,33 @@ export function locateLiterals(raw: string): Map<string, Literal> {
 }
 
 /**
- * Fills `segment.raw` for every segment; returns false if a segment could not be located.
+ * Where the literal of each segment sits in `raw` (segments not found are missing from the map).
+ * Segments are not changed: the gateway reuses them across requests (elements.ts).
  * Fast path: a value written the way JSON.stringify writes it (what the SDKs send) and found
  * exactly once in the body is that segment's literal. Anything else (keys, other escaping, a text
  * that occurs twice) falls back to one full scan of the body.
  */
-export function locateSegments(raw: string, segments: Segment[]): boolean {
+export function locateSegments(raw: string, segments: readonly Segment[]): Map<Segment, Literal> {
+  const out = new Map<Segment, Literal>();
   const rest: Segment[] = [];
   for (const s of segments) {
     if (s.isKey !== true) {
       const lit = JSON.stringify(s.text);
       const at = raw.indexOf(lit);
       if (at >= 0 && raw.indexOf(lit, at + 1) < 0) {
-        s.raw = { start: at, end: at + lit.length };
+        out.set(s, { start: at, end: at + lit.length });
         continue;
       }
     }
     rest.push(s);
   }
-  if (rest.length === 0) return true;
+  if (rest.length === 0) return out;
   const map = locateLiterals(raw);
-  let all = true;
   for (const s of rest) {
     const lit = map.get(pathKey(s.path, s.isKey === true));
-    if (lit === undefined) all = false;
-    else s.raw = lit;
+    if (lit !== undefined) out.set(s, lit);
   }
-  return all;
+  return out;
 }
 
 /**

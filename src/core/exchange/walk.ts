@@ -142,11 +142,26 @@ const TOP_ROLE: Record<Dialect, Record<string, SegmentRole>> = {
 export function segmentBody(dialect: Dialect, body: unknown, fix?: (s: string) => string): WalkResult {
   const st: State = { segments: [], media: 0, fix };
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return st;
-  const tops = TOP_ROLE[dialect];
   for (const key of Object.keys(body)) {
     const child = (body as Record<string, unknown>)[key];
     if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
-    walk(child, [key], tops[key] ?? 'metadata', false, st); // a fresh stack per top-level field
+    walk(child, [key], topRole(dialect, key), false, st); // a fresh stack per top-level field
   }
+  return st;
+}
+
+/** The role a top-level field's content starts with. */
+export const topRole = (dialect: Dialect, key: string): SegmentRole => TOP_ROLE[dialect][key] ?? 'metadata';
+
+/** Whether a top-level field holding a string is protocol structure (not segmented). */
+export const structuralKey = (key: string): boolean => STRUCTURAL.has(key);
+
+/**
+ * Segments of one top-level field's value, or of one element of it (`path` [field, index]), as
+ * segmentBody would make them there: the same walk, started below the top.
+ */
+export function segmentPart(dialect: Dialect, value: unknown, path: PathStep[], fix?: (s: string) => string): WalkResult {
+  const st: State = { segments: [], media: 0, fix };
+  walk(value, path, topRole(dialect, path[0] as string), false, st);
   return st;
 }

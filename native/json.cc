@@ -1,0 +1,301 @@
+// Native JSON shape of a request body: one pass that validates the whole text exactly as
+// JSON.parse does (RFC 8259 grammar) and describes its top level: each member of the top-level
+// object and, for a member that is an array, each element, with byte ranges and a seeded hash of
+// each range. The gateway uses it to reuse what it learned from identical bytes sent before (an
+// agent resends its whole conversation every turn) and parses only what is new. Nothing here
+// decides a finding: an element is reused only after its bytes compare equal to the cached ones.
+//
+// shape(bytes: Uint8Array, seed: number) -> Int32Array | null
+//   null: not valid JSON (the caller then lets JSON.parse produce the error).
+//   [0] 1 if the top-level value is an object, else 0 (and nothing follows)
+//   [1] M, the number of members; then M records of 7:
+//       keyStart, keyEnd (the quotes included), valueStart, valueEnd, kind, hash (0 for an array), elements
+//       kind: 0 string, 1 number, 2 object, 3 array, 4 true, 5 false, 6 null
+//   then, for each array member in order, `elements` records of 3: start, end, hash.
+#include <node_api.h>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "json.h"
+
+namespace airlock_json {
+namespace {
+
+inline bool Space(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+inline bool Digit(uint8_t c) { return c >= '0' && c <= '9'; }
+inline bool Hex(uint8_t c) { return Digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// The offset after the closing quote of the string starting at `i` (its opening quote), or -1.
+// Bytes >= 0x80 are accepted as they are (the caller checked UTF-8); control bytes are not.
+int64_t String(const uint8_t* b, size_t n, size_t i) {
+  size_t j = i + 1;
+  for (;;) {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time while none is a quote, a backslash or a control byte.
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(static_cast<char>(0xA0));
+    const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
+    while (j + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
+      // Unsigned v < 0x20 as a signed compare of v ^ 0x80 with 0x20 ^ 0x80.
+      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
+                                       _mm_cmplt_epi8(_mm_xor_si128(v, flip), ctl));
+      const int mask = _mm_movemask_epi8(hit);
+      if (mask != 0) {
+        j += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        break;
+      }
+      j += 16;
+    }
+#endif
+    if (j >= n) return -1;
+    const uint8_t c = b[j];
+    if (c == '"') return static_cast<int64_t>(j + 1);
+    if (c < 0x20) return -1;
+    if (c == '\\') {
+      if (j + 1 >= n) return -1;
+      const uint8_t e = b[j + 1];
+      if (e == 'u') {
+        if (j + 5 >= n || !Hex(b[j + 2]) || !Hex(b[j + 3]) || !Hex(b[j + 4]) || !Hex(b[j + 5])) return -1;
+        j += 6;
+      } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+        j += 2;
+      } else {
+        return -1;
+      }
+    } else {
+      j++;
+    }
+  }
+}
+
+// The offset after the number starting at `i`, or -1.
+int64_t Number(const uint8_t* b, size_t n, size_t i) {
+  size_t j = i;
+  if (j < n && b[j] == '-') j++;
+  if (j >= n) return -1;
+  if (b[j] == '0') {
+    j++;
+  } else if (b[j] >= '1' && b[j] <= '9') {
+    while (j < n && Digit(b[j])) j++;
+  } else {
+    return -1;
+  }
+  if (j < n && b[j] == '.') {
+    j++;
+    if (j >= n || !Digit(b[j])) return -1;
+    while (j < n && Digit(b[j])) j++;
+  }
+  if (j < n && (b[j] == 'e' || b[j] == 'E')) {
+    j++;
+    if (j < n && (b[j] == '+' || b[j] == '-')) j++;
+    if (j >= n || !Digit(b[j])) return -1;
+    while (j < n && Digit(b[j])) j++;
+  }
+  return static_cast<int64_t>(j);
+}
+
+inline uint64_t Rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+// A seeded 64-bit hash of a byte range, folded to 32 bits: for bucketing only (every hit is
+// confirmed by comparing bytes), so speed matters more than strength.
+int32_t Hash(const uint8_t* p, size_t n, uint64_t seed) {
+  const uint64_t k1 = 0x9E3779B185EBCA87ULL, k2 = 0xC2B2AE3D27D4EB4FULL;
+  uint64_t h = seed ^ (static_cast<uint64_t>(n) * k1);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = Rotl(h ^ (w * k2), 31) * k1;
+  }
+  uint64_t w = 0;
+  for (size_t s = 0; i < n; i++, s += 8) w |= static_cast<uint64_t>(p[i]) << s;
+  h = Rotl(h ^ (w * k2), 31) * k1;
+  h ^= h >> 33;
+  h *= k2;
+  h ^= h >> 29;
+  return static_cast<int32_t>(static_cast<uint32_t>(h ^ (h >> 32)));
+}
+
+enum Kind : int32_t { kString = 0, kNumber = 1, kObject = 2, kArray = 3, kTrue = 4, kFalse = 5, kNull = 6 };
+
+struct Member {
+  int32_t keyStart, keyEnd, valueStart, valueEnd, kind, elements;
+};
+
+}  // namespace
+
+bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out) {
+  out.clear();
+  if (n > 0x7fffffff) return false;
+  // Containers open at this point: 'o' object, 'a' array. State says what may come next.
+  std::vector<uint8_t> stack;
+  std::vector<Member> members;
+  std::vector<int32_t> elements;  // start, end per element of top-level array members
+  bool topObject = false;
+  enum State { kValue, kValueOrClose, kKey, kKeyOrClose, kColon, kCommaOrClose, kEnd };
+  State st = kValue;
+  size_t i = 0;
+  // Where the current top-level member's value and current element began.
+  int64_t elemStart = -1;
+  while (i < n) {
+    const uint8_t c = b[i];
+    if (Space(c)) {
+      i++;
+      continue;
+    }
+    const size_t depth = stack.size();
+    switch (st) {
+      case kEnd:
+        return false;
+      case kColon:
+        if (c != ':') return false;
+        i++;
+        st = kValue;
+        continue;
+      case kKey:
+      case kKeyOrClose: {
+        if (c == '}' && st == kKeyOrClose) break;  // handled as a close below
+        if (c != '"') return false;
+        const int64_t e = String(b, n, i);
+        if (e < 0) return false;
+        if (depth == 1 && topObject) members.push_back({static_cast<int32_t>(i), static_cast<int32_t>(e), -1, -1, -1, 0});
+        i = static_cast<size_t>(e);
+        st = kColon;
+        continue;
+      }
+      case kCommaOrClose:
+        if (c == ',') {
+          i++;
+          st = stack.back() == 'o' ? kKey : kValue;
+          continue;
+        }
+        break;  // a close, checked below
+      case kValue:
+      case kValueOrClose:
+        if (c == ']' && st == kValueOrClose) break;
+        {
+          // A value starts here.
+          if (depth == 1 && topObject) members.back().valueStart = static_cast<int32_t>(i);
+          if (depth == 2 && topObject && stack[1] == 'a') elemStart = static_cast<int64_t>(i);
+          int64_t e;
+          int32_t kind;
+          if (c == '{' || c == '[') {
+            if (depth == 0 && c == '{') topObject = true;
+            if (depth == 1 && topObject) members.back().kind = c == '{' ? kObject : kArray;
+            stack.push_back(c == '{' ? 'o' : 'a');
+            i++;
+            st = c == '{' ? kKeyOrClose : kValueOrClose;
+            continue;
+          }
+          if (c == '"') {
+            e = String(b, n, i);
+            kind = kString;
+          } else if (c == '-' || Digit(c)) {
+            e = Number(b, n, i);
+            kind = kNumber;
+          } else if (c == 't' && i + 4 <= n && std::memcmp(b + i, "true", 4) == 0) {
+            e = static_cast<int64_t>(i + 4);
+            kind = kTrue;
+          } else if (c == 'f' && i + 5 <= n && std::memcmp(b + i, "false", 5) == 0) {
+            e = static_cast<int64_t>(i + 5);
+            kind = kFalse;
+          } else if (c == 'n' && i + 4 <= n && std::memcmp(b + i, "null", 4) == 0) {
+            e = static_cast<int64_t>(i + 4);
+            kind = kNull;
+          } else {
+            return false;
+          }
+          if (e < 0) return false;
+          i = static_cast<size_t>(e);
+          if (depth == 1 && topObject) {
+            members.back().kind = kind;
+            members.back().valueEnd = static_cast<int32_t>(i);
+          }
+          if (depth == 2 && topObject && stack[1] == 'a') {
+            elements.push_back(static_cast<int32_t>(elemStart));
+            elements.push_back(static_cast<int32_t>(i));
+            members.back().elements++;
+          }
+          st = depth == 0 ? kEnd : kCommaOrClose;
+          continue;
+        }
+    }
+    // A closing bracket of the innermost container.
+    if (depth == 0 || c != (stack.back() == 'o' ? '}' : ']')) return false;
+    stack.pop_back();
+    i++;
+    const size_t d = stack.size();
+    if (d == 1 && topObject) members.back().valueEnd = static_cast<int32_t>(i);
+    if (d == 2 && topObject && stack[1] == 'a') {
+      elements.push_back(static_cast<int32_t>(elemStart));
+      elements.push_back(static_cast<int32_t>(i));
+      members.back().elements++;
+    }
+    st = d == 0 ? kEnd : kCommaOrClose;
+  }
+  if (st != kEnd) return false;
+  out.push_back(topObject ? 1 : 0);
+  if (!topObject) return true;
+  out.push_back(static_cast<int32_t>(members.size()));
+  for (const Member& m : members) {
+    out.push_back(m.keyStart);
+    out.push_back(m.keyEnd);
+    out.push_back(m.valueStart);
+    out.push_back(m.valueEnd);
+    out.push_back(m.kind);
+    // An array is hashed element by element instead.
+    out.push_back(m.kind == kArray ? 0 : Hash(b + m.valueStart, static_cast<size_t>(m.valueEnd - m.valueStart), seed));
+    out.push_back(m.elements);
+  }
+  for (size_t k = 0; k < elements.size(); k += 2) {
+    out.push_back(elements[k]);
+    out.push_back(elements[k + 1]);
+    out.push_back(Hash(b + elements[k], static_cast<size_t>(elements[k + 1] - elements[k]), seed));
+  }
+  return true;
+}
+
+napi_value ShapeCall(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) {
+    napi_throw_error(env, nullptr, "shape(bytes: Uint8Array, seed: number)");
+    return nullptr;
+  }
+  napi_typedarray_type t;
+  size_t len = 0, off = 0;
+  void* data = nullptr;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, argv[0], &t, &len, &data, &ab, &off) != napi_ok || t != napi_uint8_array) {
+    napi_throw_type_error(env, nullptr, "shape: bytes must be a Uint8Array");
+    return nullptr;
+  }
+  double seed = 0;
+  if (napi_get_value_double(env, argv[1], &seed) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "shape: seed must be a number");
+    return nullptr;
+  }
+  static thread_local std::vector<int32_t> out;
+  if (!Shape(static_cast<const uint8_t*>(data), len, static_cast<uint64_t>(seed) * 0x100000001B3ULL + 0x6A09E667F3BCC909ULL, out)) {
+    napi_value nul;
+    napi_get_null(env, &nul);
+    return nul;
+  }
+  napi_value rab, arr;
+  void* buf = nullptr;
+  if (napi_create_arraybuffer(env, out.size() * sizeof(int32_t), &buf, &rab) != napi_ok ||
+      napi_create_typedarray(env, napi_int32_array, out.size(), rab, 0, &arr) != napi_ok) {
+    napi_throw_error(env, nullptr, "shape: out of memory");
+    return nullptr;
+  }
+  std::memcpy(buf, out.data(), out.size() * sizeof(int32_t));
+  // A very large body grew the vector: give that memory back.
+  if (out.capacity() > (1u << 20)) std::vector<int32_t>().swap(out);
+  return arr;
+}
+
+}  // namespace airlock_json

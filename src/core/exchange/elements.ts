@@ -1,0 +1,157 @@
+// Request parsing that reuses what identical bytes gave before. A coding agent resends its whole
+// conversation on every turn: the system prompt, every tool definition and every earlier message
+// come back byte for byte. The native shape pass (native/json.cc) validates the body as JSON.parse
+// would and gives the byte range and a hash of each top-level field and of each element of a
+// top-level array (a message, a tool, a system block). An element whose bytes equal a cached one
+// (compared in full, never trusted on the hash) takes that element's segments; only new elements
+// are parsed and walked. The segments are the ones segmentBody makes (test/exchange/elements.test.ts),
+// and the same string objects every turn, so the engine's result cache then compares texts by
+// reference. Without the addon, or for a body this cannot describe, callers use parseRequest.
+import type { Dialect, Segment } from '../types.ts';
+import { SampledLru, type LruEntry } from '../sampled-hash.ts';
+import type { ParsedRequest } from './index.ts';
+import { segmentPart, structuralKey } from './walk.ts';
+
+interface ShapeAddon {
+  shape(bytes: Uint8Array, seed: number): Int32Array | null;
+}
+
+let addon: ShapeAddon | null = null;
+
+/** Hands the loaded addon over (src/native/load.ts); anything without `shape` removes it. */
+export function useShapeAddon(a: unknown): void {
+  addon = a !== null && typeof a === 'object' && typeof (a as ShapeAddon).shape === 'function' ? (a as ShapeAddon) : null;
+}
+
+export const shapeAvailable = (): boolean => addon !== null;
+
+/** Member record length in the shape's output, and the kinds it names (native/json.cc). */
+const MEMBER = 7;
+const KIND_STRING = 0;
+const KIND_ARRAY = 3;
+const KIND_TRUE = 4;
+
+/** Values shorter than this are parsed every time: cheaper than a lookup and a copy. */
+const MIN_BYTES = 256;
+
+/** An array index as a key: JSON.parse's objects list those first, so the order would differ. */
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+
+class Entry implements LruEntry {
+  movedAt = 0;
+  constructor(
+    readonly dialect: Dialect,
+    readonly field: string,
+    /** The element's index in its field (null: the field's whole value). */
+    readonly index: number | null,
+    readonly bytes: Buffer,
+    readonly segments: readonly Segment[],
+    readonly media: number,
+    readonly size: number,
+  ) {}
+}
+
+/** A segment made for another index of the same field: the same text and role, its path moved. */
+function moved(s: Segment, index: number): Segment {
+  const path = s.path.slice();
+  path[1] = index;
+  return s.isKey === true ? { role: s.role, path, text: s.text, isKey: true } : { role: s.role, path, text: s.text };
+}
+
+export class ElementCache {
+  private readonly lru: SampledLru<Entry>;
+  private readonly seed = Math.floor(Math.random() * 0x7fffffff);
+  hits = 0;
+  misses = 0;
+
+  /** @param maxBytes bound of cached bytes and texts (the bytes, plus two per text code unit) */
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {
+    this.lru = new SampledLru(maxBytes);
+  }
+
+  /**
+   * The request as parseRequest would give it, from its UTF-8 bytes; null when this path cannot
+   * say (no addon, invalid JSON, a top-level key repeated or an array index): the caller then
+   * parses the text, which also words any error. `fix` repairs strings read from a Latin-1 view of
+   * bytes >= 0x80 (gateway/body.ts); the caller has checked that the bytes are valid UTF-8 and
+   * that the view needs no other repair. `segments: false` skips segmentation.
+   */
+  parse(dialect: Dialect, buf: Buffer, fix: ((s: string) => string) | undefined, opts: { segments?: boolean } = {}): ParsedRequest | null {
+    if (addon === null) return null;
+    const shape = addon.shape(buf, this.seed);
+    if (shape === null || shape[0] !== 1) return null;
+    const m = shape[1]!;
+    const keys: string[] = [];
+    const seen = new Set<string>();
+    for (let k = 0; k < m; k++) {
+      const b = 2 + k * MEMBER;
+      let key = buf.toString('latin1', shape[b]! + 1, shape[b + 1]! - 1);
+      if (key.includes('\\')) key = JSON.parse(buf.toString('latin1', shape[b]!, shape[b + 1]!)) as string;
+      if (seen.has(key) || INDEX_KEY.test(key)) return null;
+      seen.add(key);
+      keys.push(key);
+    }
+    let model: string | null = null;
+    let stream = false;
+    const segments: Segment[] = [];
+    let media = 0;
+    let el = 2 + m * MEMBER;
+    const wantSegments = opts.segments !== false;
+    for (let k = 0; k < m; k++) {
+      const b = 2 + k * MEMBER;
+      const key = keys[k]!;
+      const kind = shape[b + 4]!;
+      const start = shape[b + 2]!;
+      const end = shape[b + 3]!;
+      if (key === 'model') model = kind === KIND_STRING ? (JSON.parse(buf.toString('latin1', start, end)) as string) : null;
+      else if (key === 'stream') stream = kind === KIND_TRUE;
+      if (kind === KIND_ARRAY) {
+        const n = shape[b + 6]!;
+        if (wantSegments) {
+          for (let i = 0; i < n; i++, el += 3) media += this.part(dialect, buf, key, i, shape[el]!, shape[el + 1]!, shape[el + 2]!, fix, segments);
+        } else el += 3 * n;
+      } else if (wantSegments && !(kind === KIND_STRING && structuralKey(key))) {
+        media += this.part(dialect, buf, key, null, start, end, shape[b + 5]!, fix, segments);
+      }
+    }
+    if (model !== null && fix !== undefined) model = fix(model);
+    let body: Record<string, unknown> | undefined;
+    return {
+      dialect,
+      get body(): Record<string, unknown> {
+        return (body ??= JSON.parse(buf.toString('utf8')) as Record<string, unknown>);
+      },
+      model,
+      stream,
+      segments,
+      media,
+    };
+  }
+
+  /** Appends the segments of one field (index null) or one element of it; returns its media count. */
+  private part(dialect: Dialect, buf: Buffer, field: string, index: number | null, start: number, end: number, hash: number, fix: ((s: string) => string) | undefined, out: Segment[]): number {
+    const len = end - start;
+    const path = index === null ? [field] : [field, index];
+    if (len < MIN_BYTES) {
+      const w = segmentPart(dialect, JSON.parse(buf.toString('latin1', start, end)), path, fix);
+      for (const s of w.segments) out.push(s);
+      return w.media;
+    }
+    const hit = this.lru.find(hash, (e) => e.bytes.length === len && e.field === field && e.dialect === dialect && (e.index === null) === (index === null) && buf.compare(e.bytes, 0, len, start, end) === 0);
+    if (hit !== undefined) {
+      this.hits++;
+      if (hit.index === index) for (const s of hit.segments) out.push(s);
+      else for (const s of hit.segments) out.push(moved(s, index!));
+      return hit.media;
+    }
+    this.misses++;
+    const w = segmentPart(dialect, JSON.parse(buf.toString('latin1', start, end)), path, fix);
+    let size = len;
+    for (const s of w.segments) {
+      size += s.text.length * 2;
+      out.push(s);
+    }
+    if (size <= this.maxBytes / 4) this.lru.add(hash, new Entry(dialect, field, index, Buffer.from(buf.subarray(start, end)), w.segments, w.media, size));
+    return w.media;
+  }
+}

@@ -1,0 +1,194 @@
+// The native shape pass and the element cache must change nothing but speed: the shape pass
+// accepts exactly what JSON.parse accepts, and a request parsed through the cache (first time,
+// resent, shifted, edited, with every hash colliding) has the segments parseRequest gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ElementCache, shapeAvailable, useShapeAddon } from '../../src/core/exchange/elements.ts';
+import { parseRequest, type ParsedRequest } from '../../src/core/exchange/index.ts';
+import { decodeBody, latin1View, repairLatin1 } from '../../src/gateway/body.ts';
+import { loadNative } from '../../src/native/load.ts';
+import type { Dialect } from '../../src/core/types.ts';
+
+loadNative();
+const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
+const skip = !shapeAvailable() && !required && 'native addon not built (apt-get install libhyperscan-dev; npm run build:native)';
+const addon = (): { shape(b: Uint8Array, seed: number): Int32Array | null } =>
+  createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as { shape(b: Uint8Array, seed: number): Int32Array | null };
+
+const DIR = new URL('../fixtures/bodies/', import.meta.url);
+const DIALECT: Record<string, Dialect> = {
+  'anthropic-all-blocks.json': 'anthropic',
+  'claude-code-2.1.90.json': 'anthropic',
+  'codex-0.171.0-lite.json': 'openai-responses',
+  'codex-0.171.0.json': 'openai-responses',
+  'openai-responses-codex-like.json': 'openai-responses',
+  'qwen-code-0.15.10.json': 'openai-chat',
+};
+const bodies = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, dialect: DIALECT[f]!, buf: readFileSync(new URL(f, DIR)) }));
+
+/** What the gateway's JSON.parse path gives for these bytes. */
+function reference(dialect: Dialect, buf: Buffer): ParsedRequest {
+  const d = decodeBody(buf);
+  return parseRequest(dialect, d.text, d.fix);
+}
+
+function viaCache(cache: ElementCache, dialect: Dialect, buf: Buffer): ParsedRequest | null {
+  const v = latin1View(buf);
+  assert.notEqual(v, 'utf8');
+  return cache.parse(dialect, buf, v === 'repair' ? repairLatin1 : undefined);
+}
+
+function assertSame(got: ParsedRequest | null, want: ParsedRequest, what: string, raw: Buffer): void {
+  assert.ok(got !== null, `${what}: parsed`);
+  assert.deepEqual(got.segments, want.segments, `${what}: segments`);
+  assert.equal(got.model, want.model, `${what}: model`);
+  assert.equal(got.stream, want.stream, `${what}: stream`);
+  assert.equal(got.media, want.media, `${what}: media`);
+  assert.deepEqual(got.body, JSON.parse(raw.toString('utf8')), `${what}: body, parsed when asked for`);
+}
+
+test('the shape pass accepts exactly what JSON.parse accepts', { skip }, () => {
+  const shape = addon().shape;
+  const valid = (b: Buffer): boolean => {
+    try {
+      JSON.parse(b.toString('latin1'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cases = ['{}', '[]', '1', '-0', '-', '01', '1.', '1.5e', '1e+5', '2E-3', '"a\\u12"', '"\\u00e9"', '"\\x"', '{"a":1,}', '[1,]', '{"a" 1}', '{,}',
+    ' {"a":[1,{"b":null}],"c":"d"} ', 'true', 'tru', 'nul', 'falsey', '{"a":1}x', '"\t"', '"\u007f"', '\ufeff{}', '[[[]]]', '"abc', '{"a":}', '[1 2]',
+    '{"a":1 "b":2}', '', '   ', '{"a":"\\"}', '{"a":"\\\\"}', '["\\/"]', '{"a" : [ ] , "b" : { } }', '[-]', '[.5]', '[+1]', '{"a":1}}', '[[]'];
+  for (const c of cases) {
+    const b = Buffer.from(c, 'latin1');
+    assert.equal(shape(b, 1) !== null, valid(b), JSON.stringify(c));
+  }
+  // Every fixture, then random edits of each with JSON's own characters (deterministic).
+  let seed = 12345;
+  const r = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
+  const alphabet = Buffer.from('{}[]":,\\ 0123456789-+.eEtrufalsn\t\n\u0001u', 'latin1');
+  let invalid = 0;
+  for (const { file, buf: body } of bodies) {
+    assert.ok(shape(body, 1) !== null, file);
+    for (let k = 0; k < 400; k++) {
+      const b = Buffer.from(body);
+      const p = Math.floor(r() * b.length);
+      if (r() < 0.75) b[p] = alphabet[Math.floor(r() * alphabet.length)]!;
+      else b.copyWithin(p, p + 1);
+      const ok = valid(b);
+      if (!ok) invalid++;
+      assert.equal(shape(b, 1) !== null, ok, `${file}: edit at byte ${p}`);
+    }
+  }
+  assert.ok(invalid > 500, `the edits made invalid documents (${invalid})`);
+});
+
+test('the shape pass gives each top-level field and array element with its bytes', { skip }, () => {
+  const shape = addon().shape;
+  const text = '{"model":"m","messages":[{"role":"user","content":"hi"}, "x" ,[1,[2]],3],"stream":true,"n":{"a":[1]}}';
+  const b = Buffer.from(text);
+  const s = shape(b, 9)!;
+  assert.equal(s[0], 1);
+  assert.equal(s[1], 4);
+  const at = (k: number, f: number): number => s[2 + k * 7 + f]!;
+  const slice = (a: number, z: number): string => text.slice(a, z);
+  assert.deepEqual([0, 1, 2, 3].map((k) => slice(at(k, 0), at(k, 1))), ['"model"', '"messages"', '"stream"', '"n"']);
+  assert.deepEqual([0, 1, 2, 3].map((k) => at(k, 4)), [0, 3, 4, 2]);
+  assert.equal(slice(at(3, 2), at(3, 3)), '{"a":[1]}');
+  assert.equal(at(1, 6), 4);
+  const els = [0, 1, 2, 3].map((i) => slice(s[2 + 4 * 7 + i * 3]!, s[2 + 4 * 7 + i * 3 + 1]!));
+  assert.deepEqual(els, ['{"role":"user","content":"hi"}', '"x"', '[1,[2]]', '3']);
+  // The same bytes hash alike; other bytes (almost always) not; a top-level array is no object.
+  assert.equal(shape(Buffer.from(text), 9)![2 + 0 * 7 + 5], at(0, 5));
+  assert.deepEqual([...shape(Buffer.from('[1]'), 9)!], [0]);
+});
+
+test('every fixture parses through the cache as through JSON.parse: first time, resent, and resent to another cache', { skip }, () => {
+  for (const { file, dialect, buf: body } of bodies) {
+    const cache = new ElementCache();
+    const want = reference(dialect, body);
+    assertSame(viaCache(cache, dialect, body), want, `${file} (first)`, body);
+    const misses = cache.misses;
+    const again = viaCache(cache, dialect, Buffer.from(body))!;
+    assertSame(again, want, `${file} (resent)`, body);
+    assert.equal(cache.misses, misses, `${file}: nothing parsed again`);
+    // (Elements under 256 bytes are parsed every time; the small fixture has only those.)
+    if (body.length > 8192) assert.ok(cache.hits > 0, `${file}: elements reused`);
+  }
+});
+
+test('a resent conversation reuses the same segment objects; a shifted or edited one is parsed where it changed', { skip }, () => {
+  const j = JSON.parse(readFileSync(new URL('claude-code-2.1.90.json', DIR), 'utf8')) as { messages: unknown[] };
+  const cache = new ElementCache();
+  const first = viaCache(cache, 'anthropic', Buffer.from(JSON.stringify(j)))!;
+  const second = viaCache(cache, 'anthropic', Buffer.from(JSON.stringify(j)))!;
+  const big = first.segments.filter((s) => s.text.length > 1000);
+  assert.ok(big.length > 3);
+  for (const s of big) assert.ok(second.segments.includes(s), 'the same object, so the engine compares texts by reference');
+  // The first message dropped: every later message moves down one index.
+  const shifted = { ...j, messages: j.messages.slice(1) };
+  const sb = Buffer.from(JSON.stringify(shifted));
+  const misses = cache.misses;
+  assertSame(viaCache(cache, 'anthropic', sb), reference('anthropic', sb), 'shifted', sb);
+  assert.equal(cache.misses, misses, 'moved elements are reused with their new index');
+  // One field added to the longest message: that message alone is parsed again.
+  const sizes = j.messages.map((m) => JSON.stringify(m).length);
+  const longest = sizes.indexOf(Math.max(...sizes));
+  const eb = Buffer.from(JSON.stringify({ ...j, messages: j.messages.map((m, i) => (i === longest ? { ...(m as object), x: 'y' } : m)) }));
+  const before = cache.misses;
+  assertSame(viaCache(cache, 'anthropic', eb), reference('anthropic', eb), 'edited', eb);
+  assert.equal(cache.misses, before + 1);
+});
+
+test('equal bytes under another field or dialect, or colliding hashes, never give the cached segments', { skip }, () => {
+  const long = 'the same words under two fields '.repeat(20);
+  const el = { type: 'text', text: long };
+  const body = Buffer.from(JSON.stringify({ model: 'm', system: [el], messages: [{ role: 'user', content: [el] }, el], tools: [{ name: 't', description: long, input_schema: { type: 'object' } }] }));
+  const cache = new ElementCache();
+  assertSame(viaCache(cache, 'anthropic', body), reference('anthropic', body), 'anthropic', body);
+  assertSame(viaCache(cache, 'openai-chat', body), reference('openai-chat', body), 'same bytes, other dialect', body);
+  // Every hash forced to one value: lookups must still compare the bytes.
+  const real = addon();
+  try {
+    useShapeAddon({
+      shape(b: Uint8Array, seed: number): Int32Array | null {
+        const s = real.shape(b, seed);
+        if (s === null || s[0] !== 1) return s;
+        const m = s[1]!;
+        for (let k = 0; k < m; k++) s[2 + k * 7 + 5] = 7;
+        for (let e = 2 + m * 7; e < s.length; e += 3) s[e + 2] = 7;
+        return s;
+      },
+    });
+    const colliding = new ElementCache();
+    for (const { file, dialect, buf: b } of bodies) assertSame(viaCache(colliding, dialect, b), reference(dialect, b), `${file}, one hash for all`, b);
+    for (const { file, dialect, buf: b } of bodies) assertSame(viaCache(colliding, dialect, b), reference(dialect, b), `${file}, one hash for all, resent`, b);
+    assert.ok(colliding.hits > 0);
+  } finally {
+    loadNative();
+    useShapeAddon(real);
+  }
+});
+
+test('bodies the shape cannot describe are left to JSON.parse', { skip }, () => {
+  const cache = new ElementCache();
+  const cases = ['{"model":"a","model":"b"}', '{"b":1,"1":2}', '[{"model":"a"}]', '{"model":', '{"a":1} {"b":2}', '"text"'];
+  for (const c of cases) assert.equal(viaCache(cache, 'anthropic', Buffer.from(c)), null, c);
+  // A key written with an escape is read as JSON.parse reads it.
+  const b = Buffer.from('{"mod\\u0065l":"x","messages":[{"role":"user","content":"hello"}]}');
+  assertSame(viaCache(cache, 'anthropic', b), reference('anthropic', b), 'escaped key', b);
+});
+
+test('the cache stays within its bound', { skip }, () => {
+  const cache = new ElementCache(64 * 1024);
+  for (let i = 0; i < 200; i++) {
+    const b = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `message ${i} `.repeat(200) }] }));
+    assertSame(viaCache(cache, 'anthropic', b), reference('anthropic', b), `body ${i}`, b);
+  }
+  const units = (cache as unknown as { lru: { units: number } }).lru.units;
+  assert.ok(units <= 64 * 1024, `cached ${units} units`);
+  assert.ok(units > 0);
+});
