@@ -37,6 +37,11 @@ const MIN_BYTES = 256;
 /** An array index as a key: JSON.parse's objects list those first, so the order would differ. */
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
 
+interface Parts {
+  segments: Segment[];
+  media: number;
+}
+
 class Entry implements LruEntry {
   movedAt = 0;
   constructor(
@@ -45,6 +50,8 @@ class Entry implements LruEntry {
     /** The element's index in its field (null: the field's whole value). */
     readonly index: number | null,
     readonly bytes: Buffer,
+    /** JSON.parse of the bytes (as a Latin-1 view): shared by every request that sends them. */
+    readonly value: unknown,
     readonly segments: readonly Segment[],
     readonly media: number,
     readonly size: number,
@@ -93,10 +100,12 @@ export class ElementCache {
     }
     let model: string | null = null;
     let stream = false;
-    const segments: Segment[] = [];
-    let media = 0;
-    let el = 2 + m * MEMBER;
     const wantSegments = opts.segments !== false;
+    const st: Parts = { segments: [], media: 0 };
+    // The body as JSON.parse of the Latin-1 view would give it, from the parts' values (read-only:
+    // cached values are shared between requests); without segments, parsed when asked for.
+    const body: Record<string, unknown> = {};
+    let el = 2 + m * MEMBER;
     for (let k = 0; k < m; k++) {
       const b = 2 + k * MEMBER;
       const key = keys[k]!;
@@ -105,53 +114,66 @@ export class ElementCache {
       const end = shape[b + 3]!;
       if (key === 'model') model = kind === KIND_STRING ? (JSON.parse(buf.toString('latin1', start, end)) as string) : null;
       else if (key === 'stream') stream = kind === KIND_TRUE;
-      if (kind === KIND_ARRAY) {
+      if (!wantSegments) {
+        if (kind === KIND_ARRAY) el += 3 * shape[b + 6]!;
+      } else if (kind === KIND_ARRAY) {
         const n = shape[b + 6]!;
-        if (wantSegments) {
-          for (let i = 0; i < n; i++, el += 3) media += this.part(dialect, buf, key, i, shape[el]!, shape[el + 1]!, shape[el + 2]!, fix, segments);
-        } else el += 3 * n;
-      } else if (wantSegments && !(kind === KIND_STRING && structuralKey(key))) {
-        media += this.part(dialect, buf, key, null, start, end, shape[b + 5]!, fix, segments);
+        const values = new Array<unknown>(n);
+        for (let i = 0; i < n; i++, el += 3) values[i] = this.part(dialect, buf, key, i, shape[el]!, shape[el + 1]!, shape[el + 2]!, fix, st, true);
+        body[key] = values;
+      } else {
+        body[key] = this.part(dialect, buf, key, null, start, end, shape[b + 5]!, fix, st, !(kind === KIND_STRING && structuralKey(key)));
       }
     }
     if (model !== null && fix !== undefined) model = fix(model);
-    let body: Record<string, unknown> | undefined;
+    if (wantSegments) return { dialect, body, model, stream, segments: st.segments, media: st.media };
+    let lazy: Record<string, unknown> | undefined;
     return {
       dialect,
       get body(): Record<string, unknown> {
-        return (body ??= JSON.parse(buf.toString('utf8')) as Record<string, unknown>);
+        return (lazy ??= JSON.parse(buf.toString('latin1')) as Record<string, unknown>);
       },
       model,
       stream,
-      segments,
-      media,
+      segments: [],
+      media: 0,
     };
   }
 
-  /** Appends the segments of one field (index null) or one element of it; returns its media count. */
-  private part(dialect: Dialect, buf: Buffer, field: string, index: number | null, start: number, end: number, hash: number, fix: ((s: string) => string) | undefined, out: Segment[]): number {
+  /**
+   * One field (index null) or one element of it: appends its segments (when `segment`) and
+   * media count to `st`, returns its value.
+   */
+  private part(dialect: Dialect, buf: Buffer, field: string, index: number | null, start: number, end: number, hash: number, fix: ((s: string) => string) | undefined, st: Parts, segment: boolean): unknown {
     const len = end - start;
-    const path = index === null ? [field] : [field, index];
-    if (len < MIN_BYTES) {
-      const w = segmentPart(dialect, JSON.parse(buf.toString('latin1', start, end)), path, fix);
-      for (const s of w.segments) out.push(s);
-      return w.media;
+    if (len < MIN_BYTES || !segment) {
+      const value: unknown = JSON.parse(buf.toString('latin1', start, end));
+      if (segment) {
+        const w = segmentPart(dialect, value, index === null ? [field] : [field, index], fix);
+        for (const s of w.segments) st.segments.push(s);
+        st.media += w.media;
+      }
+      return value;
     }
     const hit = this.lru.find(hash, (e) => e.bytes.length === len && e.field === field && e.dialect === dialect && (e.index === null) === (index === null) && buf.compare(e.bytes, 0, len, start, end) === 0);
     if (hit !== undefined) {
       this.hits++;
-      if (hit.index === index) for (const s of hit.segments) out.push(s);
-      else for (const s of hit.segments) out.push(moved(s, index!));
-      return hit.media;
+      if (hit.index === index) for (const s of hit.segments) st.segments.push(s);
+      else for (const s of hit.segments) st.segments.push(moved(s, index!));
+      st.media += hit.media;
+      return hit.value;
     }
     this.misses++;
-    const w = segmentPart(dialect, JSON.parse(buf.toString('latin1', start, end)), path, fix);
-    let size = len;
+    const value: unknown = JSON.parse(buf.toString('latin1', start, end));
+    const w = segmentPart(dialect, value, index === null ? [field] : [field, index], fix);
+    // The bytes, the value's structure (about as large) and the texts.
+    let size = 2 * len;
     for (const s of w.segments) {
       size += s.text.length * 2;
-      out.push(s);
+      st.segments.push(s);
     }
-    if (size <= this.maxBytes / 4) this.lru.add(hash, new Entry(dialect, field, index, Buffer.from(buf.subarray(start, end)), w.segments, w.media, size));
-    return w.media;
+    st.media += w.media;
+    if (size <= this.maxBytes / 4) this.lru.add(hash, new Entry(dialect, field, index, Buffer.from(buf.subarray(start, end)), value, w.segments, w.media, size));
+    return value;
   }
 }

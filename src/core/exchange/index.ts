@@ -9,6 +9,7 @@ export { StreamAssembler, usageOf } from './stream.ts';
 
 export interface ParsedRequest {
   dialect: Dialect;
+  /** The parsed body; read-only (the element cache shares its parts between requests). */
   body: Record<string, unknown>;
   model: string | null;
   stream: boolean;
