@@ -1,5 +1,6 @@
 // Native hot path of the inspection engine: one Hyperscan pass over the text of many segments
 // finds every trigger (secret-rule keywords, personal-data and address candidates) at once.
+// (The addon also exports `shape`, the JSON shape pass of request bodies: json.cc.)
 // The JavaScript detectors confirm each trigger with their exact rules; nothing here decides a
 // finding. Optional: without this addon (or libhyperscan) the engine uses its JavaScript prefilter.
 //

@@ -67,7 +67,10 @@ export const configSchema = z.strictObject({
     budgetMs: z.number().positive().default(250),
     /** Passive covert-channel detection: learn each tool version's prompt and flag hidden variants. */
     baselines: z.boolean().default(true),
-    /** Memory for results of segments seen before (system prompts, tools, earlier turns). */
+    /**
+     * Memory for each of the two caches of what was seen before (system prompts, tools, earlier
+     * turns): inspection results, and the parsed parts of request bodies (when the addon is built).
+     */
     cacheMegabytes: z.number().nonnegative().default(64),
     /**
      * When nothing before forwarding depends on findings (no policy, no redaction), inspect after
