@@ -33,6 +33,27 @@ test('a cached scan gives exactly the findings of a fresh scan, and is used', ()
   assert.equal(fresh.segmentOf({ ...fresh.findings[0]! }), undefined, 'a finding made elsewhere is not claimed');
 });
 
+test('findings from cached hits are masked and hashed once, with the hash function asked for', () => {
+  const cache = new HitCache();
+  const calls: string[] = [];
+  const hashA = (v: string): string => {
+    calls.push(v);
+    return `A:${v.length}`;
+  };
+  const hashB = (v: string): string => `B:${v.length}`;
+  const first = inspect(body.segments, { cache, hashValue: hashA });
+  const made = calls.length;
+  assert.ok(made > 0 && made === first.findings.length, 'one hash per finding');
+  const second = inspect(body.segments, { cache, hashValue: hashA });
+  assert.equal(calls.length, made, 'no value hashed again on the next turn');
+  assert.deepEqual(second.findings, first.findings);
+  for (const f of second.findings) assert.match(f.valueHash ?? '', /^A:\d+$/);
+  // The same cached hits under another hash function get that function's hashes.
+  const other = inspect(body.segments, { cache, hashValue: hashB });
+  assert.deepEqual(other.findings.map((f) => f.valueHash), first.findings.map((f) => f.valueHash!.replace('A:', 'B:')));
+  assert.deepEqual(inspect(body.segments, { cache }).findings.map((f) => f.valueHash), first.findings.map(() => undefined));
+});
+
 test('the cache distinguishes roles and evicts beyond its byte bound', () => {
   const cache = new HitCache(4096, 16);
   const text = `token=${'x'.repeat(10)} ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i and padding ${'p'.repeat(600)}`;

@@ -45,7 +45,6 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   const detectors = selectDetectors(opts.detectors);
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
-  const paths = new Map<Segment, string>();
   const where = new Map<Finding, Segment>();
   const { cache, clock, budgetMs } = opts;
   let ranges = groupRanges(segments);
@@ -107,10 +106,10 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
         const hits = groupHits[i - a]!;
         if (hits.length === 0) continue;
         const seg = segments[i]!;
-        let path = paths.get(seg);
+        let path = RENDERED.get(seg);
         if (path === undefined) {
           path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
-          paths.set(seg, path);
+          RENDERED.set(seg, path);
         }
         for (const h of hits) {
           const f = toFinding(d, seg, path, h, opts.hashValue);
@@ -127,8 +126,22 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {})
   return { findings, errors, segmentOf: (f) => where.get(f) };
 }
 
+/**
+ * Rendered paths of segments, and the masked preview and keyed hash of cached hits: the gateway
+ * reuses both objects for a resent conversation (exchange/elements.ts, HitCache), so their
+ * findings are made again each turn without masking and hashing the same values again. A cached
+ * hit is only ever paired with the same text, so its value is the same.
+ */
+const RENDERED = new WeakMap<Segment, string>();
+const VALUES = new WeakMap<Hit, { preview: string; hashValue: ((v: string) => string) | undefined; valueHash: string | undefined }>();
+
 function toFinding(d: Detector, seg: Segment, path: string, h: Hit, hashValue: ((v: string) => string) | undefined): Finding {
-  const value = seg.text.slice(h.start, h.end);
+  let v = VALUES.get(h);
+  if (v === undefined || v.hashValue !== hashValue) {
+    const value = seg.text.slice(h.start, h.end);
+    v = { preview: mask(value), hashValue, valueHash: hashValue?.(value) };
+    VALUES.set(h, v);
+  }
   const f: Finding = {
     detector: d.id,
     rule: h.rule,
@@ -137,10 +150,10 @@ function toFinding(d: Detector, seg: Segment, path: string, h: Hit, hashValue: (
     segmentPath: path,
     start: h.start,
     end: h.end,
-    preview: mask(value),
+    preview: v.preview,
     confidence: h.confidence,
   };
   if (h.detail !== undefined) f.detail = h.detail;
-  if (hashValue !== undefined) f.valueHash = hashValue(value);
+  if (v.valueHash !== undefined) f.valueHash = v.valueHash;
   return f;
 }
