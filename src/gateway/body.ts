@@ -3,6 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import { isAscii } from 'node:buffer';
 import { AirlockError } from '../core/errors.ts';
 import { FNV_OFFSET, mixSampled, SampledLru } from '../core/sampled-hash.ts';
+import type { ElementCache } from '../core/exchange/elements.ts';
+import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
+import type { Dialect } from '../core/types.ts';
+import type { ByteFinder } from '../core/redact.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -98,8 +102,19 @@ export function latin1View(buf: Buffer): 'ascii' | 'repair' | 'utf8' {
   return 'repair';
 }
 
-/** Repairs one string of a Latin-1 view of UTF-8 bytes (decodeBody's `fix`). */
-export const repairLatin1 = (s: string): string => repair(s);
+/**
+ * A valid UTF-8 request body parsed: through the element cache (only parts not seen before are
+ * parsed) when there is one and it can describe the body, else by JSON.parse of the decoded text,
+ * which also words any error. `view` finds text in the body's bytes, read one character per
+ * byte, for redaction in place (null: the body must be decoded for that).
+ */
+export function parseBody(dialect: Dialect, buf: Buffer, elements: ElementCache | null, opts: { segments?: boolean } = {}): { parsed: ParsedRequest; view: string | ByteFinder | null } {
+  const how = elements === null ? 'utf8' : latin1View(buf);
+  const parsed = how === 'utf8' ? null : elements!.parse(dialect, buf, how === 'repair' ? repair : undefined, opts);
+  if (parsed !== null) return { parsed, view: (needle, from) => buf.indexOf(needle, from, 'latin1') };
+  const d = decodeBody(buf);
+  return { parsed: parseRequest(dialect, d.text, d.fix, opts), view: d.byteView ? d.text : null };
+}
 
 /** The body with each byte range replaced by its (ASCII) text; everything else byte for byte. */
 export function patchBytes(body: Buffer, patches: readonly { start: number; end: number; text: string }[]): Buffer {

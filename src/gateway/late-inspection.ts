@@ -13,12 +13,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
-import { parseRequest } from '../core/exchange/index.ts';
 import { headerSegments } from '../core/exchange/headers.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
-import { decodeBody } from './body.ts';
+import { parseBody } from './body.ts';
+import { ElementCache, shapeAvailable } from '../core/exchange/elements.ts';
 import { forwardsHeader } from './upstream.ts';
 import type { GatewayConfig } from './config.ts';
 
@@ -55,6 +55,8 @@ export interface InspectionOptions {
   headers: InspectOptions;
   /** Responses: new each time, no cache. */
   output: InspectOptions;
+  /** Parsed parts of request bodies seen before, by their bytes (null without the native addon). */
+  elements: ElementCache | null;
 }
 
 /** The engine's options for a gateway: keyed value hashes, the configured detectors and budgets. */
@@ -66,6 +68,7 @@ export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: 
     request: { ...headers, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024) },
     headers,
     output: base,
+    elements: shapeAvailable() ? new ElementCache(cfg.cacheMegabytes * 1024 * 1024) : null,
   };
 }
 
@@ -79,8 +82,7 @@ export function inspectOutput(output: readonly Segment[], opts: InspectOptions):
 
 /** Parses, inspects and compares one exchange (the worker's job; the gateway's fallback). */
 export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: { observe(input: ObserveInput): Finding[] }): LateResult {
-  const d = decodeBody(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
-  const parsed = parseRequest(job.dialect, d.text, d.fix);
+  const { parsed } = parseBody(job.dialect, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), opts.elements);
   const r = inspect(parsed.segments, opts.request);
   const h = inspect(headerSegments(job.headers, forwardsHeader), opts.headers);
   const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));

@@ -11,13 +11,12 @@ import { inspect, type InspectResult } from '../core/detect/engine.ts';
 import type { ObserveInput } from '../core/covert/baseline.ts';
 import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
-import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
+import type { ParsedRequest } from '../core/exchange/index.ts';
 import { placeholderNamer, planByteRedaction, redact, redactHeaders, type ByteFinder, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
-import { ElementCache, shapeAvailable } from '../core/exchange/elements.ts';
 import { headerSegments } from '../core/exchange/headers.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
-import { decodeBody, latin1View, patchBytes, readBody, repairLatin1 } from './body.ts';
+import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
 import { inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
@@ -165,13 +164,10 @@ export class Pipeline {
   private readonly threaded: boolean;
   /** Refusals not queued because the audit queue is at its hard bound (logged, counted). */
   private unrecorded = 0;
-  /** Parsed parts of requests seen before, by their bytes (null without the native addon). */
-  private readonly elements: ElementCache | null;
 
   constructor(private readonly deps: PipelineDeps) {
     this.inspection = inspectionOptions(deps.config.inspection, deps.hashSecret);
     this.threaded = deps.late !== undefined;
-    this.elements = shapeAvailable() ? new ElementCache(deps.config.inspection.cacheMegabytes * 1024 * 1024) : null;
     // The worker holds the prompt baselines: given one, inspection must be late and enabled, or
     // the baselines would be compared nowhere.
     if (this.threaded && (this.early() || !deps.config.inspection.enabled || deps.baselines !== undefined)) {
@@ -283,19 +279,10 @@ export class Pipeline {
       ctx.requestBytes = body.length;
       ctx.rawBody = body;
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
-      const segments = cfg.inspection.enabled && !this.threaded;
-      // Identical bytes sent before (the resent conversation) are not parsed again; a body the
-      // shape pass cannot describe, or any error, goes through JSON.parse.
-      const view = this.elements === null ? 'utf8' : latin1View(body);
-      const b = body;
-      ctx.parsed = view === 'utf8' ? null : this.elements!.parse(m.dialect, b, view === 'repair' ? repairLatin1 : undefined, { segments });
-      if (ctx.parsed !== null) {
-        byteView = (needle, from) => b.indexOf(needle, from, 'latin1');
-      } else {
-        const decoded = decodeBody(body);
-        if (decoded.byteView) byteView = decoded.text;
-        ctx.parsed = parseRequest(m.dialect, decoded.text, decoded.fix, { segments });
-      }
+      // Identical bytes sent before (the resent conversation) are not parsed again.
+      const p = parseBody(m.dialect, body, this.inspection.elements, { segments: cfg.inspection.enabled && !this.threaded });
+      ctx.parsed = p.parsed;
+      byteView = p.view;
     }
     const model = ctx.parsed?.model ?? null;
     const up = pickUpstream(cfg, m.dialect, model);

@@ -7,8 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ElementCache, shapeAvailable, useShapeAddon } from '../../src/core/exchange/elements.ts';
 import { parseRequest, type ParsedRequest } from '../../src/core/exchange/index.ts';
-import { decodeBody, latin1View, repairLatin1 } from '../../src/gateway/body.ts';
+import { decodeBody, latin1View, parseBody } from '../../src/gateway/body.ts';
 import { loadNative } from '../../src/native/load.ts';
+import { planByteRedaction } from '../../src/core/redact.ts';
 import type { Dialect } from '../../src/core/types.ts';
 
 loadNative();
@@ -37,7 +38,7 @@ function reference(dialect: Dialect, buf: Buffer): ParsedRequest {
 function viaCache(cache: ElementCache, dialect: Dialect, buf: Buffer): ParsedRequest | null {
   const v = latin1View(buf);
   assert.notEqual(v, 'utf8');
-  return cache.parse(dialect, buf, v === 'repair' ? repairLatin1 : undefined);
+  return cache.parse(dialect, buf, v === 'repair' ? decodeBody(buf).fix : undefined);
 }
 
 function assertSame(got: ParsedRequest | null, want: ParsedRequest, what: string, raw: Buffer): void {
@@ -191,4 +192,27 @@ test('the cache stays within its bound', { skip }, () => {
   const units = (cache as unknown as { lru: { units: number } }).lru.units;
   assert.ok(units <= 64 * 1024, `cached ${units} units`);
   assert.ok(units > 0);
+});
+
+test('parseBody: either path gives the same request and the same in-place redaction plan', { skip }, () => {
+  const cache = new ElementCache();
+  const secret = 'AKIAZ7QWERTYUIOPASDF';
+  const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `naïve key ${secret} — ok ${'x'.repeat(300)}` }] }));
+  const viaParts = parseBody('anthropic', body, cache);
+  const viaParse = parseBody('anthropic', body, null);
+  assert.equal(typeof viaParts.view, 'function', 'bytes searched in place');
+  assert.equal(typeof viaParse.view, 'string', 'a Latin-1 view of the bytes');
+  assert.deepEqual(viaParts.parsed.segments, viaParse.parsed.segments);
+  const seg = viaParts.parsed.segments.find((s) => s.text.includes(secret))!;
+  const f = { detector: 'secrets', rule: 'aws-access-key', severity: 'high' as const, role: seg.role, segmentPath: 'messages[0].content', start: seg.text.indexOf(secret), end: seg.text.indexOf(secret) + secret.length, preview: 'AKIA…', confidence: 1 };
+  const a = planByteRedaction(viaParts.view!, () => seg, [f]);
+  const b = planByteRedaction(viaParse.view!, () => viaParse.parsed.segments.find((s) => s.text.includes(secret)), [f]);
+  assert.ok(a !== null);
+  assert.deepEqual(a, b);
+  assert.equal(body.toString('latin1', a.patches[0]!.start, a.patches[0]!.end), secret, 'the patch covers the key bytes, after a two-byte character');
+  // A body that escapes U+0080..U+00FF and also holds raw UTF-8 cannot be read per byte: JSON.parse.
+  const mixed = Buffer.from('{"model":"m","messages":[{"role":"user","content":"caf\\u00e9 and café"}]}');
+  const p = parseBody('anthropic', mixed, cache);
+  assert.equal(p.view, null);
+  assert.equal(p.parsed.segments[0]!.text, 'café and café');
 });
