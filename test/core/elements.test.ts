@@ -216,3 +216,43 @@ test('parseBody: either path gives the same request and the same in-place redact
   assert.equal(p.view, null);
   assert.equal(p.parsed.segments[0]!.text, 'café and café');
 });
+
+test('the shape pass refuses arguments of the wrong type; a shape that disagreed with JSON.parse would fall back, not throw', { skip }, () => {
+  const shape = addon().shape as (...a: unknown[]) => unknown;
+  assert.throws(() => shape('{"a":1}', 1), TypeError);
+  assert.throws(() => shape(Buffer.from('{}'), 'seed'), TypeError);
+  assert.throws(() => shape(Buffer.from('{}')), /shape\(bytes/);
+  const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `secret-looking text ${'y'.repeat(300)}` }] }));
+  const real = addon();
+  try {
+    // A range cut one byte short: the part is not JSON; JSON.parse's message (which quotes the
+    // body) must not escape, the caller's path words the error instead.
+    useShapeAddon({
+      shape(b: Uint8Array, seed: number): Int32Array | null {
+        const s = real.shape(b, seed)!;
+        const m = s[1]!;
+        s[2 + m * 7 + 1] = s[2 + m * 7 + 1]! - 1;
+        return s;
+      },
+    });
+    const cache = new ElementCache();
+    assert.equal(viaCache(cache, 'anthropic', body), null);
+    const p = parseBody('anthropic', body, cache);
+    assert.deepEqual(p.parsed.segments, reference('anthropic', body).segments);
+  } finally {
+    useShapeAddon(real);
+  }
+});
+
+test('without segments: the model and stream flag from the shape, the body parsed only when asked for', { skip }, () => {
+  const cache = new ElementCache();
+  for (const { file, dialect, buf: b } of bodies) {
+    const want = reference(dialect, b);
+    const got = cache.parse(dialect, b, latin1View(b) === 'repair' ? decodeBody(b).fix : undefined, { segments: false })!;
+    assert.equal(got.model, want.model, file);
+    assert.equal(got.stream, want.stream, file);
+    assert.deepEqual(got.segments, [], file);
+    assert.deepEqual(got.body, want.body, file);
+  }
+  assert.equal(cache.hits + cache.misses, 0, 'nothing cached without segments');
+});
