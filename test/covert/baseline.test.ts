@@ -121,3 +121,30 @@ test('persisted variants rebuild the baseline in another instance', () => {
   assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'alice', segments: segs(prompt('alice')) }), []);
   assert.equal(b.observe({ tool: 't', version: '1', user: 'li', segments: segs(prompt('li').replace('Be careful', 'Be c\u0430reful')) })[0]?.rule, 'confusable-variant');
 });
+
+test('a prompt resent as the same segments is matched from the last exchange: same findings, counts and users; a changed segment is compared again', () => {
+  const b = new CovertBaseline();
+  const known = segs(prompt('x'));
+  const hidden = segs(prompt('x').replace('careful', 'care\u200bful'));
+  for (const u of ['alice', 'alice', 'bob']) assert.deepEqual(b.observe({ tool: 't', version: '1', user: u, segments: known }), []);
+  // Three times the same objects: the first compares, the later ones reuse the last lookup and
+  // must still report the hidden character every time.
+  for (let i = 0; i < 3; i++) {
+    const f = b.observe({ tool: 't', version: '1', user: 'mallory', segments: hidden });
+    assert.deepEqual(f.map((x) => [x.rule, x.severity, x.segmentPath]), [['invisible-variant', 'high', 'system[0].text']], `exchange ${i + 1}`);
+  }
+  // One segment replaced by a new object with a look-alike character, the rest the same objects.
+  const at = hidden.findIndex((s) => s.text === 'Run a shell command.');
+  assert.ok(at > 0);
+  const edited = hidden.map((s, i) => (i === at ? { ...s, text: 'Run a shell c\u043emmand.' } : s));
+  const f = b.observe({ tool: 't', version: '1', user: 'mallory', segments: edited });
+  assert.deepEqual(f.map((x) => x.rule).sort(), ['confusable-variant', 'invisible-variant']);
+  const counts = new Map(b.drainDirty().filter((r) => r.version === '1').map((r) => [`${r.group}:${r.hash}`, [r.count, r.users.sort().join(',')]]));
+  const system = [...counts].filter(([k]) => k.startsWith('system:')).map(([, v]) => v);
+  assert.deepEqual(system.sort(), [[3, 'alice,bob'], [4, 'mallory']], 'every exchange counted, the resent ones too');
+  // The last lookup of version 1 is not reused for version 2 of the tool.
+  for (let i = 0; i < 2; i++) b.observe({ tool: 't', version: '1', user: 'alice', segments: known });
+  const groups = b.stats().groups;
+  assert.deepEqual(b.observe({ tool: 't', version: '2', user: 'alice', segments: known }), []);
+  assert.equal(b.stats().groups, groups + 2, 'version 2 learns its own system prompt and tool');
+});

@@ -141,6 +141,46 @@ function fingerprint(g: Extracted): number {
   return h >>> 0;
 }
 
+/** A segment of the prompt groups: the system prompt or a tool definition. */
+const inPrompt = (s: Segment): boolean => s.role === 'system' || (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number');
+
+/**
+ * Whether `segments` holds the prompt segments `segs`, in the same order: mostly the same objects
+ * (the gateway's element cache hands them out again for unchanged bytes), else equal ones (short
+ * elements are parsed again every time).
+ */
+function samePromptSegments(segs: readonly Segment[], segments: readonly Segment[]): boolean {
+  let k = 0;
+  for (const s of segments) {
+    if (!inPrompt(s)) continue;
+    const t = segs[k++];
+    if (t !== s && (t === undefined || t.text !== s.text || t.role !== s.role || t.isKey !== s.isKey || !samePath(t.path, s.path))) return false;
+  }
+  return k === segs.length;
+}
+
+function samePath(a: readonly PathStep[], b: readonly PathStep[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A group found as a known variant. */
+interface Known {
+  g: Extracted;
+  group: Group;
+  v: Variant;
+}
+
+interface Recent {
+  segs: Segment[];
+  known: Known[];
+  generation: number;
+}
+
+/** (tool, version) pairs whose last prompt is remembered. */
+const RECENT_MAX = 64;
+
 /** Whether a variant stores exactly these texts, compared without building the `k:` strings. */
 function sameTexts(v: Variant, g: Extracted): boolean {
   const { texts, isKey } = g;
@@ -157,6 +197,10 @@ function sameTexts(v: Variant, g: Extracted): boolean {
 
 export class CovertBaseline {
   private readonly tools = new Map<string, Map<string, Group>>();
+  /** Per (tool, version): its last exchange's prompt, when every group of it was a known variant. */
+  private readonly recent = new Map<string, Recent>();
+  /** Bumped whenever a variant is added: a remembered lookup is only reused within one generation. */
+  private generation = 0;
   private readonly opts: Required<Omit<BaselineOptions, 'ignoreHeaders'>> & { ignore: Set<string> };
 
   constructor(o: BaselineOptions = {}) {
@@ -182,42 +226,71 @@ export class CovertBaseline {
     const findings: Finding[] = [];
     let now: string | undefined;
     const stamp = (): string => (now ??= this.opts.now());
-    for (const g of this.extract(input)) {
-      const group = groups.get(g.name);
-      // A known prompt is found by fingerprint and confirmed text by text, without building the
-      // joined key (a full copy of a long system prompt) on every exchange.
-      const print = fingerprint(g);
-      let v = group?.byPrint?.get(print)?.find((c) => sameTexts(c, g));
-      if (group !== undefined && v !== undefined) {
-        addCapped(group.users, input.user, 100_000);
-        this.seen(group, v, input.user, stamp());
-        this.report(group, v, g, input.user, findings);
-        continue;
+    const last = this.recent.get(tkey);
+    if (last !== undefined && last.generation === this.generation && samePromptSegments(last.segs, input.segments)) {
+      // The same segment objects as the last exchange of this version (the gateway's element
+      // cache hands them out again for unchanged bytes), and no variant added since: the same
+      // groups, found as the same known variants.
+      for (const k of last.known) this.again(k.group, k.v, k.g, input.user, stamp(), findings);
+    } else {
+      const segs: Segment[] = [];
+      const known: Known[] = [];
+      let allKnown = true;
+      for (const g of this.extract(input.segments, segs)) {
+        const k = this.one(groups, g, fresh, input, stamp, findings);
+        if (k === null) allKnown = false;
+        else known.push(k);
       }
-      const texts = stored(g);
-      const key = texts.join('\u0000');
-      if (group === undefined) {
-        const v = this.newVariant(g, texts, key, input.user);
-        groups.set(g.name, { role: g.role, reference: v, byKey: new Map([[key, v]]), users: new Set([input.user]), slots: new Map() });
-        if (!fresh || !this.hasOtherVersions(input.tool, version)) continue;
-        this.versionChanges(input.tool, version, g, v, findings);
-        continue;
-      }
-      addCapped(group.users, input.user, 100_000);
-      v = group.byKey.get(key);
-      if (v === undefined) {
-        v = this.newVariant(g, texts, key, input.user);
-        this.learn(group, v);
-        if (group.byKey.size < this.opts.maxVariantsPerGroup) group.byKey.set(key, v);
-      } else this.seen(group, v, input.user, stamp());
-      if (group.byKey.get(key) === v) {
-        const list = (group.byPrint ??= new Map()).get(print);
-        if (list === undefined) group.byPrint.set(print, [v]);
-        else list.push(v);
-      }
-      this.report(group, v, g, input.user, findings);
+      if (allKnown) {
+        if (this.recent.size >= RECENT_MAX && !this.recent.has(tkey)) this.recent.delete(this.recent.keys().next().value!);
+        this.recent.set(tkey, { segs, known, generation: this.generation });
+      } else this.recent.delete(tkey);
     }
+    const h = this.headerGroup(input.headers);
+    if (h !== null) this.one(groups, h, fresh, input, stamp, findings);
     return findings.slice(0, this.opts.maxFindings);
+  }
+
+  /** One group of an exchange: compared, learnt; the known variant it matched, or null for a new one. */
+  private one(groups: Map<string, Group>, g: Extracted, fresh: boolean, input: ObserveInput, stamp: () => string, findings: Finding[]): Known | null {
+    const group = groups.get(g.name);
+    // A known prompt is found by fingerprint and confirmed text by text, without building the
+    // joined key (a full copy of a long system prompt) on every exchange.
+    const print = fingerprint(g);
+    let v = group?.byPrint?.get(print)?.find((c) => sameTexts(c, g));
+    if (group !== undefined && v !== undefined) {
+      this.again(group, v, g, input.user, stamp(), findings);
+      return { g, group, v };
+    }
+    const texts = stored(g);
+    const key = texts.join('\u0000');
+    if (group === undefined) {
+      const v = this.newVariant(g, texts, key, input.user);
+      groups.set(g.name, { role: g.role, reference: v, byKey: new Map([[key, v]]), users: new Set([input.user]), slots: new Map() });
+      if (fresh && this.hasOtherVersions(input.tool, input.version ?? '?')) this.versionChanges(input.tool, input.version ?? '?', g, v, findings);
+      return null;
+    }
+    addCapped(group.users, input.user, 100_000);
+    v = group.byKey.get(key);
+    if (v === undefined) {
+      v = this.newVariant(g, texts, key, input.user);
+      this.learn(group, v);
+      if (group.byKey.size < this.opts.maxVariantsPerGroup) group.byKey.set(key, v);
+    } else this.seen(group, v, input.user, stamp());
+    if (group.byKey.get(key) === v) {
+      const list = (group.byPrint ??= new Map()).get(print);
+      if (list === undefined) group.byPrint.set(print, [v]);
+      else list.push(v);
+    }
+    this.report(group, v, g, input.user, findings);
+    return null;
+  }
+
+  /** A group found as a known variant: the user counted, the variant's differences reported. */
+  private again(group: Group, v: Variant, g: Extracted, user: string, now: string, findings: Finding[]): void {
+    addCapped(group.users, user, 100_000);
+    this.seen(group, v, user, now);
+    this.report(group, v, g, user, findings);
   }
 
   /** A known variant seen again: counts, time, and the users who write it (format slots too). */
@@ -232,19 +305,24 @@ export class CovertBaseline {
     v.dirty = true;
   }
 
-  /** The groups of an exchange: system prompt, one per tool definition, and the headers. */
-  private extract(input: ObserveInput): Extracted[] {
+  /**
+   * The prompt groups of an exchange: the system prompt and one per tool definition; their
+   * segments, in order, are appended to `segs`.
+   */
+  private extract(segments: readonly Segment[], segs: Segment[]): Extracted[] {
     const out: Extracted[] = [];
-    const segs = input.segments;
     let names: (string | null)[] | null = null;
     const system: Extracted = { name: 'system', role: 'system', texts: [], isKey: [], segs: [] };
     const tools = new Map<string, Extracted>();
-    for (const s of segs) {
+    for (const s of segments) {
+      if (!inPrompt(s)) continue;
+      segs.push(s);
       if (s.role === 'system') {
         pushText(system, s);
-      } else if (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number') {
-        if (names === null) names = toolNames(segs);
-        const name = names[s.path[1]] ?? `#${s.path[1]}`;
+      } else {
+        if (names === null) names = toolNames(segments);
+        const i = s.path[1] as number;
+        const name = names[i] ?? `#${i}`;
         let t = tools.get(name);
         if (t === undefined) {
           t = { name: `tool:${name}`, role: 'tool_definition', texts: [], isKey: [], segs: [] };
@@ -255,21 +333,25 @@ export class CovertBaseline {
     }
     if (system.texts.length > 0) out.push(system);
     out.push(...tools.values());
-    if (input.headers !== undefined) {
-      const h: Extracted = { name: 'headers', role: 'header', texts: [], isKey: [], segs: [] };
-      for (const k of Object.keys(input.headers).sort()) {
-        const v = input.headers[k];
-        if (v === undefined || this.opts.ignore.has(k)) continue;
-        h.texts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
-        h.isKey.push(false);
-        h.segs.push(null);
-      }
-      if (h.texts.length > 0) out.push(h);
-    }
     return out;
   }
 
+  /** The headers group of an exchange (null: none to compare). */
+  private headerGroup(headers: ObserveInput['headers']): Extracted | null {
+    if (headers === undefined) return null;
+    const h: Extracted = { name: 'headers', role: 'header', texts: [], isKey: [], segs: [] };
+    for (const k of Object.keys(headers).sort()) {
+      const v = headers[k];
+      if (v === undefined || this.opts.ignore.has(k)) continue;
+      h.texts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+      h.isKey.push(false);
+      h.segs.push(null);
+    }
+    return h.texts.length > 0 ? h : null;
+  }
+
   private newVariant(g: Extracted, texts: readonly string[], key: string, user: string): Variant {
+    this.generation++;
     const now = this.opts.now();
     const fields: [string, string][] = texts.map((t, i) => {
       const s = g.segs[i];
@@ -387,6 +469,7 @@ export class CovertBaseline {
 
   /** Learns variants persisted by this or another instance (no findings). Oldest first. */
   load(rows: readonly BaselineVariant[]): void {
+    this.generation++;
     for (const r of [...rows].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))) {
       const tkey = `${r.tool}\u0000${r.version}`;
       let groups = this.tools.get(tkey);
