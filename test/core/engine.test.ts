@@ -207,3 +207,22 @@ test('groups for the cache: one per message, per tool definition, per other top-
   assert.deepEqual(groupRanges(segs), [[0, 1], [1, 2], [2, 4], [4, 5], [5, 7], [7, 8], [8, 10]]);
   assert.deepEqual(groupRanges([]), []);
 });
+
+test('a group resent as the same segment objects is found by its first one; a changed later segment or an evicted group is not', () => {
+  const cache = new HitCache(16 * 1024, 16); // ~8 groups of 1,000 units
+  const first: Segment = { role: 'user', path: ['messages', 0, 'content', 0, 'text'], text: `first ${'f'.repeat(1000)}` };
+  const second: Segment = { role: 'user', path: ['messages', 0, 'content', 1, 'text'], text: `second ${'s'.repeat(1000)}` };
+  assert.equal(inspect([first, second], { cache }).findings.length, 0);
+  const hits = cache.hits;
+  assert.equal(inspect([first, second], { cache }).findings.length, 0);
+  assert.equal(cache.hits, hits + 1, 'the same objects: a hit');
+  // Churn evicts the group: found again only by scanning it (a miss), within the cache's bound.
+  for (let i = 1; i < 40; i++) inspect([{ role: 'user', path: ['messages', i, 'content'], text: `${i} ${'u'.repeat(2000)}` }], { cache });
+  const misses = cache.misses;
+  assert.equal(inspect([first, second], { cache }).findings.length, 0);
+  assert.equal(cache.misses, misses + 1, 'evicted: not served past the bound');
+  assert.ok(cache.size <= 9, `bounded: ${cache.size}`);
+  // The same first object, another second text: scanned, not served from the entry found by the first.
+  const changed: Segment = { ...second, text: `second ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'s'.repeat(959)}` };
+  assert.equal(inspect([first, changed], { cache }).findings.length, 1);
+});

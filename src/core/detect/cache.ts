@@ -14,8 +14,8 @@ export class GroupEntry implements LruEntry {
   readonly found = new Set<string>();
   movedAt = 0;
 
-  /** `size`: bytes of text (UTF-16 code units x 2). */
-  constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly size: number) {}
+  /** `size`: bytes of text (UTF-16 code units x 2); `fp`: the group's fingerprint (its bucket). */
+  constructor(readonly texts: readonly string[], readonly roles: readonly string[], readonly size: number, readonly fp: number) {}
 
   /** Stores a detector's results for the group. */
   set(detector: string, hits: Hit[][]): void {
@@ -53,6 +53,13 @@ function fingerprint(segs: readonly Segment[]): number {
 
 export class HitCache {
   private readonly lru: SampledLru<GroupEntry>;
+  /**
+   * The entry last found for a group, by the group's first segment object. The gateway's element
+   * cache hands out the same segment objects for unchanged bytes, so a resent message or tool
+   * definition is found without sampling its texts again (confirmed by matches(), still found in
+   * the LRU so that its bound and recency hold).
+   */
+  private readonly byFirst = new WeakMap<Segment, GroupEntry>();
   hits = 0;
   misses = 0;
 
@@ -66,6 +73,13 @@ export class HitCache {
 
   /** The entry of a group of segments, created if new; undefined for small groups. */
   group(segs: readonly Segment[]): GroupEntry | undefined {
+    const first = segs[0];
+    if (first === undefined) return undefined;
+    const known = this.byFirst.get(first);
+    if (known !== undefined && known.matches(segs) && this.lru.find(known.fp, (x) => x === known) !== undefined) {
+      this.hits++;
+      return known;
+    }
     let length = 0;
     for (const s of segs) length += s.text.length;
     if (length < this.minLength) return undefined;
@@ -73,11 +87,13 @@ export class HitCache {
     const found = this.lru.find(fp, (x) => x.matches(segs));
     if (found !== undefined) {
       this.hits++;
+      this.byFirst.set(first, found);
       return found;
     }
     this.misses++;
-    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2);
+    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2, fp);
     this.lru.add(fp, e);
+    this.byFirst.set(first, e);
     return e;
   }
 
