@@ -35,7 +35,10 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env, ready: RegE
   });
 }
 
-/** The real gateway binary (compiled: `npm run build`), as `npm start` runs it, in a temp data dir. */
+/**
+ * The real gateway binary (compiled: `npm run build`), as `npm start` runs it (its young
+ * generation capped: README, "Running the gateway"), in a temp data dir.
+ */
 async function startGateway(upstream: string, mode: Mode): Promise<{ proc: Proc; url: string; key: string }> {
   const inspection = mode === 'off' ? 'off' : 'on';
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
@@ -58,7 +61,7 @@ async function startGateway(upstream: string, mode: Mode): Promise<{ proc: Proc;
     `  - { name: inhouse, baseUrl: "${upstream}", dialects: [openai-chat], models: ["inhouse-*"], auth: passthrough }`,
     '',
   ].join('\n'));
-  const proc = await start(['dist/cli/main.js', 'serve', '--config', cfg, ...policyArgs], { ...process.env, BENCH_PROVIDER_KEY: 'sk-bench', AIRLOCK_LOG_LEVEL: 'warn', USER: 'bench' }, /alk_\w+[\s\S]*OPENAI_BASE_URL/);
+  const proc = await start(['--max-semi-space-size=4', 'dist/cli/main.js', 'serve', '--config', cfg, ...policyArgs], { ...process.env, BENCH_PROVIDER_KEY: 'sk-bench', AIRLOCK_LOG_LEVEL: 'warn', USER: 'bench' }, /alk_\w+[\s\S]*OPENAI_BASE_URL/);
   const url = /listening on (http:\/\/[\d.:]+)/.exec(proc.line)?.[1];
   const key = /(alk_\w+)/.exec(proc.line)?.[1];
   if (url === undefined || key === undefined) throw new Error(`unexpected gateway banner:\n${proc.line}`);
