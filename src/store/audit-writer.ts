@@ -126,7 +126,12 @@ export class AuditWriter {
     });
   }
 
-  /** Write full batches until the queue is empty, retrying each batch until it lands. */
+  /**
+   * Writes the head batch, retrying it until it lands, then goes on while full batches wait (or
+   * a flush() or close() waits for everything). Entries that arrived during an append and fill no
+   * batch wait for the timer: under steady traffic one append per flush interval, not one per
+   * append's duration (each a message to the audit thread and a transaction there).
+   */
   private async run(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.maxBatch);
@@ -136,6 +141,7 @@ export class AuditWriter {
         this.failures = 0;
         this.persisted += batch.length;
         this.tick();
+        if (this.queue.length < this.maxBatch && this.waiters === 0 && !this.closed) return;
       } catch (e) {
         this.failures++;
         this.report(e);

@@ -53,6 +53,38 @@ describe('AuditWriter', () => {
     assert.deepEqual(store.batches.slice(0, 2).map((b) => b.length), [10, 10]);
   });
 
+  it('entries that arrive during an append wait for the timer unless they fill a batch', async () => {
+    // An append that lands only when the test says so.
+    const batches: string[][] = [];
+    let land: (() => void) | null = null;
+    const store = {
+      async appendAudit(entries: AuditEntry[]): Promise<void> {
+        await new Promise<void>((r) => (land = r));
+        batches.push(idsOf(entries));
+      },
+    };
+    const w = new AuditWriter(store, { maxBatch: 5, flushMs: HOUR });
+    const entries = makeEntries(1, 12);
+    for (const e of entries.slice(0, 5)) w.write(e); // a full batch: appended at once
+    await new Promise((r) => setImmediate(r));
+    for (const e of entries.slice(5, 7)) w.write(e); // during the append: two, no batch
+    land!();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches.map((b) => b.length), [5], 'the two wait for the timer (an hour here)');
+    assert.equal(w.pending, 2);
+    for (const e of entries.slice(7, 10)) w.write(e); // now five: a full batch again
+    await new Promise((r) => setImmediate(r));
+    land!();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches.map((b) => b.length), [5, 5]);
+    for (const e of entries.slice(10)) w.write(e);
+    const closing = w.close(); // close() writes the rest without waiting for the timer
+    await new Promise((r) => setImmediate(r));
+    land!();
+    await closing;
+    assert.deepEqual(batches.flat(), idsOf(entries));
+  });
+
   it('writes a partial batch when the timer fires', async () => {
     const store = new FakeStore();
     const w = new AuditWriter(store, { maxBatch: 100, flushMs: 5 });
