@@ -1,6 +1,7 @@
 // Native hot path of the inspection engine: one Hyperscan pass over the text of many segments
 // finds every trigger (secret-rule keywords, personal-data and address candidates) at once.
-// (The addon also exports `shape`, the JSON shape pass of request bodies: json.cc.)
+// (The addon also exports `shape`, the JSON shape pass of request bodies: json.cc, and `runs`,
+// the non-ASCII runs of a text: runs.cc.)
 // The JavaScript detectors confirm each trigger with their exact rules; nothing here decides a
 // finding. Optional: without this addon (or libhyperscan) the engine uses its JavaScript prefilter.
 //
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "json.h"
+#include "runs.h"
 
 namespace {
 
@@ -282,8 +284,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scan", nullptr, Scan, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shape", nullptr, airlock_json::ShapeCall, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"runs", nullptr, airlock_runs::RunsCall, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

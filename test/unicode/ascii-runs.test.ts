@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAscii, nonAsciiRuns } from '../../src/core/unicode/ascii-runs.ts';
+import { nativeAvailable, setNativeEnabled } from '../../src/core/detect/native.ts';
+import { loadNative } from '../../src/native/load.ts';
+import { prng } from '../fixtures/secrets/samples.ts';
+
+// The tests below the first run the JavaScript scan; the last compares the native one with it.
+loadNative();
+// CI builds the addon and sets AIRLOCK_REQUIRE_NATIVE=1: there the native scan is always compared.
+const nativeSkip = !nativeAvailable() && process.env['AIRLOCK_REQUIRE_NATIVE'] !== '1' && 'native addon not built';
+setNativeEnabled(false);
 
 const runs = (t: string, memo?: { nonAscii?: Int32Array | null }): number[] | null => {
   const r = nonAsciiRuns(t, memo);
@@ -67,4 +76,31 @@ test('ascii runs: one non-ASCII unit on either side of the chunk seams of the AS
     }
   }
   assert.equal(isAscii(base), true);
+});
+
+test('ascii runs: the native scan gives exactly the runs of the regex, on every length around its 8-unit blocks', { skip: nativeSkip }, () => {
+  const pieces = ['a', ' ', '\x7f', '\u0080', 'é', '\u00ff', '\u0100', '—', '\u200b', '\ud83d\ude00', '\ud800', '\udfff', '\uffff', '\n'];
+  const r = prng(7);
+  const rand = (n: number): number => Math.floor(r() * n);
+  const cases: string[] = [];
+  // One unit of each kind at every offset of a block, inside a long ASCII text.
+  for (const ch of pieces) for (let k = 0; k < 17; k++) cases.push(`${'x'.repeat(500 + k)}${ch}${'y'.repeat(40)}`);
+  for (const n of [512, 513, 519, 520, 521, 527, 528, 1000, 1024, 1025, 5000, 70_000]) {
+    cases.push('a'.repeat(n)); // pure ASCII, one-byte
+    cases.push('a'.repeat(n - 1) + '\u0100'); // the only non-ASCII unit last
+    cases.push('\u0100' + 'a'.repeat(n - 1));
+    for (let k = 0; k < 6; k++) {
+      // Mostly ASCII with sparse and clustered non-ASCII units (runs of every length, at every offset in a block).
+      let t = '';
+      while (t.length < n) t += rand(6) === 0 ? pieces[rand(pieces.length)]!.repeat(1 + rand(11)) : 'x'.repeat(1 + rand(40));
+      cases.push(t);
+    }
+  }
+  for (const t of cases) {
+    setNativeEnabled(false);
+    const js = runs(t);
+    setNativeEnabled(true);
+    assert.deepEqual(runs(t), js, `length ${t.length}`);
+  }
+  setNativeEnabled(false);
 });

@@ -4,6 +4,7 @@
 // engine falls back to its JavaScript prefilter with identical results (test/detect/native.test.ts).
 // core does no I/O: the addon is loaded outside it (src/native/load.ts) and handed in here.
 import type { Triggers } from './types.ts';
+import { useNativeRuns } from '../unicode/ascii-runs.ts';
 
 /** A compiled pattern set (an opaque handle held by the addon). */
 export type TriggerDb = { readonly __triggerDb: unique symbol };
@@ -17,6 +18,8 @@ const NATIVE_MIN_LENGTH = 24;
 interface Addon {
   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array): TriggerDb;
   scan(db: TriggerDb, texts: readonly string[]): Int32Array;
+  /** The non-ASCII runs of a text (native/runs.cc), for core/unicode/ascii-runs.ts. */
+  runs?: (text: string) => Int32Array | null;
 }
 
 /** Hyperscan's compile flag for case-insensitive matching (hs_compile.h). */
@@ -28,7 +31,7 @@ let installed: Addon | null = null;
 /** Hands the loaded addon to the engine (src/native/load.ts); null removes it. */
 export function useNativeAddon(a: unknown): void {
   installed = a !== null && typeof a === 'object' && typeof (a as Addon).compile === 'function' && typeof (a as Addon).scan === 'function' ? (a as Addon) : null;
-  addon = installed;
+  setNativeEnabled(true);
 }
 
 /** Whether the native pass is in use (reported by `airlock serve` and the benchmark). */
@@ -39,6 +42,8 @@ export function nativeAvailable(): boolean {
 /** Test hook: run the JavaScript fallback even where the addon is loaded. */
 export function setNativeEnabled(on: boolean): void {
   addon = on ? installed : null;
+  const runs = addon?.runs;
+  useNativeRuns(typeof runs === 'function' ? runs.bind(addon) : null);
 }
 
 export interface TriggerPattern {
