@@ -139,7 +139,7 @@ function benchCorpus(docs: readonly string[], reps: number): CorpusResult {
   for (let i = 0; i < Math.min(docs.length, 100); i++) inspect([segs[i]!], BENCH_OPTIONS);
   let findings = 0;
   // With the native trigger pass and, alternating pass by pass so that both see the same machine,
-  // with the JavaScript prefilter (A/B).
+  // without the addon (the JavaScript prefilter and non-ASCII scan: A/B).
   let engine = Infinity;
   let engineJs: number | null = native ? Infinity : null;
   for (let r = 0; r < reps; r++) {
@@ -185,7 +185,7 @@ function benchBody(runs: number): BodyResult {
     findings = inspect(segs, BENCH_OPTIONS).findings.length;
     lat.push(performance.now() - t0);
     if (native) {
-      // A/B, call by call: the same engine with the JavaScript prefilter.
+      // A/B, call by call: the same engine without the addon (JavaScript prefilter and runs).
       setNativeEnabled(false);
       const t1 = performance.now();
       inspect(segs, BENCH_OPTIONS);
@@ -275,13 +275,13 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
   const row = (name: string, engine: number, per: Record<string, number>): string =>
     `| ${name.padEnd(44)} | ${String(engine).padStart(7)} | ${ids.map((id) => String(per[id] ?? '').padStart(Math.max(7, id.length))).join(' | ')} |`;
   const lines = [
-    `MB/s, cold (no cache), best of ${reps} passes; body: p50 of ${quick ? 100 : 300} calls; native trigger pass ${native ? 'on' : 'OFF (JavaScript prefilter: libhyperscan-dev not installed or AIRLOCK_NATIVE=0)'}`,
+    `MB/s, cold (no cache), best of ${reps} passes; body: p50 of ${quick ? 100 : 300} calls; native addon (trigger pass, non-ASCII runs) ${native ? 'on' : 'OFF (JavaScript prefilter and runs: libhyperscan-dev not installed or AIRLOCK_NATIVE=0)'}`,
     `| ${'corpus'.padEnd(44)} | ${'engine'.padStart(7)} | ${ids.map((id) => id.padStart(7)).join(' | ')} |`,
     row(`Claude Code body ${body.KB} KB (${body.twoByteSegments}/${body.segments} 2-byte)`, body.engineMBps, body.perDetectorMBps),
     row(`one-byte mix ${one.MB} MB (${one.documents} docs)`, one.engineMBps, one.perDetectorMBps),
     row(`two-byte mix ${two.MB} MB (${two.twoByteDocs}/${two.documents} 2-byte)`, two.engineMBps, two.perDetectorMBps),
     `Claude Code body, whole engine cold: p50 ${body.p50ms} ms, p90 ${body.p90ms} ms (${body.findings} findings)`,
-    ...(native ? [`same engine with the JavaScript prefilter (A/B, alternating in the same run): body p50 ${body.jsPrefilterP50ms} ms, one-byte ${one.engineJsPrefilterMBps} MB/s, two-byte ${two.engineJsPrefilterMBps} MB/s`] : []),
+    ...(native ? [`same engine without the addon (JavaScript prefilter and runs; A/B, alternating in the same run): body p50 ${body.jsPrefilterP50ms} ms, one-byte ${one.engineJsPrefilterMBps} MB/s, two-byte ${two.engineJsPrefilterMBps} MB/s`] : []),
     `CACHED next turn (HitCache warm; same segments + one new 5 KB tool result): p50 ${body.nextTurnCachedP50ms} ms, p90 ${body.nextTurnCachedP90ms} ms`,
     slLine,
   ];
