@@ -100,6 +100,18 @@ test('native trigger pass: a detector called alone (no batch step) still finds e
   assert.ok(rules.includes('phone') && rules.includes('internal-ip'), rules.join(','));
 });
 
+test('native pass: a batch of under 1,024 units in all is left to the JavaScript prefilter, a larger one is scanned natively; same hits', { skip }, () => {
+  const scanner = new SecretScanner(BUILTIN_RULES);
+  const line = 'export GITHUB_TOKEN=ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 # the deploy token\n';
+  for (const [count, native] of [[12, false], [13, true]] as const) {
+    const texts = Array.from({ length: count }, () => line); // 80 units each: 960, then 1,040
+    const memos: SegmentMemo[] = texts.map(() => ({}));
+    scanner.prepare(texts, memos);
+    assert.equal(memos[0]!.keywordHits !== undefined, native, `${count} texts: ${texts.join('').length} units`);
+    for (let i = 0; i < count; i++) assert.deepEqual(scanner.scan(texts[i]!, null, memos[i]).map((h) => h.rule), ['github-pat']);
+  }
+});
+
 test('native pass: a keyword set Hyperscan rejects falls back to JavaScript once, not on every call', { skip }, () => {
   const real = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as { compile: (...a: unknown[]) => unknown; scan: (...a: unknown[]) => Int32Array };
   let compiles = 0;
@@ -107,7 +119,8 @@ test('native pass: a keyword set Hyperscan rejects falls back to JavaScript once
   try {
     // An empty extra keyword: Hyperscan refuses a pattern that matches the empty string.
     const scanner = new SecretScanner(BUILTIN_RULES, ['']);
-    const text = 'export GITHUB_TOKEN=ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 and some more words';
+    // Long enough for the native call (1,024 units in all).
+    const text = 'export GITHUB_TOKEN=ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8' + ' and some more words'.repeat(60);
     for (let i = 0; i < 3; i++) {
       const memo: SegmentMemo = {};
       scanner.prepare([text], [memo]);

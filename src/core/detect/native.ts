@@ -14,6 +14,8 @@ export type TriggerDb = { readonly __triggerDb: unique symbol };
  * JavaScript prefilter takes on a short text, and most segments of a request are names and ids.
  */
 const NATIVE_MIN_LENGTH = 24;
+/** Below this many units in all (texts of NATIVE_MIN_LENGTH or more), no call: see triggersPerText. */
+const NATIVE_MIN_TOTAL = 1024;
 
 interface Addon {
   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array): TriggerDb;
@@ -78,21 +80,27 @@ export function compileTriggers(patterns: readonly TriggerPattern[]): TriggerDb 
 
 /**
  * The triggers of each text of at least NATIVE_MIN_LENGTH units, in one native call; undefined for
- * shorter texts. Null without the addon.
+ * shorter texts. Null without the addon, or when those texts hold fewer than NATIVE_MIN_TOTAL
+ * units in all (the caller's JavaScript prefilter then finds the same triggers).
  */
 export function triggersPerText(db: TriggerDb, texts: readonly string[]): (Triggers | undefined)[] | null {
   const a = addon;
   if (a === null) return null;
   const idx: number[] = [];
   const long: string[] = [];
+  let total = 0;
   for (let i = 0; i < texts.length; i++) {
     if (texts[i]!.length >= NATIVE_MIN_LENGTH) {
       idx.push(i);
       long.push(texts[i]!);
+      total += texts[i]!.length;
     }
   }
+  // A few short texts (the part of a resent conversation the result cache has not seen, a
+  // request's headers): the JavaScript prefilter is cheaper than the call (measured: 40 segments,
+  // 882 units, 29-48 µs for the whole engine against 47-72 µs with the call).
+  if (total < NATIVE_MIN_TOTAL) return null;
   const out = new Array<Triggers | undefined>(texts.length);
-  if (long.length === 0) return out;
   const q = a.scan(db, long);
   let h = 0;
   for (let k = 0; k < long.length; k++) {
