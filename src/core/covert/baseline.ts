@@ -178,8 +178,12 @@ interface Recent {
   generation: number;
 }
 
-/** (tool, version) pairs whose last prompt is remembered. */
-const RECENT_MAX = 64;
+/**
+ * (tool, version, user) triples whose last prompt is remembered (the oldest remembered is dropped
+ * first). Each holds references to segments and texts the element cache and the variants hold
+ * anyway, ~20 kB of arrays for Claude Code's prompt.
+ */
+const RECENT_MAX = 256;
 
 /** Whether a variant stores exactly these texts, compared without building the `k:` strings. */
 function sameTexts(v: Variant, g: Extracted): boolean {
@@ -197,7 +201,7 @@ function sameTexts(v: Variant, g: Extracted): boolean {
 
 export class CovertBaseline {
   private readonly tools = new Map<string, Map<string, Group>>();
-  /** Per (tool, version): its last exchange's prompt, when every group of it was a known variant. */
+  /** Per (tool, version, user): the last exchange's prompt, when every group of it was a known variant. */
   private readonly recent = new Map<string, Recent>();
   /** Bumped whenever a variant is added: a remembered lookup is only reused within one generation. */
   private generation = 0;
@@ -226,7 +230,10 @@ export class CovertBaseline {
     const findings: Finding[] = [];
     let now: string | undefined;
     const stamp = (): string => (now ??= this.opts.now());
-    const last = this.recent.get(tkey);
+    // Per user too: users of one version send different system prompts (their directories, their
+    // memory files), and each resends their own on every turn.
+    const rkey = `${tkey}\u0000${input.user}`;
+    const last = this.recent.get(rkey);
     if (last !== undefined && last.generation === this.generation && samePromptSegments(last.segs, input.segments)) {
       // The same segment objects as the last exchange of this version (the gateway's element
       // cache hands them out again for unchanged bytes), and no variant added since: the same
@@ -242,9 +249,9 @@ export class CovertBaseline {
         else known.push(k);
       }
       if (allKnown) {
-        if (this.recent.size >= RECENT_MAX && !this.recent.has(tkey)) this.recent.delete(this.recent.keys().next().value!);
-        this.recent.set(tkey, { segs, known, generation: this.generation });
-      } else this.recent.delete(tkey);
+        if (this.recent.size >= RECENT_MAX && !this.recent.has(rkey)) this.recent.delete(this.recent.keys().next().value!);
+        this.recent.set(rkey, { segs, known, generation: this.generation });
+      } else this.recent.delete(rkey);
     }
     const h = this.headerGroup(input.headers);
     if (h !== null) this.one(groups, h, fresh, input, stamp, findings);
