@@ -21,6 +21,7 @@
 #endif
 
 #include "json.h"
+#include "util.h"
 
 namespace airlock_json {
 namespace {
@@ -260,12 +261,8 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out)
 }
 
 napi_value ShapeCall(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) {
-    napi_throw_error(env, nullptr, "shape(bytes: Uint8Array, seed: number)");
-    return nullptr;
-  }
+  if (!airlock::CallArgs(env, info, 2, argv, "shape(bytes: Uint8Array, seed: number)")) return nullptr;
   napi_typedarray_type t;
   size_t len = 0, off = 0;
   void* data = nullptr;
@@ -285,14 +282,7 @@ napi_value ShapeCall(napi_env env, napi_callback_info info) {
     napi_get_null(env, &nul);
     return nul;
   }
-  napi_value rab, arr;
-  void* buf = nullptr;
-  if (napi_create_arraybuffer(env, out.size() * sizeof(int32_t), &buf, &rab) != napi_ok ||
-      napi_create_typedarray(env, napi_int32_array, out.size(), rab, 0, &arr) != napi_ok) {
-    napi_throw_error(env, nullptr, "shape: out of memory");
-    return nullptr;
-  }
-  std::memcpy(buf, out.data(), out.size() * sizeof(int32_t));
+  napi_value arr = airlock::Int32ArrayOf(env, out, "shape");
   // A very large body grew the vector: give that memory back.
   if (out.capacity() > (1u << 20)) std::vector<int32_t>().swap(out);
   return arr;

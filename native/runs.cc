@@ -5,8 +5,8 @@
 // API: runs(text: string) -> Int32Array [start0, end0, start1, end1, ...] or null (pure ASCII).
 #include "runs.h"
 
-#include <cstring>
-#include <string>
+#include "util.h"
+
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -37,12 +37,8 @@ void Runs(const char16_t* s, size_t n, std::vector<int32_t>& out) {
 }
 
 napi_value RunsCall(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, nullptr, "runs(text: string)");
-    return nullptr;
-  }
+  if (!airlock::CallArgs(env, info, 1, argv, "runs(text: string)")) return nullptr;
   size_t len = 0;
   if (napi_get_value_string_utf16(env, argv[0], nullptr, 0, &len) != napi_ok) {
     napi_throw_type_error(env, nullptr, "runs: the text is not a string");
@@ -67,20 +63,12 @@ napi_value RunsCall(napi_env env, napi_callback_info info) {
     buf.clear();
     buf.shrink_to_fit();
   }
-  napi_value result;
   if (out.empty()) {
-    napi_get_null(env, &result);
-    return result;
+    napi_value nul;
+    napi_get_null(env, &nul);
+    return nul;
   }
-  napi_value ab;
-  void* data = nullptr;
-  if (napi_create_arraybuffer(env, out.size() * sizeof(int32_t), &data, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_int32_array, out.size(), ab, 0, &result) != napi_ok) {
-    napi_throw_error(env, nullptr, "runs: cannot allocate the result");
-    return nullptr;
-  }
-  std::memcpy(data, out.data(), out.size() * sizeof(int32_t));
-  return result;
+  return airlock::Int32ArrayOf(env, out, "runs");
 }
 
 }  // namespace airlock_runs

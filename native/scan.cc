@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "util.h"
 #include "json.h"
 #include "runs.h"
 
@@ -271,12 +272,7 @@ napi_value Scan(napi_env env, napi_callback_info info) {
     d->narrow.clear();
     d->narrow.shrink_to_fit();
   }
-  napi_value ab, arr;
-  void* buf = nullptr;
-  CHECK(napi_create_arraybuffer(env, d->out.size() * sizeof(int32_t), &buf, &ab));
-  if (!d->out.empty()) std::memcpy(buf, d->out.data(), d->out.size() * sizeof(int32_t));
-  CHECK(napi_create_typedarray(env, napi_int32_array, d->out.size(), ab, 0, &arr));
-  return arr;
+  return airlock::Int32ArrayOf(env, d->out, "scan");
 }
 
 napi_value Init(napi_env env, napi_value exports) {

@@ -4,6 +4,7 @@ import { isAscii, nonAsciiRuns } from '../../src/core/unicode/ascii-runs.ts';
 import { nativeAvailable, setNativeEnabled } from '../../src/core/detect/native.ts';
 import { loadNative } from '../../src/native/load.ts';
 import { prng } from '../fixtures/secrets/samples.ts';
+import { createRequire } from 'node:module';
 
 // The tests below the first run the JavaScript scan; the last compares the native one with it.
 loadNative();
@@ -103,4 +104,12 @@ test('ascii runs: the native scan gives exactly the runs of the regex, on every 
     assert.deepEqual(runs(t), js, `length ${t.length}`);
   }
   setNativeEnabled(false);
+});
+
+test('ascii runs: the native scan refuses a missing or non-string text with a TypeError, never a crash', { skip: nativeSkip }, () => {
+  const addon = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as { runs: (...a: unknown[]) => unknown };
+  assert.throws(() => addon.runs(), /runs\(text: string\)/);
+  assert.throws(() => addon.runs(42), TypeError);
+  assert.throws(() => addon.runs(Buffer.from('abc')), TypeError);
+  assert.equal(addon.runs(''), null);
 });
