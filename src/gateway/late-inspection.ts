@@ -83,7 +83,7 @@ export function inspectOutput(output: readonly Segment[], opts: InspectOptions):
 /** Parses, inspects and compares one exchange (the worker's job; the gateway's fallback). */
 export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: { observe(input: ObserveInput): Finding[] }): LateResult {
   const { parsed } = parseBody(job.dialect, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), opts.elements);
-  const r = inspect(parsed.segments, opts.request);
+  const r = inspect(parsed.segments, opts.request, parsed.parts);
   const h = inspect(headerSegments(job.headers, forwardsHeader), opts.headers);
   const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
   if (baselines !== undefined && job.modelCall) {

@@ -382,7 +382,7 @@ export class Pipeline {
     // The headers the provider will receive, then the body.
     ctx.headerSegments = headerSegments(req.headers, forwardsHeader);
     const h = inspect(ctx.headerSegments, this.inspection.headers);
-    const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request);
+    const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request, ctx.parsed.parts);
     if (r !== null) ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).
     ctx.findings = (r?.findings ?? []).concat(h.findings, ctx.findings);

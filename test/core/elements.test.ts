@@ -44,6 +44,10 @@ function viaCache(cache: ElementCache, dialect: Dialect, buf: Buffer): ParsedReq
 function assertSame(got: ParsedRequest | null, want: ParsedRequest, what: string, raw: Buffer): void {
   assert.ok(got !== null, `${what}: parsed`);
   assert.deepEqual(got.segments, want.segments, `${what}: segments`);
+  // The parts make up the segments, the same objects in the same order (the engine relies on it).
+  const flat = got.parts!.flat();
+  assert.equal(flat.length, got.segments.length, `${what}: parts`);
+  assert.ok(flat.every((x, i) => x === got.segments[i]), `${what}: parts are the segments`);
   assert.equal(got.model, want.model, `${what}: model`);
   assert.equal(got.stream, want.stream, `${what}: stream`);
   assert.equal(got.media, want.media, `${what}: media`);
@@ -129,6 +133,9 @@ test('a resent conversation reuses the same segment objects; a shifted or edited
   const big = first.segments.filter((s) => s.text.length > 1000);
   assert.ok(big.length > 3);
   for (const s of big) assert.ok(second.segments.includes(s), 'the same object, so the engine compares texts by reference');
+  // Parts found again are the very arrays given before (the result cache finds them by the array).
+  const again = second.parts!.filter((p) => first.parts!.includes(p));
+  assert.ok(again.length >= 10 && again.every((p) => p.some((s) => s.text.length > 0)), `parts given again: ${again.length}`);
   // The first message dropped: every later message moves down one index.
   const shifted = { ...j, messages: j.messages.slice(1) };
   const sb = Buffer.from(JSON.stringify(shifted));

@@ -226,3 +226,36 @@ test('a group resent as the same segment objects is found by its first one; a ch
   const changed: Segment = { ...second, text: `second ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'s'.repeat(959)}` };
   assert.equal(inspect([first, changed], { cache }).findings.length, 1);
 });
+
+test('parts of a request (the element cache\'s): the same findings as without; a part found again by its array, within the bound; parts that do not make up the segments are ignored', () => {
+  const segs = body.segments;
+  const parts = groupRanges(segs).map(([a, b]) => segs.slice(a, b));
+  const fresh = inspect(segs);
+  assert.ok(fresh.findings.length >= 3);
+  const cache = new HitCache();
+  assert.deepEqual(inspect(segs, { cache }, parts).findings, fresh.findings);
+  const hits = cache.hits;
+  const misses = cache.misses;
+  assert.deepEqual(inspect(segs, { cache }, parts).findings, fresh.findings, 'served from the cache: same findings');
+  assert.equal(cache.misses, misses);
+  assert.ok(cache.hits - hits >= 10, `parts found again: ${cache.hits - hits}`);
+  // Parts in another order (or from another request) do not describe these segments: the engine
+  // groups by path instead, and every finding still points at its own segment.
+  const k = parts.findIndex((p) => p.includes(fresh.segmentOf(fresh.findings[0]!)!));
+  const j = parts.findIndex((p, i) => i !== k && p.length !== parts[k]!.length);
+  assert.ok(k >= 0 && j >= 0);
+  const swapped = parts.map((p, i) => (i === k ? parts[j]! : i === j ? parts[k]! : p));
+  const r = inspect(segs, { cache }, swapped); // the warm cache: a part misplaced must not bring its results along
+  assert.deepEqual(r.findings, fresh.findings);
+  for (const f of r.findings) assert.equal(renderPath(r.segmentOf(f)!.path), f.segmentPath.replace(' (key)', ''));
+  assert.deepEqual(inspect(segs, {}, [...parts, [{ role: 'user', path: ['x'], text: 'extra' }]]).findings, fresh.findings);
+  // A part's array is no way around the bound: evicted by churn, it is scanned again (a miss).
+  const small = new HitCache(64 * 1024, 16);
+  const big: Segment = { role: 'user', path: ['messages', 0, 'content'], text: `ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'q'.repeat(2000)}` };
+  const part = [big];
+  assert.equal(inspect(part, { cache: small }, [part]).findings.length, 1);
+  for (let i = 1; i < 60; i++) inspect([{ role: 'user', path: ['messages', i, 'content'], text: `${i} ${'u'.repeat(2000)}` }], { cache: small });
+  const m = small.misses;
+  assert.equal(inspect(part, { cache: small }, [part]).findings.length, 1);
+  assert.equal(small.misses, m + 1, 'evicted: scanned again');
+});

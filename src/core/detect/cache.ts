@@ -60,6 +60,8 @@ export class HitCache {
    * the LRU so that its bound and recency hold).
    */
   private readonly byFirst = new WeakMap<Segment, GroupEntry>();
+  /** The entry of a group given as an array its owner never modifies (`group(segs, true)`). */
+  private readonly byArray = new WeakMap<readonly Segment[], GroupEntry>();
   hits = 0;
   misses = 0;
 
@@ -71,10 +73,27 @@ export class HitCache {
     this.lru = new SampledLru(maxBytes);
   }
 
-  /** The entry of a group of segments, created if new; undefined for small groups. */
-  group(segs: readonly Segment[]): GroupEntry | undefined {
+  /**
+   * The entry of a group of segments, created if new; undefined for small groups. `fixed`: the
+   * caller never modifies this array (the element cache's parts), so the array itself identifies
+   * the group next time, without comparing its segments.
+   */
+  group(segs: readonly Segment[], fixed = false): GroupEntry | undefined {
     const first = segs[0];
     if (first === undefined) return undefined;
+    if (fixed) {
+      const e = this.byArray.get(segs);
+      if (e !== undefined && this.lru.find(e.fp, (x) => x === e) !== undefined) {
+        this.hits++;
+        return e;
+      }
+    }
+    const found = this.lookup(segs, first);
+    if (found !== undefined && fixed) this.byArray.set(segs, found);
+    return found;
+  }
+
+  private lookup(segs: readonly Segment[], first: Segment): GroupEntry | undefined {
     const known = this.byFirst.get(first);
     if (known !== undefined && known.matches(segs) && this.lru.find(known.fp, (x) => x === known) !== undefined) {
       this.hits++;

@@ -41,14 +41,38 @@ export function selectDetectors(ids?: string[]): Detector[] {
   return out;
 }
 
-export function inspect(segments: readonly Segment[], opts: InspectOptions = {}): InspectResult {
+export function inspect(segments: readonly Segment[], opts: InspectOptions = {}, parts?: readonly (readonly Segment[])[]): InspectResult {
   const detectors = selectDetectors(opts.detectors);
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
   const where = new Map<Finding, Segment>();
   const { cache, clock, budgetMs } = opts;
-  let ranges = groupRanges(segments);
-  let entries = cache === undefined ? null : ranges.map(([a, b]) => cache.group(segments.slice(a, b)));
+  // The groups: the caller's parts when they make up exactly these segments (the element cache's
+  // parts, each one group, and a part found again is the same array: ParsedRequest.parts), else
+  // found from the paths.
+  let ranges: [number, number][] | null = null;
+  let keys: (readonly Segment[])[] | null = null;
+  if (parts !== undefined) {
+    ranges = [];
+    keys = [];
+    let at = 0;
+    // Checked slot by slot (pointers only: two arrays read, no segment touched).
+    for (const p of parts) {
+      if (p.length === 0) continue;
+      let same = at + p.length <= segments.length;
+      for (let j = 0; same && j < p.length; j++) same = p[j] === segments[at + j];
+      if (!same) {
+        at = -1;
+        break;
+      }
+      ranges.push([at, at + p.length]);
+      keys.push(p);
+      at += p.length;
+    }
+    if (at !== segments.length) ranges = keys = null;
+  }
+  ranges ??= groupRanges(segments);
+  let entries = cache === undefined ? null : ranges.map(([a, b], g) => (keys !== null ? cache.group(keys[g]!, true) : cache.group(segments.slice(a, b))));
   if (entries !== null) {
     // Groups every detector has already scanned without a hit (most of a resent conversation)
     // need nothing more: one check per group instead of one per detector and segment.

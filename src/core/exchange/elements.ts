@@ -40,6 +40,8 @@ const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
 interface Parts {
   segments: Segment[];
   media: number;
+  /** Each part's segments, in order (see ParsedRequest.parts). */
+  parts: (readonly Segment[])[];
 }
 
 class Entry implements LruEntry {
@@ -110,7 +112,7 @@ export class ElementCache {
     }
     let model: unknown = null;
     let stream = false;
-    const st: Parts = { segments: [], media: 0 };
+    const st: Parts = { segments: [], media: 0, parts: [] };
     // The body as JSON.parse of the Latin-1 view would give it, from the parts' values (read-only:
     // cached values are shared between requests); without segments, parsed when asked for.
     const body: Record<string, unknown> = {};
@@ -136,7 +138,7 @@ export class ElementCache {
     }
     if (wantSegments) model = body['model'];
     const name = typeof model !== 'string' ? null : fix !== undefined ? fix(model) : model;
-    if (wantSegments) return { dialect, body, model: name, stream, segments: st.segments, media: st.media };
+    if (wantSegments) return { dialect, body, model: name, stream, segments: st.segments, media: st.media, parts: st.parts };
     let lazy: Record<string, unknown> | undefined;
     return {
       dialect,
@@ -161,6 +163,7 @@ export class ElementCache {
       if (segment) {
         const w = segmentPart(dialect, value, index === null ? [field] : [field, index], fix);
         for (const s of w.segments) st.segments.push(s);
+        st.parts.push(w.segments);
         st.media += w.media;
       }
       return value;
@@ -168,8 +171,14 @@ export class ElementCache {
     const hit = this.lru.find(hash, (e) => e.bytes.length === len && e.field === field && e.dialect === dialect && (e.index === null) === (index === null) && buf.compare(e.bytes, 0, len, start, end) === 0);
     if (hit !== undefined) {
       this.hits++;
-      if (hit.index === index) for (const s of hit.segments) st.segments.push(s);
-      else for (const s of hit.segments) st.segments.push(moved(s, index!));
+      if (hit.index === index) {
+        for (const s of hit.segments) st.segments.push(s);
+        st.parts.push(hit.segments);
+      } else {
+        const part = hit.segments.map((s) => moved(s, index!));
+        for (const s of part) st.segments.push(s);
+        st.parts.push(part);
+      }
       st.media += hit.media;
       return hit.value;
     }
@@ -182,6 +191,7 @@ export class ElementCache {
       size += s.text.length * 2;
       st.segments.push(s);
     }
+    st.parts.push(w.segments);
     st.media += w.media;
     if (size <= this.maxBytes / 4) this.lru.add(hash, new Entry(dialect, field, index, Buffer.from(buf.subarray(start, end)), value, w.segments, w.media, size));
     return value;

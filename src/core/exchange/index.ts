@@ -15,6 +15,12 @@ export interface ParsedRequest {
   stream: boolean;
   segments: Segment[];
   media: number;
+  /**
+   * The segments again, part by part (a message, a tool, a top-level field), when the element cache
+   * made them: a part it found again is the very array it gave before (never modified), so the
+   * engine's result cache can find that part's results by the array alone (detect/cache.ts).
+   */
+  parts?: (readonly Segment[])[];
 }
 
 /**
