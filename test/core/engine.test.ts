@@ -259,3 +259,16 @@ test('parts of a request (the element cache\'s): the same findings as without; a
   assert.equal(inspect(part, { cache: small }, [part]).findings.length, 1);
   assert.equal(small.misses, m + 1, 'evicted: scanned again');
 });
+
+test('small groups are cached only as fixed parts (found again by their array), and tiny entries still count against the bound', () => {
+  const cache = new HitCache(64 * 1024, 256);
+  const tiny: Segment[] = [{ role: 'user', path: ['messages', 0, 'content'], text: 'token=abc' }];
+  assert.equal(cache.group(tiny), undefined, 'under minLength, not a fixed part: scanned every time');
+  const e = cache.group(tiny, true);
+  assert.ok(e !== undefined, 'a fixed part of any size has an entry');
+  const hits = cache.hits;
+  assert.equal(cache.group(tiny, true), e);
+  assert.equal(cache.hits, hits + 1);
+  for (let i = 0; i < 10_000; i++) cache.group([{ role: 'user', path: ['messages', i, 'content'], text: `t${i}` }], true);
+  assert.ok(cache.size <= (64 * 1024) / 256, `bounded: ${cache.size} entries`);
+});

@@ -51,6 +51,9 @@ function fingerprint(segs: readonly Segment[]): number {
   return h >>> 0;
 }
 
+/** Bytes counted for an entry besides its text (its objects and maps), so tiny groups are bounded too. */
+const ENTRY_OVERHEAD = 256;
+
 export class HitCache {
   private readonly lru: SampledLru<GroupEntry>;
   /**
@@ -66,8 +69,9 @@ export class HitCache {
   misses = 0;
 
   /**
-   * @param maxBytes  upper bound of cached text (UTF-16 code units x 2)
-   * @param minLength groups with less text than this are scanned every time (cheaper than a lookup)
+   * @param maxBytes  upper bound of cached text (UTF-16 code units x 2, plus 256 per entry)
+   * @param minLength groups with less text than this are scanned every time (cheaper than a lookup),
+   *                  unless given as fixed parts
    */
   constructor(readonly maxBytes = 64 * 1024 * 1024, readonly minLength = 256) {
     this.lru = new SampledLru(maxBytes);
@@ -88,12 +92,13 @@ export class HitCache {
         return e;
       }
     }
-    const found = this.lookup(segs, first);
+    // A fixed part of any size is worth an entry: found again by its array, it costs one lookup.
+    const found = this.lookup(segs, first, fixed ? 0 : this.minLength);
     if (found !== undefined && fixed) this.byArray.set(segs, found);
     return found;
   }
 
-  private lookup(segs: readonly Segment[], first: Segment): GroupEntry | undefined {
+  private lookup(segs: readonly Segment[], first: Segment, minLength: number): GroupEntry | undefined {
     const known = this.byFirst.get(first);
     if (known !== undefined && known.matches(segs) && this.lru.find(known.fp, (x) => x === known) !== undefined) {
       this.hits++;
@@ -101,7 +106,7 @@ export class HitCache {
     }
     let length = 0;
     for (const s of segs) length += s.text.length;
-    if (length < this.minLength) return undefined;
+    if (length < minLength) return undefined;
     const fp = fingerprint(segs);
     const found = this.lru.find(fp, (x) => x.matches(segs));
     if (found !== undefined) {
@@ -110,7 +115,7 @@ export class HitCache {
       return found;
     }
     this.misses++;
-    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2, fp);
+    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2 + ENTRY_OVERHEAD, fp);
     this.lru.add(fp, e);
     this.byFirst.set(first, e);
     return e;

@@ -32,7 +32,7 @@ const KIND_ARRAY = 3;
 const KIND_TRUE = 4;
 
 /** Values shorter than this are parsed every time: cheaper than a lookup and a copy. */
-const MIN_BYTES = 256;
+const MIN_BYTES = 64;
 
 /** An array index as a key: JSON.parse's objects list those first, so the order would differ. */
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
@@ -185,8 +185,8 @@ export class ElementCache {
     this.misses++;
     const value: unknown = JSON.parse(buf.toString('latin1', start, end));
     const w = segmentPart(dialect, value, index === null ? [field] : [field, index], fix);
-    // The bytes, the value's structure (about as large) and the texts.
-    let size = 2 * len;
+    // The bytes, the value's structure (about as large), the texts, and the entry's own objects.
+    let size = 2 * len + 256;
     for (const s of w.segments) {
       size += s.text.length * 2;
       st.segments.push(s);
