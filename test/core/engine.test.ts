@@ -208,7 +208,7 @@ test('groups for the cache: one per message, per tool definition, per other top-
   assert.deepEqual(groupRanges([]), []);
 });
 
-test('a group resent as the same segment objects is found by its first one; a changed later segment or an evicted group is not', () => {
+test('a group resent as the same segments is a hit; a changed later segment or an evicted group is not', () => {
   const cache = new HitCache(16 * 1024, 16); // ~8 groups of 1,000 units
   const first: Segment = { role: 'user', path: ['messages', 0, 'content', 0, 'text'], text: `first ${'f'.repeat(1000)}` };
   const second: Segment = { role: 'user', path: ['messages', 0, 'content', 1, 'text'], text: `second ${'s'.repeat(1000)}` };

@@ -57,13 +57,11 @@ const ENTRY_OVERHEAD = 256;
 export class HitCache {
   private readonly lru: SampledLru<GroupEntry>;
   /**
-   * The entry last found for a group, by the group's first segment object. The gateway's element
-   * cache hands out the same segment objects for unchanged bytes, so a resent message or tool
-   * definition is found without sampling its texts again (confirmed by matches(), still found in
-   * the LRU so that its bound and recency hold).
+   * The entry of a group given as an array its owner never modifies (`group(segs, true)`): the
+   * gateway's element cache hands out the same array for a part it found again, so a resent
+   * message or tool definition is found without sampling its texts (still found in the LRU, so
+   * that its bound and recency hold).
    */
-  private readonly byFirst = new WeakMap<Segment, GroupEntry>();
-  /** The entry of a group given as an array its owner never modifies (`group(segs, true)`). */
   private readonly byArray = new WeakMap<readonly Segment[], GroupEntry>();
   hits = 0;
   misses = 0;
@@ -80,11 +78,9 @@ export class HitCache {
   /**
    * The entry of a group of segments, created if new; undefined for small groups. `fixed`: the
    * caller never modifies this array (the element cache's parts), so the array itself identifies
-   * the group next time, without comparing its segments.
+   * the group next time, without comparing its segments; a fixed part of any size gets an entry.
    */
   group(segs: readonly Segment[], fixed = false): GroupEntry | undefined {
-    const first = segs[0];
-    if (first === undefined) return undefined;
     if (fixed) {
       const e = this.byArray.get(segs);
       if (e !== undefined && this.lru.find(e.fp, (x) => x === e) !== undefined) {
@@ -92,32 +88,18 @@ export class HitCache {
         return e;
       }
     }
-    // A fixed part of any size is worth an entry: found again by its array, it costs one lookup.
-    const found = this.lookup(segs, first, fixed ? 0 : this.minLength);
-    if (found !== undefined && fixed) this.byArray.set(segs, found);
-    return found;
-  }
-
-  private lookup(segs: readonly Segment[], first: Segment, minLength: number): GroupEntry | undefined {
-    const known = this.byFirst.get(first);
-    if (known !== undefined && known.matches(segs) && this.lru.find(known.fp, (x) => x === known) !== undefined) {
-      this.hits++;
-      return known;
-    }
     let length = 0;
     for (const s of segs) length += s.text.length;
-    if (length < minLength) return undefined;
+    if (segs.length === 0 || length < (fixed ? 0 : this.minLength)) return undefined;
     const fp = fingerprint(segs);
-    const found = this.lru.find(fp, (x) => x.matches(segs));
-    if (found !== undefined) {
-      this.hits++;
-      this.byFirst.set(first, found);
-      return found;
+    let e = this.lru.find(fp, (x) => x.matches(segs));
+    if (e !== undefined) this.hits++;
+    else {
+      this.misses++;
+      e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2 + ENTRY_OVERHEAD, fp);
+      this.lru.add(fp, e);
     }
-    this.misses++;
-    const e = new GroupEntry(segs.map((s) => s.text), segs.map((s) => s.role), length * 2 + ENTRY_OVERHEAD, fp);
-    this.lru.add(fp, e);
-    this.byFirst.set(first, e);
+    if (fixed) this.byArray.set(segs, e);
     return e;
   }
 

@@ -32,7 +32,7 @@ export function useNativeRuns(fn: ((text: string) => Int32Array | null) | null):
   nativeRuns = fn;
 }
 
-/** Texts shorter than this (after their ASCII prefix) keep the regex: the call has a fixed cost. */
+/** Texts shorter than this keep the JavaScript scan: the call has a fixed cost. */
 const NATIVE_MIN = 512;
 
 const encoder = new TextEncoder();
