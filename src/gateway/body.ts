@@ -109,8 +109,8 @@ export function latin1View(buf: Buffer): 'ascii' | 'repair' | 'utf8' {
  * byte, for redaction in place (null: the body must be decoded for that).
  */
 export function parseBody(dialect: Dialect, buf: Buffer, elements: ElementCache | null, opts: { segments?: boolean } = {}): { parsed: ParsedRequest; view: string | ByteFinder | null } {
-  const how = elements === null ? 'utf8' : latin1View(buf);
-  const parsed = how === 'utf8' ? null : elements!.parse(dialect, buf, how === 'repair' ? repair : undefined, opts);
+  // The shape pass itself refuses a repaired view of a body that escapes U+0080..U+00FF.
+  const parsed = elements === null ? null : elements.parse(dialect, buf, isAscii(buf) ? undefined : repair, opts);
   if (parsed !== null) return { parsed, view: (needle, from) => buf.indexOf(needle, from, 'latin1') };
   const d = decodeBody(buf);
   return { parsed: parseRequest(dialect, d.text, d.fix, opts), view: d.byteView ? d.text : null };

@@ -82,8 +82,9 @@ export class ElementCache {
    * The request as parseRequest would give it, from its UTF-8 bytes; null when this path cannot
    * say (no addon, invalid JSON, a top-level key repeated or an array index): the caller then
    * parses the text, which also words any error. `fix` repairs strings read from a Latin-1 view of
-   * bytes >= 0x80 (gateway/body.ts); the caller has checked that the bytes are valid UTF-8 and
-   * that the view needs no other repair. `segments: false` skips segmentation.
+   * bytes >= 0x80 (gateway/body.ts); the caller has checked that the bytes are valid UTF-8. With
+   * `fix`, a body that escapes U+0080..U+00FF gives null (its view cannot be repaired).
+   * `segments: false` skips segmentation.
    */
   parse(dialect: Dialect, buf: Buffer, fix: ((s: string) => string) | undefined, opts: { segments?: boolean } = {}): ParsedRequest | null {
     if (addon === null) return null;
@@ -98,7 +99,9 @@ export class ElementCache {
 
   private read(dialect: Dialect, buf: Buffer, fix: ((s: string) => string) | undefined, wantSegments: boolean): ParsedRequest | null {
     const shape = addon!.shape(buf, this.seed);
-    if (shape === null || shape[0] !== 1) return null;
+    // Bit 0: an object; bit 1: an escape of U+0080..U+00FF, which a repaired Latin-1 view would
+    // take for UTF-8 bytes (the caller then decodes the body instead).
+    if (shape === null || (shape[0]! & 1) === 0 || ((shape[0]! & 2) !== 0 && fix !== undefined)) return null;
     const m = shape[1]!;
     const keys: string[] = [];
     const seen = new Set<string>();
