@@ -142,19 +142,24 @@ function byteOffset(lit: string, decoded: number): number {
 }
 
 /**
- * Finds a text of Latin-1 characters (one per byte) in the body's bytes from an offset: the
- * offset of its first byte, or -1. (Buffer#indexOf with 'latin1'; no view string needed.)
+ * Finds a text of Latin-1 characters (one per byte) in the body's bytes from an offset, ending at
+ * or before `to` (default: the end): the offset of its first byte, or -1. (Buffer#indexOf with
+ * 'latin1' on the bytes up to `to`; no view string needed.)
  */
-export type ByteFinder = (needle: string, from: number) => number;
+export type ByteFinder = (needle: string, from: number, to?: number) => number;
 
 /**
  * Redaction planned on a Latin-1 view of the UTF-8 body (one character per byte), so that the
  * gateway patches its bytes without decoding the body to UTF-16 and encoding it back. Each
- * segment's literal is found by its JSON.stringify form, which must occur exactly once; null
- * when that does not hold (the caller then uses redact()).
+ * segment's literal is found by its JSON.stringify form, which must occur exactly once in the
+ * bytes of the field or element that holds the segment (`within`, from the element cache), or in
+ * the whole body; null when that does not hold (the caller then uses redact()).
  */
-export function planByteRedaction(view: string | ByteFinder, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
-  const find: ByteFinder = typeof view === 'string' ? (needle, from) => view.indexOf(needle, from) : view;
+export function planByteRedaction(view: string | ByteFinder, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), within?: (seg: Segment) => readonly [number, number] | undefined): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+  const find: ByteFinder = typeof view !== 'string' ? view : (needle, from, to) => {
+    const i = view.indexOf(needle, from);
+    return to !== undefined && i + needle.length > to ? -1 : i;
+  };
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { patches: [], placeholders };
   const segOf = typeof segments === 'function' ? segments : segmentsByPath(segments, findings);
@@ -166,8 +171,9 @@ export function planByteRedaction(view: string | ByteFinder, segments: readonly 
     if (seg.isKey === true) return null;
     const lit = JSON.stringify(seg.text);
     const v = utf8View(lit);
-    const at = find(v, 0);
-    if (at < 0 || find(v, at + 1) >= 0) return null;
+    const range = within?.(seg);
+    const at = find(v, range?.[0] ?? 0, range?.[1]);
+    if (at < 0 || find(v, at + 1, range?.[1]) >= 0) return null;
     found.set(seg, { at, lit });
   }
   const patches: Patch[] = [];

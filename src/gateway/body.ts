@@ -111,7 +111,7 @@ export function latin1View(buf: Buffer): 'ascii' | 'repair' | 'utf8' {
 export function parseBody(dialect: Dialect, buf: Buffer, elements: ElementCache | null, opts: { segments?: boolean } = {}): { parsed: ParsedRequest; view: string | ByteFinder | null } {
   // The shape pass itself refuses a repaired view of a body that escapes U+0080..U+00FF.
   const parsed = elements === null ? null : elements.parse(dialect, buf, isAscii(buf) ? undefined : repair, opts);
-  if (parsed !== null) return { parsed, view: (needle, from) => buf.indexOf(needle, from, 'latin1') };
+  if (parsed !== null) return { parsed, view: (needle, from, to) => (to === undefined ? buf : buf.subarray(0, to)).indexOf(needle, from, 'latin1') };
   const d = decodeBody(buf);
   return { parsed: parseRequest(dialect, d.text, d.fix, opts), view: d.byteView ? d.text : null };
 }

@@ -318,7 +318,7 @@ export class Pipeline {
     const located: SegmentOf | readonly Segment[] = ctx.segmentOf ?? ctx.parsed?.segments ?? [];
     // Fast path: patch the body's bytes where the literals are found in its one-byte view.
     const plan = toRedact.length > 0 && body !== null && ctx.parsed !== null && byteView !== null && !cfg.audit.storeRedactedBodies
-      ? planByteRedaction(byteView, located, toRedact, name)
+      ? planByteRedaction(byteView, located, toRedact, name, ctx.parsed.byteRange)
       : null;
     if (plan !== null && body !== null) {
       body = patchBytes(body, plan.patches);

@@ -41,6 +41,13 @@ function viaCache(cache: ElementCache, dialect: Dialect, buf: Buffer): ParsedReq
   return cache.parse(dialect, buf, v === 'repair' ? decodeBody(buf).fix : undefined);
 }
 
+/** The body with the first element of its conversation (messages or input) dropped: every later element moves. */
+function dropFirstMessage(buf: Buffer): Buffer {
+  const j = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+  for (const k of ['messages', 'input']) if (Array.isArray(j[k]) && j[k].length > 1) j[k] = j[k].slice(1);
+  return Buffer.from(JSON.stringify(j));
+}
+
 function assertSame(got: ParsedRequest | null, want: ParsedRequest, what: string, raw: Buffer): void {
   assert.ok(got !== null, `${what}: parsed`);
   assert.deepEqual(got.segments, want.segments, `${what}: segments`);
@@ -242,6 +249,38 @@ test('parseBody: either path gives the same request and the same in-place redact
   const p = parseBody('anthropic', mixed, cache);
   assert.equal(p.view, null);
   assert.equal(p.parsed.segments[0]!.text, 'café and café');
+});
+
+test('byteRange: each segment lies in the bytes of its own field or element, found again or moved; redaction searches only there', { skip }, () => {
+  const cache = new ElementCache();
+  for (const { file, dialect, buf } of bodies) {
+    for (const b of [buf, buf, dropFirstMessage(buf)]) {
+      const p = cache.parse(dialect, b, decodeBody(b).fix)!;
+      const body = JSON.parse(b.toString('latin1')) as Record<string, unknown>;
+      for (const seg of p.segments) {
+        const r = p.byteRange!(seg);
+        assert.ok(r !== undefined, `${file}: ${JSON.stringify(seg.path)}`);
+        const field = body[seg.path[0] as string];
+        const want = Array.isArray(field) && typeof seg.path[1] === 'number' ? field[seg.path[1]] : field;
+        assert.deepEqual(JSON.parse(b.toString('latin1', r[0], r[1])), want, `${file}: ${JSON.stringify(seg.path)}`);
+      }
+      assert.equal(p.byteRange!({ role: 'user', path: ['nope'], text: '' }), undefined);
+      assert.equal(p.byteRange!({ role: 'user', path: ['messages', 10_000], text: '' }), undefined);
+    }
+  }
+  // The same tool output in two messages: unique in its own message, not in the body.
+  const out = `DATABASE_URL=postgres://app:s3cr3tpw@db.internal:5432/app ${'z'.repeat(80)}`;
+  const raw = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: out }, { role: 'assistant', content: 'ok' }, { role: 'user', content: out }] }));
+  const { parsed, view } = parseBody('anthropic', raw, cache);
+  const seg = parsed.segments.filter((x) => x.text === out)[1]!;
+  const f = { detector: 'secrets', rule: 'postgres-url-password', severity: 'high' as const, role: seg.role, segmentPath: 'messages[2].content', start: out.indexOf('s3cr3tpw'), end: out.indexOf('s3cr3tpw') + 8, preview: 's3…', confidence: 1 };
+  assert.equal(planByteRedaction(view!, () => seg, [f]), null, 'not unique in the whole body');
+  const plan = planByteRedaction(view!, () => seg, [f], undefined, parsed.byteRange)!;
+  assert.equal(plan.patches.length, 1);
+  assert.equal(raw.toString('latin1', plan.patches[0]!.start, plan.patches[0]!.end), 's3cr3tpw');
+  assert.ok(plan.patches[0]!.start > raw.lastIndexOf('"assistant"'), 'patched in the third message, where the segment is');
+  // A range that does not hold the literal gives no plan (the caller then redacts by decoding).
+  assert.equal(planByteRedaction(view!, () => seg, [f], undefined, () => [0, 40]), null);
 });
 
 test('the shape pass refuses arguments of the wrong type; a shape that disagreed with JSON.parse would fall back, not throw', { skip }, () => {

@@ -104,13 +104,13 @@ export class ElementCache {
     if (shape === null || (shape[0]! & 1) === 0 || ((shape[0]! & 2) !== 0 && fix !== undefined)) return null;
     const m = shape[1]!;
     const keys: string[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     for (let k = 0; k < m; k++) {
       const b = 2 + k * MEMBER;
       let key = buf.toString('latin1', shape[b]! + 1, shape[b + 1]! - 1);
       if (key.includes('\\')) key = JSON.parse(buf.toString('latin1', shape[b]!, shape[b + 1]!)) as string;
       if (seen.has(key) || INDEX_KEY.test(key)) return null;
-      seen.add(key);
+      seen.set(key, k);
       keys.push(key);
     }
     let model: unknown = null;
@@ -120,12 +120,15 @@ export class ElementCache {
     // cached values are shared between requests); without segments, parsed when asked for.
     const body: Record<string, unknown> = {};
     let el = 2 + m * MEMBER;
+    // Where each array member's element records begin in `shape`.
+    const elAt = new Int32Array(m);
     for (let k = 0; k < m; k++) {
       const b = 2 + k * MEMBER;
       const key = keys[k]!;
       const kind = shape[b + 4]!;
       const start = shape[b + 2]!;
       const end = shape[b + 3]!;
+      elAt[k] = el;
       if (key === 'stream') stream = kind === KIND_TRUE;
       if (!wantSegments) {
         if (key === 'model' && kind === KIND_STRING) model = JSON.parse(buf.toString('latin1', start, end));
@@ -141,7 +144,17 @@ export class ElementCache {
     }
     if (wantSegments) model = body['model'];
     const name = typeof model !== 'string' ? null : fix !== undefined ? fix(model) : model;
-    if (wantSegments) return { dialect, body, model: name, stream, segments: st.segments, media: st.media, parts: st.parts };
+    const byteRange = (seg: Segment): readonly [number, number] | undefined => {
+      const k = seen.get(seg.path[0] as string);
+      if (k === undefined) return undefined;
+      const b = 2 + k * MEMBER;
+      if (shape[b + 4] !== KIND_ARRAY) return [shape[b + 2]!, shape[b + 3]!];
+      const i = seg.path[1];
+      if (typeof i !== 'number' || i >= shape[b + 6]!) return undefined;
+      const e = elAt[k]! + 3 * i;
+      return [shape[e]!, shape[e + 1]!];
+    };
+    if (wantSegments) return { dialect, body, model: name, stream, segments: st.segments, media: st.media, parts: st.parts, byteRange };
     let lazy: Record<string, unknown> | undefined;
     return {
       dialect,

@@ -21,6 +21,12 @@ export interface ParsedRequest {
    * engine's result cache can find that part's results by the array alone (detect/cache.ts).
    */
   parts?: (readonly Segment[])[];
+  /**
+   * The byte range in the body of the top-level field or array element that holds a segment (set
+   * by the element cache, which has them from its shape pass): redaction looks for the segment's
+   * literal there instead of in the whole body.
+   */
+  byteRange?: (seg: Segment) => readonly [number, number] | undefined;
 }
 
 /**
