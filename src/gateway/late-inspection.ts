@@ -13,7 +13,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
-import { headerSegments } from '../core/exchange/headers.ts';
+import { HeaderParts, headerSegments, type HeaderMap } from '../core/exchange/headers.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
@@ -49,10 +49,12 @@ export interface InspectionOptions {
   /** Requests: one result cache (agents resend the conversation every turn), time budgets. */
   request: InspectOptions;
   /**
-   * Request headers: time budgets, no cache (a few short values, some new every request, such as
-   * request and turn ids, which would only churn it).
+   * Request headers: time budgets and a small result cache, which finds a repeated header's results
+   * by its kept segment (headerParts); a value new every request (a request id) is scanned, and
+   * its entry soon evicted.
    */
   headers: InspectOptions;
+  headerParts: HeaderParts;
   /** Responses: new each time, no cache. */
   output: InspectOptions;
   /** Parsed parts of request bodies seen before, by their bytes (null without the native addon). */
@@ -66,10 +68,17 @@ export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: 
   const headers = { ...base, clock: () => performance.now(), budgetMs: cfg.budgetMs };
   return {
     request: { ...headers, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024) },
-    headers,
+    headers: { ...headers, cache: new HitCache(256 * 1024) },
+    headerParts: new HeaderParts(),
     output: base,
     elements: shapeAvailable() ? new ElementCache(cfg.cacheMegabytes * 1024 * 1024) : null,
   };
+}
+
+/** The headers the provider will receive, as segments, and their inspection. */
+export function inspectHeaders(headers: HeaderMap, opts: InspectionOptions): { segments: Segment[]; result: InspectResult } {
+  const { segments, parts } = opts.headerParts.of(headerSegments(headers, forwardsHeader));
+  return { segments, result: inspect(segments, opts.headers, parts) };
 }
 
 /** Response findings, their paths under `response.`. */
@@ -84,7 +93,7 @@ export function inspectOutput(output: readonly Segment[], opts: InspectOptions):
 export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: { observe(input: ObserveInput): Finding[] }): LateResult {
   const { parsed } = parseBody(job.dialect, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), opts.elements);
   const r = inspect(parsed.segments, opts.request, parsed.parts);
-  const h = inspect(headerSegments(job.headers, forwardsHeader), opts.headers);
+  const h = inspectHeaders(job.headers, opts).result;
   const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);

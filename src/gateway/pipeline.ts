@@ -13,17 +13,16 @@ import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import type { ParsedRequest } from '../core/exchange/index.ts';
 import { placeholderNamer, planByteRedaction, redact, redactHeaders, type ByteFinder, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
-import { headerSegments } from '../core/exchange/headers.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
-import { inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
+import { inspectHeaders, inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
 import { isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
-import { forwardsHeader, upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
+import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
 
 export interface AuditSink {
   write(entry: AuditEntry): void;
@@ -380,8 +379,9 @@ export class Pipeline {
   private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route, covert: boolean): InspectResult['errors'] {
     if (!this.deps.config.inspection.enabled) return [];
     // The headers the provider will receive, then the body.
-    ctx.headerSegments = headerSegments(req.headers, forwardsHeader);
-    const h = inspect(ctx.headerSegments, this.inspection.headers);
+    const hi = inspectHeaders(req.headers, this.inspection);
+    ctx.headerSegments = hi.segments;
+    const h = hi.result;
     const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request, ctx.parsed.parts);
     if (r !== null) ctx.segmentOf = r.segmentOf;
     // Request findings first; response findings may already be there (deferred inspection).

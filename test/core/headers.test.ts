@@ -1,7 +1,7 @@
 // Request headers as inspected segments, and their redaction with the body's placeholders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headerSegments } from '../../src/core/exchange/headers.ts';
+import { HeaderParts, headerSegments } from '../../src/core/exchange/headers.ts';
 import { placeholderNamer, redact, redactHeaders } from '../../src/core/redact.ts';
 import { inspect } from '../../src/core/detect/engine.ts';
 import { parseRequest } from '../../src/core/exchange/index.ts';
@@ -44,4 +44,32 @@ test('redactHeaders: only the spans change, and a value in the body and a header
   assert.deepEqual(h, { headers: { 'x-team-token': 'token [REDACTED:github-pat#1]' }, missing: 0 });
   // A finding whose header is not among the segments is counted, for the caller to fail closed.
   assert.equal(redactHeaders([], headerFindings).missing, 1);
+});
+
+test('HeaderParts: a header with the same value is the same segment in the same one-segment part; a new value, another role or a long value is not kept over', () => {
+  const hp = new HeaderParts(3);
+  const a = hp.of(headerSegments({ 'user-agent': 'claude-cli/2.1.90', 'x-request-id': 'r1', 'x-team-token': GH }, forwardsHeader));
+  const b = hp.of(headerSegments({ 'user-agent': 'claude-cli/2.1.90', 'x-request-id': 'r2', 'x-team-token': GH }, forwardsHeader));
+  assert.deepEqual(b.segments.map((s) => s.text), ['claude-cli/2.1.90', 'r2', GH]);
+  assert.deepEqual(b.parts.map((p) => p.length), [1, 1, 1]);
+  assert.ok(b.parts.every((p, i) => p[0] === b.segments[i]), 'each part holds its segment');
+  assert.equal(b.segments[0], a.segments[0]);
+  assert.equal(b.parts[0], a.parts[0], 'the same part array: the result cache finds it by the array');
+  assert.notEqual(b.segments[1], a.segments[1]);
+  assert.equal(b.segments[1]!.text, 'r2');
+  // The same value under another name is another header.
+  const c = hp.of([{ role: 'header', path: ['headers', 'x-other'], text: GH }]);
+  assert.notEqual(c.segments[0], a.segments[2]);
+  assert.deepEqual(c.segments[0]!.path, ['headers', 'x-other']);
+  // Another role with the same path and text is not handed the kept segment.
+  const d = hp.of([{ role: 'user', path: ['headers', 'user-agent'], text: 'claude-cli/2.1.90' }]);
+  assert.equal(d.segments[0]!.role, 'user');
+  // Bounded: never more than maxEntries kept.
+  for (let i = 0; i < 20; i++) hp.of([{ role: 'header', path: ['headers', 'x-request-id'], text: `id-${i}` }]);
+  assert.ok(hp.size <= 3, `${hp.size}`);
+  // A long value is scanned as itself each time, not kept.
+  const long = 'v'.repeat(2000);
+  const e1 = hp.of([{ role: 'header', path: ['headers', 'x-long'], text: long }]);
+  const e2 = hp.of([{ role: 'header', path: ['headers', 'x-long'], text: long }]);
+  assert.notEqual(e1.parts[0], e2.parts[0]);
 });

@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { parseConfig } from '../../src/gateway/config.ts';
-import { inspectionOptions } from '../../src/gateway/late-inspection.ts';
+import { inspectHeaders, inspectionOptions } from '../../src/gateway/late-inspection.ts';
 import { upstreamHeaders, type UpstreamTarget } from '../../src/gateway/upstream.ts';
 
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
@@ -86,8 +86,32 @@ test('a redacted client header never replaces a header the upstream is configure
   assert.equal(out['x-team-token'], 'token [REDACTED:github-pat#1]');
   assert.equal(out['x-api-key'], 'sk-managed');
   assert.ok(!JSON.stringify(out).includes(GH));
-  // Headers are inspected without the request cache: their per-request ids would only churn it.
+  // Headers have a small cache of their own: their per-request ids would only churn the request cache.
   const opts = inspectionOptions(cfg.inspection, 'secret');
-  assert.equal(opts.headers.cache, undefined);
-  assert.ok(opts.request.cache !== undefined);
+  assert.ok(opts.headers.cache !== undefined && opts.request.cache !== undefined);
+  assert.notEqual(opts.headers.cache, opts.request.cache);
+});
+
+test('repeated headers are inspected once: the same findings from the header cache, a new value scanned, the cache bounded however many request ids go by', () => {
+  const cfg = parseConfig({});
+  const opts = inspectionOptions(cfg.inspection, 'secret');
+  const cache = opts.headers.cache!;
+  const first = inspectHeaders({ 'x-team-token': `token ${GH}`, 'user-agent': 'claude-cli/2.1.90', 'x-request-id': 'req-0' }, opts);
+  assert.deepEqual(first.result.findings.map((f) => [f.rule, f.segmentPath]), [['github-pat', 'headers["x-team-token"]']]);
+  const misses = cache.misses;
+  for (let i = 1; i <= 3000; i++) {
+    const again = inspectHeaders({ 'x-team-token': `token ${GH}`, 'user-agent': 'claude-cli/2.1.90', 'x-request-id': `req-${i}` }, opts);
+    if (i === 1) {
+      assert.deepEqual(again.result.findings, first.result.findings, 'the same findings from the cache');
+      assert.equal(again.segments[2], first.segments[2], 'the kept segment');
+      assert.equal(cache.misses, misses + 1, 'only the new request id was scanned');
+    }
+  }
+  assert.ok(cache.size < 1000 && cache.size > 2, `bounded: ${cache.size} groups`);
+  // A new secret in a repeated header name is found.
+  const other = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';
+  const changed = inspectHeaders({ 'x-team-token': `token ${other}`, 'user-agent': 'claude-cli/2.1.90' }, opts);
+  assert.equal(changed.result.findings.length, 1);
+  assert.equal(changed.result.findings[0]!.rule, 'github-pat');
+  assert.notEqual(changed.result.findings[0]!.valueHash, first.result.findings[0]!.valueHash);
 });

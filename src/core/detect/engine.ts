@@ -83,6 +83,8 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
       const r = ranges;
       ranges = keep.map((g) => r[g]!);
       entries = keep.map((g) => e[g]);
+      // Nothing left to scan or report (a client's usual headers): no detector is called.
+      if (ranges.length === 0) return { findings, errors, segmentOf: () => undefined };
     }
   }
   // One context per segment for all detectors: its memo carries what one detector computed about
