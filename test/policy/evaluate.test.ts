@@ -259,3 +259,44 @@ test('actsOn: whether findings of a kind could change what happens to an exchang
   // A classification that tags covert findings makes a tag rule depend on them.
   assert.equal(acts('  - { id: r, when: { tags: [signal] }, action: block }\n', 'classification: { covert: [signal] }\n'), true);
 });
+
+test('rules whose findings must come from detectors absent from the exchange are skipped, with exactly the verdicts of evaluating every rule', () => {
+  const p = compile(`version: 1
+rules:
+  - { id: any-secret, when: { detectors: [secrets], severity: high }, action: alert }
+  - { id: pii-qualified, when: { findings: ["pii/*"] }, action: redact }
+  - { id: mixed-qualified, when: { findings: ["secrets/aws-*", "internal-infra/host"] }, action: route(inhouse) }
+  - { id: bare-glob, when: { findings: ["aws-*"] }, action: alert }
+  - { id: never, when: { detectors: [pii], findings: ["secrets/*"] }, action: block }
+  - { id: wildcard-detector, when: { findings: ["*/email"] }, action: redact }
+  - { id: tagged, when: { tags: [pii] }, action: alert }
+  - { id: counted, when: { detectors: [internal-infra], count: 2 }, action: block }
+  - { id: exchange-only, when: { models: ["claude-*"] }, action: alert }
+`);
+  const pool = [
+    finding({ detector: 'secrets', rule: 'aws-access-key', severity: 'high' }),
+    finding({ detector: 'secrets', rule: 'github-pat', severity: 'medium' }),
+    finding({ detector: 'pii', rule: 'email', severity: 'medium', role: 'user' }),
+    finding({ detector: 'internal-infra', rule: 'host', severity: 'low' }),
+    finding({ detector: 'internal-infra', rule: 'host', severity: 'low', start: 50, end: 60 }),
+    finding({ detector: 'covert', rule: 'prompt-variant', severity: 'info' }),
+  ];
+  const summary = (v: ReturnType<CompiledPolicy['evaluate']>): unknown => ({ decision: v.decision, redact: v.redact, matches: v.matches.map((m) => [m.ruleId, m.action, m.findings.length]) });
+  let skipped = 0;
+  for (let mask = 0; mask < 1 << pool.length; mask++) {
+    const findings = pool.filter((_, i) => (mask & (1 << i)) !== 0);
+    const fast = p.evaluate(input({ findings }));
+    const every = p.evaluate(input({ findings }), { trace: true });
+    assert.deepEqual(summary(fast), summary(every), `findings ${findings.map((f) => `${f.detector}/${f.rule}`).join(',')}`);
+    if (!findings.some((f) => f.detector === 'pii')) skipped++;
+  }
+  assert.ok(skipped > 0);
+  // A detector failure is never skipped over: a fail-closed rule on pii blocks without any pii finding.
+  const closed = compile(`version: 1
+rules:
+  - { id: pii-block, when: { findings: ["pii/*"] }, action: block, failure: closed }
+`);
+  const v = closed.evaluate(input({ findings: [pool[0]!], detectorErrors: [{ detector: 'pii', message: 'boom' }] }));
+  assert.equal(v.decision.action, 'block');
+  assert.equal(v.decision.ruleId, 'pii-block');
+});
