@@ -32,45 +32,64 @@ inline bool Space(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 inline bool Digit(uint8_t c) { return c >= '0' && c <= '9'; }
 inline bool Hex(uint8_t c) { return Digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// The offset after the escape whose backslash is at `j`, or -1 if it is not a valid one. Sets
+// `latin1Escape` on an escape of U+0080..U+00FF (\\u0080..\\u00ff).
+inline int64_t Escape(const uint8_t* b, size_t n, size_t j, bool& latin1Escape) {
+  if (j + 1 >= n) return -1;
+  const uint8_t e = b[j + 1];
+  if (e == 'u') {
+    if (j + 5 >= n || !Hex(b[j + 2]) || !Hex(b[j + 3]) || !Hex(b[j + 4]) || !Hex(b[j + 5])) return -1;
+    if (b[j + 2] == '0' && b[j + 3] == '0' && b[j + 4] > '7') latin1Escape = true;
+    return static_cast<int64_t>(j + 6);
+  }
+  if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') return static_cast<int64_t>(j + 2);
+  return -1;
+}
+
 // The offset after the closing quote of the string starting at `i` (its opening quote), or -1.
 // Bytes >= 0x80 are accepted as they are (the caller checked UTF-8); control bytes are not.
 // Sets `latin1Escape` on an escape of U+0080..U+00FF (\u0080..\u00ff).
 int64_t String(const uint8_t* b, size_t n, size_t i, bool& latin1Escape) {
   size_t j = i + 1;
-  for (;;) {
 #if defined(__SSE2__)
-    // Sixteen bytes at a time while none is a quote, a backslash or a control byte.
-    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(static_cast<char>(0xA0));
-    const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
-    while (j + 16 <= n) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
-      // Unsigned v < 0x20 as a signed compare of v ^ 0x80 with 0x20 ^ 0x80.
-      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
-                                       _mm_cmplt_epi8(_mm_xor_si128(v, flip), ctl));
-      const int mask = _mm_movemask_epi8(hit);
-      if (mask != 0) {
-        j += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  // Sixteen bytes at a time; within a block, each quote, backslash or control byte in turn, so
+  // that an escape (a text's every line break) costs no new load.
+  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(static_cast<char>(0xA0));
+  const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
+  while (j + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
+    // Unsigned v < 0x20 as a signed compare of v ^ 0x80 with 0x20 ^ 0x80.
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
+                                     _mm_cmplt_epi8(_mm_xor_si128(v, flip), ctl));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    size_t next = j + 16;
+    while (mask != 0) {
+      const size_t p = j + static_cast<size_t>(__builtin_ctz(mask));
+      const uint8_t c = b[p];
+      if (c == '"') return static_cast<int64_t>(p + 1);
+      if (c < 0x20) return -1;
+      const int64_t e = Escape(b, n, p, latin1Escape);
+      if (e < 0) return -1;
+      const size_t after = static_cast<size_t>(e);
+      if (after >= j + 16) {
+        next = after;
         break;
       }
-      j += 16;
+      // Bits up to the escape's end are done (the escaped quote or backslash among them).
+      mask &= ~0u << (after - j);
     }
+    j = next;
+  }
 #endif
+  for (;;) {
     if (j >= n) return -1;
     const uint8_t c = b[j];
     if (c == '"') return static_cast<int64_t>(j + 1);
     if (c < 0x20) return -1;
     if (c == '\\') {
-      if (j + 1 >= n) return -1;
-      const uint8_t e = b[j + 1];
-      if (e == 'u') {
-        if (j + 5 >= n || !Hex(b[j + 2]) || !Hex(b[j + 3]) || !Hex(b[j + 4]) || !Hex(b[j + 5])) return -1;
-        if (b[j + 2] == '0' && b[j + 3] == '0' && b[j + 4] > '7') latin1Escape = true;
-        j += 6;
-      } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
-        j += 2;
-      } else {
-        return -1;
-      }
+      const int64_t e = Escape(b, n, j, latin1Escape);
+      if (e < 0) return -1;
+      j = static_cast<size_t>(e);
     } else {
       j++;
     }

@@ -78,6 +78,21 @@ test('the shape pass accepts exactly what JSON.parse accepts', { skip }, () => {
     const b = Buffer.from(c, 'latin1');
     assert.equal(shape(b, 1) !== null, valid(b), JSON.stringify(c));
   }
+  // Escapes, valid and not, at every offset of the sixteen-byte blocks a string is scanned in,
+  // alone and two in a row (the second starting where the first ends).
+  const escapes = ['\\n', '\\"', '\\\\', '\\/', '\\u00e9', '\\u12', '\\u12G4', '\\x', '\\', '"', '\u0001', '\\u0041\\"'];
+  for (let k = 0; k < 40; k++) {
+    for (const e of escapes) {
+      for (const tail of ['', 'y', 'y'.repeat(20)]) {
+        for (const body of [`{"a":"${'x'.repeat(k)}${e}${tail}"}`, `{"a":"${'x'.repeat(k)}${e}${e}${tail}"}`, `["${'x'.repeat(k)}${e}${tail}`]) {
+          const b = Buffer.from(body, 'latin1');
+          const got = shape(b, 1);
+          assert.equal(got !== null, valid(b), JSON.stringify(body));
+          if (got !== null && got[0]! & 1) assert.equal((got[0]! & 2) !== 0, body.includes('\\u00e9'), JSON.stringify(body));
+        }
+      }
+    }
+  }
   // Every fixture, then random edits of each with JSON's own characters (deterministic).
   let seed = 12345;
   const r = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
