@@ -152,11 +152,6 @@ function routeCheck(p: EvalParts, id: Identity, upstream: string, model: string 
   return { ruleId: 'routes', action: 'block', findings: [], reason: `${who} may not use ${model !== null ? `model '${model}' on ` : ''}upstream '${upstream}'; ask for access or use an allowed model (rule routes)` };
 }
 
-function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  for (const x of b) if (a.has(x)) return true;
-  return false;
-}
-
 const pickWinner = (ms: RuleMatch[]): RuleMatch | null => {
   let best: RuleMatch | null = null;
   for (const m of ms) if (best === null || ACTION_RANK[m.action] > ACTION_RANK[best.action]) best = m;
@@ -181,21 +176,12 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
   const client = clientVerdict(p, x, input.client.version);
   if (client !== null) out.matches.push(client);
   const firstMatch = p.doc.combine === 'first-match';
-  // The detectors present: a rule whose findings must come from others cannot match (skipped
-  // unless tracing, which says why each rule did not match, or a detector failed, which such a
-  // rule may have to fail closed on).
-  let present: Set<string> | null = null;
-  if (trace === undefined && (input.detectorErrors === undefined || input.detectorErrors.length === 0)) {
-    present = new Set();
-    for (const f of input.findings) present.add(f.detector);
-  }
   let stopped = false;
   for (const r of p.rules) {
     if (stopped) {
       trace?.push({ ruleId: r.id, matched: false, why: 'not reached: an earlier rule matched (first-match)' });
       continue;
     }
-    if (present !== null && r.onlyDetectors !== null && !intersects(r.onlyDetectors, present)) continue;
     const m = evalRule(p, r, x, input, now, out, lazy);
     if (typeof m === 'string') {
       trace?.push({ ruleId: r.id, matched: false, why: m });

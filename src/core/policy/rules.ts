@@ -32,29 +32,6 @@ export interface CompiledRule {
   count: number;
   /** Detectors the rule depends on (null: any detector, for failure handling). */
   detectors: string[] | null;
-  /**
-   * The only detectors whose findings can pass the finding tests (from `detectors` and from
-   * `findings` globs that all name their detector); null: any. Evaluation skips the rule when no
-   * finding comes from one of them.
-   */
-  onlyDetectors: ReadonlySet<string> | null;
-}
-
-/** Detectors a rule's findings must come from, as far as its `when` says; null: any. */
-function onlyDetectorsOf(w: RuleDoc['when']): ReadonlySet<string> | null {
-  let only: Set<string> | null = w.detectors !== undefined ? new Set(w.detectors) : null;
-  if (w.findings !== undefined && w.findings.length > 0) {
-    const named = new Set<string>();
-    for (const g of w.findings) {
-      const slash = g.indexOf('/');
-      const det = slash < 0 ? '' : g.slice(0, slash);
-      // A bare glob matches a rule id of any detector; a wildcard in the detector part, any.
-      if (det === '' || /[*?]/.test(det)) return only;
-      named.add(det);
-    }
-    only = only === null ? named : new Set([...only].filter((d) => named.has(d)));
-  }
-  return only;
 }
 
 const globCache = new Map<string, RegExp>();
@@ -158,7 +135,6 @@ export function compileRule(doc: RuleDoc, index: number, tagsOf: TagsOf): Compil
     finding: hasFinding ? finding : null,
     count: w.count ?? 1,
     detectors: w.detectors ?? null,
-    onlyDetectors: hasFinding ? onlyDetectorsOf(w) : null,
   };
 }
 
