@@ -227,6 +227,10 @@ test('bodies the shape cannot describe are left to JSON.parse', { skip }, () => 
   const cache = new ElementCache();
   const cases = ['{"model":"a","model":"b"}', '{"b":1,"1":2}', '[{"model":"a"}]', '{"model":', '{"a":1} {"b":2}', '"text"'];
   for (const c of cases) assert.equal(viaCache(cache, 'anthropic', Buffer.from(c)), null, c);
+  // A non-ASCII top-level key is repaired in paths on both paths.
+  const top = Buffer.from(JSON.stringify({ model: 'm', 'clé': `valeur ${'é'.repeat(80)}`, messages: [{ role: 'user', content: 'hello' }] }));
+  assertSame(viaCache(cache, 'anthropic', top), reference('anthropic', top), 'non-ASCII top-level key', top);
+  assert.deepEqual(viaCache(cache, 'anthropic', top)!.segments[0]!.path, ['clé']);
   // A key written with an escape is read as JSON.parse reads it.
   const b = Buffer.from('{"mod\\u0065l":"x","messages":[{"role":"user","content":"hello"}]}');
   assertSame(viaCache(cache, 'anthropic', b), reference('anthropic', b), 'escaped key', b);

@@ -25,6 +25,10 @@ test('non-ASCII body: strings, keys and model are repaired to the same values', 
   same(raw);
   same(raw); // again: the walk remembers ASCII keys, never a key it had to repair
   same(Buffer.from(JSON.stringify({ model: 'm', tools: [{ name: 't', input_schema: { properties: { clé: {}, cle: {}, ['x'.repeat(40)]: 'é' } } }] })));
+  // A non-ASCII top-level key too (an unknown field: metadata).
+  const top = Buffer.from(JSON.stringify({ model: 'm', 'clé': `valeur ${'é'.repeat(80)}`, messages: [{ role: 'user', content: 'hé' }] }));
+  same(top);
+  assert.deepEqual(parseRequest('anthropic', decodeBody(top).text, decodeBody(top).fix).segments[0]!.path, ['clé']);
 });
 
 test('a body escaping U+0080..U+00FF as \\u00XX takes the exact slow path', () => {

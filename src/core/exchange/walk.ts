@@ -145,7 +145,7 @@ export function segmentBody(dialect: Dialect, body: unknown, fix?: (s: string) =
   for (const key of Object.keys(body)) {
     const child = (body as Record<string, unknown>)[key];
     if (typeof child === 'string' && STRUCTURAL.has(key)) continue;
-    walk(child, [key], topRole(dialect, key), false, st); // a fresh stack per top-level field
+    walk(child, [fix === undefined ? key : fixedKey(st, key)], topRole(dialect, key), false, st); // a fresh stack per top-level field
   }
   return st;
 }
@@ -162,6 +162,7 @@ export const structuralKey = (key: string): boolean => STRUCTURAL.has(key);
  */
 export function segmentPart(dialect: Dialect, value: unknown, path: PathStep[], fix?: (s: string) => string): WalkResult {
   const st: State = { segments: [], media: 0, fix };
-  walk(value, path, topRole(dialect, path[0] as string), false, st);
+  const field = path[0] as string;
+  walk(value, fix === undefined ? path : [fixedKey(st, field), ...path.slice(1)], topRole(dialect, field), false, st);
   return st;
 }
