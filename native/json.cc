@@ -33,7 +33,7 @@ inline bool Digit(uint8_t c) { return c >= '0' && c <= '9'; }
 inline bool Hex(uint8_t c) { return Digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // The offset after the escape whose backslash is at `j`, or -1 if it is not a valid one. Sets
-// `latin1Escape` on an escape of U+0080..U+00FF (\\u0080..\\u00ff).
+// `latin1Escape` on an escape of U+0080..U+00FF (\u0080..\u00ff).
 inline int64_t Escape(const uint8_t* b, size_t n, size_t j, bool& latin1Escape) {
   if (j + 1 >= n) return -1;
   const uint8_t e = b[j + 1];
@@ -48,7 +48,6 @@ inline int64_t Escape(const uint8_t* b, size_t n, size_t j, bool& latin1Escape) 
 
 // The offset after the closing quote of the string starting at `i` (its opening quote), or -1.
 // Bytes >= 0x80 are accepted as they are (the caller checked UTF-8); control bytes are not.
-// Sets `latin1Escape` on an escape of U+0080..U+00FF (\u0080..\u00ff).
 int64_t String(const uint8_t* b, size_t n, size_t i, bool& latin1Escape) {
   size_t j = i + 1;
 #if defined(__SSE2__)

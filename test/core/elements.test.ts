@@ -300,6 +300,22 @@ test('byteRange: each segment lies in the bytes of its own field or element, fou
   assert.ok(plan.patches[0]!.start > raw.lastIndexOf('"assistant"'), 'patched in the third message, where the segment is');
   // A range that does not hold the literal gives no plan (the caller then redacts by decoding).
   assert.equal(planByteRedaction(view!, () => seg, [f], undefined, () => [0, 40]), null);
+  // The one-byte view string (the decoding path's view) gives the same plan within the same range.
+  const text = decodeBody(raw).text;
+  assert.deepEqual(planByteRedaction(text, () => seg, [f], undefined, parsed.byteRange), plan);
+  assert.equal(planByteRedaction(text, () => seg, [f], undefined, () => [0, 40]), null);
+  // The first copy, with the same text after its range: found once within it, on either view.
+  const seg0 = parsed.segments.find((x) => x.text === out)!;
+  const f0 = { ...f, segmentPath: 'messages[0].content' };
+  for (const v of [view!, text]) {
+    const p0 = planByteRedaction(v, () => seg0, [f0], undefined, parsed.byteRange)!;
+    assert.ok(p0 !== null && p0.patches[0]!.end < raw.indexOf('"assistant"'), 'patched in the first message');
+  }
+  // No range for a segment: the whole body, as without ranges.
+  const first = parsed.segments.find((x) => x.text === 'ok')!;
+  const g = { ...f, role: first.role, segmentPath: 'messages[1].content', start: 0, end: 2 };
+  assert.deepEqual(planByteRedaction(view!, () => first, [g], undefined, () => undefined), planByteRedaction(view!, () => first, [g]));
+  assert.ok(planByteRedaction(view!, () => first, [g]) !== null);
 });
 
 test('the shape pass refuses arguments of the wrong type; a shape that disagreed with JSON.parse would fall back, not throw', { skip }, () => {

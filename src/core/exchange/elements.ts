@@ -144,6 +144,8 @@ export class ElementCache {
     }
     if (wantSegments) model = body['model'];
     const name = typeof model !== 'string' ? null : fix !== undefined ? fix(model) : model;
+    // By the key as the body spells it: a non-ASCII top-level key, repaired in segment paths, is
+    // not found (redaction then searches the whole body).
     const byteRange = (seg: Segment): readonly [number, number] | undefined => {
       const k = seen.get(seg.path[0] as string);
       if (k === undefined) return undefined;
