@@ -1,12 +1,14 @@
 // Native hot path of the inspection engine: one Hyperscan pass over the text of many segments
 // finds every trigger (secret-rule keywords, personal-data and address candidates) at once.
-// (The addon also exports `shape`, the JSON shape pass of request bodies: json.cc, and `runs`,
+// (The addon also exports `piiTriggers`, a database of the personal-data triggers matched by
+// hand: pii.cc; `shape`, the JSON shape pass of request bodies: json.cc, and `runs`,
 // the non-ASCII runs of a text: runs.cc.)
 // The JavaScript detectors confirm each trigger with their exact rules; nothing here decides a
 // finding. Optional: without this addon (or libhyperscan) the engine uses its JavaScript prefilter.
 //
 // API (see src/core/detect/native.ts):
 //   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array) -> database
+//   piiTriggers(portable?: boolean) -> database (pii.cc)
 //   scan(db, texts: string[]) -> Int32Array of quads [segment, pattern, firstEnd, lastEnd]
 // Quads come in order of segment, then end, then rank, then pattern. A pattern's matches in one
 // segment whose end lies within `gaps[pattern]` code units of its previous one are merged into one
@@ -25,11 +27,14 @@
 #include "util.h"
 #include "json.h"
 #include "runs.h"
+#include "pii.h"
 
 namespace {
 
 struct Database {
+  // Null for the built-in personal-data triggers (pii.cc), matched without Hyperscan.
   hs_database_t* db = nullptr;
+  bool portable = false;  // built-in triggers: the scan without AVX2 (tests)
   hs_scratch_t* scratch = nullptr;
   std::vector<int32_t> gaps;
   std::vector<int32_t> ranks;
@@ -144,6 +149,23 @@ napi_value Compile(napi_env env, napi_callback_info info) {
   return ext;
 }
 
+// The built-in personal-data triggers (pii.cc) as a database for scan(); piiTriggers(true): the
+// portable scan, without AVX2.
+napi_value PiiTriggers(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  bool portable = false;
+  if (napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr) == napi_ok && argc >= 1) napi_get_value_bool(env, arg, &portable);
+  auto* d = new Database();
+  d->portable = portable;
+  d->gaps.assign(airlock_pii::kGaps, airlock_pii::kGaps + 5);
+  d->ranks.assign(5, 0);
+  d->last.assign(5, -1);
+  napi_value ext;
+  CHECK(napi_create_external(env, d, finalize, nullptr, &ext));
+  return ext;
+}
+
 void endSegment(Database* d);
 
 int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
@@ -212,7 +234,12 @@ bool flush(Database* d, size_t& total) {
     for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
     d->cur = 0;
     d->segStart = d->out.size();
-    hs_error_t rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(count), 0, d->scratch, onMatch, d);
+    hs_error_t rc = HS_SUCCESS;
+    if (d->db == nullptr) {
+      airlock_pii::Scan(b, count, onMatch, d, d->portable);
+    } else {
+      rc = hs_scan(d->db, reinterpret_cast<const char*>(b), static_cast<unsigned>(count), 0, d->scratch, onMatch, d);
+    }
     endSegment(d);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return false;
   }
@@ -279,10 +306,11 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scan", nullptr, Scan, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"piiTriggers", nullptr, PiiTriggers, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shape", nullptr, airlock_json::ShapeCall, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"runs", nullptr, airlock_runs::RunsCall, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }
 

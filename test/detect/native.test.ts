@@ -16,6 +16,7 @@ import { parseRequest } from '../../src/core/exchange/index.ts';
 import type { Segment } from '../../src/core/types.ts';
 import { buildCorpus as secretDocs } from '../fixtures/secrets/corpus.ts';
 import { buildCorpus as mixed, BENCH_OPTIONS } from '../../bench/engine.ts';
+import { PII_TRIGGERS } from '../../src/core/detect/detectors/pii.ts';
 
 loadNative();
 const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
@@ -91,6 +92,30 @@ test('native trigger pass: identical findings to the JavaScript prefilter', { sk
     total += a.length;
   }
   assert.ok(total > 500, `the inputs must exercise the detectors (${total} findings)`);
+});
+
+test('built-in personal-data triggers (native/pii.cc): exactly the matches Hyperscan finds for the patterns they stand for, with and without AVX2', { skip }, () => {
+  const addon = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as {
+    compile: (p: string[], f: Uint32Array, g: Int32Array, r: Int32Array) => unknown; scan: (db: unknown, t: readonly string[]) => Int32Array; piiTriggers: (portable?: boolean) => unknown;
+  };
+  const hs = addon.compile(PII_TRIGGERS.map((p) => p.source), new Uint32Array(PII_TRIGGERS.length), Int32Array.from(PII_TRIGGERS, (p) => p.gap ?? 0), new Int32Array(PII_TRIGGERS.length));
+  const fast = addon.piiTriggers();
+  const portable = addon.piiTriggers(true);
+  // Random text over the bytes the patterns care about (and code units that read as them), so
+  // that every pattern matches across the 64-byte blocks of the scan, at every offset.
+  let x = 7;
+  const rnd = (): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = '0123456789 .-()/:ABCDXQOaf\u0131\u3039\u0104\n';
+  const fuzz = Array.from({ length: 4000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+  const sets: Array<[string, string[]]> = [...inputs().map(([n, segs]): [string, string[]] => [n, segs.map((s) => s.text)]), ['fuzz', fuzz], ['fuzz, one text', [fuzz.join('')]]];
+  const patterns = new Set<number>();
+  for (const [name, texts] of sets) {
+    const want = addon.scan(hs, texts);
+    for (let i = 1; i < want.length; i += 4) patterns.add(want[i]!);
+    assert.deepEqual(addon.scan(fast, texts), want, `${name}: built-in triggers differ from Hyperscan's`);
+    assert.deepEqual(addon.scan(portable, texts), want, `${name}: built-in triggers without AVX2 differ from Hyperscan's`);
+  }
+  assert.deepEqual([...patterns].sort(), [0, 1, 2, 3, 4], 'every pattern must match somewhere');
 });
 
 test('native trigger pass: a detector called alone (no batch step) still finds everything', { skip }, () => {

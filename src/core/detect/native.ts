@@ -20,6 +20,8 @@ const NATIVE_MIN_TOTAL = 1024;
 interface Addon {
   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array): TriggerDb;
   scan(db: TriggerDb, texts: readonly string[]): Int32Array;
+  /** The personal-data triggers matched by hand (native/pii.cc): pii.ts's five patterns, same ends. */
+  piiTriggers?: () => TriggerDb;
   /** The non-ASCII runs of a text (native/runs.cc), for core/unicode/ascii-runs.ts. */
   runs?: (text: string) => Int32Array | null;
 }
@@ -73,6 +75,21 @@ export function compileTriggers(patterns: readonly TriggerPattern[]): TriggerDb 
     Int32Array.from(patterns, (p) => p.gap ?? 0),
     Int32Array.from(patterns, (p) => p.rank ?? 0),
     );
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The built-in database of the personal-data triggers (native/pii.cc: the same matches as
+ * compiling pii.ts's trigger patterns, found without Hyperscan, at about twice the speed); null
+ * when the addon does not have it.
+ */
+export function piiTriggerDatabase(): TriggerDb | null {
+  const f = addon?.piiTriggers;
+  if (typeof f !== 'function') return null;
+  try {
+    return f.call(addon);
   } catch {
     return null;
   }
