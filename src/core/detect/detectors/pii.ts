@@ -13,7 +13,7 @@ import type { Severity } from '../../types.ts';
 import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
 import { findIpAddresses, IP_TRIGGERS } from './internal-infra.ts';
-import { compileTriggers, nativeAvailable, piiTriggerDatabase, triggersPerText, type TriggerDb } from '../native.ts';
+import { compileTriggers, nativeAvailable, piiTriggerDatabase, triggersPerText, type TriggerDb, type TriggerPattern } from '../native.ts';
 
 /** Like matchAll without its per-call RegExp clone, which dominated the cost on short windows. */
 function each(re: RegExp, s: string, f: (m: RegExpExecArray) => void): void {
@@ -339,7 +339,7 @@ function clusters(text: string, trig: Triggers | undefined): RegExpExecArray[] {
 const T_CLUSTER = 0;
 const T_IBAN = 1;
 const T_NINO = 2;
-export const PII_TRIGGERS = [
+export const PII_TRIGGERS: readonly TriggerPattern[] = [
   { source: '\\d(?:[.()/ \\-]{0,2}\\d){6}', gap: 24 },
   { source: '[A-Z]{2}\\d{2} ?[A-Z0-9]' },
   { source: '[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?\\d{2}){3} ?[A-D]' },
