@@ -7,12 +7,15 @@
 // finding. Optional: without this addon (or libhyperscan) the engine uses its JavaScript prefilter.
 //
 // API (see src/core/detect/native.ts):
-//   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array) -> database
+//   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array,
+//           assign?: Uint8Array) -> database
 //   piiTriggers(portable?: boolean) -> database (pii.cc)
 //   scan(db, texts: string[]) -> Int32Array of quads [segment, pattern, firstEnd, lastEnd]
 // Quads come in order of segment, then end, then rank, then pattern. A pattern's matches in one
 // segment whose end lies within `gaps[pattern]` code units of its previous one are merged into one
-// quad (a run of digits reports once, not once per digit); gap 0 reports every match.
+// quad (a run of digits reports once, not once per digit); gap 0 reports every match. A pattern
+// with `assign[pattern]` set reports only matches that an assignment follows (a keyword whose rules
+// all judge `name = value`: most of `token` and `auth` in source code is not).
 // Offsets are UTF-16 code units: each code unit is scanned as its low seven bits (the byte V8
 // writes for it, & 0x7f), exactly as the JavaScript prefilter reads text, so both find the same
 // hits; a non-ASCII unit can only add a spurious trigger, which the detectors then reject.
@@ -38,6 +41,10 @@ struct Database {
   hs_scratch_t* scratch = nullptr;
   std::vector<int32_t> gaps;
   std::vector<int32_t> ranks;
+  // Per pattern: report a match only when an assignment follows it (see AssignFollows).
+  std::vector<uint8_t> assign;
+  bool anyAssign = false;
+  const uint8_t* chunk = nullptr;  // the chunk being scanned
   // Index in `out` where the current segment's quads begin (sorted when the segment ends).
   size_t segStart = 0;
   // Segments are scanned together, a chunk of up to kChunk bytes at a time, each followed by a NUL
@@ -106,6 +113,17 @@ napi_value Compile(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   uint32_t n = 0;
   if (!Args(env, info, 4, argv, &n, "compile(patterns, flags, gaps, ranks)")) return nullptr;
+  // The optional fifth argument.
+  size_t argc = 5;
+  napi_value all[5];
+  void* assignData = nullptr;
+  if (napi_get_cb_info(env, info, &argc, all, nullptr, nullptr) == napi_ok && argc >= 5) {
+    napi_valuetype t;
+    if (napi_typeof(env, all[4], &t) == napi_ok && t != napi_undefined) {
+      assignData = Typed(env, all[4], napi_uint8_array, n, "assign");
+      if (assignData == nullptr) return nullptr;
+    }
+  }
   if (n == 0) return Throw(env, "compile: no patterns");
   void* flagsData = Typed(env, argv[1], napi_uint32_array, n, "flags");
   if (flagsData == nullptr) return nullptr;
@@ -130,6 +148,11 @@ napi_value Compile(napi_env env, napi_callback_info info) {
   d->gaps.assign(static_cast<int32_t*>(gapsData), static_cast<int32_t*>(gapsData) + n);
   d->ranks.assign(static_cast<int32_t*>(ranksData), static_cast<int32_t*>(ranksData) + n);
   d->last.assign(n, -1);
+  d->assign.assign(n, 0);
+  if (assignData != nullptr) {
+    d->assign.assign(static_cast<uint8_t*>(assignData), static_cast<uint8_t*>(assignData) + n);
+    for (uint8_t a : d->assign) d->anyAssign = d->anyAssign || a != 0;
+  }
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(exprs.data(), static_cast<const unsigned*>(flagsData), ids.data(), n, HS_MODE_BLOCK, nullptr, &d->db, &err) !=
       HS_SUCCESS) {
@@ -168,8 +191,29 @@ napi_value PiiTriggers(napi_env env, napi_callback_info info) {
 
 void endSegment(Database* d);
 
+// The secret scanner's test (assignFollows in scanner.ts) on the seven-bit bytes after a keyword:
+// a name's tail of [A-Za-z0-9_.-], then within four bytes, past spaces, tabs, quotes and `]`, one
+// of `: = , | ? !`, all within 48 bytes. A code unit that reads as one of these bytes only when
+// cut to seven bits can make it true where the scanner's is false, never the reverse; the NUL
+// after each segment ends it as the segment's end does.
+bool AssignFollows(const uint8_t* b, size_t from) {
+  const size_t n = from + 48;
+  size_t i = from;
+  for (; i < n; i++) {
+    const uint8_t c = b[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) break;
+  }
+  for (int k = 0; k < 4 && i < n; k++, i++) {
+    const uint8_t c = b[i];
+    if (c == ':' || c == '=' || c == ',' || c == '|' || c == '?' || c == '!') return true;
+    if (c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '`' && c != ']') return false;
+  }
+  return false;
+}
+
 int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* d = static_cast<Database*>(ctx);
+  if (d->anyAssign && d->assign[id] != 0 && !AssignFollows(d->chunk, to)) return 0;
   // (No pattern matches the NUL after the last segment, so `cur` never runs off the end.)
   while (to > d->begin[d->cur] + d->length[d->cur] && d->cur + 1 < d->begin.size()) {
     endSegment(d);
@@ -234,6 +278,7 @@ bool flush(Database* d, size_t& total) {
     for (size_t k = 0; k < count; k++) b[k] &= 0x7f;
     d->cur = 0;
     d->segStart = d->out.size();
+    d->chunk = b;
     hs_error_t rc = HS_SUCCESS;
     if (d->db == nullptr) {
       airlock_pii::Scan(b, count, onMatch, d, d->portable);

@@ -18,7 +18,7 @@ const NATIVE_MIN_LENGTH = 24;
 const NATIVE_MIN_TOTAL = 1024;
 
 interface Addon {
-  compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array): TriggerDb;
+  compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array, assign?: Uint8Array): TriggerDb;
   scan(db: TriggerDb, texts: readonly string[]): Int32Array;
   /** The personal-data triggers matched by hand (native/pii.cc): pii.ts's five patterns, same ends. */
   piiTriggers?: () => TriggerDb;
@@ -58,6 +58,11 @@ export interface TriggerPattern {
   gap?: number;
   /** Order among patterns that end at the same offset (lower first). */
   rank?: number;
+  /**
+   * Report a match only where an assignment follows it (the secret scanner's `assignFollows`,
+   * read on seven-bit bytes: true wherever the scanner's is, so no hit it needs is dropped).
+   */
+  assign?: boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export function compileTriggers(patterns: readonly TriggerPattern[]): TriggerDb 
     Uint32Array.from(patterns, (p) => p.flags ?? 0),
     Int32Array.from(patterns, (p) => p.gap ?? 0),
     Int32Array.from(patterns, (p) => p.rank ?? 0),
+    patterns.some((p) => p.assign === true) ? Uint8Array.from(patterns, (p) => (p.assign === true ? 1 : 0)) : undefined,
     );
   } catch {
     return null;

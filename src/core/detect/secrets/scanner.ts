@@ -138,7 +138,14 @@ export class SecretScanner {
     if (this.native === undefined) {
       const hex = (k: string): string => k.replace(/[^A-Za-z0-9]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
       // Longest first among keywords ending at one offset, as the automaton's output lists have it.
-      this.native = compileTriggers(this.keywords.map((k) => ({ source: hex(k), flags: HS_CASELESS, rank: -k.length })));
+      // A keyword whose every rule checks for an assignment first is reported only where one
+      // follows: `scan` would skip its other hits without a look (an extra keyword has no rules
+      // and is reported always).
+      const assignOnly = (ki: number): boolean => {
+        const list = this.byKeyword[ki]!;
+        return list.length > 0 && list.every((ri) => this.compiled[ri]!.anchor && this.compiled[ri]!.assignCheck);
+      };
+      this.native = compileTriggers(this.keywords.map((k, ki) => ({ source: hex(k), flags: HS_CASELESS, rank: -k.length, assign: assignOnly(ki) })));
     }
     return this.native;
   }
@@ -195,11 +202,16 @@ export class SecretScanner {
         const ke = endArr[endAt + h * stride]!;
         const ks = ke - matcher.keywordLength(ki);
         const list = byKeyword[ki]!;
+        let assigned = -1; // assignFollows(text, ke), asked once per hit: -1 not yet, 0 no, 1 yes
         for (let j = 0; j < list.length; j++) {
           const ri = list[j]!;
           const c = compiled[ri]!;
           if (c.anchor) {
-            if (ks < lastEnd[ri]! || (c.assignCheck && !assignFollows(text, ke))) continue;
+            if (ks < lastEnd[ri]!) continue;
+            if (c.assignCheck) {
+              if (assigned === -1) assigned = assignFollows(text, ke) ? 1 : 0;
+              if (assigned === 0) continue;
+            }
             c.re.lastIndex = ks;
             const m = c.re.exec(text);
             if (m !== null) {
