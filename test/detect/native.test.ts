@@ -173,3 +173,21 @@ test('native addon: bad arguments are clear errors, never a crash', { skip }, ()
   assert.throws(() => addon.scan(db, ['ab', 7]), /texts\[1\] is not a string/);
   assert.deepEqual([...addon.scan(db, ['', 'xab', 'ab'])], [1, 0, 3, 3, 2, 0, 2, 2]);
 });
+
+test('native pass: a pattern marked `assign` reports only matches an assignment follows, read as the scanner reads it', { skip }, () => {
+  const addon = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as {
+    compile: (...a: unknown[]) => unknown;
+    scan: (...a: unknown[]) => Int32Array;
+  };
+  const db = addon.compile(['auth', 'key'], Uint32Array.of(1, 1), Int32Array.of(0, 0), Int32Array.of(0, 0), Uint8Array.of(1, 0));
+  const text = "get('authorization') authToken = x AUTH_KEY: y auth.header ?? z auth]  ,w auth (v) auth\u00bd" + ' auth' + 'x'.repeat(60) + '=1';
+  const ends = (q: Int32Array, id: number): number[] => [...q].filter((_, i) => i % 4 === 1).flatMap((p, k) => (p === id ? [q[k * 4 + 2]!] : []));
+  const q = addon.scan(db, [text]);
+  const at = (s: string): number => text.indexOf(s) + 4;
+  // `authToken =`, `AUTH_KEY:`, `auth.header ??` (? counts), `auth]  ,`; `'authorization')`, `auth (`
+  // and a name tail longer than the scanner looks are not; ½ (U+00BD) reads as `=` in seven bits: kept.
+  assert.deepEqual(ends(q, 0), [at('authToken'), at('AUTH_KEY'), at('auth.header'), at('auth]'), at('auth\u00bd')]);
+  // The same keyword without the flag: every match.
+  assert.equal(ends(q, 1).length, 1);
+  assert.throws(() => addon.compile(['a'], Uint32Array.of(0), Int32Array.of(0), Int32Array.of(0), Uint8Array.of(1, 1)), /assign must be a typed array/);
+});
