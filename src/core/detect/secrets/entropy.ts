@@ -1,16 +1,39 @@
 // Shannon entropy in bits per character. Used to tell random credentials from words and
 // identifiers in generic `key = value` assignments, where the format says nothing.
 
+// ASCII counts without allocation (this runs on every generic candidate): per code unit, and the
+// units in order of first appearance, so the sum runs in the order a Map would iterate (the same
+// floating-point result).
+const asciiCounts = new Int32Array(128);
+const asciiOrder = new Int32Array(128);
+
 export function shannon(s: string): number {
   const n = s.length;
   if (n === 0) return 0;
-  // Strings here are short (< 1 kB); a Map is simpler than a code-unit histogram and fast enough.
+  let distinct = 0;
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) {
+      ascii = false;
+      break;
+    }
+    if (asciiCounts[c]!++ === 0) asciiOrder[distinct++] = c;
+  }
+  let h = 0;
+  if (ascii) {
+    for (let k = 0; k < distinct; k++) {
+      const p = asciiCounts[asciiOrder[k]!]! / n;
+      h -= p * Math.log2(p);
+    }
+  }
+  for (let k = 0; k < distinct; k++) asciiCounts[asciiOrder[k]!] = 0;
+  if (ascii) return h;
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
-  let h = 0;
   for (const k of counts.values()) {
     const p = k / n;
     h -= p * Math.log2(p);

@@ -27,6 +27,28 @@ const TEMPLATE =
 const ENV_REF =
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env\.|ENV\[|System\.getenv|secrets\.|vars\.|config\.|settings\.|self\.|this\.|Deno\.env)/i;
 
+/**
+ * How many distinct characters (code points, as `new Set(s).size` counts them); an ASCII string is
+ * counted in a 128-bit set, without allocation. Stops counting past 4 (callers ask about ≤ 3).
+ */
+function distinct(s: string): number {
+  let lo = 0, mid = 0, hi = 0, top = 0, count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return new Set(s).size;
+    const bit = 1 << (c & 31);
+    const w = c >> 5;
+    const had = w === 0 ? lo & bit : w === 1 ? mid & bit : w === 2 ? hi & bit : top & bit;
+    if (had !== 0) continue;
+    if (w === 0) lo |= bit;
+    else if (w === 1) mid |= bit;
+    else if (w === 2) hi |= bit;
+    else top |= bit;
+    if (++count > 4) return count;
+  }
+  return count;
+}
+
 /** Longest run of one repeated character. */
 function longestRun(s: string): number {
   let best = 0;
@@ -86,12 +108,12 @@ export function isPlaceholder(value: string): boolean {
   if (TEMPLATE.test(value) || ENV_REF.test(value)) return true;
   const core = value.replace(/[-_.:/+=~]/g, '');
   if (core.length === 0) return true;
-  if (core.length >= 3 && new Set(core).size === 1) return true;
+  if (core.length >= 3 && distinct(core) === 1) return true;
   if (core.length >= 8 && longestRun(core) >= Math.max(8, core.length * 0.5)) return true;
   if (longestAscending(value) >= 16) return true; // 'abcdefghijklmnopqrstuvwxyz', '0123456789abcdef'
   if (isSequenceOrRepeat(core)) return true;
   // Very few distinct characters for its length: 'aaaabbbbaaaabbbb', '0000-0000-0000'.
-  if (core.length >= 12 && new Set(core).size <= 3) return true;
+  if (core.length >= 12 && distinct(core) <= 3) return true;
   return false;
 }
 
