@@ -7,7 +7,9 @@
 // increasing order), so the callers cannot tell the difference; test/detect/native.test.ts
 // compares the engine's findings with the JavaScript path's on every corpus.
 //
-//   0  \d(?:[.()/ \-]{0,2}\d){6}          a cluster of at least seven digits (phones, cards, ids)
+//   0  \+\d(?:[.()/ \-]{0,2}\d){6,}|\d(?:[.()/ \-]{0,2}\d){8}
+//                                        a cluster of nine digits, or seven after a '+' (phones,
+//                                        cards, ids; no rule takes fewer digits)
 //   1  [A-Z]{2}\d{2} ?[A-Z0-9]             the start of an IBAN
 //   2  [A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?\d{2}){3} ?[A-D]   a UK National Insurance number
 //   3  \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}  a dotted quad
@@ -25,7 +27,7 @@
 
 namespace airlock_pii {
 
-const int32_t kGaps[5] = {24, 0, 0, 16, 48};
+const int32_t kGaps[5] = {30, 0, 0, 16, 48};
 
 namespace {
 

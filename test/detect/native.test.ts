@@ -68,6 +68,11 @@ function inputs(): Array<[string, Segment[]]> {
     // Clusters whose seventh digit lies far from their start (up to 20 units: two separators a digit).
     'call +33 (1) 23 45 67 89 or +1 (2) (3) (4) 5 6 7 8 9 0 or +44 (0) 20 7946 0958 or (0) (1) (5) (1) 23456789',
     '1.2.3.4'.repeat(40), '12345678 '.repeat(30), 'a:b:'.repeat(50) + '1::2',
+    // The pass reports nine-digit chains, or seven after '+': chains stretched to their widest
+    // (two separators a gap), after '(' or '+', next to shorter chains it does not report.
+    '(1--2--3--4--5--6--7--8--9 +1--2--3--4--5--6--7 x1--2--3--4--5--6--7--8 (1) 2--3--4--5--6--7--8--9',
+    '12345678 123456789 1234 5678 x 123 456 789 a12-34-56-78 (98) 765-4321 2024-06-01 123-45-6789',
+    '+4420794609 +442079460 9 1-2-3-4-5-6-7-8 ++1234567 (+1234567) 1234567+12345678 9',
   );
   sets.push(['edges', edge.map(seg)]);
   // Longer than the pass's first copy buffer (64 KiB): copied again at full length; the 5 MB one

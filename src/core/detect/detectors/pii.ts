@@ -311,8 +311,12 @@ function clusterWindow(text: string, start: number, end: number): Window {
 
 /**
  * The CLUSTER matches of a text: one regex pass, or only inside the native pass's candidate
- * ranges. A range ends at the last digit of a run (every digit of a long run ends some seven-digit
- * chain) and its cluster starts at most 20 units before the range's first end.
+ * ranges. The pass reports a chain of digits (at most two separators apart) from its ninth digit
+ * on, or from its seventh after a '+': the clusters `scan` can use (9 digits, or a '+'); shorter
+ * ones are never reported. A range ends at the last digit of its chain, and the chain starts at
+ * most 24 units before the range's first end (eight gaps of three), its '+' or '(' one before.
+ * Ranges closer than 30 units are merged, so a window never starts inside a reported chain; an
+ * unreported chain it cuts can only give a match that `scan` drops (under nine digits, no '+').
  */
 function clusters(text: string, trig: Triggers | undefined): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
@@ -322,7 +326,7 @@ function clusters(text: string, trig: Triggers | undefined): RegExpExecArray[] {
   }
   for (let h = trig.from; h < trig.to; h += 4) {
     if (trig.quads[h + 1] !== T_CLUSTER) continue;
-    const ws = Math.max(0, trig.quads[h + 2]! - 21);
+    const ws = Math.max(0, trig.quads[h + 2]! - 26);
     // One unit of real context before the window, so the look-behind sees what precedes it.
     const from = Math.max(0, ws - 1);
     const sub = text.slice(from, trig.quads[h + 3]! + 1);
@@ -340,7 +344,8 @@ const T_CLUSTER = 0;
 const T_IBAN = 1;
 const T_NINO = 2;
 export const PII_TRIGGERS: readonly TriggerPattern[] = [
-  { source: '\\d(?:[.()/ \\-]{0,2}\\d){6}', gap: 24 },
+  // A cluster of nine digits, or seven right after a '+': the fewest `scan` dispatches to a rule.
+  { source: '\\+\\d(?:[.()/ \\-]{0,2}\\d){6,}|\\d(?:[.()/ \\-]{0,2}\\d){8}', gap: 30 },
   { source: '[A-Z]{2}\\d{2} ?[A-Z0-9]' },
   { source: '[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?\\d{2}){3} ?[A-D]' },
   ...IP_TRIGGERS, // at indices T_IPV4 and T_IPV6 (the parity test fails if they move)
