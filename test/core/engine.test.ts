@@ -109,6 +109,35 @@ test('a detector over its time budget is reported', () => {
   }
 });
 
+test('a large input goes through the detectors in batches: same findings in the same order, each error and budget once per detector over all batches', () => {
+  // 40 messages of ~40 kB (1.6 M units: several batches), each with findings of three detectors.
+  const msg = (i: number): string => `see jane.doe${i}@acme-corp.com (\u202e) and host 10.0.${i}.7 key: ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'.slice(0, 36)} `.padEnd(40_000, 'lorem ipsum ');
+  const segs: Segment[] = Array.from({ length: 40 }, (_, i) => ({ role: 'tool_result', path: ['messages', i, 'content'], text: msg(i) }));
+  const whole = inspect(segs).findings;
+  const one = segs.flatMap((s) => inspect([s]).findings);
+  // Detector-major over all segments, as one batch would list them.
+  const order = (fs: typeof whole): string[] => fs.map((f) => `${f.detector} ${f.segmentPath} ${f.start}`);
+  const byDetector = DETECTORS.flatMap((d) => one.filter((f) => f.detector === d.id));
+  assert.deepEqual(order(whole), order(byDetector));
+  assert.ok(new Set(whole.map((f) => f.detector)).size >= 3 && whole.length >= 160, `${whole.length} findings`);
+
+  let now = 0;
+  let calls = 0;
+  const flaky = { id: 'flaky', description: 'throws on some segments, slow on all', severity: 'low' as const, rules: [], detect: (t: string) => { now += 1; calls++; if (t.includes('doe3')) throw new Error(`bad ${calls}`); return []; } };
+  DETECTORS.push(flaky);
+  try {
+    const r = inspect(segs, { clock: () => now, budgetMs: 25 });
+    assert.equal(calls, 40);
+    // Segments 3 and 30-39 throw: the first error only, no budget line besides it.
+    assert.deepEqual(r.errors, [{ detector: 'flaky', message: 'bad 4' }]);
+    const q = inspect(segs.filter((s) => !s.text.includes('doe3')), { clock: () => now, budgetMs: 25 });
+    // 29 segments, one unit of time each, summed over the batches: over the budget of 25.
+    assert.deepEqual(q.errors, [{ detector: 'flaky', message: 'exceeded its time budget (29.0 ms > 25 ms)' }]);
+  } finally {
+    DETECTORS.pop();
+  }
+});
+
 test('a group in use stays cached while new groups churn through a full cache (recently used kept, others evicted)', () => {
   const cache = new HitCache(64 * 1024, 16); // ~32 groups of 1,000 units
   const hot: Segment = { role: 'system', path: ['system'], text: `ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'s'.repeat(1000)}` };
