@@ -45,7 +45,9 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
   const detectors = selectDetectors(opts.detectors);
   const findings: Finding[] = [];
   const errors: InspectResult['errors'] = [];
-  const where = new Map<Finding, Segment>();
+  // The segment of each finding, by detector in finding order (`segmentOf` builds its map only
+  // when asked: most exchanges are never redacted).
+  const segsOf: Segment[][] = detectors.map(() => []);
   const { cache, clock, budgetMs } = opts;
   // The groups: the caller's parts when they make up exactly these segments (the element cache's
   // parts, each one group, and a part found again is the same array: ParsedRequest.parts), else
@@ -167,12 +169,24 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
         for (const h of hits) {
           const f = toFinding(d, seg, path, h, opts.hashValue);
           out.push(f);
-          where.set(f, seg);
+          segsOf[k]!.push(seg);
         }
       }
     }
   }
-  return { findings, errors, segmentOf: (f) => where.get(f) };
+  let where: Map<Finding, Segment> | undefined;
+  const segmentOf = (f: Finding): Segment | undefined => {
+    if (where === undefined) {
+      where = new Map();
+      for (let k = 0; k < detectors.length; k++) {
+        const fs = found[k]!;
+        const ss = segsOf[k]!;
+        for (let j = 0; j < fs.length; j++) where.set(fs[j]!, ss[j]!);
+      }
+    }
+    return where.get(f);
+  };
+  return { findings, errors, segmentOf };
 }
 
 /**
