@@ -7,13 +7,14 @@ import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { serveRequests } from '../store/worker-client.ts';
 import { BaselineObserver } from './baselines.ts';
-import { inspectLate, inspectionOptions, type LateJob, type LateResult, type LateWorkerData } from './late-inspection.ts';
+import { inspectLate, inspectionOptions, warmInspection, type LateJob, type LateResult, type LateWorkerData } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
 
 loadNative();
 
 const data = workerData as LateWorkerData;
 const opts = inspectionOptions(data.inspection, data.hashSecret);
+warmInspection(opts);
 const logger = data.logLevel !== undefined ? pino({ level: data.logLevel, base: { service: 'airlock', thread: 'inspection' } }) : null;
 // Baseline sync failures are logged; the next sync retries.
 const warn = (e: unknown): void => logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed');

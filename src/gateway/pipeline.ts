@@ -17,7 +17,7 @@ import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outc
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
-import { inspectHeaders, inspectLate, inspectionOptions, inspectOutput, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
+import { inspectHeaders, inspectLate, inspectionOptions, inspectOutput, warmInspection, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
@@ -175,6 +175,11 @@ export class Pipeline {
   }
 
   /** Whether inspection runs before forwarding: something before forwarding depends on findings. */
+  /** Pays the engine's one-time costs now (at start), where this thread inspects exchanges. */
+  warm(): void {
+    if (this.deps.config.inspection.enabled && !this.threaded) warmInspection(this.inspection);
+  }
+
   private early(): boolean {
     return this.deps.decisionUsesFindings || this.deps.config.audit.storeRedactedBodies;
   }

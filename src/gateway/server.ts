@@ -47,6 +47,7 @@ export class Gateway {
   private readonly upstreams: Upstreams;
   private readonly baselines: BaselineObserver | null;
   private readonly inspection: InspectionThread | null;
+  private readonly pipeline: Pipeline;
   private inflight = 0;
   private draining = false;
   private idle: (() => void) | null = null;
@@ -72,7 +73,7 @@ export class Gateway {
       ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
       : null;
     this.limiter = policy !== undefined ? new RateLimiter({ store, limits: policyLimits(policy), logger }) : null;
-    const pipeline = new Pipeline({
+    const pipeline = (this.pipeline = new Pipeline({
       config,
       auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
       upstreams: this.upstreams,
@@ -91,7 +92,7 @@ export class Gateway {
         limiter: this.limiter,
         resolveIdentity: (id: Identity) => policy.current.policy.resolveIdentity(id),
       } : {}),
-    });
+    }));
     // requestTimeout bounds receiving a request (a client trickling its body cannot hold a socket
     // forever); it does not limit how long a response may stream.
     const requestTimeout = config.limits.requestTimeoutMs;
@@ -114,6 +115,7 @@ export class Gateway {
     await this.baselines?.start();
     this.appender?.warm();
     this.inspection?.warm();
+    this.pipeline.warm();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {

@@ -4,7 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { createRequire } from 'node:module';
 import { startHarness, type Harness } from '../helpers/harness.ts';
+import { loadNative } from '../../src/native/load.ts';
+import { useNativeAddon } from '../../src/core/detect/native.ts';
 
 const AWS_SECRET = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
 const GH_TOKEN = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
@@ -150,6 +153,29 @@ test('a finding the gateway cannot place in the body is never forwarded unredact
     const rec = (await h.records()).at(-1)!;
     assert.equal(rec.errorCode, 'AIRLOCK_ERR_INTERNAL');
   } finally {
+    await h.close();
+  }
+});
+
+test('the engine is warmed when the gateway starts: its first exchange compiles no trigger database', async (t) => {
+  if (!loadNative()) return t.skip('native addon not built');
+  const real = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as Record<string, (...a: unknown[]) => unknown>;
+  let compiles = 0;
+  const bind = (name: string): ((...a: unknown[]) => unknown) => real[name]!.bind(real);
+  useNativeAddon({ compile: (...a: unknown[]) => (compiles++, real['compile']!(...a)), scan: bind('scan'), runs: bind('runs'), piiTriggers: bind('piiTriggers') });
+  // Internal names of its own: a secret scanner (and keyword database) no other test has made.
+  const h = await startHarness({ config: { inspection: { enabled: true, redact: true, internal: { domains: ['warm-start.internal'] } } } });
+  try {
+    const atStart = compiles;
+    assert.ok(atStart >= 1, 'compiled while starting');
+    const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
+    // Over 1,024 units: the native pass runs on it.
+    await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: `deploy to vault.warm-start.internal, token=${GH_TOKEN}\n`.repeat(40) }] });
+    assert.equal(compiles, atStart, 'the first exchange compiled nothing more');
+    const rec = (await h.records()).at(-1)!;
+    assert.ok(rec.findings.some((f) => f.rule === 'github-pat'), 'and it was inspected natively as before');
+  } finally {
+    useNativeAddon(real);
     await h.close();
   }
 });
