@@ -2,6 +2,7 @@
 // and changes no other byte. The same value maps to the same placeholder within an exchange.
 import { locateSegments, rawOffset } from './exchange/locate.ts';
 import { renderPath } from './exchange/path.ts';
+import { headerWire, rawHeader, type HeaderMap } from './exchange/headers.ts';
 import { isAscii } from './unicode/ascii-runs.ts';
 import type { Finding, Segment } from './types.ts';
 
@@ -191,8 +192,10 @@ export function planByteRedaction(view: string | ByteFinder, segments: readonly 
 /**
  * Header values with the findings' spans replaced by placeholders (only the headers that change).
  * `missing` counts findings whose header is not among `segments`: the caller fails closed.
+ * `received`: the headers as they arrived; a value that came as UTF-8 bytes (segments hold it
+ * decoded: headerText) goes back as UTF-8 bytes.
  */
-export function redactHeaders(segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { headers: Record<string, string>; missing: number } {
+export function redactHeaders(segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), received?: HeaderMap): { headers: Record<string, string>; missing: number } {
   const byPath = new Map(segments.map((s) => [renderPath(s.path), s]));
   const patches = new Map<Segment, Patch[]>();
   let missing = 0;
@@ -204,6 +207,11 @@ export function redactHeaders(segments: readonly Segment[], findings: readonly F
     patches.set(s, list);
   }
   const headers: Record<string, string> = {};
-  for (const [s, list] of patches) headers[String(s.path[1])] = splice(s.text, merge(list));
+  for (const [s, list] of patches) {
+    const field = String(s.path[1]);
+    const text = splice(s.text, merge(list));
+    const raw = received === undefined ? undefined : rawHeader(received, field);
+    headers[field] = raw === undefined ? text : headerWire(text, raw);
+  }
   return { headers, missing };
 }

@@ -336,7 +336,7 @@ export class Pipeline {
     }
     const inHeaders = named.filter((f) => f.role === 'header');
     if (inHeaders.length > 0) {
-      const r = redactHeaders(ctx.headerSegments, inHeaders, name);
+      const r = redactHeaders(ctx.headerSegments, inHeaders, name, req.headers);
       if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request headers for redaction; the request was not forwarded.');
       ctx.headerPatches = r.headers;
     }

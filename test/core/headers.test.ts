@@ -1,7 +1,7 @@
 // Request headers as inspected segments, and their redaction with the body's placeholders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeaderParts, headerSegments } from '../../src/core/exchange/headers.ts';
+import { HeaderParts, headerSegments, headerText, headerWire } from '../../src/core/exchange/headers.ts';
 import { placeholderNamer, redact, redactHeaders } from '../../src/core/redact.ts';
 import { inspect } from '../../src/core/detect/engine.ts';
 import { parseRequest } from '../../src/core/exchange/index.ts';
@@ -44,6 +44,40 @@ test('redactHeaders: only the spans change, and a value in the body and a header
   assert.deepEqual(h, { headers: { 'x-team-token': 'token [REDACTED:github-pat#1]' }, missing: 0 });
   // A finding whose header is not among the segments is counted, for the caller to fail closed.
   assert.equal(redactHeaders([], headerFindings).missing, 1);
+});
+
+/** What Node hands over for a header sent as UTF-8: one character per byte. */
+const asReceived = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+test('headerText: a value sent as UTF-8 is read as UTF-8; ASCII, true Latin-1 and non-byte strings stay as they are; headerWire gives back the bytes', () => {
+  for (const meant of ['abc\u200bdef', 'x\u{E0041}\u{E0042}y', 'p\u0430ypal', '\ufeffbom kept', 'caf\u00e9 \u2014 ok']) {
+    assert.equal(headerText(asReceived(meant)), meant, JSON.stringify(meant));
+    assert.equal(headerWire(meant, asReceived(meant)), asReceived(meant), 'the same bytes back');
+  }
+  for (const raw of ['plain ascii', 'caf\u00e9 (one Latin-1 byte, not UTF-8)', '\u00c3(', 'already \u200b decoded']) {
+    assert.equal(headerText(raw), raw, JSON.stringify(raw));
+    assert.equal(headerWire(raw, raw), raw);
+  }
+  // A changed value goes back in the encoding its header came in.
+  assert.equal(headerWire('x [REDACTED:t#1] \u00e9', asReceived('x secret \u00e9')), asReceived('x [REDACTED:t#1] \u00e9'));
+  assert.equal(headerWire('x [REDACTED:t#1] \u00e9', 'x secret \u00e9'), 'x [REDACTED:t#1] \u00e9');
+});
+
+test('hidden and look-alike characters in a header sent as UTF-8 are found (as Node hands it over, one character per byte), at spans of the decoded value', () => {
+  const hs = headerSegments({ 'x-session': asReceived('abc\u200bdef'), 'x-flag': asReceived('x\u{E0041}\u{E0042}y'), 'x-site': asReceived('p\u0430ypal'), 'x-latin': 'caf\u00e9' }, forwardsHeader);
+  const r = inspect(hs, {});
+  assert.deepEqual(r.findings.map((f) => `${f.segmentPath} ${f.rule} ${f.start}-${f.end}`).sort(), [
+    'headers["x-flag"] tag-characters 1-5',
+    'headers["x-session"] zero-width 3-4',
+    'headers["x-site"] homoglyph 1-2',
+  ]);
+});
+
+test('redactHeaders: a header that came as UTF-8 goes back as UTF-8 bytes, only the secret replaced', () => {
+  const received = { 'x-note': asReceived(`na\u00efve \u2014 token ${GH} \u2713`) };
+  const hs = headerSegments(received, forwardsHeader);
+  const h = redactHeaders(hs, inspect(hs, { detectors: ['secrets'] }).findings, placeholderNamer(), received);
+  assert.deepEqual(h.headers, { 'x-note': asReceived('na\u00efve \u2014 token [REDACTED:github-pat#1] \u2713') });
 });
 
 test('HeaderParts: a header with the same value is the same segment in the same one-segment part; a new value, another role or a long value is not kept over', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { createRequire } from 'node:module';
-import { startHarness, type Harness } from '../helpers/harness.ts';
+import { rawPost, startHarness, type Harness } from '../helpers/harness.ts';
 import { loadNative } from '../../src/native/load.ts';
 import { useNativeAddon } from '../../src/core/detect/native.ts';
 
@@ -176,6 +176,31 @@ test('the engine is warmed when the gateway starts: its first exchange compiles 
     assert.ok(rec.findings.some((f) => f.rule === 'github-pat'), 'and it was inspected natively as before');
   } finally {
     useNativeAddon(real);
+    await h.close();
+  }
+});
+
+test('headers sent as UTF-8 bytes are inspected as UTF-8 (a zero-width flag, a look-alike), and a redacted one is forwarded as UTF-8 bytes', async () => {
+  const asSent = (s: string): string => Buffer.from(s, 'utf8').toString('latin1'); // a ByteString: one character per byte
+  const h = await startHarness({ config: { inspection: { enabled: true, responses: true, redact: true } }, mock: { headers: { 'x-upstream-note': asSent('ok\u200b') } } });
+  try {
+    const body = JSON.stringify({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+    const r = await rawPost(h.url, '/v1/messages', body, {
+      'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01',
+      'x-session-tag': asSent('s-41\u200b\u200c'), 'x-site': asSent('p\u0430ypal'), 'x-note': asSent(`na\u00efve \u2014 token ${GH_TOKEN}`),
+    });
+    assert.equal(r.status, 200);
+    const up = h.mock.requests.at(-1)!.headers;
+    // Only the findings changed (redaction is on for all of them); everything else arrives as the
+    // client's own UTF-8 bytes.
+    assert.equal(up['x-note'], asSent('na\u00efve \u2014 token [REDACTED:github-pat#1]'));
+    assert.equal(up['x-site'], asSent('p[REDACTED:homoglyph#1]ypal'));
+    const rec = (await h.records()).at(-1)!;
+    const seen = rec.findings.map((f) => `${f.segmentPath} ${f.rule}`).sort();
+    for (const want of ['headers["x-note"] github-pat', 'headers["x-session-tag"] zero-width', 'headers["x-site"] homoglyph', 'response.headers["x-upstream-note"] zero-width']) {
+      assert.ok(seen.includes(want), `${want} in ${seen.join(', ')}`);
+    }
+  } finally {
     await h.close();
   }
 });

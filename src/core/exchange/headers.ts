@@ -6,15 +6,61 @@ import type { Segment } from '../types.ts';
 
 export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** One segment per forwarded header, in name order; path ['headers', name]. */
+/**
+ * One segment per forwarded header, in name order; path ['headers', name]. Each text is the value
+ * as its sender wrote it (headerText): Node hands header bytes over one character per byte.
+ */
 export function headerSegments(headers: HeaderMap, forwarded: (name: string) => boolean): Segment[] {
   const out: Segment[] = [];
   for (const name of Object.keys(headers).sort()) {
-    const v = headers[name];
-    if (v === undefined || !forwarded(name)) continue;
-    const text = typeof v === 'string' ? v : v.join(', ');
-    if (text !== '') out.push({ role: 'header', path: ['headers', name], text });
+    const raw = rawHeader(headers, name);
+    if (raw === undefined || !forwarded(name)) continue;
+    if (raw !== '') out.push({ role: 'header', path: ['headers', name], text: headerText(raw) });
   }
+  return out;
+}
+
+/** A header's value as received (one character per byte; repeated fields joined by ', '). */
+export function rawHeader(headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name];
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A header value as its sender meant it. HTTP parsers (Node's included) read header bytes as
+ * Latin-1, one character per byte, but clients send UTF-8: a zero-width space arrives as
+ * `\u00e2\u0080\u008b`, a tag character or a Cyrillic look-alike likewise, and would pass the
+ * detectors unseen. Bytes that are valid UTF-8 are read as UTF-8; anything else (ASCII, true
+ * Latin-1) stays as it is.
+ */
+export function headerText(raw: string): string {
+  const n = raw.length;
+  let i = 0;
+  while (i < n && raw.charCodeAt(i) < 0x80) i++;
+  if (i === n) return raw;
+  const bytes = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const c = raw.charCodeAt(k);
+    if (c > 0xff) return raw; // not a byte view (a caller's own string): as it is
+    bytes[k] = c;
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The inverse for a changed value (a redacted header): `text` back to one character per byte, in
+ * the encoding `raw` arrived in, so every byte outside the changed spans is the client's own.
+ */
+export function headerWire(text: string, raw: string): string {
+  if (headerText(raw) === raw) return text;
+  let out = '';
+  for (const b of new TextEncoder().encode(text)) out += String.fromCharCode(b);
   return out;
 }
 
