@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { differential, type Difference, type RunSample } from '../core/covert/differential.ts';
 import { flattenBody } from '../core/covert/fields.ts';
+import { headerText } from '../core/exchange/headers.ts';
 import type { Finding, SegmentRole, Severity } from '../core/types.ts';
 import { writeHook } from './hook.ts';
 import type { CapturedRequest } from './mock-provider.ts';
@@ -62,7 +63,9 @@ export function requestFields(r: CapturedRequest): Map<string, string> {
   for (const [k, v] of Object.entries(r.headers)) {
     if (SKIP_HEADERS.has(k) || v === undefined) continue;
     const val = Array.isArray(v) ? v.join(', ') : v;
-    m.set(`header ${k}`, SECRET_HEADERS.has(k) ? `<secret sha256:${createHash('sha256').update(val).digest('hex').slice(0, 12)}>` : val);
+    // As the tool wrote it: Node reads header bytes as Latin-1, and an invisible character sent as
+    // UTF-8 would otherwise compare as three Latin-1 characters, none of them invisible.
+    m.set(`header ${k}`, SECRET_HEADERS.has(k) ? `<secret sha256:${createHash('sha256').update(val).digest('hex').slice(0, 12)}>` : headerText(val));
   }
   if (r.body.length === 0) return m;
   const text = r.body.toString('utf8');
