@@ -88,6 +88,16 @@ test('header spellings that split users are MEDIUM; volatile headers are ignored
   assert.deepEqual(f.map((x) => [x.rule, x.segmentPath]), [['format-variant', 'header x-client-platform']]);
 });
 
+test('a header one user\'s client spells with an invisible character, sent as UTF-8 bytes (as Node hands them over), is an invisible-character finding, HIGH', () => {
+  const b = new CovertBaseline();
+  const asReceived = (v: string): string => Buffer.from(v, 'utf8').toString('latin1');
+  const h = (tag: string) => ({ 'x-client-tag': asReceived(tag) });
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'a', segments: segs(prompt('a')), headers: h('cli') }), []);
+  assert.deepEqual(b.observe({ tool: 't', version: '1', user: 'b', segments: segs(prompt('b')), headers: h('cli') }), []);
+  const f = b.observe({ tool: 't', version: '1', user: 'c', segments: segs(prompt('c')), headers: h('cli\u200b') });
+  assert.deepEqual(f.map((x) => [x.rule, x.severity, x.segmentPath]), [['invisible-variant', 'high', 'header x-client-tag']]);
+});
+
 test('a new version: its changes are INFO once; baselines are per version', () => {
   const b = new CovertBaseline();
   b.observe({ tool: 't', version: '1', user: 'a', segments: segs(prompt('a')) });

@@ -13,6 +13,7 @@ import { classifyChange, type ChangeClass } from './classify.ts';
 import { fieldName } from './fields.ts';
 import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
 import { renderPath } from '../exchange/path.ts';
+import { headerText } from '../exchange/headers.ts';
 import { SEGMENT_ROLES, type Finding, type PathStep, type Segment, type SegmentRole, type Severity } from '../types.ts';
 
 export interface ObserveInput {
@@ -350,7 +351,8 @@ export class CovertBaseline {
     for (const k of Object.keys(headers).sort()) {
       const v = headers[k];
       if (v === undefined || this.opts.ignore.has(k)) continue;
-      h.texts.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+      // As the client wrote it (UTF-8 bytes as UTF-8), so an invisible character is one.
+      h.texts.push(`${k}: ${headerText(Array.isArray(v) ? v.join(', ') : v)}`);
       h.isKey.push(false);
       h.segs.push(null);
     }
