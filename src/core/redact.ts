@@ -3,6 +3,7 @@
 import { locateSegments, rawOffset } from './exchange/locate.ts';
 import { renderPath } from './exchange/path.ts';
 import { headerWire, rawHeader, type HeaderMap } from './exchange/headers.ts';
+import { queryRange } from './exchange/query.ts';
 import { isAscii } from './unicode/ascii-runs.ts';
 import type { Finding, Segment } from './types.ts';
 
@@ -214,4 +215,25 @@ export function redactHeaders(segments: readonly Segment[], findings: readonly F
     headers[field] = raw === undefined ? text : headerWire(text, raw);
   }
   return { headers, missing };
+}
+
+/**
+ * The request target's query with the findings' spans replaced by their placeholders
+ * (percent-encoded: the provider decodes them back), every other byte as it came. `segments`: the
+ * query's (querySegments). `missing` counts findings not located there: the caller fails closed.
+ */
+export function redactQuery(search: string, segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { search: string; missing: number } {
+  const byPath = new Map(segments.map((s) => [renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s]));
+  const patches: Patch[] = [];
+  let missing = 0;
+  for (const f of findings) {
+    const s = byPath.get(f.segmentPath);
+    const r = s === undefined ? undefined : queryRange(s, f.start, f.end);
+    if (s === undefined || r === undefined) {
+      missing++;
+      continue;
+    }
+    patches.push({ start: r[0], end: r[1], text: encodeURIComponent(name(f, s.text.slice(f.start, f.end))) });
+  }
+  return { search: splice(search, merge(patches)), missing };
 }

@@ -17,6 +17,7 @@ export const SEGMENT_ROLES = [
   'reasoning',
   'metadata', // anything else in the body the provider receives (e.g. metadata.user_id)
   'header', // a request header the gateway forwards (path ['headers', name])
+  'query', // a parameter name or value of the request target's query (path ['query', name])
 ] as const;
 export type SegmentRole = (typeof SEGMENT_ROLES)[number];
 

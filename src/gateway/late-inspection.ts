@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
 import { HeaderParts, headerSegments, type HeaderMap } from '../core/exchange/headers.ts';
+import { querySegments } from '../core/exchange/query.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
@@ -31,6 +32,8 @@ export interface LateJob {
   version: string | null;
   user: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The request target's query ('?…' or ''). */
+  search: string;
   /** Whether the route is a model call (prompt baselines compare only those). */
   modelCall: boolean;
   /** The response's text segments, assembled from the stream. */
@@ -86,9 +89,9 @@ export function warmInspection(opts: InspectionOptions): void {
 }
 const WARM_LINE = 'export const apiToken = "not-a-real-value"; // mail ops@example.invalid, call +1 555 0100 999, host 10.0.0.1 — “ok” ✓ café';
 
-/** The headers the provider will receive, as segments, and their inspection. */
-export function inspectHeaders(headers: HeaderMap, opts: InspectionOptions): { segments: Segment[]; result: InspectResult } {
-  const { segments, parts } = opts.headerParts.of(headerSegments(headers, forwardsHeader));
+/** The headers and the query parameters the provider will receive, as segments, and their inspection. */
+export function inspectHeaders(headers: HeaderMap, opts: InspectionOptions, search = ''): { segments: Segment[]; result: InspectResult } {
+  const { segments, parts } = opts.headerParts.of(headerSegments(headers, forwardsHeader).concat(querySegments(search)));
   return { segments, result: inspect(segments, opts.headers, parts) };
 }
 
@@ -104,7 +107,7 @@ export function inspectOutput(output: readonly Segment[], opts: InspectOptions):
 export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: { observe(input: ObserveInput): Finding[] }): LateResult {
   const { parsed } = parseBody(job.dialect, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), opts.elements);
   const r = inspect(parsed.segments, opts.request, parsed.parts);
-  const h = inspectHeaders(job.headers, opts).result;
+  const h = inspectHeaders(job.headers, opts, job.search).result;
   const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);

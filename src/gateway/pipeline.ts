@@ -12,7 +12,7 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import type { ParsedRequest } from '../core/exchange/index.ts';
-import { placeholderNamer, planByteRedaction, redact, redactHeaders, type ByteFinder, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
+import { placeholderNamer, planByteRedaction, redact, redactHeaders, redactQuery, type ByteFinder, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
@@ -86,6 +86,8 @@ interface Ctx {
   /** The forwarded request headers as segments (set by inspection), and their redacted values. */
   headerSegments: Segment[];
   headerPatches: Record<string, string> | null;
+  /** The request target's query as forwarded ('?…' or ''; its segments are among headerSegments). */
+  search: string;
   /** Response segments for the inspection worker (inspected there, after the response). */
   output: Segment[];
   /** The worker's inspection and the decision on it, settled before the record is written. */
@@ -203,6 +205,7 @@ export class Pipeline {
       segmentOf: null,
       headerSegments: [],
       headerPatches: null,
+      search: '',
       output: [],
       late: null,
       covertLater: null,
@@ -249,6 +252,7 @@ export class Pipeline {
 
   private async run(ctx: Ctx, req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
     const cfg = this.deps.config;
+    ctx.search = search;
     // route
     const m = matchRoute(req.method ?? 'GET', ctx.pathname, req.headers);
     if (m === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
@@ -314,9 +318,9 @@ export class Pipeline {
     // transform: the policy names the findings to redact (a routed exchange may be redacted too)
     // Covert findings describe the tool's prompt, not data to remove from it.
     // Header findings are patched in the forwarded headers, body findings in the body.
-    const content = ctx.findings.filter((f) => f.detector !== 'covert' && f.role !== 'header');
+    const content = ctx.findings.filter((f) => f.detector !== 'covert' && f.role !== 'header' && f.role !== 'query');
     const named = (outcome.redact ?? (ctx.decision.action === 'redact' ? ctx.findings : [])).filter((f) => f.detector !== 'covert');
-    const toRedact = named.filter((f) => f.role !== 'header');
+    const toRedact = named.filter((f) => f.role !== 'header' && f.role !== 'query');
     const name = placeholderNamer();
     // Where each finding was made (the engine says; the segments by path when it did not run here).
     const located: SegmentOf | readonly Segment[] = ctx.segmentOf ?? ctx.parsed?.segments ?? [];
@@ -340,9 +344,15 @@ export class Pipeline {
       if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request headers for redaction; the request was not forwarded.');
       ctx.headerPatches = r.headers;
     }
+    const inQuery = named.filter((f) => f.role === 'query');
+    if (inQuery.length > 0) {
+      const r = redactQuery(ctx.search, ctx.headerSegments, inQuery, name);
+      if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request query for redaction; the request was not forwarded.');
+      ctx.search = r.search;
+    }
     // forward
     try {
-      await this.forward(ctx, req, res, body, search);
+      await this.forward(ctx, req, res, body, ctx.search);
     } finally {
       if (!early) {
         // Alert-only: the client has its response (or its error); inspect and decide for the record.
@@ -364,7 +374,7 @@ export class Pipeline {
   private async inspectInWorker(ctx: Ctx, req: IncomingMessage, m: Route): Promise<InspectResult['errors']> {
     const job: LateJob = {
       dialect: m.dialect, body: ctx.rawBody!, tool: ctx.client.tool, version: ctx.client.version, user: ctx.identity!.user,
-      headers: req.headers, modelCall: m.modelCall, output: ctx.output,
+      headers: req.headers, search: ctx.search, modelCall: m.modelCall, output: ctx.output,
     };
     let r: LateResult;
     try {
@@ -384,7 +394,7 @@ export class Pipeline {
   private inspectRequest(ctx: Ctx, req: IncomingMessage, m: Route, covert: boolean): InspectResult['errors'] {
     if (!this.deps.config.inspection.enabled) return [];
     // The headers the provider will receive, then the body.
-    const hi = inspectHeaders(req.headers, this.inspection);
+    const hi = inspectHeaders(req.headers, this.inspection, ctx.search);
     ctx.headerSegments = hi.segments;
     const h = hi.result;
     const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request, ctx.parsed.parts);

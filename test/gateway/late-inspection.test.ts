@@ -121,7 +121,7 @@ test('back-pressure: past the bound of queued bodies, room() waits until the wor
   const cfg = parseConfig({});
   const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null }, 1024);
   const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `${'x'.repeat(2000)} ${SECRET}` }] }));
-  const job: LateJob = { dialect: 'anthropic', body, tool: 't', version: null, user: 'u', headers: {}, modelCall: true, output: [] };
+  const job: LateJob = { dialect: 'anthropic', body, tool: 't', version: null, user: 'u', headers: {}, search: '', modelCall: true, output: [] };
   try {
     assert.equal(t.full, false);
     await t.room(); // room now: resolves at once
@@ -147,7 +147,7 @@ test('jobs of one event-loop turn travel in one message, each gets its own resul
   const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null });
   const job = (content: string): LateJob => ({
     dialect: 'anthropic', body: Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] })),
-    tool: 't', version: null, user: 'u', headers: {}, modelCall: true, output: [],
+    tool: 't', version: null, user: 'u', headers: {}, search: '', modelCall: true, output: [],
   });
   try {
     const jobs = [job(SECRET), job('nothing to see'), job('mail jane.doe@acme-corp.io')];
@@ -172,7 +172,7 @@ test('a store that cannot be opened when the worker starts gets its baselines on
   const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: `sqlite:${file}`, baselineSyncMs: 50 });
   try {
     const body = Buffer.from(JSON.stringify({ model: 'm', system: 'You are Acme Code, a coding agent.', messages: [{ role: 'user', content: 'hi' }] }));
-    await t.inspect({ dialect: 'anthropic', body, tool: 'acme-cli', version: '1.0.0', user: 'ann', headers: {}, modelCall: true, output: [] });
+    await t.inspect({ dialect: 'anthropic', body, tool: 'acme-cli', version: '1.0.0', user: 'ann', headers: {}, search: '', modelCall: true, output: [] });
     await new Promise((r) => setTimeout(r, 200)); // syncs fail meanwhile
     rmSync(file, { recursive: true });
     // The worker retries its store every 50 ms and may open the new file while this thread creates

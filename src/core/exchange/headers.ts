@@ -85,8 +85,10 @@ export class HeaderParts {
     for (const s of segments) {
       let part: readonly Segment[] | undefined;
       if (s.text.length <= MAX_KEPT) {
-        // Names and values hold no line breaks (HTTP forbids them), so the key is unambiguous.
-        const key = `${String(s.path[1])}\n${s.text}`;
+        // Where (headers or query, the name's length, the name, a repetition) and the text: a
+        // query name or value may hold anything once decoded, so the key is length-prefixed.
+        const name = String(s.path[1]);
+        const key = `${String(s.path[0])}\n${name.length}:${name}\n${s.path[2] ?? ''}${s.isKey === true ? 'k' : ''}\n${s.text}`;
         part = this.kept.get(key);
         if (part === undefined || part[0]!.role !== s.role) {
           if (this.kept.size >= this.maxEntries) this.kept.clear();
