@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { differential, type Difference, type RunSample } from '../core/covert/differential.ts';
 import { flattenBody } from '../core/covert/fields.ts';
 import { headerText } from '../core/exchange/headers.ts';
+import { querySegments } from '../core/exchange/query.ts';
 import type { Finding, SegmentRole, Severity } from '../core/types.ts';
 import { writeHook } from './hook.ts';
 import type { CapturedRequest } from './mock-provider.ts';
@@ -59,7 +60,14 @@ const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'proxy-
 /** The fields of one captured request: target, headers (secrets hashed), and every body leaf. */
 export function requestFields(r: CapturedRequest): Map<string, string> {
   const m = new Map<string, string>();
-  m.set('(target)', `${r.method} ${r.url}`);
+  // The path, then each query parameter decoded as the provider reads it (an invisible character
+  // percent-encoded in a parameter is then one, not a run of escapes).
+  const q = r.url.indexOf('?');
+  m.set('(target)', `${r.method} ${q === -1 ? r.url : r.url.slice(0, q)}`);
+  if (q !== -1) {
+    // A name's segment comes before its value's: a parameter without a value stays ''.
+    for (const s of querySegments(r.url.slice(q))) m.set(`query ${s.path.slice(1).join('#')}`, s.isKey === true ? '' : s.text);
+  }
   for (const [k, v] of Object.entries(r.headers)) {
     if (SKIP_HEADERS.has(k) || v === undefined) continue;
     const val = Array.isArray(v) ? v.join(', ') : v;

@@ -25,3 +25,15 @@ test('probe: an invisible character one persona\'s runs add to a header (sent as
   assert.ok(d !== undefined, JSON.stringify(r.differences));
   assert.equal(d.severity, 'high');
 });
+
+test('probe fields: the target is the path; each query parameter is a field of its own, decoded (an invisible character percent-encoded in one is one)', () => {
+  const f = requestFields({ ...captured({}), url: '/v1/messages?beta=true&tag=ok%E2%80%8B&flag&tag=2' });
+  assert.equal(f.get('(target)'), 'POST /v1/messages');
+  assert.equal(f.get('query beta'), 'true');
+  assert.equal(f.get('query tag'), 'ok\u200b');
+  assert.equal(f.get('query flag'), '');
+  assert.equal(f.get('query tag#1'), '2');
+  const plain = requestFields(captured({}));
+  assert.equal(plain.get('(target)'), 'POST /v1/messages');
+  assert.equal([...plain.keys()].some((k) => k.startsWith('query ')), false);
+});
