@@ -43,7 +43,6 @@ struct Database {
   std::vector<int32_t> ranks;
   // Per pattern: report a match only when an assignment follows it (see AssignFollows).
   std::vector<uint8_t> assign;
-  bool anyAssign = false;
   const uint8_t* chunk = nullptr;  // the chunk being scanned
   // Index in `out` where the current segment's quads begin (sorted when the segment ends).
   size_t segStart = 0;
@@ -81,10 +80,10 @@ napi_value Throw(napi_env env, const std::string& msg) {
   return nullptr;
 }
 
-// The call's arguments and the length of its first array (patterns or texts); false: a JS
-// exception is pending.
-bool Args(napi_env env, napi_callback_info info, size_t want, napi_value* argv, uint32_t* n, const char* usage) {
-  size_t argc = want;
+// The call's arguments (at least `want`, at most `room`; the rest left undefined) and the length
+// of its first array (patterns or texts); false: a JS exception is pending.
+bool Args(napi_env env, napi_callback_info info, size_t want, size_t room, napi_value* argv, uint32_t* n, const char* usage) {
+  size_t argc = room;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
     Throw(env, usage);
     return false;
@@ -110,19 +109,15 @@ void* Typed(napi_env env, napi_value v, napi_typedarray_type type, uint32_t n, c
 }
 
 napi_value Compile(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
+  napi_value argv[5];
   uint32_t n = 0;
-  if (!Args(env, info, 4, argv, &n, "compile(patterns, flags, gaps, ranks)")) return nullptr;
-  // The optional fifth argument.
-  size_t argc = 5;
-  napi_value all[5];
+  if (!Args(env, info, 4, 5, argv, &n, "compile(patterns, flags, gaps, ranks)")) return nullptr;
+  // The optional fifth argument (N-API fills a missing one with undefined).
   void* assignData = nullptr;
-  if (napi_get_cb_info(env, info, &argc, all, nullptr, nullptr) == napi_ok && argc >= 5) {
-    napi_valuetype t;
-    if (napi_typeof(env, all[4], &t) == napi_ok && t != napi_undefined) {
-      assignData = Typed(env, all[4], napi_uint8_array, n, "assign");
-      if (assignData == nullptr) return nullptr;
-    }
+  napi_valuetype t;
+  if (napi_typeof(env, argv[4], &t) == napi_ok && t != napi_undefined) {
+    assignData = Typed(env, argv[4], napi_uint8_array, n, "assign");
+    if (assignData == nullptr) return nullptr;
   }
   if (n == 0) return Throw(env, "compile: no patterns");
   void* flagsData = Typed(env, argv[1], napi_uint32_array, n, "flags");
@@ -148,11 +143,8 @@ napi_value Compile(napi_env env, napi_callback_info info) {
   d->gaps.assign(static_cast<int32_t*>(gapsData), static_cast<int32_t*>(gapsData) + n);
   d->ranks.assign(static_cast<int32_t*>(ranksData), static_cast<int32_t*>(ranksData) + n);
   d->last.assign(n, -1);
-  d->assign.assign(n, 0);
-  if (assignData != nullptr) {
-    d->assign.assign(static_cast<uint8_t*>(assignData), static_cast<uint8_t*>(assignData) + n);
-    for (uint8_t a : d->assign) d->anyAssign = d->anyAssign || a != 0;
-  }
+  if (assignData != nullptr) d->assign.assign(static_cast<uint8_t*>(assignData), static_cast<uint8_t*>(assignData) + n);
+  else d->assign.assign(n, 0);
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(exprs.data(), static_cast<const unsigned*>(flagsData), ids.data(), n, HS_MODE_BLOCK, nullptr, &d->db, &err) !=
       HS_SUCCESS) {
@@ -184,6 +176,7 @@ napi_value PiiTriggers(napi_env env, napi_callback_info info) {
   d->gaps.assign(airlock_pii::kGaps, airlock_pii::kGaps + 5);
   d->ranks.assign(5, 0);
   d->last.assign(5, -1);
+  d->assign.assign(5, 0);
   napi_value ext;
   CHECK(napi_create_external(env, d, finalize, nullptr, &ext));
   return ext;
@@ -213,7 +206,7 @@ bool AssignFollows(const uint8_t* b, size_t from) {
 
 int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* d = static_cast<Database*>(ctx);
-  if (d->anyAssign && d->assign[id] != 0 && !AssignFollows(d->chunk, to)) return 0;
+  if (d->assign[id] != 0 && !AssignFollows(d->chunk, to)) return 0;
   // (No pattern matches the NUL after the last segment, so `cur` never runs off the end.)
   while (to > d->begin[d->cur] + d->length[d->cur] && d->cur + 1 < d->begin.size()) {
     endSegment(d);
@@ -298,7 +291,7 @@ bool flush(Database* d, size_t& total) {
 napi_value Scan(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   uint32_t n = 0;
-  if (!Args(env, info, 2, argv, &n, "scan(db, texts: string[])")) return nullptr;
+  if (!Args(env, info, 2, 2, argv, &n, "scan(db, texts: string[])")) return nullptr;
   void* data = nullptr;
   napi_valuetype vt;
   if (napi_typeof(env, argv[0], &vt) != napi_ok || vt != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok) {

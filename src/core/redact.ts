@@ -1,7 +1,7 @@
 // Redaction patches the original body at exactly the finding spans with stable placeholders
 // and changes no other byte. The same value maps to the same placeholder within an exchange.
 import { locateSegments, rawOffset } from './exchange/locate.ts';
-import { renderPath } from './exchange/path.ts';
+import { segmentPath } from './exchange/path.ts';
 import { headerWire, rawHeader, type HeaderMap } from './exchange/headers.ts';
 import { queryRange } from './exchange/query.ts';
 import { isAscii } from './unicode/ascii-runs.ts';
@@ -29,7 +29,7 @@ export function segmentsByPath(segments: readonly Segment[], findings: readonly 
   const tops = new Set(findings.map((f) => /^[^.[ ]*/.exec(f.segmentPath)![0]));
   const byPath = new Map<string, Segment>();
   for (const s of segments) {
-    if (tops.has('') || tops.has(String(s.path[0]))) byPath.set(renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s);
+    if (tops.has('') || tops.has(String(s.path[0]))) byPath.set(segmentPath(s), s);
   }
   return (f) => byPath.get(f.segmentPath);
 }
@@ -197,7 +197,7 @@ export function planByteRedaction(view: string | ByteFinder, segments: readonly 
  * decoded: headerText) goes back as UTF-8 bytes.
  */
 export function redactHeaders(segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), received?: HeaderMap): { headers: Record<string, string>; missing: number } {
-  const byPath = new Map(segments.map((s) => [renderPath(s.path), s]));
+  const byPath = new Map(segments.map((s) => [segmentPath(s), s]));
   const patches = new Map<Segment, Patch[]>();
   let missing = 0;
   for (const f of findings) {
@@ -223,7 +223,7 @@ export function redactHeaders(segments: readonly Segment[], findings: readonly F
  * query's (querySegments). `missing` counts findings not located there: the caller fails closed.
  */
 export function redactQuery(search: string, segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { search: string; missing: number } {
-  const byPath = new Map(segments.map((s) => [renderPath(s.path) + (s.isKey === true ? ' (key)' : ''), s]));
+  const byPath = new Map(segments.map((s) => [segmentPath(s), s]));
   const patches: Patch[] = [];
   let missing = 0;
   for (const f of findings) {

@@ -176,12 +176,12 @@ export class Pipeline {
     }
   }
 
-  /** Whether inspection runs before forwarding: something before forwarding depends on findings. */
   /** Pays the engine's one-time costs now (at start), where this thread inspects exchanges. */
   warm(): void {
     if (this.deps.config.inspection.enabled && !this.threaded) warmInspection(this.inspection);
   }
 
+  /** Whether inspection runs before forwarding: something before forwarding depends on findings. */
   private early(): boolean {
     return this.deps.decisionUsesFindings || this.deps.config.audit.storeRedactedBodies;
   }

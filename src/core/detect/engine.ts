@@ -1,7 +1,7 @@
 // The inspection engine: runs every enabled detector over every segment and returns findings.
 // Pure and synchronous; no I/O. A detector that throws is reported, never fatal.
 import type { Finding, Segment } from '../types.ts';
-import { renderPath } from '../exchange/path.ts';
+import { segmentPath } from '../exchange/path.ts';
 import { mask } from './mask.ts';
 import { groupRanges, type HitCache } from './cache.ts';
 import type { DetectContext, DetectOptions, Detector, Hit } from './types.ts';
@@ -163,7 +163,7 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
         const seg = segments[i]!;
         let path = RENDERED.get(seg);
         if (path === undefined) {
-          path = renderPath(seg.path) + (seg.isKey === true ? ' (key)' : '');
+          path = segmentPath(seg);
           RENDERED.set(seg, path);
         }
         for (const h of hits) {

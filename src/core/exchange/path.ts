@@ -13,6 +13,9 @@ export function renderPath(path: readonly PathStep[]): string {
   return out;
 }
 
+/** A segment's path as findings name it (`segmentPath`): its rendered path, and ` (key)` for a key. */
+export const segmentPath = (s: { path: readonly PathStep[]; isKey?: boolean }): string => renderPath(s.path) + (s.isKey === true ? ' (key)' : '');
+
 /** Key used to match a segment with a string literal found in the raw body. */
 export const pathKey = (path: readonly PathStep[], isKey = false): string =>
   (isKey ? 'k:' : 'v:') + path.map((s) => (typeof s === 'number' ? `#${s}` : `.${s}`)).join('');

@@ -55,7 +55,7 @@ export function findingReason(facts: ReasonFacts, verb: 'blocked' | 'found'): st
   let f = facts.findings[0];
   if (f === undefined) return `rule ${facts.ruleId} matched`;
   for (const x of facts.findings) if (severityRank(x.severity) > severityRank(f.severity)) f = x;
-  const src = f.role === 'header' || f.role === 'query' ? headerName(f.segmentPath) : facts.sourceOf?.(f.segmentPath) ?? null;
+  const src = f.role === 'header' || f.role === 'query' ? placeName(f.segmentPath) : facts.sourceOf?.(f.segmentPath) ?? null;
   const where = `${ROLE_LABELS[f.role] ?? f.role}${src !== null ? ` (${src})` : ''}`;
   const n = facts.findings.length - 1;
   const more = n > 0 ? ` (+${n} more finding${n > 1 ? 's' : ''})` : '';
@@ -64,7 +64,7 @@ export function findingReason(facts: ReasonFacts, verb: 'blocked' | 'found'): st
 }
 
 /** The header or query parameter a finding's path names: `headers["x-team-token"]` → x-team-token. */
-function headerName(path: string): string | null {
+function placeName(path: string): string | null {
   const m = /^(?:headers|query)(?:\.([\w$]+)|\[("(?:[^"\\]|\\.)*")\])/.exec(path);
   if (m === null) return null;
   return m[1] ?? (JSON.parse(m[2]!) as string);
