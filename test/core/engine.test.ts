@@ -138,6 +138,65 @@ test('a large input goes through the detectors in batches: same findings in the 
   }
 });
 
+test('a short text repeated with the same role is inspected once per call; its findings are made at every place', () => {
+  const calls: string[] = [];
+  const spy = {
+    id: 'spy', description: 'records its calls', severity: 'low' as const, rules: [],
+    detect: (t: string, ctx: { segment?: Segment }) => {
+      calls.push(`${ctx.segment!.role}:${t}`);
+      return t.startsWith('hit') ? [{ rule: 'spy', start: 0, end: 3, confidence: 1 }] : [];
+    },
+  };
+  const long = `hit ${'x'.repeat(30)}`;
+  const segs: Segment[] = [
+    { role: 'tool_definition', path: ['tools', 0, 'name'], text: 'hit-me' },
+    { role: 'tool_definition', path: ['tools', 1, 'name'], text: 'hit-me' },
+    { role: 'user', path: ['messages', 0, 'content'], text: 'hit-me' },
+    { role: 'tool_definition', path: ['tools', 2, 'name'], text: 'hit-me' },
+    { role: 'user', path: ['messages', 1, 'content'], text: long },
+    { role: 'user', path: ['messages', 2, 'content'], text: long },
+  ];
+  DETECTORS.push(spy);
+  try {
+    const r = inspect(segs, { detectors: ['spy'] });
+    // Once per role for the short text; every time for a text of 24 units or more.
+    assert.deepEqual(calls, ['tool_definition:hit-me', 'user:hit-me', `user:${long}`, `user:${long}`]);
+    assert.deepEqual(r.findings.map((f) => f.segmentPath), ['tools[0].name', 'tools[1].name', 'messages[0].content', 'tools[2].name', 'messages[1].content', 'messages[2].content']);
+    assert.deepEqual(r.findings.map((f) => r.segmentOf(f)), segs);
+    // The same results as inspecting each segment alone.
+    assert.deepEqual(r.findings, segs.flatMap((s) => inspect([s], { detectors: ['spy'] }).findings));
+    // Through the result cache: the repeats' groups are cached with the first one's hits.
+    const cache = new HitCache();
+    const parts = segs.map((s) => [s]);
+    inspect(segs, { detectors: ['spy'], cache }, parts);
+    calls.length = 0;
+    assert.deepEqual(inspect(segs, { detectors: ['spy'], cache }, parts).findings, r.findings);
+    assert.deepEqual(calls, [], 'every group cached');
+  } finally {
+    DETECTORS.pop();
+  }
+});
+
+test('a detector that throws on a short text fails its repeats too: none of their groups is cached as clean', () => {
+  let calls = 0;
+  const boom = { id: 'boom', description: 'throws on one text', severity: 'low' as const, rules: [], detect: (t: string) => { calls++; if (t === 'bad') throw new Error('kaput'); return []; } };
+  const segs: Segment[] = [0, 1, 2].map((i) => ({ role: 'user', path: ['messages', i, 'content'], text: 'bad' }));
+  DETECTORS.push(boom);
+  try {
+    const cache = new HitCache();
+    const parts = segs.map((s) => [s]);
+    const r = inspect(segs, { detectors: ['boom'], cache }, parts);
+    assert.deepEqual(r.errors, [{ detector: 'boom', message: 'kaput' }]);
+    assert.equal(calls, 1);
+    // No group was cached clean: the next call inspects (and reports) again.
+    const again = inspect(segs, { detectors: ['boom'], cache }, parts);
+    assert.deepEqual(again.errors, [{ detector: 'boom', message: 'kaput' }]);
+    assert.equal(calls, 2);
+  } finally {
+    DETECTORS.pop();
+  }
+});
+
 test('a group in use stays cached while new groups churn through a full cache (recently used kept, others evicted)', () => {
   const cache = new HitCache(64 * 1024, 16); // ~32 groups of 1,000 units
   const hot: Segment = { role: 'system', path: ['system'], text: `ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i ${'s'.repeat(1000)}` };

@@ -96,6 +96,12 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
   const found: Finding[][] = detectors.map(() => []);
   const failures: (string | undefined)[] = detectors.map(() => undefined);
   const elapsed: number[] = detectors.map(() => 0);
+  // A short text repeats within a request (a tool schema's keys and types: 615 short segments, 137
+  // distinct, in a Claude Code request), and a detector's hits depend only on the text and the
+  // segment's role: a repeat takes the hits of the first segment with the same role and text.
+  const first = firstOfSame(segments, ranges);
+  // Per detector, the hits of each segment that others repeat (null: the detector threw on it).
+  const firstHits: (Hit[] | null)[][] = first === null ? [] : detectors.map(() => new Array<Hit[] | null>(segments.length).fill(null));
   // Groups go in batches of about BATCH_UNITS code units, each through every detector in turn:
   // detector-major within a batch (one clock reading per detector, one native call for all of
   // its texts), while the batch's texts are still in the processor's cache for the next detector.
@@ -130,6 +136,7 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
       for (let g = g0; g < g1; g++) {
         if (entries?.[g]?.hits.has(d.id) === true) continue;
         for (let i = ranges![g]![0]; i < ranges![g]![1]; i++) {
+          if (first !== null && first[i]! >= 0) continue;
           const seg = segments[i]!;
           texts.push(seg.text);
           pctx.push((ctxs[i] ??= { options: opts, segment: seg, memo: {} }));
@@ -145,6 +152,13 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
         groupHits = [];
         let ok = true;
         for (let i = a; i < b; i++) {
+          const f = first === null ? -1 : first[i]!;
+          if (f >= 0) {
+            const same = firstHits[k]![f];
+            if (same === null) ok = false;
+            groupHits.push(same ?? []);
+            continue;
+          }
           const seg = segments[i]!;
           try {
             const ctx = (ctxs[i] ??= { options: opts, segment: seg, memo: {} });
@@ -152,10 +166,14 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
           } catch (e) {
             failures[k] ??= e instanceof Error ? e.message : String(e);
             ok = false;
-            groupHits.push([]);
+            groupHits.push(FAILED);
           }
         }
         if (ok) entry?.set(d.id, groupHits);
+      }
+      if (first !== null) {
+        // Keep the hits of the segments that later ones repeat (marked -2).
+        for (let i = a; i < b; i++) if (first[i] === -2) firstHits[k]![i] = groupHits[i - a] === FAILED ? null : groupHits[i - a]!;
       }
       for (let i = a; i < b; i++) {
         const hits = groupHits[i - a]!;
@@ -187,6 +205,42 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
     return where.get(f);
   };
   return { findings, errors, segmentOf };
+}
+
+/** The hits of a segment a detector threw on (none); an object of its own, to tell it apart. */
+const FAILED: Hit[] = [];
+
+/**
+ * Texts shorter than this are compared with the other short texts of a call (see firstOfSame). The
+ * native trigger passes start at this length (detect/native.ts), so no batch step leaves anything
+ * in a short text's memo that a repeat would miss.
+ */
+const SHORT_UNITS = 24;
+
+/**
+ * For each segment to scan: the index of the first earlier one with the same role and the same
+ * short text, -2 for a segment that later ones repeat, -1 otherwise; null when nothing repeats.
+ */
+function firstOfSame(segments: readonly Segment[], ranges: readonly [number, number][]): Int32Array | null {
+  let out: Int32Array | null = null;
+  const byRole = new Map<Segment['role'], Map<string, number>>();
+  for (const [a, b] of ranges) {
+    for (let i = a; i < b; i++) {
+      const seg = segments[i]!;
+      if (seg.text.length >= SHORT_UNITS) continue;
+      let seen = byRole.get(seg.role);
+      if (seen === undefined) byRole.set(seg.role, (seen = new Map()));
+      const f = seen.get(seg.text);
+      if (f === undefined) {
+        seen.set(seg.text, i);
+        continue;
+      }
+      out ??= new Int32Array(segments.length).fill(-1);
+      out[i] = f;
+      out[f] = -2;
+    }
+  }
+  return out;
 }
 
 /**
