@@ -150,6 +150,7 @@ test('a short text repeated with the same role is inspected once per call; its f
   const long = `hit ${'x'.repeat(30)}`;
   const segs: Segment[] = [
     { role: 'tool_definition', path: ['tools', 0, 'name'], text: 'hit-me' },
+    { role: 'tool_definition', path: ['tools', 0, 'description'], text: 'hit-me' },
     { role: 'tool_definition', path: ['tools', 1, 'name'], text: 'hit-me' },
     { role: 'user', path: ['messages', 0, 'content'], text: 'hit-me' },
     { role: 'tool_definition', path: ['tools', 2, 'name'], text: 'hit-me' },
@@ -161,13 +162,15 @@ test('a short text repeated with the same role is inspected once per call; its f
     const r = inspect(segs, { detectors: ['spy'] });
     // Once per role for the short text; every time for a text of 24 units or more.
     assert.deepEqual(calls, ['tool_definition:hit-me', 'user:hit-me', `user:${long}`, `user:${long}`]);
-    assert.deepEqual(r.findings.map((f) => f.segmentPath), ['tools[0].name', 'tools[1].name', 'messages[0].content', 'tools[2].name', 'messages[1].content', 'messages[2].content']);
+    assert.deepEqual(r.findings.map((f) => f.segmentPath), ['tools[0].name', 'tools[0].description', 'tools[1].name', 'messages[0].content', 'tools[2].name', 'messages[1].content', 'messages[2].content']);
     assert.deepEqual(r.findings.map((f) => r.segmentOf(f)), segs);
     // The same results as inspecting each segment alone.
     assert.deepEqual(r.findings, segs.flatMap((s) => inspect([s], { detectors: ['spy'] }).findings));
-    // Through the result cache: the repeats' groups are cached with the first one's hits.
+    // Through the result cache: the repeats' groups (one of them with its first) are cached with
+    // the first one's hits.
     const cache = new HitCache();
-    const parts = segs.map((s) => [s]);
+    const parts = groupRanges(segs).map(([a, b]) => segs.slice(a, b));
+    assert.equal(parts[0]!.length, 2);
     inspect(segs, { detectors: ['spy'], cache }, parts);
     calls.length = 0;
     assert.deepEqual(inspect(segs, { detectors: ['spy'], cache }, parts).findings, r.findings);
@@ -180,11 +183,11 @@ test('a short text repeated with the same role is inspected once per call; its f
 test('a detector that throws on a short text fails its repeats too: none of their groups is cached as clean', () => {
   let calls = 0;
   const boom = { id: 'boom', description: 'throws on one text', severity: 'low' as const, rules: [], detect: (t: string) => { calls++; if (t === 'bad') throw new Error('kaput'); return []; } };
-  const segs: Segment[] = [0, 1, 2].map((i) => ({ role: 'user', path: ['messages', i, 'content'], text: 'bad' }));
+  const segs: Segment[] = [0, 1, 1, 2].map((i, j) => ({ role: 'user', path: ['messages', i, 'content', j], text: 'bad' }));
   DETECTORS.push(boom);
   try {
     const cache = new HitCache();
-    const parts = segs.map((s) => [s]);
+    const parts = groupRanges(segs).map(([a, b]) => segs.slice(a, b));
     const r = inspect(segs, { detectors: ['boom'], cache }, parts);
     assert.deepEqual(r.errors, [{ detector: 'boom', message: 'kaput' }]);
     assert.equal(calls, 1);

@@ -100,7 +100,8 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
   // distinct, in a Claude Code request), and a detector's hits depend only on the text and the
   // segment's role: a repeat takes the hits of the first segment with the same role and text.
   const first = firstOfSame(segments, ranges);
-  // Per detector, the hits of each segment that others repeat (null: the detector threw on it).
+  // Per detector, the hits of each segment that others repeat (FAILED: the detector threw on it),
+  // kept as soon as they are known (null: not yet; a repeat always comes after its first).
   const firstHits: (Hit[] | null)[][] = first === null ? [] : detectors.map(() => new Array<Hit[] | null>(segments.length).fill(null));
   // Groups go in batches of about BATCH_UNITS code units, each through every detector in turn:
   // detector-major within a batch (one clock reading per detector, one native call for all of
@@ -153,27 +154,27 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
         let ok = true;
         for (let i = a; i < b; i++) {
           const f = first === null ? -1 : first[i]!;
-          if (f >= 0) {
-            const same = firstHits[k]![f];
-            if (same === null) ok = false;
-            groupHits.push(same ?? []);
-            continue;
+          const same = f >= 0 ? firstHits[k]![f]! : null;
+          let hits: Hit[];
+          if (same !== null) hits = same;
+          else {
+            const seg = segments[i]!;
+            try {
+              const ctx = (ctxs[i] ??= { options: opts, segment: seg, memo: {} });
+              hits = d.detect(seg.text, ctx);
+            } catch (e) {
+              failures[k] ??= e instanceof Error ? e.message : String(e);
+              hits = FAILED;
+            }
+            if (f === -2) firstHits[k]![i] = hits;
           }
-          const seg = segments[i]!;
-          try {
-            const ctx = (ctxs[i] ??= { options: opts, segment: seg, memo: {} });
-            groupHits.push(d.detect(seg.text, ctx));
-          } catch (e) {
-            failures[k] ??= e instanceof Error ? e.message : String(e);
-            ok = false;
-            groupHits.push(FAILED);
-          }
+          if (hits === FAILED) ok = false;
+          groupHits.push(hits);
         }
         if (ok) entry?.set(d.id, groupHits);
-      }
-      if (first !== null) {
-        // Keep the hits of the segments that later ones repeat (marked -2).
-        for (let i = a; i < b; i++) if (first[i] === -2) firstHits[k]![i] = groupHits[i - a] === FAILED ? null : groupHits[i - a]!;
+      } else if (first !== null) {
+        // A cached group: the hits of its segments that later ones repeat (marked -2).
+        for (let i = a; i < b; i++) if (first[i] === -2) firstHits[k]![i] = groupHits[i - a]!;
       }
       for (let i = a; i < b; i++) {
         const hits = groupHits[i - a]!;
