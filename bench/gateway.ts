@@ -1,6 +1,7 @@
 // Gateway benchmark: added latency of the gateway against calling the same fake upstream
 // directly, in one run: the median of per-pair differences of alternating requests (the machine
-// is noisy: pairing keeps drift out of the difference); throughput at concurrency 32.
+// is noisy: pairing keeps drift out of the difference); the gateway process's CPU time per
+// request over those pairs (steadier than latency on a shared machine); throughput at concurrency 32.
 // Processes: mock upstream, gateway, and this load generator, each with its own event loop.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -113,6 +114,21 @@ async function once(pool: Pool, body: Buffer, headers: Record<string, string>): 
  * the median of the per-pair differences is the added latency; the percentiles of each side are
  * kept for p99.
  */
+/**
+ * CPU time (user + system, all threads: the event loop, the audit and inspection workers, V8's
+ * collector) the process has used so far, in ms; null where /proc is not there. Unlike latency, it
+ * hardly moves with the machine's load: it is the gateway's cost per request.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 10 ms.
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function latency(direct: Pool, gw: Pool, body: Buffer, key: string, pairs: number): Promise<{ direct: number[]; gateway: number[]; added: number[] }> {
   const hd = HEADERS;
   const hg = { ...hd, 'x-api-key': key };
@@ -182,6 +198,8 @@ export interface GatewayBenchRow {
   addedP99: number;
   directRps?: number;
   gatewayRps?: number;
+  /** The gateway process's CPU time per request (ms), over the sequential pairs. */
+  gatewayCpuMs?: number;
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -202,7 +220,9 @@ export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ ro
         for (const [name, make] of [['2 KB', smallBody], ['100 KB', largeBody]] as const) {
           for (const stream of [false, true]) {
             const body = make(stream);
+            const cpu0 = cpuMs(gwProc.child.pid);
             const l = await latency(direct, gw, body, key, pairs);
+            const cpu1 = cpuMs(gwProc.child.pid);
             rows.push({
               scenario: `${name} ${stream ? 'stream' : 'json'}`,
               inspection,
@@ -211,6 +231,7 @@ export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ ro
               gatewayP50: r3(pct(l.gateway, 50)),
               addedP50: r3(pct(l.added, 50)),
               addedP99: r3(pct(l.gateway, 99) - pct(l.direct, 99)),
+              ...(cpu0 !== null && cpu1 !== null ? { gatewayCpuMs: r3((cpu1 - cpu0) / pairs) } : {}),
             });
             const total = opts.quick === true ? 1000 : 4000;
             const hd = HEADERS;
@@ -242,8 +263,8 @@ export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ ro
 }
 
 export function printGateway(rows: GatewayBenchRow[]): string {
-  const head = ['scenario', 'inspect', 'conc', 'direct p50', 'gw p50', 'added p50', 'added p99', 'direct rps', 'gw rps'];
-  const body = rows.map((r) => [r.scenario, r.inspection, String(r.concurrency), r.directP50.toFixed(3), r.gatewayP50.toFixed(3), r.addedP50.toFixed(3), r.addedP99.toFixed(3), String(r.directRps ?? ''), String(r.gatewayRps ?? '')]);
+  const head = ['scenario', 'inspect', 'conc', 'direct p50', 'gw p50', 'added p50', 'added p99', 'gw cpu/req', 'direct rps', 'gw rps'];
+  const body = rows.map((r) => [r.scenario, r.inspection, String(r.concurrency), r.directP50.toFixed(3), r.gatewayP50.toFixed(3), r.addedP50.toFixed(3), r.addedP99.toFixed(3), r.gatewayCpuMs?.toFixed(3) ?? '', String(r.directRps ?? ''), String(r.gatewayRps ?? '')]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   return [head, ...body].map((r) => r.map((c, i) => c.padStart(w[i]!)).join('  ')).join('\n');
 }
