@@ -1,8 +1,10 @@
 // Where a tool result came from, for block reasons: a tool result is linked to the tool call that
 // produced it (Anthropic tool_use_id, OpenAI tool_call_id / call_id), and the call's input names
-// the file (file_path, path, ...) or the tool. Only names are read, never content.
-import { renderPath } from '../exchange/path.ts';
-import type { Dialect, PathStep } from '../types.ts';
+// the file (file_path, path, ...) or the tool. Only names are read, never content. Asked for the
+// deciding rule's findings only, so each question reads the one result its path names and looks
+// for the call from the end of the conversation backwards (the call usually just precedes it),
+// instead of mapping every call and result of a long conversation first.
+import type { Dialect } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -26,46 +28,63 @@ function labelOf(tool: string | undefined, input: unknown): string | null {
   return tool === undefined ? null : `${tool} output`;
 }
 
-/** Tool-call id → label, and tool-result path prefix → call id, for one request body. */
-export function toolResultSources(dialect: Dialect, body: Obj): (segmentPath: string) => string | null {
-  const calls = new Map<string, string | null>();
-  const results = new Map<string, string>(); // rendered path prefix -> call id
-  const add = (path: PathStep[], id: unknown): void => {
-    if (typeof id === 'string') results.set(renderPath(path), id);
-  };
+/** The rendered path of a tool result's element, by dialect: its indices, and the rest. */
+const RESULT_AT: Record<Dialect, RegExp> = {
+  anthropic: /^messages\[(0|[1-9]\d*)\]\.content\[(0|[1-9]\d*)\](?:$|[.[])/,
+  'openai-chat': /^messages\[(0|[1-9]\d*)\](?:$|[.[])/,
+  'openai-responses': /^input\[(0|[1-9]\d*)\](?:$|[.[])/,
+};
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** The call id of the tool result a segment path lies in, or null. */
+function resultId(dialect: Dialect, body: Obj, segmentPath: string): string | null {
+  const m = RESULT_AT[dialect].exec(segmentPath);
+  if (m === null) return null;
   if (dialect === 'openai-responses') {
-    const input = Array.isArray(body['input']) ? body['input'] : [];
-    input.forEach((item: unknown, i) => {
-      if (!isObj(item)) return;
-      if (typeof item['call_id'] !== 'string') return;
-      if (String(item['type'] ?? '').endsWith('_output')) add(['input', i], item['call_id']);
-      else calls.set(item['call_id'], labelOf(typeof item['name'] === 'string' ? item['name'] : undefined, item['arguments'] ?? item['input']));
-    });
-  } else {
-    const msgs = Array.isArray(body['messages']) ? body['messages'] : [];
-    msgs.forEach((m: unknown, i) => {
-      if (!isObj(m)) return;
-      if (dialect === 'openai-chat') {
-        if (m['role'] === 'tool') add(['messages', i], m['tool_call_id']);
-        for (const tc of Array.isArray(m['tool_calls']) ? m['tool_calls'] : []) {
-          if (!isObj(tc) || typeof tc['id'] !== 'string') continue;
-          const fn = isObj(tc['function']) ? tc['function'] : {};
-          calls.set(tc['id'], labelOf(typeof fn['name'] === 'string' ? fn['name'] : undefined, fn['arguments']));
-        }
-        return;
-      }
-      const content = Array.isArray(m['content']) ? m['content'] : [];
-      content.forEach((b: unknown, j) => {
-        if (!isObj(b)) return;
-        if (b['type'] === 'tool_use' && typeof b['id'] === 'string') calls.set(b['id'], labelOf(typeof b['name'] === 'string' ? b['name'] : undefined, b['input']));
-        if (b['type'] === 'tool_result') add(['messages', i, 'content', j], b['tool_use_id']);
-      });
-    });
+    const item = list(body['input'])[Number(m[1])];
+    return isObj(item) && typeof item['call_id'] === 'string' && String(item['type'] ?? '').endsWith('_output') ? item['call_id'] : null;
   }
-  return (segmentPath) => {
-    for (const [prefix, id] of results) {
-      if (segmentPath === prefix || segmentPath.startsWith(`${prefix}.`) || segmentPath.startsWith(`${prefix}[`)) return calls.get(id) ?? null;
+  const msg = list(body['messages'])[Number(m[1])];
+  if (!isObj(msg)) return null;
+  if (dialect === 'openai-chat') return msg['role'] === 'tool' && typeof msg['tool_call_id'] === 'string' ? msg['tool_call_id'] : null;
+  const b = list(msg['content'])[Number(m[2])];
+  return isObj(b) && b['type'] === 'tool_result' && typeof b['tool_use_id'] === 'string' ? b['tool_use_id'] : null;
+}
+
+/** The label of the last call with this id (a repeated id: the last one, in body order), or null. */
+function callLabel(dialect: Dialect, body: Obj, id: string): string | null {
+  if (dialect === 'openai-responses') {
+    const input = list(body['input']);
+    for (let i = input.length - 1; i >= 0; i--) {
+      const item = input[i];
+      if (!isObj(item) || item['call_id'] !== id || String(item['type'] ?? '').endsWith('_output')) continue;
+      return labelOf(typeof item['name'] === 'string' ? item['name'] : undefined, item['arguments'] ?? item['input']);
     }
     return null;
+  }
+  const msgs = list(body['messages']);
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i];
+    if (!isObj(m)) continue;
+    const blocks = list(dialect === 'openai-chat' ? m['tool_calls'] : m['content']);
+    for (let j = blocks.length - 1; j >= 0; j--) {
+      const b = blocks[j];
+      if (!isObj(b) || b['id'] !== id) continue;
+      if (dialect === 'openai-chat') {
+        const fn = isObj(b['function']) ? b['function'] : {};
+        return labelOf(typeof fn['name'] === 'string' ? fn['name'] : undefined, fn['arguments']);
+      }
+      if (b['type'] === 'tool_use') return labelOf(typeof b['name'] === 'string' ? b['name'] : undefined, b['input']);
+    }
+  }
+  return null;
+}
+
+/** Segment path → the file or tool a tool result came from (null: not in a tool result, or no call found). */
+export function toolResultSources(dialect: Dialect, body: Obj): (segmentPath: string) => string | null {
+  return (segmentPath) => {
+    const id = resultId(dialect, body, segmentPath);
+    return id === null ? null : callLabel(dialect, body, id);
   };
 }
