@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy, type CompiledPolicy, type PolicyInput } from '../../src/core/policy/index.ts';
 import { finding } from './helpers.ts';
+import { prng } from '../fixtures/secrets/samples.ts';
 import { covertFindingKinds } from '../../src/core/covert/baseline.ts';
 
 const compile = (text: string): CompiledPolicy => {
@@ -258,4 +259,40 @@ test('actsOn: whether findings of a kind could change what happens to an exchang
   assert.equal(acts('  - { id: r, when: { detectors: [covert] }, action: alert }\n', 'combine: first-match\n'), true);
   // A classification that tags covert findings makes a tag rule depend on them.
   assert.equal(acts('  - { id: r, when: { tags: [signal] }, action: block }\n', 'classification: { covert: [signal] }\n'), true);
+});
+
+test('which rules a finding passes is remembered by what the tests read: the same verdicts as testing every rule on every finding (traced)', async () => {
+  const { policy50 } = await import('../../bench/policy.ts');
+  const r = compilePolicy(policy50(), { upstreams: ['anthropic', 'openai', 'inhouse'] });
+  assert.ok(r.ok);
+  const p = r.policy;
+  const kinds: [string, string][] = [['secrets', 'aws-secret-key'], ['secrets', 'github-pat'], ['pii', 'email'], ['pii', 'internal-ip'], ['internal-infra', 'internal-host'], ['hidden-chars', 'tag-characters'], ['confusables', 'latin-lookalike'], ['covert', 'prompt-variant']];
+  const roles = ['tool_result', 'user', 'system', 'tool_call', 'tool_definition', 'header'] as const;
+  const severities = ['low', 'medium', 'high', 'critical'] as const;
+  const r01 = prng(7);
+  const rnd = (n: number): number => Math.floor(r01() * n);
+  const teams = ['payments', 'web', 'research', null];
+  const actions = new Set<string>();
+  const matched = new Set<string>();
+  for (let k = 0; k < 400; k++) {
+    const findings = Array.from({ length: rnd(6) }, () => {
+      const [detector, rule] = kinds[rnd(kinds.length)]!;
+      return finding({ detector, rule, role: roles[rnd(roles.length)]!, severity: severities[rnd(4)]!, confidence: [0.5, 0.7, 0.9, 1][rnd(4)]! });
+    });
+    const x = input({ findings, identity: { keyId: 'key_1', user: `user${rnd(60)}`, team: teams[rnd(4)]!, role: rnd(3) === 0 ? 'admin' : 'developer' }, model: ['claude-opus-4', 'gpt-5', 'claude-sonnet-4-5'][rnd(3)]!, upstream: ['anthropic', 'openai'][rnd(2)]! });
+    const fast = p.evaluate(x);
+    const traced = p.evaluate(x, { trace: true });
+    const plain = (v: typeof fast) => ({ decision: v.decision, redact: v.redact, matches: v.matches.map((m) => [m.ruleId, m.findings]), excepted: v.excepted });
+    assert.deepEqual(plain(fast), plain(traced), `case ${k}`);
+    actions.add(fast.decision.action);
+    for (const m of fast.matches) matched.add(m.ruleId);
+  }
+  assert.ok(actions.size >= 3 && matched.size >= 30, `${[...actions].join(',')}; ${matched.size} rules matched`);
+  // A finding with tags of its own is tested directly, not by a remembered signature.
+  const tagged = { ...finding({ detector: 'custom', rule: 'x' }), tags: ['pii'] } as ReturnType<typeof finding>;
+  const plainOne = finding({ detector: 'custom', rule: 'x' });
+  const q = compile(RULES);
+  assert.equal(q.evaluate(input({ findings: [plainOne] })).decision.action, 'allow');
+  assert.equal(q.evaluate(input({ findings: [tagged] })).decision.ruleId, 'pii-redact');
+  assert.equal(q.evaluate(input({ findings: [plainOne] })).decision.action, 'allow');
 });

@@ -127,7 +127,7 @@ function build(doc: PolicyDoc): CompiledPolicy {
     if (u === undefined || (u.team === undefined && u.role === undefined)) return id;
     return { ...id, team: u.team ?? id.team, role: u.role ?? id.role };
   };
-  const parts: EvalParts = { doc, clients, rules, exceptions, grants, tagsOf, resolveIdentity };
+  const parts: EvalParts = { doc, clients, rules, exceptions, grants, tagsOf, resolveIdentity, passes: new Map() };
   return {
     doc,
     ruleIds: rules.map((r) => r.id),

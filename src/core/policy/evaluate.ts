@@ -45,6 +45,33 @@ export interface EvalParts {
   grants: CompiledGrant[] | null;
   tagsOf: TagsOf;
   resolveIdentity: (id: Identity) => Identity;
+  /** Per finding signature (see signature), the rules whose finding tests all pass: 1 by rule index. */
+  passes: Map<string, Uint8Array>;
+}
+
+/**
+ * What a rule's finding tests read of a finding (rules.ts: detector, rule, severity, confidence,
+ * role, and the tags of detector and rule), so findings alike pass the same rules: a request's
+ * findings are decided with one lookup each instead of every rule's tests on each. Null for a
+ * finding that carries tags of its own (tested directly).
+ */
+const signature = (f: Finding): string | null =>
+  (f as Finding & { tags?: unknown }).tags !== undefined ? null : `${f.detector}\0${f.rule}\0${f.severity}\0${f.role}\0${f.confidence}`;
+
+/** Signatures kept per compiled policy; past this, the map starts over. */
+const MAX_SIGNATURES = 4096;
+
+function rulesPassed(p: EvalParts, f: Finding): Uint8Array {
+  const key = signature(f);
+  let out = key === null ? undefined : p.passes.get(key);
+  if (out !== undefined) return out;
+  out = new Uint8Array(p.rules.length);
+  for (const r of p.rules) if (r.finding !== null && r.finding.every((t) => t.test(f))) out[r.index] = 1;
+  if (key !== null) {
+    if (p.passes.size >= MAX_SIGNATURES) p.passes.clear();
+    p.passes.set(key, out);
+  }
+  return out;
 }
 
 function clientVerdict(p: EvalParts, x: ExchangeFacts, rawVersion: string | null): RuleMatch | null {
@@ -104,7 +131,12 @@ const lazyMatch = (lazy: Lazy, r: CompiledRule, findings: Finding[]): RuleMatch 
   return m;
 };
 
-function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict, lazy: Lazy): RuleMatch | string {
+/**
+ * A rule against the exchange and its findings: the match, or why not (a string; only a trace
+ * reads it). `passed`: the rules each finding passes (rulesPassed), when not tracing; a trace
+ * runs every test, to name the first that failed.
+ */
+function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: PolicyInput, now: number, out: Verdict, lazy: Lazy, passed: readonly Uint8Array[] | null): RuleMatch | string {
   for (const t of r.exchange) if (!t.test(x)) return `${t.name} did not match`;
   if (r.finding === null) return lazyMatch(lazy, r, []);
   const errs = input.detectorErrors === undefined || input.detectorErrors.length === 0 ? [] : input.detectorErrors.filter((e) => r.detectors === null || r.detectors.includes(e.detector));
@@ -118,16 +150,21 @@ function evalRule(p: EvalParts, r: CompiledRule, x: ExchangeFacts, input: Policy
   }
   const hits: Finding[] = [];
   let firstMiss = '';
-  for (const f of input.findings) {
-    let ok = true;
-    for (const t of r.finding) {
-      if (!t.test(f)) {
-        ok = false;
-        if (firstMiss === '') firstMiss = t.name;
-        break;
+  for (let i = 0; i < input.findings.length; i++) {
+    const f = input.findings[i]!;
+    if (passed !== null) {
+      if (passed[i]![r.index] === 0) continue;
+    } else {
+      let ok = true;
+      for (const t of r.finding) {
+        if (!t.test(f)) {
+          ok = false;
+          if (firstMiss === '') firstMiss = t.name;
+          break;
+        }
       }
+      if (!ok) continue;
     }
-    if (!ok) continue;
     const ex = excepted(p, r.id, f, x.identity, now);
     if (ex >= 0) {
       out.excepted.push({ ruleId: r.id, finding: f, exception: ex });
@@ -176,13 +213,14 @@ export function evaluate(p: EvalParts, input: PolicyInput, opts: { trace?: boole
   const client = clientVerdict(p, x, input.client.version);
   if (client !== null) out.matches.push(client);
   const firstMatch = p.doc.combine === 'first-match';
+  const passed = trace === undefined ? input.findings.map((f) => rulesPassed(p, f)) : null;
   let stopped = false;
   for (const r of p.rules) {
     if (stopped) {
       trace?.push({ ruleId: r.id, matched: false, why: 'not reached: an earlier rule matched (first-match)' });
       continue;
     }
-    const m = evalRule(p, r, x, input, now, out, lazy);
+    const m = evalRule(p, r, x, input, now, out, lazy, passed);
     if (typeof m === 'string') {
       trace?.push({ ruleId: r.id, matched: false, why: m });
       continue;

@@ -96,6 +96,8 @@ export function compileRule(doc: RuleDoc, index: number, tagsOf: TagsOf): Compil
     const m = anyGlob(w.models);
     exchange.push({ name: 'models', test: (x) => x.model !== null && m(x.model) });
   }
+  // Finding tests read only a finding's detector, rule, severity, confidence, role and tags:
+  // evaluation caches which rules a finding passes by these (evaluate.ts, signature).
   const finding: Test<Finding>[] = [];
   if (w.detectors !== undefined) {
     const s = new Set(w.detectors);
