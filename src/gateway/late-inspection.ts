@@ -9,7 +9,7 @@
 // their body is read (back-pressure, not refusal), and a job the worker could not finish (it
 // crashed twice) is inspected on the gateway's thread, without the prompt baselines that live in
 // the worker, and the record says so.
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { inspect, type InspectOptions, type InspectResult } from '../core/detect/engine.ts';
 import { HitCache } from '../core/detect/cache.ts';
@@ -112,7 +112,7 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);
   }
-  return { findings, errors: r.errors.concat(h.errors), requestSha256: createHash('sha256').update(job.body).digest('hex') };
+  return { findings, errors: r.errors.concat(h.errors), requestSha256: hash('sha256', job.body) };
 }
 
 /** What the worker is started with. */

@@ -2,7 +2,7 @@
 //   route → authenticate → identify → limit → read → parse → inspect → decide → transform → forward → relay → record
 // Every phase either fills the exchange context or throws an AirlockError, which is rendered in
 // the caller's dialect and recorded like any other exchange.
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
@@ -532,7 +532,7 @@ export class Pipeline {
       outputTokens: ctx.usage.outputTokens,
       requestBytes: ctx.requestBytes,
       responseBytes: ctx.responseBytes,
-      requestSha256: ctx.requestSha256 ?? (ctx.rawBody === null ? null : createHash('sha256').update(ctx.rawBody).digest('hex')),
+      requestSha256: ctx.requestSha256 ?? (ctx.rawBody === null ? null : hash('sha256', ctx.rawBody)),
       findings: ctx.findings,
       decision: ctx.decision,
       policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),

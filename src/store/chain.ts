@@ -21,7 +21,7 @@
 // the checkpoint and re-hash everything after an edit is not detectable from inside the
 // database: publish the head hash printed by `airlock audit verify` elsewhere to anchor it.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from '../core/types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -72,7 +72,7 @@ export function canonicalJson(value: unknown): string {
 export function recordHash(entry: AuditEntry, seq: number, prevHash: string): string {
   const body: Record<string, unknown> = { seq, prevHash };
   for (const f of AUDIT_FIELDS) body[f] = entry[f];
-  return createHash('sha256').update(CHAIN_DOMAIN + canonicalJson(body), 'utf8').digest('hex');
+  return hash('sha256', CHAIN_DOMAIN + canonicalJson(body));
 }
 
 /** Link normalised entries onto a chain whose head is (headSeq, headHash). */

@@ -3,7 +3,7 @@
 // reject a mistyped or made-up key without a database lookup; it adds no secrecy. Only the
 // SHA-256 of the whole key is stored, so a database leak yields no usable key.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 export const KEY_PREFIX = 'alk_';
@@ -50,7 +50,7 @@ export function isWellFormedKey(key: string): boolean {
 }
 
 /** What the stores keep and look up: hex SHA-256 of the key as presented. */
-export const hashKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const hashKey = (key: string): string => hash('sha256', key);
 
 export const displayPrefix = (key: string): string => key.slice(0, DISPLAY_PREFIX_LENGTH);
 
