@@ -5,13 +5,14 @@
 // agent resends its whole conversation every turn) and parses only what is new. Nothing here
 // decides a finding: an element is reused only after its bytes compare equal to the cached ones.
 //
-// shape(bytes: Uint8Array, seed: number) -> Int32Array | null
+// shape(bytes: Uint8Array, seed: number, hashes = true) -> Int32Array | null
 //   null: not valid JSON (the caller then lets JSON.parse produce the error).
 //   [0] bit 0: the top-level value is an object (else nothing follows); bit 1: a string escapes a
 //       character of U+0080..U+00FF (\u0080..\u00ff), which a Latin-1 view of the bytes cannot
 //       tell from a UTF-8 sequence (gateway/body.ts)
 //   [1] M, the number of members; then M records of 7:
 //       keyStart, keyEnd (the quotes included), valueStart, valueEnd, kind, hash (0 for an array), elements
+//       (hash: 0 throughout when `hashes` is false: a caller that only validates and reads a field)
 //       kind: 0 string, 1 number, 2 object, 3 array, 4 true, 5 false, 6 null
 //   then, for each array member in order, `elements` records of 3: start, end, hash.
 #include <node_api.h>
@@ -162,7 +163,7 @@ struct Member {
 
 }  // namespace
 
-bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out) {
+bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out, bool hashes) {
   out.clear();
   if (n > 0x7fffffff) return false;
   // Containers open at this point: 'o' object, 'a' array. State says what may come next.
@@ -283,20 +284,28 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out)
     out.push_back(m.valueEnd);
     out.push_back(m.kind);
     // An array is hashed element by element instead.
-    out.push_back(m.kind == kArray ? 0 : Hash(b + m.valueStart, static_cast<size_t>(m.valueEnd - m.valueStart), seed));
+    out.push_back(m.kind == kArray || !hashes ? 0 : Hash(b + m.valueStart, static_cast<size_t>(m.valueEnd - m.valueStart), seed));
     out.push_back(m.elements);
   }
   for (size_t k = 0; k < elements.size(); k += 2) {
     out.push_back(elements[k]);
     out.push_back(elements[k + 1]);
-    out.push_back(Hash(b + elements[k], static_cast<size_t>(elements[k + 1] - elements[k]), seed));
+    out.push_back(hashes ? Hash(b + elements[k], static_cast<size_t>(elements[k + 1] - elements[k]), seed) : 0);
   }
   return true;
 }
 
 napi_value ShapeCall(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!airlock::CallArgs(env, info, 2, argv, "shape(bytes: Uint8Array, seed: number)")) return nullptr;
+  napi_value argv[3];
+  size_t argc = 3;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) {
+    napi_throw_type_error(env, nullptr, "shape(bytes: Uint8Array, seed: number, hashes?: boolean)");
+    return nullptr;
+  }
+  // Anything but false (a missing or non-boolean argument included) keeps the hashes.
+  bool hashes = true;
+  bool given = true;
+  if (argc >= 3 && napi_get_value_bool(env, argv[2], &given) == napi_ok) hashes = given;
   napi_typedarray_type t;
   size_t len = 0, off = 0;
   void* data = nullptr;
@@ -311,7 +320,7 @@ napi_value ShapeCall(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   static thread_local std::vector<int32_t> out;
-  if (!Shape(static_cast<const uint8_t*>(data), len, static_cast<uint64_t>(seed) * 0x100000001B3ULL + 0x6A09E667F3BCC909ULL, out)) {
+  if (!Shape(static_cast<const uint8_t*>(data), len, static_cast<uint64_t>(seed) * 0x100000001B3ULL + 0x6A09E667F3BCC909ULL, out, hashes)) {
     napi_value nul;
     napi_get_null(env, &nul);
     return nul;

@@ -15,7 +15,7 @@ import type { Dialect } from '../../src/core/types.ts';
 loadNative();
 const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
 const skip = !shapeAvailable() && !required && 'native addon not built (apt-get install libhyperscan-dev; npm run build:native)';
-const addon = (): { shape(b: Uint8Array, seed: number): Int32Array | null } =>
+const addon = (): { shape(b: Uint8Array, seed: number, hashes?: boolean): Int32Array | null } =>
   createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as { shape(b: Uint8Array, seed: number): Int32Array | null };
 
 const DIR = new URL('../fixtures/bodies/', import.meta.url);
@@ -151,6 +151,12 @@ test('the shape pass gives each top-level field and array element with its bytes
   // The same bytes hash alike; other bytes (almost always) not; a top-level array is no object.
   assert.equal(shape(Buffer.from(text), 9)![2 + 0 * 7 + 5], at(0, 5));
   assert.deepEqual([...shape(Buffer.from('[1]'), 9)!], [0]);
+  // Without hashes (a caller that only validates and reads a field): the same record, hashes 0.
+  const plain = [...shape(Buffer.from(text), 9, false)!];
+  const hashAt = new Set([...[0, 1, 2, 3].map((k) => 2 + k * 7 + 5), ...[0, 1, 2, 3].map((i) => 2 + 4 * 7 + i * 3 + 2)]);
+  assert.deepEqual(plain, [...s].map((v, i) => (hashAt.has(i) ? 0 : v)));
+  assert.ok([...hashAt].some((i) => s[i] !== 0), 'the hashed shape has hashes');
+  assert.equal(shape(Buffer.from('{"a":'), 9, false), null, 'still validated');
 });
 
 test('every fixture parses through the cache as through JSON.parse: first time, resent, and resent to another cache', { skip }, () => {

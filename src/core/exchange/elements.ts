@@ -13,7 +13,8 @@ import type { ParsedRequest } from './index.ts';
 import { segmentPart, structuralKey } from './walk.ts';
 
 interface ShapeAddon {
-  shape(bytes: Uint8Array, seed: number): Int32Array | null;
+  /** `hashes` false: every hash 0 (validation and the ranges only). */
+  shape(bytes: Uint8Array, seed: number, hashes?: boolean): Int32Array | null;
 }
 
 let addon: ShapeAddon | null = null;
@@ -98,7 +99,8 @@ export class ElementCache {
   }
 
   private read(dialect: Dialect, buf: Buffer, fix: ((s: string) => string) | undefined, wantSegments: boolean): ParsedRequest | null {
-    const shape = addon!.shape(buf, this.seed);
+    // Without segments nothing is looked up by hash (the model and `stream` are read, the body validated).
+    const shape = addon!.shape(buf, this.seed, wantSegments);
     // Bit 0: an object; bit 1: an escape of U+0080..U+00FF, which a repaired Latin-1 view would
     // take for UTF-8 bytes (the caller then decodes the body instead).
     if (shape === null || (shape[0]! & 1) === 0 || ((shape[0]! & 2) !== 0 && fix !== undefined)) return null;
