@@ -212,9 +212,8 @@ export function inspect(segments: readonly Segment[], opts: InspectOptions = {},
 const FAILED: Hit[] = [];
 
 /**
- * Texts shorter than this are compared with the other short texts of a call (see firstOfSame). The
- * native trigger passes start at this length (detect/native.ts), so no batch step leaves anything
- * in a short text's memo that a repeat would miss.
+ * Texts shorter than this are compared with the other short texts of a call (see firstOfSame): a
+ * key is hashed in full, and it is short texts (keys, types, names) that a request repeats.
  */
 const SHORT_UNITS = 24;
 
