@@ -25,7 +25,11 @@ export interface DetectOptions {
 
 export interface DetectContext {
   options: DetectOptions;
-  /** The segment being inspected (detectors may look at role, e.g. lower confidence in tool definitions). */
+  /**
+   * The segment being inspected. Detectors may look at its role (e.g. lower confidence in tool
+   * definitions) but at nothing else of it: the engine gives a repeated short text with the same
+   * role the hits of its first occurrence.
+   */
   segment?: Segment;
   /** Facts about this segment's text that one detector computes and a later one reuses. */
   memo?: SegmentMemo;
