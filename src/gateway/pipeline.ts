@@ -86,7 +86,7 @@ interface Ctx {
   /** The forwarded request headers as segments (set by inspection), and their redacted values. */
   headerSegments: Segment[];
   headerPatches: Record<string, string> | null;
-  /** The request target's query as forwarded ('?…' or ''; its segments are among headerSegments). */
+  /** The request target's query ('?…' or ''; redacted in place before forwarding; its segments are among headerSegments). */
   search: string;
   /** Response segments for the inspection worker (inspected there, after the response). */
   output: Segment[];
@@ -205,7 +205,7 @@ export class Pipeline {
       segmentOf: null,
       headerSegments: [],
       headerPatches: null,
-      search: '',
+      search: url.slice(pathname.length),
       output: [],
       late: null,
       covertLater: null,
@@ -239,7 +239,7 @@ export class Pipeline {
       if (backlog) {
         throw new AirlockError('AIRLOCK_ERR_AUDIT_BACKLOG', `Airlock cannot record exchanges right now (${this.deps.audit.pending ?? 0} records are waiting for the audit store), so it refuses them; retry shortly.`, { headers: { 'retry-after': '5' } });
       }
-      await this.run(ctx, req, res, url.slice(pathname.length));
+      await this.run(ctx, req, res);
     } catch (e) {
       this.fail(ctx, res, toAirlockError(e));
     } finally {
@@ -250,9 +250,8 @@ export class Pipeline {
     }
   }
 
-  private async run(ctx: Ctx, req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
+  private async run(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const cfg = this.deps.config;
-    ctx.search = search;
     // route
     const m = matchRoute(req.method ?? 'GET', ctx.pathname, req.headers);
     if (m === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
@@ -352,7 +351,7 @@ export class Pipeline {
     }
     // forward
     try {
-      await this.forward(ctx, req, res, body, ctx.search);
+      await this.forward(ctx, req, res, body);
     } finally {
       if (!early) {
         // Alert-only: the client has its response (or its error); inspect and decide for the record.
@@ -435,13 +434,13 @@ export class Pipeline {
     }
   }
 
-  private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null, search: string): Promise<void> {
+  private async forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
     const t = ctx.upstream!;
     const cfg = this.deps.config.inspection;
     let r;
     try {
       r = await proxy(t, {
-        path: t.basePath + ctx.pathname + search,
+        path: t.basePath + ctx.pathname + ctx.search,
         method: req.method === 'GET' ? 'GET' : 'POST',
         headers: upstreamHeaders(t, ctx.dialect, req.headers, ctx.creds!, body === null ? null : body.length, ctx.headerPatches),
         body,
