@@ -2,15 +2,17 @@
 // decided a recorded exchange, and why), test --replay (what a candidate policy would change on
 // recorded traffic), hash-value (the keyed hash of a value, for an exception entry).
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { DETECTORS } from '../core/detect/registry.ts';
-import { compilePolicy, formatIssue, lintPolicy, replay, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
+import { compilePolicy, formatIssue, lintPolicy, pickExamples, Replay, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
+import { renderReplayHtml } from '../core/policy/replay-html.ts';
 import type { AuditEntry, AuditRecord, Identity } from '../core/types.ts';
 import { loadConfig, pickUpstream, type GatewayConfig } from '../gateway/config.ts';
 import { policyHash } from '../gateway/policy-loader.ts';
 import { defaultStoreUrl, iterateAudit, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { parseCli, table, type CliIO, type Flags } from './io.ts';
+import { parseCli, safeCell, table, UsageError, type CliIO, type Flags } from './io.ts';
 import { hashSecret } from './serve.ts';
 
 const HELP = `usage: airlock policy <command>
@@ -18,8 +20,11 @@ const HELP = `usage: airlock policy <command>
   check FILE [--config GW.yaml]              validate and lint a policy (exit 1 on errors)
   explain EXCHANGE_ID [--store URL] [--policy FILE]
                                              which rule decided a recorded exchange, and why
-  test FILE --replay <store URL | FILE.jsonl> [--config GW.yaml] [--limit N] [--show N]
+  test FILE --replay <store URL | FILE.jsonl> [--config GW.yaml] [--since T] [--until T]
+       [--limit N] [--show N] [--json] [--html REPORT.html] [--fail-on-change]
                                              dry-run FILE over recorded exchanges; print what changes
+                                             (T: 2026-12-01, a date-time, or 7d / 24h / 30m before now;
+                                             --fail-on-change: exit 1 if any decision would change)
   hash-value [--config GW.yaml]              read a value on stdin, print its keyed hash for an
                                              exception (same secret as the gateway: $AIRLOCK_HASH_SECRET
                                              or <dataDir>/hash.secret)`;
@@ -126,50 +131,112 @@ function inputOf(rec: AuditEntry, roleOf: (k: string | null) => Identity['role']
   };
 }
 
-async function* readJsonl(file: string): AsyncGenerator<AuditRecord> {
+async function* readJsonl(file: string, since: string | undefined, until: string | undefined): AsyncGenerator<AuditRecord> {
   let n = 0;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // Line by line: an exported trail may be larger than memory.
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     n++;
     if (line.trim() === '') continue;
+    let r: AuditRecord;
     try {
-      yield JSON.parse(line) as AuditRecord;
+      r = JSON.parse(line) as AuditRecord;
     } catch {
       throw new Error(`${file}:${n}: not a JSON record`);
     }
+    if ((since !== undefined && r.time < since) || (until !== undefined && r.time >= until)) continue;
+    yield r;
+  }
+}
+
+/** `7d`, `24h`, `30m` before now, or a date or date-time (UTC unless it says otherwise), as ISO-8601. */
+export function parseSince(v: string, flag: string, now = Date.now()): string {
+  const rel = /^(\d+)([dhm])$/.exec(v);
+  if (rel !== null) return new Date(now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm']).toISOString();
+  const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected a date (2026-12-01), a date-time or a duration before now (7d, 24h, 30m), got '${v.slice(0, 40)}'`);
+  return new Date(t).toISOString();
+}
+
+/** A store URL as shown in reports: its password, if any, masked. */
+function shownSource(src: string): string {
+  try {
+    const u = new URL(src);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return src;
   }
 }
 
 async function test(file: string | undefined, flags: Flags, io: CliIO): Promise<number> {
   const src = flags['replay'];
   if (file === undefined || typeof src !== 'string') throw new Error('policy test: FILE and --replay <store URL | FILE.jsonl> are required');
+  const num = (name: string, dflt: number): number => {
+    const v = flags[name];
+    if (typeof v !== 'string') return dflt;
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < 0) throw new UsageError(`--${name}: expected a whole number, got '${v.slice(0, 20)}'`);
+    return x;
+  };
+  const since = typeof flags['since'] === 'string' ? parseSince(flags['since'], '--since') : undefined;
+  const until = typeof flags['until'] === 'string' ? parseSince(flags['until'], '--until') : undefined;
+  const limit = num('limit', Infinity);
+  const html = typeof flags['html'] === 'string' ? flags['html'] : undefined;
+  // Examples kept in memory, per kind of change: every change is counted, only these are listed.
+  const show = num('show', html !== undefined ? 20 : 10);
   const cfg = configOf(flags, io);
   const c = compileFile(file, cfg, io);
   if (c === null) return 1;
-  const limit = typeof flags['limit'] === 'string' ? Number(flags['limit']) : Infinity;
   const fromFile = /\.jsonl?$/i.test(src);
   const store = fromFile ? null : await openStore(src);
   try {
     const roleOf = await roleLookup(store);
-    const entries: AuditEntry[] = [];
-    const it = store !== null ? iterateAudit(store) : readJsonl(src);
-    for await (const r of it) {
-      entries.push(r);
-      if (entries.length >= limit) break;
-    }
     // Before a route action the gateway had picked an upstream by model; recompute it when the config is known.
     const upstreamOf = cfg === null ? undefined : (e: AuditEntry): string | null => (e.dialect === null ? e.upstream : pickUpstream(cfg, e.dialect, e.model)?.name ?? e.upstream);
-    const s = replay(c.policy, entries, { roleOf, ...(upstreamOf !== undefined ? { upstreamOf } : {}) });
-    io.out(`replayed ${s.replayed} of ${s.total} exchanges (${s.skipped} ended before a decision); ${s.unchanged} unchanged, ${s.changes.length} would change`);
-    if (s.changes.length === 0) return 0;
-    const rows = (t: Record<string, Record<string, number>>): string[][] => Object.entries(t).flatMap(([k, v]) => Object.entries(v).map(([change, n]) => [k, change, String(n)]));
+    const r = new Replay(c.policy, { roleOf, keep: show, ...(upstreamOf !== undefined ? { upstreamOf } : {}) });
+    const it = store !== null ? iterateAudit(store, { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) }) : readJsonl(src, since, until);
+    // A long replay shows how far it has got, on a terminal.
+    let last = Date.now();
+    const progress = (end: boolean): void => {
+      const t = r.summary();
+      process.stderr.write(`\rreplayed ${t.total.toLocaleString('en-US')} record(s); ${t.changed.toLocaleString('en-US')} would change${end ? '\n' : ''}`);
+    };
+    for await (const e of it) {
+      r.add(e);
+      if (io.isTTY === true && (r.summary().total & 1023) === 0 && Date.now() - last > 200) {
+        last = Date.now();
+        progress(false);
+      }
+      if (r.summary().total >= limit) break;
+    }
+    if (io.isTTY === true && r.summary().total > 1023) progress(true);
+    const s = r.summary();
+    if (html !== undefined) {
+      writeFileSync(html, renderReplayHtml(s, {
+        policy: file, policyHash: policyHash(c.text), source: shownSource(src), generatedAt: new Date().toISOString(),
+        ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
+      }));
+    }
+    const failOn = flags['fail-on-change'] === true && s.changed > 0 ? 1 : 0;
+    if (flags['json'] === true) {
+      io.out(JSON.stringify({ policy: file, policyHash: policyHash(c.text), since: since ?? null, until: until ?? null, ...s }, null, 2));
+      return failOn;
+    }
+    const window = since !== undefined || until !== undefined ? ` from ${since ?? 'the start'} to ${until ?? 'now'}` : '';
+    io.out(`replayed ${s.replayed} of ${s.total} exchanges${window} (${s.skipped} ended before a decision); ${s.unchanged} unchanged, ${s.changed} would change`);
+    if (html !== undefined) io.out(`report: ${html}`);
+    if (s.changed === 0) return failOn;
+    const rows = (t: Record<string, Record<string, number>>): string[][] => Object.entries(t).flatMap(([k, v]) => Object.entries(v).map(([change, n]) => [safeCell(k), safeCell(change, 72), String(n)]));
     io.out(`\nby rule (of ${file}):\n${table(['rule', 'change', 'exchanges'], rows(s.byRule))}`);
     io.out(`\nby team:\n${table(['team', 'change', 'exchanges'], rows(s.byTeam))}`);
-    const show = typeof flags['show'] === 'string' ? Number(flags['show']) : 10;
-    if (show > 0) {
-      io.out('\nexamples:');
-      for (const ch of s.changes.slice(0, show)) io.out(`  ${ch.id} ${ch.user ?? '?'}/${ch.team ?? '-'}: ${ch.before.action} (${ch.before.ruleId ?? '-'}) → ${ch.after.action} (${ch.after.ruleId ?? '-'}): ${ch.after.reason}`);
+    const listed = pickExamples(s.changes, show);
+    if (listed.length > 0 && html === undefined) {
+      io.out(`\nexamples${listed.length < s.changed ? ` (${listed.length} of ${s.changed}, each kind of change in turn; --show N for more)` : ''}:`);
+      for (const ch of listed) {
+        io.out(`  ${safeCell(ch.id, 64)} ${safeCell(ch.user ?? '?')}/${safeCell(ch.team ?? '-')}: ${ch.before.action} (${safeCell(ch.before.ruleId ?? '-')}) → ${ch.after.action} (${safeCell(ch.after.ruleId ?? '-')}): ${safeCell(ch.after.reason, 200)}`);
+      }
     }
-    return 0;
+    return failOn;
   } finally {
     await store?.close();
   }
@@ -197,6 +264,7 @@ export async function run(args: string[], io: CliIO, stdin: () => Promise<string
   const [sub, ...rest] = args;
   const { flags, positional } = parseCli(rest, {
     config: { type: 'string' }, store: { type: 'string' }, policy: { type: 'string' }, replay: { type: 'string' }, limit: { type: 'string' }, show: { type: 'string' },
+    since: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, 'fail-on-change': { type: 'boolean' },
   });
   if (sub === undefined || sub === '--help' || sub === 'help' || flags['help'] === true) {
     io.out(HELP);

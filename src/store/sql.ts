@@ -44,6 +44,9 @@ export function auditSelect(q: AuditQuery, ph: (i: number) => string): { sql: st
   if (q.beforeSeq !== undefined) add('seq < ?', Math.trunc(q.beforeSeq));
   if (q.user !== undefined) add('user_name = ?', q.user);
   if (q.team !== undefined) add('team = ?', q.team);
+  // Times are stored as toISOString() gives them: as text they sort as the instants do.
+  if (q.since !== undefined) add('time >= ?', q.since);
+  if (q.until !== undefined) add('time < ?', q.until);
   const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_READ_LIMIT)), MAX_READ_LIMIT);
   params.push(limit);
   const order = q.order === 'desc' ? 'DESC' : 'ASC';

@@ -66,6 +66,10 @@ export interface AuditQuery {
   order?: 'asc' | 'desc';
   user?: string;
   team?: string;
+  /** Only records whose time (ISO-8601, UTC) is at or after this one. */
+  since?: string;
+  /** Only records whose time is before this one (exclusive). */
+  until?: string;
 }
 
 /**

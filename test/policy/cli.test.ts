@@ -2,10 +2,10 @@
 // a real store that a gateway with a policy wrote to.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { run, hashValue } from '../../src/cli/policy.ts';
+import { run, hashValue, parseSince } from '../../src/cli/policy.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
 
@@ -83,6 +83,70 @@ test('test --replay: what a candidate policy would change, by rule and team, fro
   const j = io();
   assert.equal(await run(['test', candidate, '--replay', jsonl], j), 0);
   assert.match(j.lines[0]!, /replayed 3 of 3 exchanges .* 3 would change/);
+});
+
+test('test --replay --json / --html / --since / --until / --fail-on-change: the same answer as a report, a window, a CI gate', async () => {
+  const candidate = join(g.dir, 'candidate2.yaml');
+  writeFileSync(candidate, 'version: 1\nrules:\n  - id: payments-block\n    when: { teams: [payments] }\n    action: block\n');
+  const recs = await g.store.readAudit();
+  // A record with a client-controlled model name that tries to inject markup and hide text.
+  const evil = { ...recs[0]!, id: 'evil-1', model: '<script>alert(1)</script>\u202Egnp.exe', time: '2031-01-01T00:00:00.000Z' };
+  const jsonl = join(g.dir, 'trail2.jsonl');
+  writeFileSync(jsonl, [...recs, evil].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const store = `sqlite:${join(g.dir, 'airlock.db')}`;
+
+  const j = io();
+  assert.equal(await run(['test', candidate, '--replay', store, '--json'], j), 0);
+  const out = JSON.parse(j.lines.join('\n')) as { replayed: number; changed: number; unchanged: number; byChange: Record<string, number>; changes: { id: string }[]; policyHash: string };
+  assert.equal(out.replayed, 3);
+  assert.equal(out.changed, 3);
+  assert.deepEqual(out.byChange, { 'allow → block': 1, 'block (no-forbidden-models → payments-block)': 1, 'alert → allow': 1 });
+  assert.equal(out.changes.length, 3);
+  assert.match(out.policyHash, /^[0-9a-f]{64}$/);
+
+  // A window: only the records in it are replayed (the JSONL's extra record is years later).
+  const w = io();
+  assert.equal(await run(['test', candidate, '--replay', jsonl, '--since', '2030-06-01', '--json'], w), 0);
+  assert.equal((JSON.parse(w.lines.join('\n')) as { total: number }).total, 1);
+  const u = io();
+  assert.equal(await run(['test', candidate, '--replay', store, '--until', recs[1]!.time, '--json'], u), 0);
+  assert.equal((JSON.parse(u.lines.join('\n')) as { total: number }).total, recs.filter((r) => r.time < recs[1]!.time).length);
+  const far = io();
+  assert.equal(await run(['test', candidate, '--replay', store, '--since', '2030-01-01T00:00:00Z'], far), 0);
+  assert.match(far.lines[0]!, /replayed 0 of 0 exchanges from 2030-01-01T00:00:00\.000Z to now/);
+  await assert.rejects(run(['test', candidate, '--replay', store, '--since', 'last tuesday'], io()), /--since: expected a date \(2026-12-01\), a date-time or a duration before now \(7d, 24h, 30m\), got 'last tuesday'/);
+
+  // The report: self-contained, every client-controlled string escaped, invisible characters shown.
+  const report = join(g.dir, 'replay.html');
+  const h = io();
+  assert.equal(await run(['test', candidate, '--replay', jsonl, '--html', report], h), 0);
+  assert.match(h.lines.join('\n'), /report: .*replay\.html/);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /^<!doctype html>/);
+  assert.match(html, /would change<b>4<\/b>/);
+  assert.match(html, /allow → block/);
+  assert.match(html, /payments-block/);
+  assert.ok(!html.includes('<script>'), 'no markup from the trail');
+  assert.ok(!/<script|src=|href=/i.test(html), 'no scripts or external resources');
+  assert.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;<span class="cp">U\+202E<\/span>gnp\.exe/);
+
+  // CI gate: exit 1 when a decision would change, 0 when none would.
+  assert.equal(await run(['test', candidate, '--replay', store, '--fail-on-change'], io()), 1);
+  const same = join(g.dir, 'same.yaml');
+  writeFileSync(same, POLICY);
+  const s = io();
+  assert.equal(await run(['test', same, '--replay', store, '--fail-on-change'], s), 0);
+  assert.match(s.lines[0]!, /0 would change/);
+});
+
+test('parseSince: durations before now, dates as UTC midnight, date-times as given', () => {
+  const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+  assert.equal(parseSince('7d', '--since', now), '2026-11-30T12:00:00.000Z');
+  assert.equal(parseSince('24h', '--since', now), '2026-12-06T12:00:00.000Z');
+  assert.equal(parseSince('30m', '--since', now), '2026-12-07T11:30:00.000Z');
+  assert.equal(parseSince('2026-12-01', '--since', now), '2026-12-01T00:00:00.000Z');
+  assert.equal(parseSince('2026-12-01T10:00:00+02:00', '--since', now), '2026-12-01T08:00:00.000Z');
+  assert.throws(() => parseSince('7w', '--until', now), /--until: expected a date/);
 });
 
 test('hash-value: the same keyed hash the gateway puts in findings, from the same secret', async () => {

@@ -133,6 +133,10 @@ export function storeContract(h: StoreHarness): void {
       assert.deepEqual((await store.readAudit({ order: 'desc', limit: 3 })).map((r) => r.seq), [12, 11, 10]);
       assert.deepEqual((await store.readAudit({ user: 'alice' })).map((r) => r.seq), [2, 4, 6, 8, 10, 12]);
       assert.deepEqual((await store.readAudit({ team: 'payments', user: 'bob' })).map((r) => r.seq), [3, 9]);
+      // A time window (entry i is at 00:00:i): since inclusive, until exclusive, as ISO-8601 text.
+      assert.deepEqual((await store.readAudit({ since: '2026-01-01T00:00:10.000Z' })).map((r) => r.seq), [10, 11, 12]);
+      assert.deepEqual((await store.readAudit({ until: '2026-01-01T00:00:03.000Z' })).map((r) => r.seq), [1, 2]);
+      assert.deepEqual((await store.readAudit({ since: '2026-01-01T00:00:04.000Z', until: '2026-01-01T00:00:06.000Z', user: 'alice' })).map((r) => r.seq), [4]);
     });
 
     test('awkward values round-trip exactly and verify', async ({ store }) => {

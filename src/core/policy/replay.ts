@@ -2,13 +2,19 @@
 // needs the findings and the facts about the exchange, never the prompt text, so it works on
 // trails that never stored prompts. What cannot be replayed is said, not guessed: exchanges that
 // ended before the decide phase (auth errors, bad JSON) carry no decision and are skipped.
+// Records are taken one at a time (`Replay.add`), so a trail of millions of exchanges replays in
+// bounded memory: every change is counted, and only the first `keep` of each kind (deciding rule
+// and change: "rule-x: allow → block") are kept as examples, so a rare kind is not crowded out.
 import type { AuditEntry, Identity } from '../types.ts';
 import type { CompiledPolicy } from './types.ts';
 
 export interface ReplayChange {
   id: string;
+  time: string;
   team: string | null;
   user: string | null;
+  tool: string | null;
+  model: string | null;
   before: { action: string; ruleId: string | null };
   after: { action: string; ruleId: string | null; reason: string };
 }
@@ -18,10 +24,18 @@ export interface ReplaySummary {
   replayed: number;
   skipped: number;
   unchanged: number;
+  /** Exchanges whose decision would change (all of them, kept as examples or not). */
+  changed: number;
+  /** Example changes in the trail's order: the first `keep` of each kind (deciding rule and change). */
   changes: ReplayChange[];
-  /** "before → after" counts by deciding rule of the candidate policy, and by team. */
+  /** "before → after" counts over all changes (e.g. "allow → block": 312). */
+  byChange: Record<string, number>;
+  /** The same counts by deciding rule of the candidate policy, and by team. */
   byRule: Record<string, Record<string, number>>;
   byTeam: Record<string, Record<string, number>>;
+  /** Time of the first and last replayed exchange (null when none was). */
+  from: string | null;
+  to: string | null;
 }
 
 export interface ReplayOptions {
@@ -30,43 +44,110 @@ export interface ReplayOptions {
   /** The upstream the gateway would pick before routing; default the recorded upstream. */
   upstreamOf?: (e: AuditEntry) => string | null;
   now?: number;
+  /** How many changes of each kind (deciding rule and change) to keep as examples (default: all). */
+  keep?: number;
 }
 
-export function replay(policy: CompiledPolicy, entries: Iterable<AuditEntry>, opts: ReplayOptions = {}): ReplaySummary {
-  const s: ReplaySummary = { total: 0, replayed: 0, skipped: 0, unchanged: 0, changes: [], byRule: {}, byTeam: {} };
-  const bump = (t: Record<string, Record<string, number>>, k: string, change: string): void => {
-    const row = (t[k] ??= {});
-    row[change] = (row[change] ?? 0) + 1;
-  };
-  for (const e of entries) {
+/** "before → after", naming both rules where the action stays (or the row would read "block → block"). */
+const changeLabel = (c: ReplayChange): string =>
+  c.before.action === c.after.action ? `${c.before.action} (${c.before.ruleId ?? '-'} → ${c.after.ruleId ?? '-'})` : `${c.before.action} → ${c.after.action}`;
+
+export class Replay {
+  private readonly s: ReplaySummary = { total: 0, replayed: 0, skipped: 0, unchanged: 0, changed: 0, changes: [], byChange: {}, byRule: {}, byTeam: {}, from: null, to: null };
+  private readonly keep: number;
+  /** Examples kept so far per kind (deciding rule and change). */
+  private readonly kept = new Map<string, number>();
+
+  constructor(
+    private readonly policy: CompiledPolicy,
+    private readonly opts: ReplayOptions = {},
+  ) {
+    this.keep = opts.keep ?? Infinity;
+  }
+
+  /** Re-decides one recorded exchange; the change it makes, or null (unchanged or skipped). */
+  add(e: AuditEntry): ReplayChange | null {
+    const s = this.s;
     s.total++;
     if (e.decision === null || e.dialect === null || e.user === null) {
       s.skipped++;
-      continue;
+      return null;
     }
     s.replayed++;
-    const identity: Identity = { keyId: e.keyId ?? '', user: e.user, team: e.team, role: opts.roleOf?.(e.keyId) ?? 'developer' };
-    const v = policy.evaluate({
+    if (s.from === null || e.time < s.from) s.from = e.time;
+    if (s.to === null || e.time > s.to) s.to = e.time;
+    const identity: Identity = { keyId: e.keyId ?? '', user: e.user, team: e.team, role: this.opts.roleOf?.(e.keyId) ?? 'developer' };
+    const v = this.policy.evaluate({
       identity,
       client: { tool: e.tool ?? 'unknown', version: e.toolVersion },
       dialect: e.dialect,
-      upstream: opts.upstreamOf?.(e) ?? e.upstream ?? '',
+      upstream: this.opts.upstreamOf?.(e) ?? e.upstream ?? '',
       model: e.model,
       // Response findings were inspected after the decision; they never decided anything.
       findings: e.findings.filter((f) => !f.segmentPath.startsWith('response.')),
-      now: opts.now ?? Date.parse(e.time),
+      now: this.opts.now ?? Date.parse(e.time),
     });
     const before = { action: e.decision.action, ruleId: e.decision.ruleId };
     const after = { action: v.decision.action, ruleId: v.decision.ruleId, reason: v.decision.reason };
     if (before.action === after.action && (before.action === 'allow' || before.ruleId === after.ruleId)) {
       s.unchanged++;
-      continue;
+      return null;
     }
-    s.changes.push({ id: e.id, team: e.team, user: e.user, before, after });
-    // Same action, another deciding rule: name both rules, or the row reads "block → block".
-    const change = before.action === after.action ? `${before.action} (${before.ruleId ?? '-'} → ${after.ruleId ?? '-'})` : `${before.action} → ${after.action}`;
-    bump(s.byRule, after.ruleId ?? before.ruleId ?? '(none)', change);
-    bump(s.byTeam, e.team ?? '(no team)', change);
+    const c: ReplayChange = { id: e.id, time: e.time, team: e.team, user: e.user, tool: e.tool, model: e.model, before, after };
+    s.changed++;
+    const label = changeLabel(c);
+    const kind = exampleKind(c);
+    const k = this.kept.get(kind) ?? 0;
+    if (k < this.keep) {
+      this.kept.set(kind, k + 1);
+      s.changes.push(c);
+    }
+    s.byChange[label] = (s.byChange[label] ?? 0) + 1;
+    bump(s.byRule, after.ruleId ?? before.ruleId ?? '(none)', label);
+    bump(s.byTeam, e.team ?? '(no team)', label);
+    return c;
   }
-  return s;
+
+  summary(): ReplaySummary {
+    return this.s;
+  }
+}
+
+/** The kind of a change, for examples: its deciding rule and what changes. */
+export const exampleKind = (c: ReplayChange): string => `${c.after.ruleId ?? c.before.ruleId ?? '(none)'}: ${changeLabel(c)}`;
+
+/** Up to `n` examples taken in turn from each kind, in the trail's order within a kind. */
+export function pickExamples(changes: readonly ReplayChange[], n: number): ReplayChange[] {
+  const kinds = new Map<string, ReplayChange[]>();
+  for (const c of changes) {
+    const k = exampleKind(c);
+    const list = kinds.get(k);
+    if (list === undefined) kinds.set(k, [c]);
+    else list.push(c);
+  }
+  const out: ReplayChange[] = [];
+  const lists = [...kinds.values()];
+  for (let i = 0; out.length < n; i++) {
+    let any = false;
+    for (const l of lists) {
+      if (i < l.length && out.length < n) {
+        out.push(l[i]!);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  return out;
+}
+
+function bump(t: Record<string, Record<string, number>>, k: string, change: string): void {
+  const row = (t[k] ??= {});
+  row[change] = (row[change] ?? 0) + 1;
+}
+
+/** Replays every entry (see Replay). */
+export function replay(policy: CompiledPolicy, entries: Iterable<AuditEntry>, opts: ReplayOptions = {}): ReplaySummary {
+  const r = new Replay(policy, opts);
+  for (const e of entries) r.add(e);
+  return r.summary();
 }
