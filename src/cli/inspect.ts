@@ -2,18 +2,24 @@
 // plain text, or every file of a directory, and prints findings or the redacted body.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { inspect } from '../core/detect/engine.ts';
+import { inspect, type InspectOptions } from '../core/detect/engine.ts';
 import { guessBodyDialect, segmentBody } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
-import { parseCli, table, type CliIO } from './io.ts';
+import { loadConfig } from '../gateway/config.ts';
+import { describeUntranslatable, loadSecretRules } from '../gateway/secret-rules.ts';
+import { parseCli, table, type CliIO, type Flags } from './io.ts';
 
 const HELP = `usage: airlock inspect <FILE | - | DIR> [--json] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
+                        [--config GW.yaml] [--gitleaks gitleaks.toml ...]
 
 Finds secrets, personal data, hidden and look-alike characters and internal infrastructure names.
 A JSON request body is split into segments (system prompt, messages, tool results, tool calls,
 tool definitions); anything else is inspected as plain text. Previews are always masked.
-  --redact   print the body with every finding replaced by a placeholder (single input only)
+  --redact    print the body with every finding replaced by a placeholder (single input only)
+  --config    inspect as the gateway with this configuration would ($AIRLOCK_CONFIG by default): its
+              detectors, internal names, gitleaks rules and allowed values
+  --gitleaks  add the rules of a gitleaks.toml (repeatable); rules it cannot use are listed on stderr
 Exit code: 0 no findings, 1 findings, 2 usage error.`;
 
 interface Doc {
@@ -40,6 +46,25 @@ function toDoc(name: string, text: string, forced: string | undefined): Doc {
   return { name, text, dialect, segments };
 }
 
+/**
+ * The engine's options: the gateway configuration's (--config or $AIRLOCK_CONFIG: detectors,
+ * internal names, gitleaks rules, allowed values), plus --gitleaks files and --detectors.
+ */
+function inspectOptions(flags: Flags, io: CliIO): InspectOptions {
+  const file = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
+  const cfg = file !== undefined ? loadConfig(file).inspection : null;
+  const files = [...(cfg?.gitleaks ?? []), ...(Array.isArray(flags['gitleaks']) ? flags['gitleaks'] : [])];
+  const loaded = files.length > 0 ? loadSecretRules(files) : null;
+  for (const line of describeUntranslatable(loaded?.untranslatable ?? [])) io.err(`note: ${line}`);
+  const detectors = typeof flags['detectors'] === 'string' ? flags['detectors'].split(',') : cfg?.detectors;
+  return {
+    ...(detectors !== undefined ? { detectors } : {}),
+    ...(cfg?.internal !== undefined ? { internal: cfg.internal } : {}),
+    ...(loaded !== null && loaded.rules.length > 0 ? { extraSecretRules: loaded.rules } : {}),
+    ...(cfg !== null && cfg.allow.length > 0 ? { allow: cfg.allow } : {}),
+  };
+}
+
 function* walkDir(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.name === 'node_modules' || e.name === '.git') continue;
@@ -50,17 +75,20 @@ function* walkDir(dir: string): Generator<string> {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseCli(args, { json: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' } });
+  const { flags, positional } = parseCli(args, {
+    json: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' },
+    config: { type: 'string' }, gitleaks: { type: 'string', multiple: true },
+  });
   if (flags['help'] === true || positional.length !== 1) {
     (flags['help'] === true ? io.out : io.err)(HELP);
     return flags['help'] === true ? 0 : 2;
   }
   const target = positional[0]!;
   const forced = typeof flags['dialect'] === 'string' ? flags['dialect'] : undefined;
-  const detectors = typeof flags['detectors'] === 'string' ? flags['detectors'].split(',') : undefined;
+  const options = inspectOptions(flags, io);
   const results: { doc: Doc; segments: number; findings: Finding[] }[] = [];
   const run1 = (doc: Doc): void => {
-    const findings = inspect(doc.segments, { detectors }).findings;
+    const findings = inspect(doc.segments, options).findings;
     // A directory's documents are dropped once inspected: only findings are kept.
     results.push({ doc: dir ? { ...doc, text: '', segments: [] } : doc, segments: doc.segments.length, findings });
   };

@@ -13,6 +13,8 @@ import type { Store } from '../store/types.ts';
 import { parseCli, type CliIO } from './io.ts';
 import { clientSetup } from './client-setup.ts';
 import { nativeAvailable } from '../core/detect/native.ts';
+import { BUILTIN_RULES } from '../core/detect/secrets/index.ts';
+import { loadSecretRules } from '../gateway/secret-rules.ts';
 
 const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
@@ -104,6 +106,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   io.out(nativeAvailable()
     ? 'Inspection engine: native trigger pass (Hyperscan)'
     : 'Inspection engine: JavaScript prefilter (same findings; for about twice the speed: apt-get install libhyperscan-dev && npm run build:native)');
+  if (config.inspection.gitleaks.length > 0) {
+    // Read again (the configuration checked that they import): what was left out goes to the log.
+    const imported = loadSecretRules(config.inspection.gitleaks);
+    for (const u of imported.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
+    io.out(`Secret rules: ${BUILTIN_RULES.length} built-in + ${imported.rules.length} from ${config.inspection.gitleaks.join(', ')}` +
+      `${imported.untranslatable.length > 0 ? ` (${imported.untranslatable.length} rule(s) or allowlist(s) not imported as written: see the log)` : ''}`);
+  }
   if (firstKey !== null) io.out(`\nFirst start: created an admin key (shown once, keep it safe):\n  ${firstKey}`);
   io.out('\nPoint your tools at the gateway:');
   const anthropicManaged = managed.some((u) => u.dialects.includes('anthropic'));

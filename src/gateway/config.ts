@@ -2,6 +2,8 @@
 // is strict: in a security gateway a misspelt `redact: true` that is silently ignored is a
 // hole, so an unknown key is an error at file:line:column.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadSecretRules } from './secret-rules.ts';
 import { z } from 'zod';
 import { formatIssue, validateYaml, type YamlIssue } from '../core/yaml-validate.ts';
 import type { Dialect } from '../core/types.ts';
@@ -78,13 +80,20 @@ export const configSchema = z.strictObject({
      * gateway's thread.
      */
     thread: z.boolean().default(true),
+    /**
+     * gitleaks.toml files whose rules join the built-in secret rules (paths relative to this
+     * file); rules that cannot apply to prompt text are listed in the log at start.
+     */
+    gitleaks: z.array(z.string().min(1)).default([]),
+    /** Values never reported by the secrets and personal-data detectors: exact strings, or regexes as 're:…'. */
+    allow: z.array(z.string().min(1)).default([]),
     internal: z.strictObject({
       domains: z.array(z.string()).default([]),
       hosts: z.array(z.string()).default([]),
       cidrs: z.array(z.string()).default([]),
       users: z.array(z.string()).default([]),
     }).optional(),
-  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64, thread: true }),
+  }).default({ enabled: true, responses: true, redact: false, budgetMs: 250, baselines: true, cacheMegabytes: 64, thread: true, gitleaks: [], allow: [] }),
   auth: z.strictObject({
     /** Seconds a key lookup is cached; a revoked key stops working within this time. */
     cacheSeconds: z.number().nonnegative().default(2),
@@ -148,6 +157,17 @@ export function loadConfig(file: string | undefined): GatewayConfig {
   if (!r.ok) return fail(r.issues);
   const dup = duplicateUpstream(r.value);
   if (dup >= 0) fail([{ level: 'error', path: ['upstreams', dup, 'name'], message: `found '${r.value.upstreams[dup]!.name}'; expected a name no other upstream has`, ...r.locate(['upstreams', dup, 'name']) }]);
+  // Rule files are relative to the configuration file, and must import now, not at the first request.
+  const rules = r.value.inspection.gitleaks.map((f) => resolve(dirname(file), f));
+  for (let i = 0; i < rules.length; i++) {
+    try {
+      loadSecretRules([rules[i]!]);
+    } catch (e) {
+      const path = ['inspection', 'gitleaks', i];
+      fail([{ level: 'error', path, message: `${(e as Error).message}; expected a readable gitleaks.toml`, ...r.locate(path) }]);
+    }
+  }
+  r.value.inspection.gitleaks = rules;
   return r.value;
 }
 

@@ -19,6 +19,7 @@ import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
 import { parseBody } from './body.ts';
+import { loadSecretRules } from './secret-rules.ts';
 import { ElementCache, shapeAvailable } from '../core/exchange/elements.ts';
 import { forwardsHeader } from './upstream.ts';
 import type { GatewayConfig } from './config.ts';
@@ -67,7 +68,11 @@ export interface InspectionOptions {
 /** The engine's options for a gateway: keyed value hashes, the configured detectors and budgets. */
 export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string): InspectionOptions {
   const hashValue = (v: string): string => createHmac('sha256', hashSecret).update(v).digest('hex').slice(0, 32);
-  const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue };
+  // The organisation's gitleaks rules and allowed values: one long-lived list each, so the secrets
+  // detector builds its scanner once (it keys scanners by the list).
+  const extra = (cfg.gitleaks ?? []).length > 0 ? loadSecretRules(cfg.gitleaks).rules : undefined;
+  const allow = (cfg.allow ?? []).length > 0 ? cfg.allow : undefined;
+  const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue, ...(extra !== undefined ? { extraSecretRules: extra } : {}), ...(allow !== undefined ? { allow } : {}) };
   const headers = { ...base, clock: () => performance.now(), budgetMs: cfg.budgetMs };
   return {
     request: { ...headers, cache: new HitCache(cfg.cacheMegabytes * 1024 * 1024) },

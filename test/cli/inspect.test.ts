@@ -71,3 +71,27 @@ test('binary files in a directory are skipped', async () => {
   const j = JSON.parse(r.out) as { file: string }[];
   assert.deepEqual(j.map((x) => x.file), ['ok.txt']);
 });
+
+test('--gitleaks and --config: the organisation\'s own rules, internal names and allowed values, as the gateway applies them', async () => {
+  const d = join(dir, 'org');
+  mkdirSync(d, { recursive: true });
+  const token = 'acme_5f0c2b9e4d7a1386c0b2e9f47a5d3c18';
+  writeFileSync(join(d, 'gitleaks.toml'), "[[rules]]\nid = 'acme-internal-token'\nregex = '''\\bacme_[0-9a-f]{32}\\b'''\nkeywords = ['acme_']\n\n[[rules]]\nid = 'pkcs12-file'\npath = '''\\.p12$'''\n");
+  const text = join(d, 'notes.txt');
+  writeFileSync(text, `the service token is ${token}\nAWS_SECRET_ACCESS_KEY=${SECRET}\nbuild server jenkins.corp.example.com\n`);
+  const before = await cli(['inspect', text, '--json']);
+  const rules = (out: string): string[] => (JSON.parse(out) as { findings: { rule: string }[] }[])[0]!.findings.map((f) => f.rule).sort();
+  assert.ok(!rules(before.out).includes('acme-internal-token'));
+  assert.ok(rules(before.out).includes('aws-secret-key'), 'without the allow list the value is reported');
+  const withRules = await cli(['inspect', text, '--json', '--gitleaks', join(d, 'gitleaks.toml')]);
+  assert.ok(rules(withRules.out).includes('acme-internal-token'), withRules.out);
+  assert.ok(!withRules.out.includes(token), 'masked previews only');
+  assert.match(withRules.err, /note: .*gitleaks\.toml: pkcs12-file: path-only rule: not applicable to prompt text/);
+  // The gateway's configuration: the same rules (relative to it), its internal names and allowed values.
+  writeFileSync(join(d, 'airlock.yaml'), `inspection:\n  gitleaks: [gitleaks.toml]\n  allow: ["${SECRET}"]\n  internal: { domains: [corp.example.com] }\n`);
+  const asGateway = await cli(['inspect', text, '--json', '--config', join(d, 'airlock.yaml')]);
+  const found = rules(asGateway.out);
+  assert.ok(found.includes('acme-internal-token'), asGateway.out);
+  assert.ok(found.some((r) => /domain|host/.test(r)), `an internal name: ${found.join(', ')}`);
+  assert.ok(!found.includes('aws-secret-key'), 'the allowed value is not reported');
+});

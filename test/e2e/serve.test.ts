@@ -18,7 +18,9 @@ test('serve prints the client variables and a first key, serves, and exits clean
   t.after(() => mock.close());
   const dir = mkdtempSync(join(tmpdir(), 'airlock-serve-'));
   const cfg = join(dir, 'airlock.yaml');
-  writeFileSync(cfg, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${dir}\nupstreams:\n  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], apiKeyEnv: SERVE_TEST_KEY }\n`);
+  // The organisation's gitleaks rules, relative to the configuration; one cannot apply to prompts.
+  writeFileSync(join(dir, 'gitleaks.toml'), "[[rules]]\nid = 'acme-token'\nregex = '''acme_[0-9a-f]{32}'''\n\n[[rules]]\nid = 'pkcs12-file'\npath = '''\\.p12$'''\n");
+  writeFileSync(cfg, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${dir}\ninspection: { gitleaks: [gitleaks.toml] }\nupstreams:\n  - { name: anthropic, baseUrl: "${upstream}", dialects: [anthropic], apiKeyEnv: SERVE_TEST_KEY }\n`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', cfg], {
     env: { ...process.env, SERVE_TEST_KEY: 'sk-upstream', AIRLOCK_LOG_LEVEL: 'warn', USER: 'root-admin' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,6 +29,8 @@ test('serve prints the client variables and a first key, serves, and exits clean
   // A failed assertion must not leave the gateway running (the test would wait for it forever).
   t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   let banner = '';
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   await new Promise<void>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (l) => {
@@ -44,6 +48,9 @@ test('serve prints the client variables and a first key, serves, and exits clean
   // The operator is told which candidate search runs (CI requires the native one).
   assert.match(banner, process.env['AIRLOCK_REQUIRE_NATIVE'] === '1' ? /Inspection engine: native trigger pass/ : /Inspection engine: (native trigger pass|JavaScript prefilter)/);
   assert.match(banner, new RegExp(`before any \\[table\\],\n    openai_base_url = "${url}/v1"\n    export CODEX_API_KEY=${key}:<your OpenAI key>`), 'Codex reads no base-URL variable: a config line; no OpenAI upstream holds a key here, so both keys go in one');
+
+  assert.match(banner, /Secret rules: \d{3} built-in \+ 1 from .*gitleaks\.toml \(1 rule\(s\) or allowlist\(s\) not imported as written: see the log\)/);
+  assert.match(banner + log, /"rule":"pkcs12-file","reason":"path-only rule: not applicable to prompt text".*gitleaks rule or allowlist not imported as written/);
 
   const client = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0 });
   await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'one' }] });

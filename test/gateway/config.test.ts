@@ -1,7 +1,7 @@
 // The gateway configuration (gateway/config.ts): defaults, the README's reference block, and bad
 // files, each refused with file:line:column, what was found and what was expected.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -51,6 +51,17 @@ describe('gateway configuration', () => {
     assert.equal(c.inspection.budgetMs, 250);
     assert.deepEqual(c.inspection.internal?.cidrs, ['10.0.0.0/8']);
     assert.deepEqual(c.upstreams.map((u) => u.name), ['anthropic', 'openai']);
+  });
+
+  it('gitleaks rule files: relative to the configuration, checked when it loads, errors located', () => {
+    mkdirSync(join(dir, 'rules'), { recursive: true });
+    writeFileSync(join(dir, 'rules', 'gitleaks.toml'), '[[rules]]\nid = "acme-token"\nregex = \'acme_[0-9a-f]{32}\'\nkeywords = ["acme_"]\n');
+    const c = loadConfig(file('inspection:\n  gitleaks: [rules/gitleaks.toml]\n  allow: ["re:^sk-test-"]\n'));
+    assert.deepEqual(c.inspection.gitleaks, [join(dir, 'rules', 'gitleaks.toml')]);
+    assert.deepEqual(c.inspection.allow, ['re:^sk-test-']);
+    assert.match(refused('inspection:\n  gitleaks:\n    - rules/nope.toml\n'), /FILE:3:7: error: inspection\.gitleaks\[0\]: cannot read the gitleaks rules .*rules\/nope\.toml: ENOENT; expected a readable gitleaks\.toml/);
+    writeFileSync(join(dir, 'rules', 'broken.toml'), '[[rules]]\nid = "x"\nregex = \'unterminated\n');
+    assert.match(refused('inspection:\n  gitleaks: [rules/broken.toml]\n'), /FILE:2:14: error: inspection\.gitleaks\[0\]: .*rules\/broken\.toml:3:\d+: not a valid gitleaks\.toml: /);
   });
 
   it('a misspelt key is refused where it stands, not silently ignored', () => {

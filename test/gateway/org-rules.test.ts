@@ -1,0 +1,80 @@
+// The organisation's own secret rules (gitleaks.toml files in `inspection.gitleaks`) and allowed
+// values (`inspection.allow`) in the gateway: found, recorded and redacted like the built-in rules,
+// on the gateway's thread and in the inspection worker; an allowed value is never reported.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { startHarness, type Harness } from '../helpers/harness.ts';
+
+// An in-house token format no built-in rule knows, and a built-in-shaped secret the team allows.
+const ACME = 'acme_5f0c2b9e4d7a1386c0b2e9f47a5d3c18';
+const ALLOWED = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
+const dir = mkdtempSync(join(tmpdir(), 'airlock-org-rules-'));
+const rules = join(dir, 'gitleaks.toml');
+writeFileSync(rules, [
+  '[[rules]]', 'id = "acme-internal-token"', 'description = "ACME internal service token"', "regex = '''\\bacme_[0-9a-f]{32}\\b'''", 'keywords = ["acme_"]', '',
+  // Path-only: cannot apply to prompt text, so it is listed, not imported.
+  '[[rules]]', 'id = "pkcs12-file"', "path = '''\\.p12$'''", '',
+].join('\n'));
+
+const inspection = { gitleaks: [rules], allow: [ALLOWED] };
+
+async function send(h: Harness): Promise<void> {
+  const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
+  await client.messages.create({
+    model: 'claude-x', max_tokens: 8,
+    messages: [
+      { role: 'user', content: 'deploy it' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: '.env' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: `ACME_TOKEN=${ACME}\nAWS_SECRET_ACCESS_KEY=${ALLOWED}\n` }] },
+    ],
+  });
+}
+
+describe('organisation secret rules and allowed values', () => {
+  let redacting: Harness;
+  let worker: Harness;
+  before(async () => {
+    redacting = await startHarness({ config: { inspection: { ...inspection, redact: true } } });
+    worker = await startHarness({ config: { inspection }, workers: true });
+  });
+  after(async () => {
+    await redacting.close();
+    await worker.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('on the gateway thread: the imported rule finds and redacts its token; the allowed value passes', async () => {
+    await send(redacting);
+    const up = redacting.mock.requests.at(-1)!.body.toString();
+    assert.ok(up.includes('ACME_TOKEN=[REDACTED:acme-internal-token#1]'), up);
+    assert.ok(!up.includes(ACME));
+    assert.ok(up.includes(ALLOWED), 'an allowed value is left alone');
+    const [r] = await redacting.records();
+    const found = r!.findings.filter((f) => f.detector === 'secrets');
+    assert.deepEqual(found.map((f) => f.rule), ['acme-internal-token']);
+    assert.equal(found[0]!.role, 'tool_result');
+    assert.ok(!JSON.stringify(r).includes(ACME), 'the record holds a masked preview only');
+  });
+
+  test('in the inspection worker: the same findings', async () => {
+    await send(worker);
+    const [r] = await worker.records();
+    assert.deepEqual(r!.findings.filter((f) => f.detector === 'secrets').map((f) => f.rule), ['acme-internal-token']);
+    assert.ok(worker.mock.requests.at(-1)!.body.toString().includes(ACME), 'alert only: forwarded as sent');
+  });
+
+  test('without the configuration: only the generic assignment rule sees the token, and the value is reported', async () => {
+    const plain = await startHarness({ config: { inspection: { redact: true } } });
+    try {
+      await send(plain);
+      const [r] = await plain.records();
+      assert.deepEqual(r!.findings.filter((f) => f.detector === 'secrets').map((f) => f.rule).sort(), ['aws-secret-key', 'generic-token']);
+    } finally {
+      await plain.close();
+    }
+  });
+});
