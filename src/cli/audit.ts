@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AuditRecord } from '../core/types.ts';
 import { iterateAudit } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { renderTable, safeCell, shortTime } from './io.ts';
+import { parseTime, renderTable, safeCell, shortTime } from './io.ts';
 import { subcommands, usageError, withStore, type CliIo, type Options, type Values } from './store-command.ts';
 
 const USAGE = `Usage: airlock audit <command> [--store URL]
@@ -15,7 +15,8 @@ Commands:
   verify                        Walk the hash chain; exit 1 and name the first broken record
   tail [-n 20] [--follow]       Recent records (--interval MS, --user NAME, --team NAME)
   export [--format jsonl] [--out FILE]
-                                Every record, one JSON object per line (--user, --team, --after-seq N)
+                                Every record, one JSON object per line (--user, --team, --after-seq N,
+                                --since T, --until T: a date, a date-time, or 7d / 24h / 30m before now)
 
 --store defaults to $AIRLOCK_STORE or sqlite:./data/airlock.db
 `;
@@ -135,13 +136,18 @@ const EXPORT_OPTIONS: Options = {
   user: { type: 'string' },
   team: { type: 'string' },
   'after-seq': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
 };
 
 async function exportJsonl(store: Store, v: Values, io: CliIo): Promise<number> {
   if (v.format !== 'jsonl') throw usageError(`Unsupported export format: ${String(v.format)} (supported: jsonl)`);
   const afterSeq = v['after-seq'] === undefined ? 0 : Number(v['after-seq']);
   if (!Number.isInteger(afterSeq) || afterSeq < 0) throw usageError('--after-seq must be a non-negative integer');
-  const q = { afterSeq, ...(v.user ? { user: v.user as string } : {}), ...(v.team ? { team: v.team as string } : {}) };
+  const q = {
+    afterSeq, ...(v.user ? { user: v.user as string } : {}), ...(v.team ? { team: v.team as string } : {}),
+    ...(typeof v.since === 'string' ? { since: parseTime(v.since, '--since') } : {}), ...(typeof v.until === 'string' ? { until: parseTime(v.until, '--until') } : {}),
+  };
   const file = v.out as string | undefined;
   let count = 0;
   // Records in chunks of lines: few writes, and memory stays flat whatever the trail's length.

@@ -54,3 +54,12 @@ export function table(head: string[], rows: string[][]): string {
   const { widths } = renderTable(head, rows);
   return renderTable(head, [widths.map((n) => '-'.repeat(n)), ...rows]).text;
 }
+
+/** `7d`, `24h`, `30m` before now, or a date or date-time (UTC unless it says otherwise), as ISO-8601. */
+export function parseTime(v: string, flag: string, now = Date.now()): string {
+  const rel = /^(\d+)([dhm])$/.exec(v);
+  if (rel !== null) return new Date(now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm']).toISOString();
+  const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected a date (2026-12-01), a date-time or a duration before now (7d, 24h, 30m), got '${v.slice(0, 40)}'`);
+  return new Date(t).toISOString();
+}

@@ -12,7 +12,7 @@ import { loadConfig, pickUpstream, type GatewayConfig } from '../gateway/config.
 import { policyHash } from '../gateway/policy-loader.ts';
 import { defaultStoreUrl, iterateAudit, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { parseCli, safeCell, table, UsageError, type CliIO, type Flags } from './io.ts';
+import { parseCli, parseTime, safeCell, table, UsageError, type CliIO, type Flags } from './io.ts';
 import { hashSecret } from './serve.ts';
 
 const HELP = `usage: airlock policy <command>
@@ -148,15 +148,6 @@ async function* readJsonl(file: string, since: string | undefined, until: string
   }
 }
 
-/** `7d`, `24h`, `30m` before now, or a date or date-time (UTC unless it says otherwise), as ISO-8601. */
-export function parseSince(v: string, flag: string, now = Date.now()): string {
-  const rel = /^(\d+)([dhm])$/.exec(v);
-  if (rel !== null) return new Date(now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm']).toISOString();
-  const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected a date (2026-12-01), a date-time or a duration before now (7d, 24h, 30m), got '${v.slice(0, 40)}'`);
-  return new Date(t).toISOString();
-}
-
 /** A store URL as shown in reports: its password, if any, masked. */
 function shownSource(src: string): string {
   try {
@@ -178,8 +169,8 @@ async function test(file: string | undefined, flags: Flags, io: CliIO): Promise<
     if (!Number.isInteger(x) || x < 0) throw new UsageError(`--${name}: expected a whole number, got '${v.slice(0, 20)}'`);
     return x;
   };
-  const since = typeof flags['since'] === 'string' ? parseSince(flags['since'], '--since') : undefined;
-  const until = typeof flags['until'] === 'string' ? parseSince(flags['until'], '--until') : undefined;
+  const since = typeof flags['since'] === 'string' ? parseTime(flags['since'], '--since') : undefined;
+  const until = typeof flags['until'] === 'string' ? parseTime(flags['until'], '--until') : undefined;
   const limit = num('limit', Infinity);
   const html = typeof flags['html'] === 'string' ? flags['html'] : undefined;
   // Examples kept in memory, per kind of change: every change is counted, only these are listed.

@@ -4,15 +4,13 @@ import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultStoreUrl, openStore, parseStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import type { CliIO } from './io.ts';
+import { UsageError, type CliIO } from './io.ts';
 
 /** The CLI's io (each out/err call is one or more lines; the newline is added by main). */
 export type CliIo = CliIO & {
   /** Ends `tail --follow`; without it, SIGINT/SIGTERM do. */
   signal?: AbortSignal;
 };
-
-class UsageError extends Error {}
 
 /** Runs `args[0]` from the table; help, unknown subcommands and errors handled alike. */
 export async function subcommands(args: string[], io: CliIo, usage: string, table: Record<string, (rest: string[]) => Promise<number>>): Promise<number> {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { run, hashValue, parseSince } from '../../src/cli/policy.ts';
+import { run, hashValue } from '../../src/cli/policy.ts';
+import { parseTime } from '../../src/cli/io.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
 
@@ -139,14 +140,14 @@ test('test --replay --json / --html / --since / --until / --fail-on-change: the 
   assert.match(s.lines[0]!, /0 would change/);
 });
 
-test('parseSince: durations before now, dates as UTC midnight, date-times as given', () => {
+test('parseTime (--since, --until): durations before now, dates as UTC midnight, date-times as given', () => {
   const now = Date.UTC(2026, 11, 7, 12, 0, 0);
-  assert.equal(parseSince('7d', '--since', now), '2026-11-30T12:00:00.000Z');
-  assert.equal(parseSince('24h', '--since', now), '2026-12-06T12:00:00.000Z');
-  assert.equal(parseSince('30m', '--since', now), '2026-12-07T11:30:00.000Z');
-  assert.equal(parseSince('2026-12-01', '--since', now), '2026-12-01T00:00:00.000Z');
-  assert.equal(parseSince('2026-12-01T10:00:00+02:00', '--since', now), '2026-12-01T08:00:00.000Z');
-  assert.throws(() => parseSince('7w', '--until', now), /--until: expected a date/);
+  assert.equal(parseTime('7d', '--since', now), '2026-11-30T12:00:00.000Z');
+  assert.equal(parseTime('24h', '--since', now), '2026-12-06T12:00:00.000Z');
+  assert.equal(parseTime('30m', '--since', now), '2026-12-07T11:30:00.000Z');
+  assert.equal(parseTime('2026-12-01', '--since', now), '2026-12-01T00:00:00.000Z');
+  assert.equal(parseTime('2026-12-01T10:00:00+02:00', '--since', now), '2026-12-01T08:00:00.000Z');
+  assert.throws(() => parseTime('7w', '--until', now), /--until: expected a date/);
 });
 
 test('hash-value: the same keyed hash the gateway puts in findings, from the same secret', async () => {

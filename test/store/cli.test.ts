@@ -194,6 +194,14 @@ describe('airlock audit', () => {
     assert.equal(lines.length, 601);
     assert.ok(lines.every((l) => (JSON.parse(l) as AuditRecord).user === 'alice'));
     assert.equal(f.out, '', 'nothing on stdout when writing a file');
+
+    // A time window (record i was made at 00:00:00 + i seconds): since inclusive, until exclusive.
+    const w = await call(audit, ['export', '--since', '2026-01-01T00:10:00Z', '--until', '2026-01-01T00:11:00Z', '--store', db]);
+    assert.equal(w.code, 0, w.err);
+    assert.deepEqual(w.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as AuditRecord).seq), Array.from({ length: 60 }, (_, i) => 600 + i));
+    const bad = await call(audit, ['export', '--since', 'yesterday', '--store', db]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--since: expected a date/);
   });
 
   it('export refuses to overwrite a file and unknown formats', async () => {
