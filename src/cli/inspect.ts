@@ -8,15 +8,17 @@ import { redact } from '../core/redact.ts';
 import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { loadConfig } from '../gateway/config.ts';
 import { describeUntranslatable, loadSecretRules } from '../gateway/secret-rules.ts';
+import { inspectSarif, regionsOf, type Region } from './inspect-report.ts';
 import { parseCli, table, type CliIO, type Flags } from './io.ts';
 
-const HELP = `usage: airlock inspect <FILE | - | DIR> [--json] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
+const HELP = `usage: airlock inspect <FILE | - | DIR> [--json | --sarif] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
                         [--config GW.yaml] [--gitleaks gitleaks.toml ...]
 
 Finds secrets, personal data, hidden and look-alike characters and internal infrastructure names.
 A JSON request body is split into segments (system prompt, messages, tool results, tool calls,
 tool definitions); anything else is inspected as plain text. Previews are always masked.
   --redact    print the body with every finding replaced by a placeholder (single input only)
+  --sarif     SARIF 2.1.0 for code-scanning tools: each finding at its line and column, masked
   --config    inspect as the gateway with this configuration would ($AIRLOCK_CONFIG by default): its
               detectors, internal names, gitleaks rules and allowed values
   --gitleaks  add the rules of a gitleaks.toml (repeatable); rules it cannot use are listed on stderr
@@ -76,7 +78,7 @@ function* walkDir(dir: string): Generator<string> {
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseCli(args, {
-    json: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' },
+    json: { type: 'boolean' }, sarif: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' },
     config: { type: 'string' }, gitleaks: { type: 'string', multiple: true },
   });
   if (flags['help'] === true || positional.length !== 1) {
@@ -86,11 +88,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const target = positional[0]!;
   const forced = typeof flags['dialect'] === 'string' ? flags['dialect'] : undefined;
   const options = inspectOptions(flags, io);
-  const results: { doc: Doc; segments: number; findings: Finding[] }[] = [];
+  const results: { doc: Doc; segments: number; findings: Finding[]; regions: (Region | null)[] }[] = [];
   const run1 = (doc: Doc): void => {
-    const findings = inspect(doc.segments, options).findings;
+    const r = inspect(doc.segments, options);
+    // Line and column in the file as read, while its text is at hand.
+    const regions = regionsOf(doc.text, doc.dialect === 'text', r.findings, r.segmentOf);
     // A directory's documents are dropped once inspected: only findings are kept.
-    results.push({ doc: dir ? { ...doc, text: '', segments: [] } : doc, segments: doc.segments.length, findings });
+    results.push({ doc: dir ? { ...doc, text: '', segments: [] } : doc, segments: doc.segments.length, findings: r.findings, regions });
   };
   const dir = target !== '-' && statSync(target).isDirectory();
   if (target === '-') {
@@ -133,13 +137,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return r.findings.length > 0 ? 1 : 0;
   }
   const total = results.reduce((n, r) => n + r.findings.length, 0);
-  if (flags['json'] === true) {
-    io.out(JSON.stringify(results.map((r) => ({ file: r.doc.name, dialect: r.doc.dialect, segments: r.segments, findings: r.findings })), null, 2));
+  if (flags['sarif'] === true) {
+    io.out(inspectSarif(results.map((r) => ({ name: r.doc.name, findings: r.findings, regions: r.regions })), '0.1.0').trimEnd());
+  } else if (flags['json'] === true) {
+    const located = (r: (typeof results)[number]): unknown[] => r.findings.map((f, i) => {
+      const g = r.regions[i];
+      return g === null || g === undefined ? f : { ...f, line: g.startLine, column: g.startColumn };
+    });
+    io.out(JSON.stringify(results.map((r) => ({ file: r.doc.name, dialect: r.doc.dialect, segments: r.segments, findings: located(r) })), null, 2));
   } else if (total === 0) {
     io.out(`No findings in ${results.length} input(s).`);
   } else {
-    const rows = results.flatMap((r) => r.findings.map((f) => [r.doc.name, f.severity, `${f.detector}/${f.rule}`, f.role, f.segmentPath || '(text)', `${f.start}-${f.end}`, f.preview, f.detail ?? '']));
-    io.out(table(['input', 'severity', 'rule', 'role', 'path', 'span', 'preview', 'detail'], rows));
+    const at = (r: (typeof results)[number], i: number): string => {
+      const g = r.regions[i];
+      return g === null || g === undefined ? `@${r.findings[i]!.start}` : `${g.startLine}:${g.startColumn}`;
+    };
+    const rows = results.flatMap((r) => r.findings.map((f, i) => [r.doc.name, at(r, i), f.severity, `${f.detector}/${f.rule}`, f.role, f.segmentPath || '(text)', f.preview, f.detail ?? '']));
+    io.out(table(['input', 'line:col', 'severity', 'rule', 'role', 'path', 'preview', 'detail'], rows));
     io.out(`\n${total} finding(s) in ${results.filter((r) => r.findings.length > 0).length} of ${results.length} input(s).`);
   }
   return total > 0 ? 1 : 0;

@@ -1,7 +1,8 @@
 // `airlock inspect`: table, JSON and redaction over bodies, text files and directories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
@@ -94,4 +95,47 @@ test('--gitleaks and --config: the organisation\'s own rules, internal names and
   assert.ok(found.includes('acme-internal-token'), asGateway.out);
   assert.ok(found.some((r) => /domain|host/.test(r)), `an internal name: ${found.join(', ')}`);
   assert.ok(!found.includes('aws-secret-key'), 'the allowed value is not reported');
+});
+
+test('findings at their line and column in the file as read, plain text and JSON bodies (escapes walked back)', async () => {
+  const d = join(dir, 'lines');
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'a.env'), `# settings\n\nAWS_SECRET_ACCESS_KEY=${SECRET}\n`);
+  // In JSON the text before the secret holds escapes (\n, \u00e9, \"), which take more raw characters than decoded ones.
+  writeFileSync(join(d, 'b.json'), JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `caf\u00e9 "q"\nAWS_SECRET_ACCESS_KEY=${SECRET}` }] }).replace('é', '\\u00e9'));
+  const r = await cli(['inspect', d, '--json']);
+  const j = JSON.parse(r.out) as { file: string; findings: { rule: string; line: number; column: number }[] }[];
+  const a = j.find((x) => x.file === 'a.env')!.findings.find((f) => f.rule === 'aws-secret-key')!;
+  assert.deepEqual([a.line, a.column], [3, 23]);
+  const raw = readFileSync(join(d, 'b.json'), 'utf8');
+  const b = j.find((x) => x.file === 'b.json')!.findings.find((f) => f.rule === 'aws-secret-key')!;
+  assert.equal(b.line, 1);
+  assert.equal(raw.slice(b.column - 1, b.column - 1 + SECRET.length), SECRET, 'the column points at the value in the raw file');
+  const t = await cli(['inspect', join(d, 'a.env')]);
+  assert.match(t.out, /a\.env\s+3:23\s+critical\s+secrets\/aws-secret-key/);
+});
+
+test('--sarif: a valid SARIF 2.1.0 log, each result at its file, line and column, masked', async () => {
+  const d = join(dir, 'sarif');
+  mkdirSync(join(d, 'sub'), { recursive: true });
+  writeFileSync(join(d, 'sub', 'config.env'), `x=1\nAWS_SECRET_ACCESS_KEY=${SECRET}\nowner: jane.doe@acme-corp.io\n`);
+  writeFileSync(join(d, 'clean.txt'), 'nothing here\n');
+  const r = await cli(['inspect', d, '--sarif']);
+  assert.equal(r.code, 1);
+  assert.ok(!r.out.includes(SECRET), 'never the raw value');
+  const log = JSON.parse(r.out) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[]; partialFingerprints: Record<string, string> }[] }[] };
+  const schema = JSON.parse(readFileSync(new URL('../fixtures/scan/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
+  assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+  const run = log.runs[0]!;
+  const aws = run.results.find((x) => x.ruleId === 'secrets/aws-secret-key')!;
+  assert.equal(aws.level, 'error');
+  assert.equal(run.tool.driver.rules[aws.ruleIndex]!.id, 'secrets/aws-secret-key');
+  assert.deepEqual(aws.locations[0]!.physicalLocation.artifactLocation.uri, 'sub/config.env');
+  assert.deepEqual(aws.locations[0]!.physicalLocation.region, { startLine: 2, startColumn: 23, endLine: 2, endColumn: 23 + SECRET.length });
+  const email = run.results.find((x) => x.ruleId === 'pii/email')!;
+  assert.equal(email.locations[0]!.physicalLocation.region.startLine, 3);
+  // Fingerprints are stable across runs and do not depend on the value.
+  const again = JSON.parse((await cli(['inspect', d, '--sarif'])).out) as typeof log;
+  assert.deepEqual(again.runs[0]!.results.map((x) => x.partialFingerprints), run.results.map((x) => x.partialFingerprints));
 });
