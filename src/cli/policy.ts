@@ -5,6 +5,8 @@ import { createHmac } from 'node:crypto';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DETECTORS } from '../core/detect/registry.ts';
+import { covertFindingKinds } from '../core/covert/baseline.ts';
+import { loadSecretRules } from '../gateway/secret-rules.ts';
 import { compilePolicy, formatIssue, lintPolicy, pickExamples, Replay, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
 import { renderReplayHtml } from '../core/policy/replay-html.ts';
 import type { AuditEntry, AuditRecord, Identity } from '../core/types.ts';
@@ -33,6 +35,14 @@ const HELP = `usage: airlock policy <command>
 const BUILTIN_DETECTORS = ['secrets', 'pii', 'internal-infra', 'hidden-chars', 'confusables'];
 const knownDetectors = (): string[] => [...new Set([...DETECTORS.map((d) => d.id), ...BUILTIN_DETECTORS])];
 
+/** Every finding rule the engine can report: built-in, covert, and the configuration's gitleaks rules. */
+function knownFindingRules(cfg: GatewayConfig | null): string[] {
+  const ids = DETECTORS.flatMap((d) => d.rules.map((r) => `${d.id}/${r.id}`));
+  for (const f of covertFindingKinds()) ids.push(`covert/${f.rule}`);
+  if (cfg !== null && cfg.inspection.gitleaks.length > 0) for (const r of loadSecretRules(cfg.inspection.gitleaks).rules) ids.push(`secrets/${r.id}`);
+  return [...new Set(ids)];
+}
+
 const configOf = (flags: Flags, io: CliIO): GatewayConfig | null => {
   const f = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
   return f === undefined ? null : loadConfig(f);
@@ -45,7 +55,7 @@ function compileFile(file: string, cfg: GatewayConfig | null, io: CliIO): { poli
     for (const i of r.issues) io.err(formatIssue(file, i));
     return null;
   }
-  return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors() }), text };
+  return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors(), findingRules: knownFindingRules(cfg) }), text };
 }
 
 async function check(file: string | undefined, flags: Flags, io: CliIO): Promise<number> {

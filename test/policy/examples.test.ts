@@ -24,10 +24,11 @@ test('every example validates and lints clean', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
   assert.ok(files.length >= 4);
   const detectors = [...new Set([...DETECTORS.map((d) => d.id), 'secrets', 'pii'])];
+  const findingRules = DETECTORS.flatMap((d) => d.rules.map((x) => `${d.id}/${x.id}`));
   for (const f of files) {
     const r = compilePolicy(readFileSync(join(DIR, f), 'utf8'), { upstreams: UPSTREAMS });
     assert.ok(r.ok, `${f}: ${JSON.stringify(r.issues)}`);
-    assert.deepEqual(lintPolicy(r.parsed!, { detectors }), [], f);
+    assert.deepEqual(lintPolicy(r.parsed!, { detectors, findingRules }), [], f);
   }
 });
 

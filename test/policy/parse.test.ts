@@ -56,6 +56,19 @@ test('lint: unknown detector ids are errors', () => {
   assert.match(l[1]!, /unknown detector 'piii'/);
 });
 
+test('lint: a finding rule no detector reports is a warning, with the nearest id when one is close (a glob detector part is no unknown detector)', () => {
+  const r = compilePolicy('version: 1\nclassification:\n  secrets/aws-secret-keys: [cloud]\n  pii: [personal]\nrules:\n  - id: a\n    when: { findings: [aws-acess-key, "secrets/aws-*", "*/email", gitleaks-only, "nothing-*"] }\n    action: block\n');
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.issues));
+  const l = lintPolicy(r.parsed!, { detectors: ['secrets', 'pii'], findingRules: ['secrets/aws-access-key', 'secrets/aws-secret-key', 'pii/email', 'secrets/gitleaks-only'] }).map((i) => formatIssue('p.yaml', i));
+  assert.deepEqual(l, [
+    "p.yaml:7:24: warning: rules[0].when.findings[0]: found finding rule 'aws-acess-key', which no detector reports; did you mean 'aws-access-key'?",
+    "p.yaml:7:82: warning: rules[0].when.findings[4]: found finding rule 'nothing-*', which no detector reports",
+    "p.yaml:3:28: warning: classification.secrets/aws-secret-keys: found finding rule 'secrets/aws-secret-keys', which no detector reports; did you mean 'secrets/aws-secret-key'?",
+  ]);
+  // Without the list of rules (a caller that does not know them), nothing is said.
+  assert.deepEqual(lintPolicy(r.parsed!, { detectors: ['secrets', 'pii'] }), []);
+});
+
 test('lint: a rule shadowed by a broader, at least as severe earlier rule can never decide', () => {
   const l = lint('version: 1\nrules:\n  - id: all-secrets\n    when: { detectors: [secrets] }\n    action: block\n  - id: tool-secrets\n    when: { detectors: [secrets], segments: [tool_result] }\n    action: redact\n  - id: narrower-but-more-severe-is-fine\n    when: { detectors: [pii], teams: [x] }\n    action: block\n');
   assert.equal(l.length, 1);

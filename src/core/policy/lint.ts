@@ -4,7 +4,7 @@
 import { severityRank, type Identity } from '../types.ts';
 import { expiryOf } from './compile.ts';
 import type { IssuePath, ParsedPolicy, PolicyIssue } from './parse.ts';
-import { parseAction, toolMatcher, type ToolMatcher } from './rules.ts';
+import { glob, parseAction, toolMatcher, type ToolMatcher } from './rules.ts';
 import type { RuleDoc, WhenDoc } from './schema.ts';
 import { contains, overlaps } from './semver.ts';
 import { ACTION_RANK } from './types.ts';
@@ -12,7 +12,23 @@ import { ACTION_RANK } from './types.ts';
 export interface LintOptions {
   /** Detector ids the engine knows; unknown ids in rules are errors. */
   detectors?: readonly string[];
+  /**
+   * Every finding rule the engine can report, as `detector/rule` (the built-in ones, the covert
+   * kinds, imported gitleaks rules): a finding pattern that matches none of them is a warning.
+   */
+  findingRules?: readonly string[];
   now?: number;
+}
+
+/** Edit distance, for "did you mean" (small strings only). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 const subset = <T>(inner: readonly T[] | undefined, outer: readonly T[] | undefined): boolean =>
@@ -56,10 +72,34 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
   const detector = (path: IssuePath, id: string): void => {
     if (known !== null && !known.has(id)) add('error', path, `found unknown detector '${id}'; expected one of ${[...known].join(', ')}`);
   };
+  // A finding pattern (`aws-*`, `secrets/aws-secret-key`, `*/email`) that no rule of the engine
+  // reports never matches: a misspelt id silently disables its rule.
+  const all = opts.findingRules ?? [];
+  const bare = [...new Set(all.map((q) => q.slice(q.indexOf('/') + 1)))];
+  const findingPattern = (path: IssuePath, g: string): void => {
+    if (all.length === 0) return;
+    const qualified = g.includes('/');
+    const re = glob(g);
+    if ((qualified ? all : bare).some((x) => re.test(x))) return;
+    const pool = qualified ? all : bare;
+    let best = '';
+    let bestD = Infinity;
+    if (!/[*?]/.test(g)) {
+      for (const x of pool) {
+        const d = distance(g, x);
+        if (d < bestD) [best, bestD] = [x, d];
+      }
+    }
+    add('warning', path, `found finding rule '${g}', which no detector reports${bestD <= Math.max(2, Math.floor(g.length / 5)) ? `; did you mean '${best}'?` : ''}`);
+  };
   const firstMatch = doc.combine === 'first-match';
   doc.rules.forEach((r, i) => {
     r.when.detectors?.forEach((d, j) => detector(['rules', i, 'when', 'detectors', j], d));
-    r.when.findings?.forEach((g, j) => g.includes('/') && detector(['rules', i, 'when', 'findings', j], g.split('/')[0]!));
+    r.when.findings?.forEach((g, j) => {
+      // The detector part may be a glob too (`*/email`): only a plain id is checked.
+      if (g.includes('/') && !/[*?]/.test(g.split('/')[0]!)) detector(['rules', i, 'when', 'findings', j], g.split('/')[0]!);
+      findingPattern(['rules', i, 'when', 'findings', j], g);
+    });
     if (!firstMatch && parseAction(r.action).action === 'allow') {
       add('warning', ['rules', i, 'action'], `rule '${r.id}' allows, which never overrides another rule under combine: most-severe; use an exception or combine: first-match`);
     }
@@ -76,7 +116,10 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
       }
     }
   });
-  for (const k of Object.keys(doc.classification)) detector(['classification', k], k.split('/')[0]!);
+  for (const k of Object.keys(doc.classification)) {
+    detector(['classification', k], k.split('/')[0]!);
+    if (k.includes('/')) findingPattern(['classification', k], k);
+  }
   const tools = doc.clients?.tools ?? [];
   tools.forEach((c, i) => {
     const m = toolMatcher({ name: c.name, ...(c.versions !== undefined ? { versions: c.versions } : {}) });
