@@ -17,6 +17,7 @@ import { parseRequest } from '../src/core/exchange/index.ts';
 import type { Segment } from '../src/core/types.ts';
 import { prng } from '../test/fixtures/secrets/samples.ts';
 import { loadNative } from '../src/native/load.ts';
+import { importGitleaksToml } from '../src/core/detect/secrets/gitleaks.ts';
 
 const native = loadNative();
 
@@ -244,6 +245,24 @@ async function timeSecretlint(docs: readonly string[]): Promise<{ seconds: numbe
   }
 }
 
+/**
+ * An organisation's gitleaks.toml, in the shape of gitleaks' generated rules: 100 rules for made-up
+ * services (a lead of up to 50 name characters, the service's name, an assignment, a 32-character
+ * value) and one semi-generic rule whose keywords are everywhere in code (access, api, auth, key,
+ * secret, token), with an entropy floor and a `match` allowlist.
+ */
+export function orgGitleaksToml(): string {
+  const tail = `(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}`;
+  const rules: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const svc = `svc${i.toString(36)}corp`;
+    rules.push(`[[rules]]\nid = "${svc}-token"\nregex = '''(?i)[\\w.-]{0,50}?(?:${svc})${tail}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)'''\nkeywords = ["${svc}"]\n`);
+  }
+  rules.push(`[[rules]]\nid = "semi-generic-credential"\nregex = '''(?i)[\\w.-]{0,50}?(?:access|auth|api|credential|key|secret|token)${tail}([\\w.=-]{10,150})(?:[\\x60'"\\s;]|\\\\[nr]|$)'''\n` +
+    `keywords = ["access", "auth", "api", "credential", "key", "secret", "token"]\nentropy = 3.5\n[[rules.allowlists]]\nregexTarget = "match"\nregexes = ['''(?i)^example''']\n`);
+  return rules.join('\n');
+}
+
 export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const quick = opts.quick === true;
   const mb = Number(process.env['AIRLOCK_BENCH_ENGINE_MB'] ?? (quick ? 10 : 50));
@@ -253,6 +272,20 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
   const one = benchCorpus(oneDocs, reps);
   const twoDocs = buildCorpus(mb, 43, true);
   const two = benchCorpus(twoDocs, reps);
+  // The one-byte corpus again with the organisation's gitleaks rules imported, alternating with
+  // the built-in rules alone (A/B in the same run).
+  const org = importGitleaksToml(orgGitleaksToml());
+  const orgSegs: Segment[] = oneDocs.map((text, i) => ({ role: 'tool_result', path: ['messages', i, 'content'], text }));
+  const withOrg = { ...BENCH_OPTIONS, extraSecretRules: org.rules };
+  inspect(orgSegs.slice(0, 50), withOrg);
+  let orgBest = Infinity;
+  let plainBest = Infinity;
+  for (let r = 0; r < reps; r++) {
+    orgBest = Math.min(orgBest, bestSeconds(1, () => inspect(orgSegs, withOrg)));
+    plainBest = Math.min(plainBest, bestSeconds(1, () => inspect(orgSegs, BENCH_OPTIONS)));
+  }
+  const oneMB = utf8(oneDocs) / 1e6;
+  const orgRules = { rules: org.rules.length, MBps: r1(oneMB / orgBest), builtinOnlyMBps: r1(oneMB / plainBest) };
   // secretlint is ~20-50× slower: time a representative slice (every k-th document of the
   // one-byte corpus, ~5 MB) and extrapolate its rate.
   const sliceMB = Number(process.env['AIRLOCK_BENCH_SECRETLINT_MB'] ?? (quick ? 2 : 5));
@@ -260,7 +293,7 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
   const slice = oneDocs.filter((_, i) => i % step === 0);
   const sliceBytes = utf8(slice);
   const sl = await timeSecretlint(slice);
-  const out: Record<string, unknown> = { nativeTriggerPass: native, claudeCodeBody: body, oneByteCorpus: one, twoByteCorpus: two };
+  const out: Record<string, unknown> = { nativeTriggerPass: native, claudeCodeBody: body, oneByteCorpus: one, twoByteCorpus: two, orgGitleaksRules: orgRules };
   let slLine = '';
   if ('error' in sl) {
     out['secretlint'] = `unavailable: ${sl.error}`;
@@ -286,6 +319,7 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Recor
     `Claude Code body, whole engine cold: p50 ${body.p50ms} ms, p90 ${body.p90ms} ms (${body.findings} findings)`,
     ...(native ? [`same engine without the addon (JavaScript prefilter and runs; A/B, alternating in the same run): body p50 ${body.jsPrefilterP50ms} ms, one-byte ${one.engineJsPrefilterMBps} MB/s, two-byte ${two.engineJsPrefilterMBps} MB/s`] : []),
     `CACHED next turn (HitCache warm; same segments + one new 5 KB tool result): p50 ${body.nextTurnCachedP50ms} ms, p90 ${body.nextTurnCachedP90ms} ms`,
+    `one-byte mix with an organisation's gitleaks.toml imported (${orgRules.rules} rules in gitleaks' generated shape): ${orgRules.MBps} MB/s (built-in rules alone, alternating: ${orgRules.builtinOnlyMBps} MB/s)`,
     slLine,
   ];
   console.log(lines.join('\n'));

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { importGitleaksToml } from '../../src/core/detect/secrets/gitleaks.ts';
 import { translateRe2 } from '../../src/core/detect/secrets/re2.ts';
 import { secrets } from '../../src/core/detect/detectors/secrets.ts';
+import { leadingWords } from '../../src/core/detect/secrets/scanner.ts';
 
 const toml = readFileSync(new URL('../fixtures/secrets/gitleaks.toml', import.meta.url), 'utf8');
 const imported = importGitleaksToml(toml);
@@ -25,6 +26,11 @@ test('RE2 translation table', () => {
     ['ab\\z', 'ab', 'ab\n'],
     ['\\x{41}', 'A', 'B'],
     ['a/b', 'a/b', 'ab'],
+    // Case-insensitive with a case-sensitive scope (gitleaks' own generic-api-key, atlassian…).
+    ['(?i)key(?-i:API|[Aa]pi)x', 'KEYApiX', 'KEYaPIX'],
+    ['(?i)key(?-i:API|[Aa]pi)x', 'kEyAPIx', 'KEYAPi'],
+    ['(?i)a(?-i)b', 'Ab', 'AB'],
+    ['(?s-i:a.b)', 'a\nb', 'A\nb'],
   ];
   for (const [re2, yes, no] of cases) {
     const t = translateRe2(re2);
@@ -80,4 +86,86 @@ test('imported rules honour keywords, entropy and allowlists', () => {
   assert.equal(detect('acme_session=DOXabcdefabcdefabcdefabcdefabcdefabcdefa1').filter((h) => h.rule === 'acme-session-cookie').length, 1);
   // \z: the webhook must end the text.
   assert.equal(detect('https://hooks.acme.example/ABCDE12345/aB3dE6gH9jK2mN5pQ8sT1vW4 and more').filter((h) => h.rule === 'acme-webhook').length, 0);
+});
+
+test('a lead like gitleaks\' generated rules have ([\\w.-]{0,50}? before the keywords) finds the same secrets and the same whole match', () => {
+  // The whole match decides a `match` allowlist: with the lead it starts at DEV_, without it at API.
+  const toml = [
+    '[[rules]]', 'id = "semi-generic"', "regex = '''(?i)[\\w.-]{0,50}?(?:api|key|(?-i:TOKEN|[Tt]oken))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|:)[\\x60'\"\\s=]{0,5}([\\w.=-]{10,150})(?:[\\x60'\"\\s;]|$)'''",
+    'keywords = ["api", "key", "token"]', 'entropy = 3.0',
+    '[[rules.allowlists]]', 'regexTarget = "match"', "regexes = ['''^DEV_''']",
+  ].join('\n');
+  const imported = importGitleaksToml(toml);
+  assert.equal(imported.untranslatable.length, 0, JSON.stringify(imported.untranslatable));
+  // The same rule, its pattern wrapped in a group so that it runs exactly as written.
+  const asWritten = imported.rules.map((r) => ({ ...r, regex: new RegExp(`(?:${r.regex.source})`, r.regex.flags) }));
+  const texts = [
+    'PROD_API_KEY = "Zk3uV9qLm2Xw8RtY4pNc"\n', // reported
+    'DEV_API_KEY = "Zk3uV9qLm2Xw8RtY4pNc"\n', // allowlisted by its whole match
+    `${'x'.repeat(60)}_API_KEY = "Zk3uV9qLm2Xw8RtY4pNc"\n`, // the lead reaches back 50 characters, no further
+    'my.service-token: Qw8Er5Ty2Ui9Op3AsDf\nother_api = "Lk7Jh4Gf1Ds8Az5Xc"\n', // two matches, the second's lead stops at the first's end
+    'the TOKEN=Qw8Er5Ty2Ui9Op3AsDf and tOkEn=Qw8Er5Ty2Ui9Op3AsDf', // (?-i:…): tOkEn is no keyword of the rule
+  ];
+  for (const t of texts) {
+    const fast = secrets.detect(t, { options: { extraSecretRules: imported.rules } }).filter((h) => h.rule === 'semi-generic');
+    const slow = secrets.detect(t, { options: { extraSecretRules: asWritten } }).filter((h) => h.rule === 'semi-generic');
+    assert.deepEqual(fast, slow, t);
+  }
+  const found = (t: string): number => secrets.detect(t, { options: { extraSecretRules: imported.rules } }).filter((h) => h.rule === 'semi-generic').length;
+  assert.equal(found(texts[0]!), 1);
+  assert.equal(found(texts[1]!), 0);
+  assert.equal(found(texts[2]!), 1, 'DEV_ fifty characters away is outside the match');
+  assert.equal(found(`DEV${'_'.repeat(40)}API_KEY = "Zk3uV9qLm2Xw8RtY4pNc"\n`), 0, 'within fifty it is inside');
+  assert.equal(found(texts[3]!), 2);
+  assert.equal(found(texts[4]!), 1);
+});
+
+test('leadingWords: the words every match begins with, or null when a match could begin otherwise', () => {
+  const cases: [string, string[] | null][] = [
+    ['(?:access|[aA][uU][tT][hH]|(?:[Aa]pi|API)|passw(?:or)?d)(?:[ \\t\\w.-]{0,20})=', ['access', 'auth', 'api', 'password', 'passwd']],
+    ['\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?:[a-z0-9A-Z]{24})))(?:x|$)', ['hvs.', 's.']],
+    ['\\b(ey[a-zA-Z0-9]{17,}\\.ey)', ['ey']],
+    ['(?:a|b)c', ['ac', 'bc']],
+    ['ab?', ['ab', 'a']],
+    ['(?:a*b)', null], // may begin with b
+    ['(?:a|\\w)', null],
+    ['a[x-z]|b', null], // the second branch begins anywhere
+    ['(?:[ab])', null],
+    ['(?<n>key)', null],
+    ['x?', null],
+  ];
+  for (const [src, want] of cases) assert.deepEqual(leadingWords(src), want, src);
+});
+
+test('window rules tried only where their keywords start find exactly what scanning the whole window finds', () => {
+  // Rules of the shapes gitleaks' configurations have: a lead and a choice of keywords, a word
+  // boundary and alternatives (short keywords such as "q." that occur everywhere), a group with a
+  // literal start, and a `match` allowlist.
+  const toml = [
+    '[[rules]]', 'id = "semi"', "regex = '''(?i)[\\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|passw(?:or)?d|key|token)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([\\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)'''",
+    'keywords = ["access", "auth", "api", "passwd", "password", "key", "token"]', 'entropy = 3.0',
+    '[[rules.allowlists]]', 'regexTarget = "match"', "regexes = ['''(?i)^dev''']",
+    '[[rules]]', 'id = "vaultish"', "regex = '''\\b((?:qvs\\.[\\w-]{20,40}|q\\.(?:[a-z0-9A-Z]{12})))(?:[\\x60'\"\\s;]|\\\\[nr]|$)'''", 'keywords = ["qvs.", "q."]',
+    '[[rules]]', 'id = "jwtish"', "regex = '''\\b(ey[a-zA-Z0-9]{8,}\\.ey[a-zA-Z0-9_-]{8,}\\.(?:[a-zA-Z0-9_-]{6,}={0,2})?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)'''", 'keywords = ["ey"]',
+  ].join('\n');
+  const rules = importGitleaksToml(toml).rules;
+  assert.equal(rules.length, 3);
+  // The same rules as written: a pattern that begins with an empty choice has neither a lead to take off nor leading words.
+  const asWritten = rules.map((r) => ({ ...r, regex: new RegExp(`(?:(?!)|)${r.regex.source}`, r.regex.flags) }));
+  let seed = 11;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const parts = ['q.', 'qvs.', 'ey', 'eyJ', 'key', 'KEY', 'api', 'API', 'Api', 'token', 'passwd', 'password', 'auth', 'access', 'dev_', '=', ': ', '"', "'", ' ', '\n', '.', '-', '_'];
+  const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let found = 0;
+  for (let t = 0; t < 1500; t++) {
+    let s = '';
+    for (let k = 5 + Math.floor(rnd() * 40); k > 0; k--) {
+      if (rnd() < 0.7) s += parts[Math.floor(rnd() * parts.length)];
+      else for (let n = 1 + Math.floor(rnd() * 30); n > 0; n--) s += AN[Math.floor(rnd() * AN.length)];
+    }
+    const fast = secrets.detect(s, { options: { extraSecretRules: rules } });
+    assert.deepEqual(fast, secrets.detect(s, { options: { extraSecretRules: asWritten } }), s);
+    found += fast.filter((h) => ['semi', 'vaultish', 'jwtish'].includes(h.rule)).length;
+  }
+  assert.ok(found > 300, `the texts exercise the rules (${found} findings)`);
 });

@@ -4,7 +4,9 @@
 //
 // Scoped flags: JS (Node 20) has no inline modifiers, so `(?i)` in the middle of a pattern and
 // `(?i:…)` are applied by case-folding the literals in their scope (`a` → `[aA]`, `[a-f]` →
-// `[a-fA-F]`). `(?i)` at the very start becomes the `i` flag; `(?s)`/`(?m)` become flags.
+// `[a-fA-F]`). `(?i)` at the very start becomes the `i` flag, unless the pattern turns it off
+// somewhere (`(?-i:…)`): then the whole pattern is folded and that scope is not; `(?s)`/`(?m)`
+// become flags.
 
 export type Translation = { source: string; flags: string } | { error: string };
 
@@ -39,14 +41,21 @@ export function translateRe2(src: string): Translation {
   let i = 0;
   // Leading flag group: (?i), (?s), (?is), (?m)…
   const lead = /^\(\?([imsU]+)\)/.exec(src);
+  // A case-insensitive pattern that turns it off somewhere (`(?-i:API)`, gitleaks' own rules do)
+  // cannot use the i flag, which holds for the whole pattern: it is folded letter by letter instead.
+  let foldAll = false;
   if (lead !== null) {
     if (lead[1]!.includes('U')) return { error: 'ungreedy flag (?U) has no JavaScript equivalent' };
-    flags = [...new Set(lead[1]!.replace('m', 'm'))].join('');
+    flags = [...new Set(lead[1]!)].join('');
     i = lead[0].length;
+    if (flags.includes('i') && /\(\?[ims]*-[ms]*i/.test(src)) {
+      flags = flags.replace('i', '');
+      foldAll = true;
+    }
   }
   let out = '';
   // Fold state per group depth: a mid-pattern (?i) lasts to the end of the enclosing group.
-  const fold: boolean[] = [false];
+  const fold: boolean[] = [foldAll];
   const top = (): boolean => fold[fold.length - 1]!;
   while (i < src.length) {
     const c = src[i]!;
@@ -126,23 +135,24 @@ export function translateRe2(src: string): Translation {
         i += named[0].length;
         continue;
       }
-      const inline = /^\(\?([imsU-]+)\)/.exec(rest);
-      if (inline !== null) {
-        const f = inline[1]!;
-        if (f.includes('U')) return { error: 'ungreedy flag (?U) has no JavaScript equivalent' };
-        if (f.includes('s') && !f.startsWith('-')) {
-          if (!flags.includes('s')) flags += 's'; // widened to the whole pattern (dot matches newline)
-        }
-        if (f.includes('m') && !flags.includes('m')) flags += 'm';
-        if (f.includes('i')) fold[fold.length - 1] = !f.startsWith('-');
+      // Flags set (before '-') and cleared (after it): `(?i)`, `(?-i)`, `(?s-i)`, and scoped `(?-i:…)`.
+      const inline = /^\(\?([imsU]*)(?:-([imsU]*))?\)/.exec(rest);
+      if (inline !== null && inline[0] !== '(?)') {
+        const [on, off] = [inline[1]!, inline[2] ?? ''];
+        if (on.includes('U') || off.includes('U')) return { error: 'ungreedy flag (?U) has no JavaScript equivalent' };
+        if (on.includes('s') && !flags.includes('s')) flags += 's'; // widened to the whole pattern (dot matches newline)
+        if (on.includes('m') && !flags.includes('m')) flags += 'm';
+        if (on.includes('i')) fold[fold.length - 1] = true;
+        if (off.includes('i')) fold[fold.length - 1] = false;
         i += inline[0].length;
         continue;
       }
-      const scoped = /^\(\?([ims]+):/.exec(rest);
-      if (scoped !== null) {
+      const scoped = /^\(\?([ims]*)(?:-([ims]*))?:/.exec(rest);
+      if (scoped !== null && scoped[0] !== '(?:') {
+        const [on, off] = [scoped[1]!, scoped[2] ?? ''];
         out += '(?:';
-        fold.push(scoped[1]!.includes('i') || top());
-        if (scoped[1]!.includes('s') && !flags.includes('s')) flags += 's';
+        fold.push(off.includes('i') ? false : on.includes('i') || top());
+        if (on.includes('s') && !flags.includes('s')) flags += 's';
         i += scoped[0].length;
         continue;
       }

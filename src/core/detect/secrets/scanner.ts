@@ -19,6 +19,20 @@ interface Compiled {
   /** Exact group offsets need the 'd' flag (slower); built-in rules end with their group. */
   indices: boolean;
   assignCheck: boolean;
+  /**
+   * A leading lazy, bounded run of one class taken off the regex (`[\w.-]{0,50}?`, how gitleaks'
+   * generated rules begin): run as written, a backtracking engine tries every length of it at
+   * every position of the window (12× slower for the whole engine with gitleaks' default rules).
+   * It can match nothing, so the rest matches at the same place with the same groups; the match's
+   * start is found again by walking back over the class, for `match` allowlists.
+   */
+  lead: { cls: RegExp; max: number } | null;
+  /**
+   * A window rule every match of which (after its lead) begins with one of its own keywords: it is
+   * tried where they start only (sticky), not at every position of the window. Same matches, in
+   * the same order, as the scan of the window.
+   */
+  atHits: RegExp | null;
 }
 
 interface Candidate extends Hit {
@@ -32,15 +46,138 @@ const DEFAULT_WINDOW = 512;
 const runsEverywhere = (r: SecretRule): boolean =>
   r.keywords.filter((k) => k.length > 0).length === 0 || r.keywords.some((k) => /[^\x00-\x7f]/.test(k));
 
+/** `[…]{0,n}?` or `\w{0,n}?` (and the other class escapes) at the very start of a pattern. */
+const LEAD = /^(\[(?:\\.|[^\]\\])*\]|\\[wWdDsS])\{0,(\d+)\}\?/;
+
+/** Whether the pattern has a `|` outside every group and class (the lead would then bind to one branch only). */
+function topLevelAlternation(src: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** The lead of a window rule's pattern, and the pattern without it; null when it has none or it cannot be taken off. */
+function takeLead(source: string, flags: string): { rest: string; lead: Compiled['lead'] } | null {
+  const m = LEAD.exec(source);
+  if (m === null) return null;
+  const rest = source.slice(m[0].length);
+  if (rest === '' || /^[*+?{]/.test(rest) || topLevelAlternation(rest)) return null;
+  return { rest, lead: { cls: new RegExp(m[1]!, flags.replace(/[gyd]/g, '')), max: Number(m[2]) } };
+}
+
+/**
+ * Words one of which every match of the pattern begins with, lower-cased: the literal start of the
+ * pattern, through groups and alternatives (`\\b` skipped, letters and digits, escaped
+ * punctuation, two-case classes like `[aA]`, `?` on a piece): `(?:access|[aA][uU][tT][hH]|passw(?:or)?d)…`
+ * → access, auth, passwd, password; `\\b((?:hvs\\.[\\w-]{90}|s\\.…))` → hvs., s. Null when a match
+ * could begin otherwise (or with nothing).
+ */
+export function leadingWords(src: string): string[] | null {
+  if (topLevelAlternation(src)) return null; // another branch may begin anywhere
+  let i = 0;
+  // A sequence up to `)`, `|` or the end: the literal starts it can have, and whether all of it was literal.
+  const seq = (): { words: string[]; whole: boolean } | null => {
+    let acc = [''];
+    for (;;) {
+      const c = src[i];
+      if (c === undefined || c === ')' || c === '|') return { words: acc, whole: true };
+      let piece: string[] | null = null;
+      let whole = true;
+      if (c === '(') {
+        const g = /^\((?:\?:)?/.exec(src.slice(i))![0];
+        if (src[i + 1] === '?' && g.length < 3) return { words: acc, whole: false }; // a look-around, a named group…
+        i += g.length;
+        piece = [];
+        for (;;) {
+          const alt = seq();
+          if (alt === null) return null;
+          piece.push(...alt.words);
+          whole &&= alt.whole;
+          if (!alt.whole) {
+            // The rest of this alternative does not matter: skip to the end of the group.
+            for (let depth = 0; i < src.length; i++) {
+              const d = src[i];
+              if (d === '\\') {
+                i++;
+              } else if (d === '[') {
+                for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+              } else if (d === '(') {
+                depth++;
+              } else if ((d === ')' || d === '|') && depth === 0) {
+                break;
+              } else if (d === ')') {
+                depth--;
+              }
+            }
+          }
+          if (src[i] === '|') {
+            i++;
+            continue;
+          }
+          if (src[i] !== ')') return null;
+          i++;
+          break;
+        }
+      } else if (c === '[') {
+        const m = /^\[([A-Za-z0-9])([A-Za-z0-9])\]/.exec(src.slice(i));
+        if (m === null || m[1]!.toLowerCase() !== m[2]!.toLowerCase()) return { words: acc, whole: false };
+        piece = [m[1]!.toLowerCase()];
+        i += 4;
+      } else if (c === '\\') {
+        const n = src[i + 1];
+        if (n === 'b' && acc.length === 1 && acc[0] === '') {
+          i += 2; // a word boundary at the start takes no characters
+          continue;
+        }
+        if (n === undefined || /[A-Za-z0-9]/.test(n)) return { words: acc, whole: false };
+        piece = [n];
+        i += 2;
+      } else if (/[A-Za-z0-9_\-]/.test(c)) {
+        piece = [c.toLowerCase()];
+        i++;
+      } else return { words: acc, whole: false };
+      if (src[i] === '?' && src[i + 1] !== '?') {
+        piece = [...piece, ''];
+        i++;
+      }
+      if (/[*+?{]/.test(src[i] ?? '')) return { words: acc, whole: false };
+      acc = acc.flatMap((a) => piece!.map((p) => a + p));
+      if (acc.length > 256) return null;
+      if (!whole) return { words: acc, whole: false };
+    }
+  };
+  const r = seq();
+  if (r === null) return null;
+  return r.words.length > 0 && r.words.every((w) => w.length > 0) ? [...new Set(r.words)] : null;
+}
+
 function compile(rule: SecretRule): Compiled {
   const anchor = (rule.mode ?? 'anchor') === 'anchor' && !runsEverywhere(rule);
   const group = rule.secretGroup ?? 0;
   const indices = group > 0 && rule.origin !== 'builtin';
   let flags = rule.regex.flags.replace(/[gyd]/g, '') + (anchor ? 'y' : 'g');
   if (indices) flags += 'd';
+  const taken = anchor ? null : takeLead(rule.regex.source, rule.regex.flags);
+  const rest = taken?.rest ?? rule.regex.source;
+  // Only without the u flag: with it, case-insensitive matching folds non-ASCII letters (ſ, K) onto
+  // ASCII ones, where the keyword pass, which reads ASCII, reports no keyword.
+  const words = anchor || rule.regex.flags.includes('u') ? null : leadingWords(rest);
+  const kws = new Set(rule.keywords.map((k) => k.toLowerCase()));
+  // Every match begins with a word the pattern spells; each such word must begin with a keyword.
+  const atHits = words !== null && words.every((w) => [...kws].some((k) => k.length > 0 && w.startsWith(k))) ? new RegExp(rest, flags.replace('g', 'y')) : null;
   return {
+    lead: taken?.lead ?? null,
+    atHits,
     rule,
-    re: new RegExp(rule.regex.source, flags),
+    re: new RegExp(taken?.rest ?? rule.regex.source, flags),
     group,
     anchor,
     before: rule.before ?? (anchor ? 0 : DEFAULT_WINDOW),
@@ -196,6 +333,9 @@ export class SecretScanner {
     const touched: number[] = [];
     /** Flattened [rule, start, end] triples. */
     const windows: number[] = [];
+    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts. */
+    const starts = new Map<number, number[]>();
+    const sortedStarts = new Set<number>();
     try {
       for (let h = 0; h < nh; h++) {
         const ki = kwArr[kwAt + h * stride]!;
@@ -220,6 +360,11 @@ export class SecretScanner {
               run.consider(ri, m, 0);
             }
           } else {
+            if (c.atHits !== null) {
+              let list = starts.get(ri);
+              if (list === undefined) starts.set(ri, (list = []));
+              list.push(ks);
+            }
             const ws = Math.max(0, ks - c.before);
             const we = Math.min(text.length, ke + c.after);
             if (winStart[ri]! >= 0 && ws <= winEnd[ri]!) {
@@ -254,9 +399,38 @@ export class SecretScanner {
       const c = compiled[ri]!;
       // Slices of V8 strings are O(1) views; the regex cannot run past the window.
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+      const at = c.atHits === null ? undefined : starts.get(ri);
+      if (at !== undefined) {
+        // Where the scan of the window would look next, and the keyword starts in order: the scan
+        // fails everywhere else, so trying these alone finds the same matches.
+        // (Sorted once: a rule's windows come in order, each finds its first start by bisection.)
+        if (at.length > 1 && !sortedStarts.has(ri)) {
+          at.sort((a, b) => a - b);
+          sortedStarts.add(ri);
+        }
+        let lo = 0;
+        for (let hi = at.length; lo < hi;) {
+          const mid = (lo + hi) >> 1;
+          if (at[mid]! < ws) lo = mid + 1;
+          else hi = mid;
+        }
+        const re = c.atHits!;
+        let from = 0;
+        for (let k = lo; k < at.length; k++) {
+          const p = at[k]! - ws;
+          if (p >= sub.length) break;
+          if (p < from) continue;
+          re.lastIndex = p;
+          const m = re.exec(sub);
+          if (m === null) continue;
+          run.consider(ri, m, ws, from);
+          from = m.index + m[0].length + (m[0].length === 0 ? 1 : 0);
+        }
+        continue;
+      }
       c.re.lastIndex = 0;
-      for (let m = c.re.exec(sub); m !== null; m = c.re.exec(sub)) {
-        run.consider(ri, m, ws);
+      for (let from = 0, m = c.re.exec(sub); m !== null; from = c.re.lastIndex, m = c.re.exec(sub)) {
+        run.consider(ri, m, ws, from);
         if (m[0].length === 0) c.re.lastIndex++;
       }
     }
@@ -274,7 +448,8 @@ class ScanRun {
     private readonly allow: ((v: string) => boolean) | null,
   ) {}
 
-  consider(ri: number, m: RegExpExecArray, base: number): void {
+  /** `from`: where the search that found `m` began (window rules; the lead cannot reach before it). */
+  consider(ri: number, m: RegExpExecArray, base: number, from = 0): void {
     const c = this.compiled[ri]!;
     const text = this.text;
     const secret = m[c.group];
@@ -290,8 +465,16 @@ class ScanRun {
     let confidence = r.confidence ?? 0.9;
     // Every test below must pass; the validator goes first because, for the generic rules that
     // produce most candidates in source code, it rejects a variable reference in a few regex tests.
+    // The whole match as the rule's own pattern gives it: with its lead, as far back as the class
+    // runs (at most its bound, never before where the search began).
+    let matchStart = base + m.index;
+    if (c.lead !== null) {
+      const stop = Math.max(base + from, matchStart - c.lead.max);
+      while (matchStart > stop && c.lead.cls.test(text[matchStart - 1]!)) matchStart--;
+    }
+    const match = c.lead === null ? m[0] : text.slice(matchStart, base + m.index + m[0].length);
     if (r.validate !== undefined) {
-      const v = r.validate(secret, { text, start, end, match: m[0], matchStart: base + m.index });
+      const v = r.validate(secret, { text, start, end, match, matchStart });
       if (v === false) return;
       if (typeof v === 'number') confidence = v;
     }
@@ -299,7 +482,7 @@ class ScanRun {
       const tail = r.prefix !== undefined ? secret.replace(r.prefix, '') : secret;
       if (isPlaceholder(tail)) return;
     }
-    if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, m[0], lineAround(text, start, end))) return;
+    if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, match, lineAround(text, start, end))) return;
     if (this.allow !== null && this.allow(secret)) return;
     this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
   }
