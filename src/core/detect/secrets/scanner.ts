@@ -140,7 +140,7 @@ export function leadingWords(src: string): string[] | null {
         if (n === undefined || /[A-Za-z0-9]/.test(n)) return { words: acc, whole: false };
         piece = [n];
         i += 2;
-      } else if (/[A-Za-z0-9_\-]/.test(c)) {
+      } else if (/[A-Za-z0-9_-]/.test(c)) {
         piece = [c.toLowerCase()];
         i++;
       } else return { words: acc, whole: false };
