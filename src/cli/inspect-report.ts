@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DETECTORS } from '../core/detect/registry.ts';
 import { locateSegments, rawOffset } from '../core/exchange/locate.ts';
+import { SARIF_LEVEL, SECURITY_SEVERITY, sarifLog, sarifRuleName } from '../core/sarif.ts';
 import type { Finding, Segment } from '../core/types.ts';
 
 export interface Region {
@@ -55,8 +56,6 @@ export function regionsOf(text: string, plain: boolean, findings: readonly Findi
   });
 }
 
-const LEVEL: Record<string, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
-const SECURITY_SEVERITY: Record<string, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
 export interface InspectedFile {
   /** The path as given, relative to the inspected directory. */
@@ -91,7 +90,7 @@ export function inspectSarif(files: readonly InspectedFile[], toolVersion: strin
       results.push({
         ruleId: id,
         ruleIndex: index.get(id),
-        level: LEVEL[f.severity] ?? 'warning',
+        level: SARIF_LEVEL[f.severity] ?? 'warning',
         message: { text: `${f.detail ?? described.get(id)?.description ?? id}: ${f.preview}${f.segmentPath !== '' ? ` in ${f.segmentPath} (${f.role})` : ''}` },
         locations: [{
           physicalLocation: { artifactLocation: { uri }, ...(region !== null ? { region } : {}) },
@@ -102,29 +101,14 @@ export function inspectSarif(files: readonly InspectedFile[], toolVersion: strin
       });
     });
   }
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'airlock-inspect',
-          version: toolVersion,
-          rules: used.map((id) => {
-            const d = described.get(id);
-            const [detector, rule] = id.split('/') as [string, string];
-            return {
-              id,
-              name: `${detector}-${rule}`.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, ch: string) => ch.toUpperCase()),
-              shortDescription: { text: d?.description ?? `${detector} rule ${rule}` },
-              properties: { detector, tags: ['security', detector] },
-            };
-          }),
-        },
-      },
-      columnKind: 'utf16CodeUnits',
-      results,
-    }],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  const rules = used.map((id) => {
+    const [detector, rule] = id.split('/') as [string, string];
+    return {
+      id,
+      name: sarifRuleName(id),
+      shortDescription: { text: described.get(id)?.description ?? `${detector} rule ${rule}` },
+      properties: { detector, tags: ['security', detector] },
+    };
+  });
+  return sarifLog({ name: 'airlock-inspect', version: toolVersion, rules }, results, { columnKind: 'utf16CodeUnits' });
 }
