@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { importGitleaksToml } from '../../src/core/detect/secrets/gitleaks.ts';
-import { translateRe2 } from '../../src/core/detect/secrets/re2.ts';
+import { nestedRepetition, translateRe2 } from '../../src/core/detect/secrets/re2.ts';
 import { secrets } from '../../src/core/detect/detectors/secrets.ts';
 import { leadingWords } from '../../src/core/detect/secrets/scanner.ts';
 
@@ -168,4 +168,23 @@ test('window rules tried only where their keywords start find exactly what scann
     found += fast.filter((h) => ['semi', 'vaultish', 'jwtish'].includes(h.rule)).length;
   }
   assert.ok(found > 300, `the texts exercise the rules (${found} findings)`);
+});
+
+test('a pattern with a repetition inside an unbounded one is not imported: a backtracking engine could be stalled by any client', () => {
+  const cases: [string, string | null][] = [
+    ['zz(\\w+\\s?)+=x', '(\\w+\\s?)+'],
+    ['(?:a{1,3}b)*', '(?:a{1,3}b)*'],
+    ['(?:x(?:y+))+', '(?:x(?:y+))+'],
+    ['(?:ab)+c+', null],
+    ['(?:a{2})+', null], // a fixed count: one way to split
+    ['(?:\\n.*?){1,5}', null], // bounded: kept (gitleaks' curl rules)
+    ['\\(a+\\)+', null],
+    ['[(]+x', null],
+  ];
+  for (const [src, want] of cases) assert.equal(nestedRepetition(src), want, src);
+  const r = importGitleaksToml(`[[rules]]\nid = "stallable"\nregex = '''zz(\\w+\\s?)+=x'''\nkeywords = ["zz"]\n\n[[rules]]\nid = "fine"\nregex = '''zz_[a-f0-9]{16}'''\nkeywords = ["zz_"]\n`);
+  assert.deepEqual(r.rules.map((x) => x.id), ['fine']);
+  assert.equal(r.untranslatable.length, 1);
+  assert.equal(r.untranslatable[0]!.id, 'stallable');
+  assert.match(r.untranslatable[0]!.reason, /^nested repetition \(\\w\+\\s\?\)\+: .*exponential time/);
 });

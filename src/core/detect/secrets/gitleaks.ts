@@ -5,7 +5,7 @@
 // prompt text (path- or commit-only rules and allowlists) is listed in `untranslatable`.
 import { parse } from 'smol-toml';
 import type { Severity } from '../../types.ts';
-import { translateRe2 } from './re2.ts';
+import { nestedRepetition, translateRe2 } from './re2.ts';
 import type { SecretAllowlist, SecretRule } from './types.ts';
 
 export interface GitleaksImport {
@@ -21,7 +21,10 @@ const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is
 
 function compile(src: string): RegExp | string {
   const t = translateRe2(src);
-  return 'error' in t ? t.error : new RegExp(t.source, t.flags);
+  if ('error' in t) return t.error;
+  const nested = nestedRepetition(t.source);
+  if (nested !== null) return `nested repetition ${nested.slice(0, 60)}: on some texts a backtracking engine takes exponential time on it (gitleaks' RE2 does not), so any client could stall the gateway; rewrite it without a repetition inside a repetition`;
+  return new RegExp(t.source, t.flags);
 }
 
 /** One gitleaks allowlist table → SecretAllowlist, or a reason it does not apply. */

@@ -182,3 +182,63 @@ export function translateRe2(src: string): Translation {
   }
   return { source: out, flags };
 }
+
+/**
+ * A repetition inside an unbounded repetition (`(\\w+\\s?)+`, `(?:a{1,3}b)*`): V8 backtracks, and on a
+ * text that almost matches such a pattern takes time exponential in its length, where RE2 (gitleaks)
+ * is linear. Returns the offending part, or null. Neither gitleaks' default rules nor the built-in
+ * ones have any. (Overlapping alternatives under a repetition, `(a|ab)+`, are not detected.)
+ */
+export function nestedRepetition(src: string): string | null {
+  // Per open group: where it starts, and whether its body repeats something a variable number of times.
+  const stack: { start: number; varies: boolean }[] = [];
+  let atom = -1; // start of the last atom
+  let inner = { varies: false }; // the last atom, a group: whether its body varies
+  const none = { varies: false };
+  for (let i = 0; i < src.length;) {
+    const c = src[i]!;
+    if (c === '\\') {
+      atom = i;
+      inner = none;
+      i += 2;
+    } else if (c === '[') {
+      atom = i;
+      inner = none;
+      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+      i++;
+    } else if (c === '(') {
+      stack.push({ start: i, varies: false });
+      const m = /^\((?:\?(?:[:=!]|<[=!]|<[A-Za-z_]\w*>))?/.exec(src.slice(i))!;
+      i += m[0].length;
+      continue;
+    } else if (c === ')') {
+      const g = stack.pop();
+      atom = g?.start ?? i;
+      inner = g ?? none;
+      // What repeats inside a group repeats inside the groups around it.
+      const up = stack[stack.length - 1];
+      if (up !== undefined && g !== undefined) up.varies ||= g.varies;
+      i++;
+    } else if (c === '|') {
+      i++;
+      continue;
+    } else {
+      atom = i;
+      inner = none;
+      i++;
+    }
+    // A quantifier after the atom?
+    const m = /^(?:[*+?]|\{(\d+)(?:(,)(\d*))?\})\??/.exec(src.slice(i));
+    if (m === null) continue;
+    const unbounded = m[0][0] === '*' || m[0][0] === '+' || (m[2] === ',' && m[3] === '');
+    const varies = m[0][0] !== '{' || (m[2] === ',' && (m[3] === '' || Number(m[3]) > Number(m[1])));
+    // A varying body repeated without bound: the ways to split a text between the repetitions grow
+    // exponentially. (A bounded repetition of an unbounded body, `(?:\\n.*){1,5}`, is polynomial: gitleaks'
+    // curl rules have it, kept.)
+    if (unbounded && inner.varies) return src.slice(atom, i + m[0].length);
+    const top = stack[stack.length - 1];
+    if (top !== undefined) top.varies ||= varies;
+    i += m[0].length;
+  }
+  return null;
+}
