@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coerceVersion, contains, overlaps, parseRange, parseVersion, satisfies, SemverError } from '../../src/core/policy/semver.ts';
+import { versionOf } from '../../src/core/policy/rules.ts';
 
 const CASES: [string, string[], string[]][] = [
   ['>=2.1.91 <2.1.93', ['2.1.91', '2.1.92', '2.1.92-beta.1'], ['2.1.90', '2.1.93', '3.0.0']],
@@ -47,4 +48,15 @@ test('client versions are read leniently', () => {
   assert.deepEqual(coerceVersion('v0.45.0-alpha.3'), [0, 45, 0, ['alpha', 3]]);
   assert.equal(coerceVersion('nightly'), null);
   assert.equal(coerceVersion(null), null);
+});
+
+test('versionOf: the client version as coerceVersion reads it, parsed once per string', () => {
+  const a = versionOf('2.1.90');
+  assert.deepEqual(a, coerceVersion('2.1.90'));
+  assert.equal(versionOf('2.1.90'), a, 'the same parsed object again');
+  assert.deepEqual(versionOf('v3'), coerceVersion('v3'));
+  assert.equal(versionOf('not a version'), null);
+  assert.equal(versionOf('not a version'), null);
+  assert.equal(versionOf(null), null);
+  for (let i = 0; i < 600; i++) assert.deepEqual(versionOf(`1.${i}.0`), coerceVersion(`1.${i}.0`)); // past the bound: still right
 });

@@ -140,4 +140,16 @@ export function compileRule(doc: RuleDoc, index: number, tagsOf: TagsOf): Compil
   };
 }
 
-export const versionOf = (v: string | null): Version | null => coerceVersion(v);
+// Every exchange asks for its client's version, and a gateway sees a handful of versions: parsed
+// once each (versions are immutable; the map is cleared if a client sends many).
+const versions = new Map<string, Version | null>();
+export const versionOf = (v: string | null): Version | null => {
+  if (v === null) return null;
+  let r = versions.get(v);
+  if (r === undefined && !versions.has(v)) {
+    if (versions.size >= 256) versions.clear();
+    r = coerceVersion(v);
+    versions.set(v, r);
+  }
+  return r ?? null;
+};
