@@ -1,7 +1,8 @@
 // `airlock inspect FILE|-|DIR`: runs the inspection engine over a request body (any dialect),
 // plain text, or every file of a directory, and prints findings or the redacted body.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 import { inspect, type InspectOptions } from '../core/detect/engine.ts';
 import { guessBodyDialect, segmentBody } from '../core/exchange/index.ts';
 import { redact } from '../core/redact.ts';
@@ -12,7 +13,7 @@ import { inspectSarif, regionsOf, type Region } from './inspect-report.ts';
 import { parseCli, table, type CliIO, type Flags } from './io.ts';
 
 const HELP = `usage: airlock inspect <FILE | - | DIR> [--json | --sarif] [--redact] [--dialect anthropic|openai-chat|openai-responses|text] [--detectors a,b]
-                        [--config GW.yaml] [--gitleaks gitleaks.toml ...]
+                        [--config GW.yaml] [--gitleaks gitleaks.toml ...] [--no-gitignore]
 
 Finds secrets, personal data, hidden and look-alike characters and internal infrastructure names.
 A JSON request body is split into segments (system prompt, messages, tool results, tool calls,
@@ -22,6 +23,8 @@ tool definitions); anything else is inspected as plain text. Previews are always
   --config    inspect as the gateway with this configuration would ($AIRLOCK_CONFIG by default): its
               detectors, internal names, gitleaks rules and allowed values
   --gitleaks  add the rules of a gitleaks.toml (repeatable); rules it cannot use are listed on stderr
+  --no-gitignore  in a directory, inspect the files its .gitignore files exclude too (node_modules
+              and .git are always skipped)
 Exit code: 0 no findings, 1 findings, 2 usage error.`;
 
 interface Doc {
@@ -67,19 +70,40 @@ function inspectOptions(flags: Flags, io: CliIO): InspectOptions {
   };
 }
 
-function* walkDir(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name === '.git') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walkDir(p);
-    else if (e.isFile() && statSync(p).size <= MAX_FILE) yield p;
+/**
+ * The files of a directory, as git would list them: `node_modules` and `.git` skipped, and with
+ * `gitignore`, what the `.gitignore` files on the way exclude (a deeper one may re-include; an
+ * excluded directory is not entered, as in git).
+ */
+function* walkDir(root: string, gitignore: boolean): Generator<string> {
+  type Scope = { base: string; rules: Ignore };
+  const ignored = (scopes: readonly Scope[], p: string, dir: boolean): boolean => {
+    let out = false;
+    for (const s of scopes) {
+      const r = s.rules.test(relative(s.base, p).split(sep).join('/') + (dir ? '/' : ''));
+      if (r.ignored) out = true;
+      else if (r.unignored) out = false;
+    }
+    return out;
+  };
+  function* walk(dir: string, scopes: readonly Scope[]): Generator<string> {
+    const gi = join(dir, '.gitignore');
+    const here = gitignore && existsSync(gi) ? [...scopes, { base: dir, rules: ignore().add(readFileSync(gi, 'utf8')) }] : scopes;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      const p = join(dir, e.name);
+      if (here.length > 0 && ignored(here, p, e.isDirectory())) continue;
+      if (e.isDirectory()) yield* walk(p, here);
+      else if (e.isFile() && statSync(p).size <= MAX_FILE) yield p;
+    }
   }
+  yield* walk(root, []);
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseCli(args, {
     json: { type: 'boolean' }, sarif: { type: 'boolean' }, redact: { type: 'boolean' }, dialect: { type: 'string' }, detectors: { type: 'string' },
-    config: { type: 'string' }, gitleaks: { type: 'string', multiple: true },
+    config: { type: 'string' }, gitleaks: { type: 'string', multiple: true }, 'no-gitignore': { type: 'boolean' },
   });
   if (flags['help'] === true || positional.length !== 1) {
     (flags['help'] === true ? io.out : io.err)(HELP);
@@ -105,7 +129,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     // Long runs show progress on a terminal: files and megabytes inspected so far.
     let bytes = 0;
     let last = 0;
-    for (const f of walkDir(target)) {
+    for (const f of walkDir(target, flags['no-gitignore'] !== true)) {
       const buf = readFileSync(f);
       if (buf.includes(0)) continue; // binary
       bytes += buf.length;

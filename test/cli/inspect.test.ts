@@ -139,3 +139,17 @@ test('--sarif: a valid SARIF 2.1.0 log, each result at its file, line and column
   const again = JSON.parse((await cli(['inspect', d, '--sarif'])).out) as typeof log;
   assert.deepEqual(again.runs[0]!.results.map((x) => x.partialFingerprints), run.results.map((x) => x.partialFingerprints));
 });
+
+test('a directory is inspected as git lists it: .gitignore files honoured (a deeper one may re-include), --no-gitignore for everything', async () => {
+  const d = join(dir, 'repo');
+  mkdirSync(join(d, 'dist'), { recursive: true });
+  mkdirSync(join(d, 'logs'), { recursive: true });
+  mkdirSync(join(d, 'src'), { recursive: true });
+  writeFileSync(join(d, '.gitignore'), 'dist/\n*.log\n');
+  writeFileSync(join(d, 'logs', '.gitignore'), '!keep.log\n');
+  const line = `AWS_SECRET_ACCESS_KEY=${SECRET}\n`;
+  for (const f of ['dist/bundle.js', 'logs/debug.log', 'logs/keep.log', 'src/config.env', 'top.log']) writeFileSync(join(d, f), line);
+  const files = async (args: string[]): Promise<string[]> => (JSON.parse((await cli(['inspect', d, '--json', ...args])).out) as { file: string }[]).map((x) => x.file).sort();
+  assert.deepEqual(await files([]), ['.gitignore', 'logs/.gitignore', 'logs/keep.log', 'src/config.env']);
+  assert.deepEqual(await files(['--no-gitignore']), ['.gitignore', 'dist/bundle.js', 'logs/.gitignore', 'logs/debug.log', 'logs/keep.log', 'src/config.env', 'top.log']);
+});
