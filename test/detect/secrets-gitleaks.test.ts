@@ -177,7 +177,13 @@ test('a pattern with a repetition inside an unbounded one is not imported: a bac
     ['(?:x(?:y+))+', '(?:x(?:y+))+'],
     ['(?:ab)+c+', null],
     ['(?:a{2})+', null], // a fixed count: one way to split
-    ['(?:\\n.*?){1,5}', null], // bounded: kept (gitleaks' curl rules)
+    ['(?:\\n.*?){1,5}', '(?:\\n.*?){1,5}'], // an unbounded body repeated up to five times (gitleaks' curl rules)
+    ['zqtok=(?:[a-z]+_?){1,40}!', '(?:[a-z]+_?){1,40}'],
+    ['(?s)zqtok=(?:a.*){1,8}!', '(?:a.*){1,8}'],
+    ['zqtok=(?:\\w|_)+!', '(?:\\w|_)+'], // alternatives under a repetition
+    ['(?:a|a)+', '(?:a|a)+'],
+    ['(?:ab|cd){2}', null],
+    ['(?:[a-f0-9]{4}-){3}', null],
     ['\\(a+\\)+', null],
     ['[(]+x', null],
   ];
@@ -187,4 +193,40 @@ test('a pattern with a repetition inside an unbounded one is not imported: a bac
   assert.equal(r.untranslatable.length, 1);
   assert.equal(r.untranslatable[0]!.id, 'stallable');
   assert.match(r.untranslatable[0]!.reason, /^nested repetition \(\\w\+\\s\?\)\+: .*exponential time/);
+});
+
+test('review fixes: the lead stays when it is part of the secret or the bound counts code points; an empty match before an emoji ends', () => {
+  const rules = (toml: string) => importGitleaksToml(toml).rules;
+  const asWritten = (rs: ReturnType<typeof rules>) => rs.map((r) => ({ ...r, regex: new RegExp(`(?:(?!)|)${r.regex.source}`, r.regex.flags) }));
+  const same = (rs: ReturnType<typeof rules>, text: string): void => {
+    assert.deepEqual(secrets.detect(text, { options: { extraSecretRules: rs } }), secrets.detect(text, { options: { extraSecretRules: asWritten(rs) } }), text);
+  };
+  // No capture group: the whole match, lead included, is the secret.
+  const whole = rules("[[rules]]\nid = 'whole'\nregex = '''[\\w.-]{0,20}?zqkey[a-z0-9]{10}'''\nkeywords = ['zqkey']\n");
+  same(whole, 'my_zqkeya1b2c3d4e5 x');
+  assert.deepEqual(secrets.detect('my_zqkeya1b2c3d4e5 x', { options: { extraSecretRules: whole } }).map((h) => [h.start, h.end]), [[0, 18]]);
+  // The u flag (\p{…}): the lead's bound counts code points.
+  const u = rules("[[rules]]\nid = 'u'\nregex = '''[^\\s]{0,3}?zqkey\\p{L}=([a-z0-9]{10})'''\nkeywords = ['zqkey']\n[[rules.allowlists]]\nregexTarget = 'match'\nregexes = ['''^\\p{So}''']\n");
+  same(u, '\u{1F600}\u{1F600}\u{1F600}zqkey\u00e9=a1b2c3d4e5 x');
+  // An empty match just before a surrogate pair, with the u flag: the scan moves past the pair.
+  const empty = rules("[[rules]]\nid = 'empty'\nregex = '''(zqkey\\p{L}+)?'''\nkeywords = ['zqkey']\n");
+  assert.ok(Array.isArray(secrets.detect('zqkey\u00e9 \u{1F600} more', { options: { extraSecretRules: empty } })));
+});
+
+test('review fixes: translation of scoped flags and of case-insensitive letters written otherwise', () => {
+  for (const bad of ['(?s)a(?-s:.)b', '(?m)^a(?-m:$)', '(?s)a(?-s).']) assert.ok('error' in translateRe2(bad), bad);
+  const cases: [string, string[], string[]][] = [
+    ['(?i)\\x41(?-i:z)', ['az', 'Az'], ['aZ']],
+    ['(?i)[\\x30-\\x39](?-i:z)', ['5z'], ['Xz', 'xz']],
+    ['(?i)[_-z](?-i:z)', ['Dz', '_z', 'dz'], ['^z']],
+    ['(?i)[\u00e0-\u00fe](?-i:z)', ['\u00c0z', '\u00e0z'], ['az']],
+    ['(?i)\\Qab\\E(?-i:z)', ['ABz', 'abz'], ['ABZ']],
+  ];
+  for (const [re2, yes, no] of cases) {
+    const t = translateRe2(re2);
+    assert.ok(!('error' in t), re2);
+    const re = new RegExp(`^(?:${t.source})$`, t.flags);
+    for (const y of yes) assert.ok(re.test(y), `${re2} should match ${JSON.stringify(y)}`);
+    for (const n of no) assert.ok(!re.test(n), `${re2} should not match ${JSON.stringify(n)}`);
+  }
 });

@@ -16,21 +16,52 @@ const POSIX: Record<string, string> = {
   print: ' -~', graph: '!-~', ascii: '\\x00-\\x7f',
 };
 
-const isLetter = (c: string): boolean => c.toLowerCase() !== c.toUpperCase();
 const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-/** Adds the other case of every letter and letter range in a class body (no brackets). */
+/** The other case of a letter, when it is one character that maps back (not ß → SS, not ǅ). */
+function otherCase(ch: string): string | null {
+  const o = ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+  return o !== ch && o.length === 1 && (o.toLowerCase() === ch || o.toUpperCase() === ch) ? o : null;
+}
+
+const esc = (cp: number): string => `\\u${cp.toString(16).padStart(4, '0')}`;
+
+/**
+ * Adds the other case of every letter and letter range in a class body (no brackets): `a` → `aA`,
+ * `a-f` → `a-fA-F`, a range across cases (`_-z`, `0-f`) gets the other case of the letters in it,
+ * endpoints may be escapes (`\\x41-\\x5a`), and small non-ASCII ranges (`à-þ`) letter by letter.
+ */
 function foldClass(body: string): string {
   let extra = '';
-  const re = /\\.|(.)-(.)|(.)/gsu;
+  const unit = String.raw`\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.|.`;
+  const re = new RegExp(`(${unit})-(${unit})|(${unit})`, 'gsu');
+  const value = (t: string): number | null => {
+    if (t.startsWith('\\x') || t.startsWith('\\u')) return parseInt(t.slice(2), 16);
+    if (t.startsWith('\\')) return null; // \w, \d, \-…: no letter of its own
+    return t.codePointAt(0)!;
+  };
   for (const m of body.matchAll(re)) {
     if (m[1] !== undefined && m[2] !== undefined) {
-      const [a, b] = [m[1], m[2]];
-      if (/[a-z]/.test(a) && /[a-z]/.test(b)) extra += `${a.toUpperCase()}-${b.toUpperCase()}`;
-      else if (/[A-Z]/.test(a) && /[A-Z]/.test(b)) extra += `${a.toLowerCase()}-${b.toLowerCase()}`;
-    } else if (m[3] !== undefined && isLetter(m[3])) {
-      const o = m[3] === m[3].toLowerCase() ? m[3].toUpperCase() : m[3].toLowerCase();
-      if (o.length === 1) extra += o;
+      const lo = value(m[1]);
+      const hi = value(m[2]);
+      if (lo === null || hi === null || lo > hi) continue;
+      // ASCII letters in the range, as ranges of the other case.
+      const a = Math.max(lo, 0x61), z = Math.min(hi, 0x7a);
+      if (a <= z) extra += `${esc(a - 32)}-${esc(z - 32)}`;
+      const A = Math.max(lo, 0x41), Z = Math.min(hi, 0x5a);
+      if (A <= Z) extra += `${esc(A + 32)}-${esc(Z + 32)}`;
+      // Beyond ASCII, letter by letter while the range is small.
+      if (hi > 0x7f && hi - lo <= 512) {
+        for (let cp = Math.max(lo, 0x80); cp <= hi; cp++) {
+          const o = otherCase(String.fromCodePoint(cp));
+          if (o !== null) extra += esc(o.codePointAt(0)!);
+        }
+      }
+    } else if (m[3] !== undefined) {
+      const cp = value(m[3]);
+      if (cp === null) continue;
+      const o = otherCase(String.fromCodePoint(cp));
+      if (o !== null) extra += esc(o.codePointAt(0)!);
     }
   }
   return body + extra;
@@ -65,8 +96,16 @@ export function translateRe2(src: string): Translation {
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const lit = src.slice(i + 2, end < 0 ? src.length : end);
-        out += top() ? [...lit].map((ch) => (isLetter(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : escapeLiteral(ch))).join('') : escapeLiteral(lit);
+        out += top() ? [...lit].map((ch) => { const o = otherCase(ch); return o !== null ? `[${ch}${o}]` : escapeLiteral(ch); }).join('') : escapeLiteral(lit);
         i = end < 0 ? src.length : end + 2;
+        continue;
+      }
+      const hex = /^\\x([0-9a-fA-F]{2})/.exec(src.slice(i));
+      const hexCh = hex === null ? '' : String.fromCharCode(parseInt(hex[1]!, 16));
+      if (hex !== null && top() && otherCase(hexCh) !== null) {
+        // A letter written in hex, in a case-insensitive scope: both cases.
+        out += `[${hexCh}${otherCase(hexCh)}]`;
+        i += hex[0].length;
         continue;
       }
       if (n === 'z') out += '$(?![\\s\\S])';
@@ -140,6 +179,7 @@ export function translateRe2(src: string): Translation {
       if (inline !== null && inline[0] !== '(?)') {
         const [on, off] = [inline[1]!, inline[2] ?? ''];
         if (on.includes('U') || off.includes('U')) return { error: 'ungreedy flag (?U) has no JavaScript equivalent' };
+        if (/[sm]/.test(off)) return { error: `(?-${off}) turns off a flag for part of the pattern; JavaScript has no scoped s or m` };
         if (on.includes('s') && !flags.includes('s')) flags += 's'; // widened to the whole pattern (dot matches newline)
         if (on.includes('m') && !flags.includes('m')) flags += 'm';
         if (on.includes('i')) fold[fold.length - 1] = true;
@@ -150,6 +190,7 @@ export function translateRe2(src: string): Translation {
       const scoped = /^\(\?([ims]*)(?:-([ims]*))?:/.exec(rest);
       if (scoped !== null && scoped[0] !== '(?:') {
         const [on, off] = [scoped[1]!, scoped[2] ?? ''];
+        if (/[sm]/.test(off)) return { error: `(?-${off}:…) turns off a flag for part of the pattern; JavaScript has no scoped s or m` };
         out += '(?:';
         fold.push(off.includes('i') ? false : on.includes('i') || top());
         if (on.includes('s') && !flags.includes('s')) flags += 's';
@@ -171,7 +212,8 @@ export function translateRe2(src: string): Translation {
     if ((c === '+' || c === '*' || c === '?' || c === '}') && src[i + 1] === '+') {
       return { error: 'possessive quantifier is not supported' };
     }
-    out += top() && isLetter(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c === '/' ? '\\/' : c;
+    const o = top() ? otherCase(c) : null;
+    out += o !== null ? `[${c}${o}]` : c === '/' ? '\\/' : c;
     i++;
   }
   if (flags.includes('i')) flags = flags.replace('i', '') + 'i';
@@ -184,17 +226,19 @@ export function translateRe2(src: string): Translation {
 }
 
 /**
- * A repetition inside an unbounded repetition (`(\\w+\\s?)+`, `(?:a{1,3}b)*`): V8 backtracks, and on a
- * text that almost matches such a pattern takes time exponential in its length, where RE2 (gitleaks)
- * is linear. Returns the offending part, or null. Neither gitleaks' default rules nor the built-in
- * ones have any. (Overlapping alternatives under a repetition, `(a|ab)+`, are not detected.)
+ * A repetition inside an unbounded repetition (`(\\w+\\s?)+`, `(?:a{1,3}b)*`), alternatives under one
+ * (`(?:\\w|_)+`), or an unbounded repetition repeated several times (`(?:a.*){1,8}`): V8 backtracks,
+ * and on a text that almost matches takes time exponential (or polynomial of a high degree) in its
+ * length, where RE2 (gitleaks) is linear. Returns the offending part, or null. None of the built-in
+ * rules has one; of gitleaks' default rules, its two curl rules.
  */
 export function nestedRepetition(src: string): string | null {
-  // Per open group: where it starts, and whether its body repeats something a variable number of times.
-  const stack: { start: number; varies: boolean }[] = [];
+  // Per open group: where it starts, whether its body repeats something a variable number of
+  // times (without bound), and whether it has alternatives.
+  const stack: { start: number; varies: boolean; unbounded: boolean; alt: boolean }[] = [];
   let atom = -1; // start of the last atom
-  let inner = { varies: false }; // the last atom, a group: whether its body varies
-  const none = { varies: false };
+  let inner = { varies: false, unbounded: false, alt: false }; // the last atom, if a group: its body
+  const none = { varies: false, unbounded: false, alt: false };
   for (let i = 0; i < src.length;) {
     const c = src[i]!;
     if (c === '\\') {
@@ -207,7 +251,7 @@ export function nestedRepetition(src: string): string | null {
       for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
       i++;
     } else if (c === '(') {
-      stack.push({ start: i, varies: false });
+      stack.push({ start: i, varies: false, unbounded: false, alt: false });
       const m = /^\((?:\?(?:[:=!]|<[=!]|<[A-Za-z_]\w*>))?/.exec(src.slice(i))!;
       i += m[0].length;
       continue;
@@ -217,9 +261,14 @@ export function nestedRepetition(src: string): string | null {
       inner = g ?? none;
       // What repeats inside a group repeats inside the groups around it.
       const up = stack[stack.length - 1];
-      if (up !== undefined && g !== undefined) up.varies ||= g.varies;
+      if (up !== undefined && g !== undefined) {
+        up.varies ||= g.varies;
+        up.unbounded ||= g.unbounded;
+      }
       i++;
     } else if (c === '|') {
+      const top = stack[stack.length - 1];
+      if (top !== undefined) top.alt = true;
       i++;
       continue;
     } else {
@@ -232,12 +281,17 @@ export function nestedRepetition(src: string): string | null {
     if (m === null) continue;
     const unbounded = m[0][0] === '*' || m[0][0] === '+' || (m[2] === ',' && m[3] === '');
     const varies = m[0][0] !== '{' || (m[2] === ',' && (m[3] === '' || Number(m[3]) > Number(m[1])));
-    // A varying body repeated without bound: the ways to split a text between the repetitions grow
-    // exponentially. (A bounded repetition of an unbounded body, `(?:\\n.*){1,5}`, is polynomial: gitleaks'
-    // curl rules have it, kept.)
-    if (unbounded && inner.varies) return src.slice(atom, i + m[0].length);
+    const max = m[0][0] === '?' ? 1 : unbounded ? Infinity : m[2] === ',' ? Number(m[3]) : Number(m[1]);
+    // A varying body, or alternatives, repeated without bound: the ways to split a text between the
+    // repetitions grow exponentially. An unbounded body repeated a bounded number of times, n:
+    // polynomial of degree n (`(?:a.*){1,8}` took minutes on 66 characters). Both refused, though
+    // a delimiter the body cannot match would keep them linear (gitleaks' curl rules, refused too).
+    if ((unbounded && (inner.varies || inner.alt)) || (max >= 2 && inner.unbounded)) return src.slice(atom, i + m[0].length);
     const top = stack[stack.length - 1];
-    if (top !== undefined) top.varies ||= varies;
+    if (top !== undefined) {
+      top.varies ||= varies;
+      top.unbounded ||= unbounded;
+    }
     i += m[0].length;
   }
   return null;

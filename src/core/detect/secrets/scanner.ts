@@ -33,7 +33,15 @@ interface Compiled {
    * the same order, as the scan of the window.
    */
   atHits: RegExp | null;
+  /** The u or v flag: the regex steps over surrogate pairs whole. */
+  pairs: boolean;
 }
+
+const isPairAt = (s: string, i: number): boolean => {
+  const hi = s.charCodeAt(i);
+  const lo = s.charCodeAt(i + 1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+};
 
 interface Candidate extends Hit {
   rank: number;
@@ -165,17 +173,20 @@ function compile(rule: SecretRule): Compiled {
   const indices = group > 0 && rule.origin !== 'builtin';
   let flags = rule.regex.flags.replace(/[gyd]/g, '') + (anchor ? 'y' : 'g');
   if (indices) flags += 'd';
-  const taken = anchor ? null : takeLead(rule.regex.source, rule.regex.flags);
+  // Not when the secret is the whole match (the lead is part of it), nor with the u or v flag (its
+  // bound counts code points, the walk back code units).
+  const taken = anchor || group === 0 || /[uv]/.test(rule.regex.flags) ? null : takeLead(rule.regex.source, rule.regex.flags);
   const rest = taken?.rest ?? rule.regex.source;
   // Only without the u flag: with it, case-insensitive matching folds non-ASCII letters (ſ, K) onto
   // ASCII ones, where the keyword pass, which reads ASCII, reports no keyword.
-  const words = anchor || rule.regex.flags.includes('u') ? null : leadingWords(rest);
+  const words = anchor || /[uv]/.test(rule.regex.flags) ? null : leadingWords(rest);
   const kws = new Set(rule.keywords.map((k) => k.toLowerCase()));
   // Every match begins with a word the pattern spells; each such word must begin with a keyword.
   const atHits = words !== null && words.every((w) => [...kws].some((k) => k.length > 0 && w.startsWith(k))) ? new RegExp(rest, flags.replace('g', 'y')) : null;
   return {
     lead: taken?.lead ?? null,
     atHits,
+    pairs: /[uv]/.test(rule.regex.flags),
     rule,
     re: new RegExp(taken?.rest ?? rule.regex.source, flags),
     group,
@@ -431,7 +442,9 @@ export class SecretScanner {
       c.re.lastIndex = 0;
       for (let from = 0, m = c.re.exec(sub); m !== null; from = c.re.lastIndex, m = c.re.exec(sub)) {
         run.consider(ri, m, ws, from);
-        if (m[0].length === 0) c.re.lastIndex++;
+        // Past an empty match by one character: with the u or v flag a whole surrogate pair, or V8
+        // steps back to the pair's start and finds the same empty match for ever.
+        if (m[0].length === 0) c.re.lastIndex += c.pairs && isPairAt(sub, c.re.lastIndex) ? 2 : 1;
       }
     }
     return resolve(run.found);
