@@ -100,12 +100,13 @@ export function translateRe2(src: string): Translation {
         i = end < 0 ? src.length : end + 2;
         continue;
       }
-      const hex = /^\\x([0-9a-fA-F]{2})/.exec(src.slice(i));
+      // A letter written in hex, in a case-insensitive scope: both cases.
+      const hex = top() ? /^\\x([0-9a-fA-F]{2})/.exec(src.slice(i)) : null;
       const hexCh = hex === null ? '' : String.fromCharCode(parseInt(hex[1]!, 16));
-      if (hex !== null && top() && otherCase(hexCh) !== null) {
-        // A letter written in hex, in a case-insensitive scope: both cases.
-        out += `[${hexCh}${otherCase(hexCh)}]`;
-        i += hex[0].length;
+      const hexOther = hex === null ? null : otherCase(hexCh);
+      if (hexOther !== null) {
+        out += `[${hexCh}${hexOther}]`;
+        i += hex![0].length;
         continue;
       }
       if (n === 'z') out += '$(?![\\s\\S])';

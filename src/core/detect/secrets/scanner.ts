@@ -173,22 +173,22 @@ function compile(rule: SecretRule): Compiled {
   const indices = group > 0 && rule.origin !== 'builtin';
   let flags = rule.regex.flags.replace(/[gyd]/g, '') + (anchor ? 'y' : 'g');
   if (indices) flags += 'd';
-  // Not when the secret is the whole match (the lead is part of it), nor with the u or v flag (its
-  // bound counts code points, the walk back code units).
-  const taken = anchor || group === 0 || /[uv]/.test(rule.regex.flags) ? null : takeLead(rule.regex.source, rule.regex.flags);
+  // Neither rewrite with the u or v flag: its bounds count code points (the walk back counts code
+  // units), and case-insensitive matching folds non-ASCII letters (ſ, K) onto ASCII ones, where the
+  // keyword pass, which reads ASCII, reports no keyword. No lead taken off where the secret is the
+  // whole match (the lead is part of it).
+  const unicode = /[uv]/.test(rule.regex.flags);
+  const taken = anchor || unicode || group === 0 ? null : takeLead(rule.regex.source, rule.regex.flags);
   const rest = taken?.rest ?? rule.regex.source;
-  // Only without the u flag: with it, case-insensitive matching folds non-ASCII letters (ſ, K) onto
-  // ASCII ones, where the keyword pass, which reads ASCII, reports no keyword.
-  const words = anchor || /[uv]/.test(rule.regex.flags) ? null : leadingWords(rest);
-  const kws = new Set(rule.keywords.map((k) => k.toLowerCase()));
+  const words = anchor || unicode ? null : leadingWords(rest);
   // Every match begins with a word the pattern spells; each such word must begin with a keyword.
-  const atHits = words !== null && words.every((w) => [...kws].some((k) => k.length > 0 && w.startsWith(k))) ? new RegExp(rest, flags.replace('g', 'y')) : null;
+  const atHits = words !== null && words.every((w) => rule.keywords.some((k) => k.length > 0 && w.startsWith(k.toLowerCase()))) ? new RegExp(rest, flags.replace('g', 'y')) : null;
   return {
     lead: taken?.lead ?? null,
     atHits,
-    pairs: /[uv]/.test(rule.regex.flags),
+    pairs: unicode,
     rule,
-    re: new RegExp(taken?.rest ?? rule.regex.source, flags),
+    re: new RegExp(rest, flags),
     group,
     anchor,
     before: rule.before ?? (anchor ? 0 : DEFAULT_WINDOW),
@@ -344,9 +344,8 @@ export class SecretScanner {
     const touched: number[] = [];
     /** Flattened [rule, start, end] triples. */
     const windows: number[] = [];
-    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts. */
-    const starts = new Map<number, number[]>();
-    const sortedStarts = new Set<number>();
+    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts (made when first needed). */
+    let starts: Map<number, number[]> | null = null;
     try {
       for (let h = 0; h < nh; h++) {
         const ki = kwArr[kwAt + h * stride]!;
@@ -372,6 +371,7 @@ export class SecretScanner {
             }
           } else {
             if (c.atHits !== null) {
+              starts ??= new Map();
               let list = starts.get(ri);
               if (list === undefined) starts.set(ri, (list = []));
               list.push(ks);
@@ -402,6 +402,8 @@ export class SecretScanner {
       }
     }
     for (const ri of this.always) windows.push(ri, 0, text.length);
+    // Keyword starts in order (hits come by end; a rule's windows then take theirs by bisection).
+    if (starts !== null) for (const list of starts.values()) if (list.length > 1) list.sort((a, b) => a - b);
 
     for (let w = 0; w < windows.length; w += 3) {
       const ri = windows[w]!;
@@ -410,15 +412,10 @@ export class SecretScanner {
       const c = compiled[ri]!;
       // Slices of V8 strings are O(1) views; the regex cannot run past the window.
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
-      const at = c.atHits === null ? undefined : starts.get(ri);
+      const at = c.atHits === null ? undefined : starts?.get(ri);
       if (at !== undefined) {
         // Where the scan of the window would look next, and the keyword starts in order: the scan
         // fails everywhere else, so trying these alone finds the same matches.
-        // (Sorted once: a rule's windows come in order, each finds its first start by bisection.)
-        if (at.length > 1 && !sortedStarts.has(ri)) {
-          at.sort((a, b) => a - b);
-          sortedStarts.add(ri);
-        }
         let lo = 0;
         for (let hi = at.length; lo < hi;) {
           const mid = (lo + hi) >> 1;
@@ -476,8 +473,6 @@ class ScanRun {
     const r = c.rule;
     if (r.entropy !== undefined && shannon(secret) < r.entropy) return;
     let confidence = r.confidence ?? 0.9;
-    // Every test below must pass; the validator goes first because, for the generic rules that
-    // produce most candidates in source code, it rejects a variable reference in a few regex tests.
     // The whole match as the rule's own pattern gives it: with its lead, as far back as the class
     // runs (at most its bound, never before where the search began).
     let matchStart = base + m.index;
@@ -486,6 +481,8 @@ class ScanRun {
       while (matchStart > stop && c.lead.cls.test(text[matchStart - 1]!)) matchStart--;
     }
     const match = c.lead === null ? m[0] : text.slice(matchStart, base + m.index + m[0].length);
+    // Every test below must pass; the validator goes first because, for the generic rules that
+    // produce most candidates in source code, it rejects a variable reference in a few regex tests.
     if (r.validate !== undefined) {
       const v = r.validate(secret, { text, start, end, match, matchStart });
       if (v === false) return;
