@@ -88,6 +88,14 @@ test('--gitleaks and --config: the organisation\'s own rules, internal names and
   assert.ok(rules(withRules.out).includes('acme-internal-token'), withRules.out);
   assert.ok(!withRules.out.includes(token), 'masked previews only');
   assert.match(withRules.err, /note: .*gitleaks\.toml: pkcs12-file: path-only rule: not applicable to prompt text/);
+  // A rules file that cannot be read or parsed: a located error (main prints it, exit 1), nothing inspected.
+  await assert.rejects(cli(['inspect', text, '--gitleaks', join(d, 'nope.toml')]), /cannot read the gitleaks rules .*nope\.toml: ENOENT/);
+  writeFileSync(join(d, 'broken.toml'), `[[rules]]\nid = "x"\nregex = ${SECRET}\n`);
+  await assert.rejects(cli(['inspect', text, '--gitleaks', join(d, 'broken.toml')]), (e: Error) => {
+    assert.match(e.message, /broken\.toml:3:\d+: not a valid gitleaks\.toml/);
+    assert.ok(!e.message.includes(SECRET), 'the parser\'s quote of the file is not shown');
+    return true;
+  });
   // The gateway's configuration: the same rules (relative to it), its internal names and allowed values.
   writeFileSync(join(d, 'airlock.yaml'), `inspection:\n  gitleaks: [gitleaks.toml]\n  allow: ["${SECRET}"]\n  internal: { domains: [corp.example.com] }\n`);
   const asGateway = await cli(['inspect', text, '--json', '--config', join(d, 'airlock.yaml')]);
