@@ -122,8 +122,12 @@ export function proxy(
         if (ctype.includes('text/event-stream')) {
           assembler = new StreamAssembler(o.dialect);
           decoder = new TextDecoder();
-          // A streaming client should see the response start at once.
-          res.flushHeaders();
+          // A streaming client should see the response start at once, but not by a write of its
+          // own when the first events came in the same read (as they do from a fast upstream):
+          // the headers then leave with them, in one write instead of two (~50-85 µs each here).
+          setImmediate(() => {
+            if (result.responseBytes === 0 && !res.destroyed && !res.writableEnded) res.flushHeaders();
+          });
         } else json = ctype.includes('json');
       },
       onResponseData(c, chunk) {
