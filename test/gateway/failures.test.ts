@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startHarness, rawPost, type Harness } from '../helpers/harness.ts';
@@ -9,7 +10,21 @@ import type { AuditRecord } from '../../src/core/types.ts';
 
 let h: Harness;
 let deadPort: number;
+// An upstream that sends its SSE headers, then its events only when the test says so (a model
+// thinking before its first token).
+let slow: Server;
+let releaseEvents: () => void = () => {};
 before(async () => {
+  slow = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.flushHeaders();
+    releaseEvents = () => {
+      res.end('event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"model":"slow-1","usage":{"input_tokens":1,"output_tokens":0}}}\n\n' +
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n');
+    };
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
   // A port that refuses connections: bind, note the port, close.
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -19,10 +34,16 @@ before(async () => {
     config: {
       limits: { maxBodyBytes: 64 * 1024, connectTimeoutMs: 1000, headersTimeoutMs: 800, bodyTimeoutMs: 800, drainMs: 2000 },
     },
-    extraUpstreams: [{ name: 'dead', baseUrl: `http://127.0.0.1:${deadPort}`, dialects: ['anthropic'], models: ['dead-*'], auth: 'passthrough' }],
+    extraUpstreams: [
+      { name: 'dead', baseUrl: `http://127.0.0.1:${deadPort}`, dialects: ['anthropic'], models: ['dead-*'], auth: 'passthrough' },
+      { name: 'slow', baseUrl: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, dialects: ['anthropic'], models: ['slow-*'], auth: 'passthrough' },
+    ],
   });
 });
-after(() => h.close());
+after(async () => {
+  await h.close();
+  slow.close();
+});
 
 const anthropicHeaders = (key: string): Record<string, string> => ({ 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' });
 const msgBody = (extra: object = {}): string => JSON.stringify({ model: 'claude-x', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }], ...extra });
@@ -192,6 +213,18 @@ test('upstream reset mid-stream → the Anthropic SDK gets an error event; recor
   assert.equal(rec.outcome, 'upstream_error');
   assert.equal(rec.errorCode, 'AIRLOCK_ERR_UPSTREAM_RESET');
   assert.equal(rec.status, 200);
+});
+
+test('a streamed response starts at once: the headers reach the client before the upstream sends its first event', async () => {
+  // The upstream sends its events only once the client has the headers: without the gateway
+  // passing them on at once, this would wait until the test's timeout.
+  const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', body: msgBody({ model: 'slow-1', stream: true }), headers: anthropicHeaders(h.key), signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  releaseEvents();
+  const text = await res.text();
+  assert.match(text, /event: message_start[\s\S]*event: message_stop/);
+  assert.equal((await lastRecord()).outcome, 'ok');
 });
 
 test('upstream stalls mid-stream → OpenAI SDK gets an error, recorded as timeout', async () => {
