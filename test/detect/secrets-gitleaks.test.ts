@@ -137,7 +137,7 @@ test('leadingWords: the words every match begins with, or null when a match coul
   for (const [src, want] of cases) assert.deepEqual(leadingWords(src), want, src);
 });
 
-test('window rules tried only where their keywords start find exactly what scanning the whole window finds', () => {
+test('window rules tried only where their keywords start (and, in gitleaks\' generated shape, only where the assignment follows) find exactly what scanning the whole window finds', () => {
   // Rules of the shapes gitleaks' configurations have: a lead and a choice of keywords, a word
   // boundary and alternatives (short keywords such as "q." that occur everywhere), a group with a
   // literal start, and a `match` allowlist.
@@ -154,7 +154,9 @@ test('window rules tried only where their keywords start find exactly what scann
   const asWritten = rules.map((r) => ({ ...r, regex: new RegExp(`(?:(?!)|)${r.regex.source}`, r.regex.flags) }));
   let seed = 11;
   const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const parts = ['q.', 'qvs.', 'ey', 'eyJ', 'key', 'KEY', 'api', 'API', 'Api', 'token', 'passwd', 'password', 'auth', 'access', 'dev_', '=', ': ', '"', "'", ' ', '\n', '.', '-', '_'];
+  // Operators, quotes and spaces of every kind the tail accepts (JavaScript's \\s: NBSP, U+2028, U+3000…).
+  const parts = ['q.', 'qvs.', 'ey', 'eyJ', 'key', 'KEY', 'api', 'API', 'Api', 'token', 'passwd', 'password', 'auth', 'access', 'dev_', '=', ': ', '"', "'", ' ', '\n', '.', '-', '_',
+    '\t', '\u00a0', '\u2028', '\u3000', '\ufeff', '>', '||', '?=', ',', ':::=', ' x ', '\u017f', '\u212a'];
   const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let found = 0;
   for (let t = 0; t < 1500; t++) {
@@ -168,6 +170,19 @@ test('window rules tried only where their keywords start find exactly what scann
     found += fast.filter((h) => ['semi', 'vaultish', 'jwtish'].includes(h.rule)).length;
   }
   assert.ok(found > 300, `the texts exercise the rules (${found} findings)`);
+  // The assignment tail at its limits: 20 of [ \\t\\w.-], 3 of [\\s'"] (any of JavaScript's spaces), each operator.
+  const v = 'Xk29fLq0Zr8WvB3nT7';
+  const edge: [string, boolean][] = [
+    [`api${'_'.repeat(20)}= ${v}`, true], [`api${'_'.repeat(21)}= ${v}`, false],
+    [`token${' '.repeat(10)}\u3000\u2028"= ${v}`, true], [`token"'\n= ${v}`, true], [`token"'\n\t= ${v}`, false], [`token\t"'\n= ${v}`, true], [`token"'\n\u00a0= ${v}`, false],
+    [`key\ufeff\u3000\u00a0: ${v}`, true], [`key\u200b: ${v}`, false], [`access ${'.'.repeat(19)}"=> ${v}`, true],
+    ...['>', ':=', '::=', '||', '?=', ','].map((op): [string, boolean] => [`password_x ${op} ${v}`, true]), [`password_x ! ${v}`, false],
+  ];
+  for (const [text, want] of edge) {
+    const fast = secrets.detect(text, { options: { extraSecretRules: rules } });
+    assert.deepEqual(fast, secrets.detect(text, { options: { extraSecretRules: asWritten } }), JSON.stringify(text));
+    assert.equal(fast.some((h) => h.rule === 'semi'), want, JSON.stringify(text));
+  }
 });
 
 test('a pattern with a repetition inside an unbounded one is not imported: a backtracking engine could be stalled by any client', () => {

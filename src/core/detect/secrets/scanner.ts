@@ -33,6 +33,12 @@ interface Compiled {
    * the same order, as the scan of the window.
    */
   atHits: RegExp | null;
+  /**
+   * With atHits, a rule in gitleaks' generated shape (a literal head, then its assignment tail):
+   * the head's words. A keyword start where none of them is followed by such a tail is not tried
+   * (a regular expression costs ~0.3 µs to start; generic-api-key's keywords are common words).
+   */
+  tail: number[][] | null;
   /** The u or v flag: the regex steps over surrogate pairs whole. */
   pairs: boolean;
 }
@@ -89,6 +95,12 @@ function takeLead(source: string, flags: string): { rest: string; lead: Compiled
  * could begin otherwise (or with nothing).
  */
 export function leadingWords(src: string): string[] | null {
+  const r = literalStart(src);
+  return r !== null && r.words.length > 0 && r.words.every((w) => w.length > 0) ? [...new Set(r.words)] : null;
+}
+
+/** leadingWords' parse: the literal starts, and whether the whole pattern is one (nothing follows them). */
+function literalStart(src: string): { words: string[]; whole: boolean } | null {
   if (topLevelAlternation(src)) return null; // another branch may begin anywhere
   let i = 0;
   // A sequence up to `)`, `|` or the end: the literal starts it can have, and whether all of it was literal.
@@ -163,8 +175,63 @@ export function leadingWords(src: string): string[] | null {
     }
   };
   const r = seq();
-  if (r === null) return null;
-  return r.words.length > 0 && r.words.every((w) => w.length > 0) ? [...new Set(r.words)] : null;
+  // A `)` with no `(` ends seq() early: not the whole pattern.
+  return r === null ? null : { words: r.words, whole: r.whole && i >= src.length };
+}
+
+/**
+ * The assignment that follows the service name in gitleaks' generated rules (and in the rules
+ * organisations write after them): `name`, up to 20 of `[ \t\w.-]`, up to 3 of `[\s'"]`, an operator.
+ */
+const GITLEAKS_TAIL = String.raw`(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
+/**
+ * The words of a pattern that is a literal head followed by GITLEAKS_TAIL (then anything), with
+ * their characters as codes; null otherwise. Every match then begins with one of the words and the
+ * tail right after it: checked by hand (tailAfterWord) before the regular expression is run.
+ */
+function tailWords(src: string): number[][] | null {
+  const at = src.indexOf(GITLEAKS_TAIL);
+  if (at <= 0) return null;
+  const head = literalStart(src.slice(0, at));
+  if (head === null || !head.whole || head.words.length === 0 || head.words.some((w) => w.length === 0)) return null;
+  return [...new Set(head.words)].map((w) => [...w].map((ch) => ch.charCodeAt(0)));
+}
+
+/** JavaScript's \s. */
+const isSpace = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+  c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/**
+ * Whether one of `words` (lower case) starts at `i`, ASCII letters in either case, with
+ * GITLEAKS_TAIL's necessary condition after it: a greedy run of `[ \t\w.-]` (at most 20), at most
+ * 3 of `[\s'"]`, then the first character of an operator. Greedy is exact here: the run's class
+ * holds no operator character, and whatever it stops short of is spaces or quotes of the second
+ * run. Without the u flag (never set on these rules) \w and the case folding are ASCII only.
+ */
+function tailAfterWord(text: string, i: number, words: readonly number[][]): boolean {
+  const n = text.length;
+  next: for (const w of words) {
+    if (i + w.length > n) continue;
+    for (let k = 0; k < w.length; k++) {
+      let c = text.charCodeAt(i + k);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== w[k]) continue next;
+    }
+    let j = i + w.length;
+    for (let k = 0; k < 20 && j < n; k++, j++) {
+      const c = text.charCodeAt(j);
+      // [ \t\w.-]
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 32 || c === 9 || c === 46 || c === 45)) break;
+    }
+    for (let m = 0; j < n; m++, j++) {
+      const c = text.charCodeAt(j);
+      if (c === 61 || c === 62 || c === 58 || c === 124 || c === 63 || c === 44) return true; // = > : | ? ,
+      if (m === 3 || !(isSpace(c) || c === 39 || c === 34)) break;
+    }
+  }
+  return false;
 }
 
 function compile(rule: SecretRule): Compiled {
@@ -186,6 +253,7 @@ function compile(rule: SecretRule): Compiled {
   return {
     lead: taken?.lead ?? null,
     atHits,
+    tail: atHits === null ? null : tailWords(rest),
     pairs: unicode,
     rule,
     re: new RegExp(rest, flags),
@@ -428,6 +496,7 @@ export class SecretScanner {
           const p = at[k]! - ws;
           if (p >= sub.length) break;
           if (p < from) continue;
+          if (c.tail !== null && !tailAfterWord(text, at[k]!, c.tail)) continue;
           re.lastIndex = p;
           const m = re.exec(sub);
           if (m === null) continue;
