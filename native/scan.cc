@@ -9,13 +9,16 @@
 // API (see src/core/detect/native.ts):
 //   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array,
 //           assign?: Uint8Array) -> database
+//   conditions: bit set of the assign conditions this build knows (1 | 2)
 //   piiTriggers(portable?: boolean) -> database (pii.cc)
 //   scan(db, texts: string[]) -> Int32Array of quads [segment, pattern, firstEnd, lastEnd]
 // Quads come in order of segment, then end, then rank, then pattern. A pattern's matches in one
 // segment whose end lies within `gaps[pattern]` code units of its previous one are merged into one
 // quad (a run of digits reports once, not once per digit); gap 0 reports every match. A pattern
-// with `assign[pattern]` set reports only matches that an assignment follows (a keyword whose rules
-// all judge `name = value`: most of `token` and `auth` in source code is not).
+// with `assign[pattern]` set reports only matches that an assignment follows: bit 1, the secret
+// scanner's `name = value` test (AssignFollows: a keyword whose rules all judge one; most of
+// `token` and `auth` in source code is not); bit 2, the assignment tail of gitleaks' generated
+// rules (TailFollows); either bit that holds is enough.
 // Offsets are UTF-16 code units: each code unit is scanned as its low seven bits (the byte V8
 // writes for it, & 0x7f), exactly as the JavaScript prefilter reads text, so both find the same
 // hits; a non-ASCII unit can only add a spurious trigger, which the detectors then reject.
@@ -44,6 +47,7 @@ struct Database {
   // Per pattern: report a match only when an assignment follows it (see AssignFollows).
   std::vector<uint8_t> assign;
   const uint8_t* chunk = nullptr;  // the chunk being scanned
+  size_t chunkLen = 0;
   // Index in `out` where the current segment's quads begin (sorted when the segment ends).
   size_t segStart = 0;
   // Segments are scanned together, a chunk of up to kChunk bytes at a time, each followed by a NUL
@@ -204,9 +208,36 @@ bool AssignFollows(const uint8_t* b, size_t from) {
   return false;
 }
 
+// Whether the seven-bit byte may stand for a character of JavaScript's \s or a quote: the bytes of
+// the ASCII ones, and what the others become when cut to seven bits (U+00A0 0x20; U+1680, U+2000
+// to U+200A and U+3000 0x00 to 0x0A; U+2028 '(' and U+2029 ')'; U+202F '/'; U+205F '_'; U+FEFF 0x7f).
+inline bool SpaceOrQuote(uint8_t c) {
+  return c <= 0x0d || c == ' ' || c == '"' || c == '\'' || c == '(' || c == ')' || c == '/' || c == '_' || c == 0x7f;
+}
+
+// gitleaks' generated assignment tail after a keyword (tailAfterWord in scanner.ts): a greedy run
+// of at most 20 of [ \t\w.-], at most 3 of [\s'"], then one of `= > : | ? ,`. True wherever the
+// scanner's is: its run's class is ASCII (the same bytes here, where more may join it); whatever
+// the run stops short of is, in the scanner's reading, at most three spaces or quotes, whose
+// bytes SpaceOrQuote takes. Reads no further than the chunk.
+bool TailFollows(const uint8_t* b, size_t from, size_t len) {
+  size_t i = from;
+  for (int k = 0; k < 20 && i < len; k++, i++) {
+    const uint8_t c = b[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ' ' || c == '\t' || c == '.' || c == '-')) break;
+  }
+  for (int m = 0; i < len; m++, i++) {
+    const uint8_t c = b[i];
+    if (c == '=' || c == '>' || c == ':' || c == '|' || c == '?' || c == ',') return true;
+    if (m == 3 || !SpaceOrQuote(c)) return false;
+  }
+  return false;
+}
+
 int onMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* d = static_cast<Database*>(ctx);
-  if (d->assign[id] != 0 && !AssignFollows(d->chunk, to)) return 0;
+  const uint8_t need = d->assign[id];
+  if (need != 0 && !((need & 1) != 0 && AssignFollows(d->chunk, to)) && !((need & 2) != 0 && TailFollows(d->chunk, to, d->chunkLen))) return 0;
   // (No pattern matches the NUL after the last segment, so `cur` never runs off the end.)
   while (to > d->begin[d->cur] + d->length[d->cur] && d->cur + 1 < d->begin.size()) {
     endSegment(d);
@@ -272,6 +303,7 @@ bool flush(Database* d, size_t& total) {
     d->cur = 0;
     d->segStart = d->out.size();
     d->chunk = b;
+    d->chunkLen = count;
     hs_error_t rc = HS_SUCCESS;
     if (d->db == nullptr) {
       airlock_pii::Scan(b, count, onMatch, d, d->portable);
@@ -349,6 +381,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"runs", nullptr, airlock_runs::RunsCall, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_value conditions;
+  if (napi_create_uint32(env, 3, &conditions) == napi_ok) napi_set_named_property(env, exports, "conditions", conditions);
   return exports;
 }
 

@@ -17,6 +17,7 @@ import type { Segment } from '../../src/core/types.ts';
 import { buildCorpus as secretDocs } from '../fixtures/secrets/corpus.ts';
 import { buildCorpus as mixed, BENCH_OPTIONS } from '../../bench/engine.ts';
 import { PII_TRIGGERS } from '../../src/core/detect/detectors/pii.ts';
+import { importGitleaksToml } from '../../src/core/detect/secrets/gitleaks.ts';
 
 loadNative();
 const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
@@ -177,6 +178,56 @@ test('native addon: bad arguments are clear errors, never a crash', { skip }, ()
   assert.throws(() => addon.scan({}, ['x']), /not a compiled database/);
   assert.throws(() => addon.scan(db, ['ab', 7]), /texts\[1\] is not a string/);
   assert.deepEqual([...addon.scan(db, ['', 'xab', 'ab'])], [1, 0, 3, 3, 2, 0, 2, 2]);
+});
+
+test('native trigger pass with rules in gitleaks\' generated shape (hits dropped where no assignment tail follows): identical findings', { skip }, () => {
+  // generic-api-key's shape: its keywords (`token`, `auth`, `key`…) are then reported only where
+  // an assignment (built-in rules) or its tail follows, read on seven-bit bytes.
+  const toml = ['[[rules]]', 'id = "semi"', "regex = '''(?i)[\\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|key|token|secret)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([\\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)'''",
+    'keywords = ["access", "auth", "api", "key", "token", "secret"]', 'entropy = 3.0'].join('\n');
+  const opts = { ...BENCH_OPTIONS, extraSecretRules: importGitleaksToml(toml).rules };
+  const v = 'Xk29fLq0Zr8WvB3nT7pQ';
+  // Every space JavaScript's \\s knows, and code units whose seven bits read as an operator or a quote.
+  const spaces = ['\t', '\n', '\v', '\f', '\r', ' ', '\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '"', "'"];
+  const odd = ['\u00bd', '\u013d', '\u00a7', '\u0127', '\u00bc', '\u00ba'];
+  const texts: string[] = [];
+  for (const k of ['api', 'auth', 'Token', 'KEY', 'access', 'secret']) {
+    for (const a of spaces) for (const b of [...spaces, ...odd]) texts.push(`${k}${a}${b}= ${v}`, `${k}_name${a}${b}: ${v}`, `${k}${'_'.repeat(19)}${a}${b}=> ${v}`);
+    for (const o of odd) texts.push(`${k}${o} ${v}`, `${k} x${o}${o} ${v}`);
+  }
+  let total = 0;
+  for (const [name, segs] of [...inputs(), ['tails', texts.map(seg)] as [string, Segment[]], ['tails, one segment', [seg(texts.join('\n'), 0)]] as [string, Segment[]]]) {
+    setNativeEnabled(true);
+    const a = inspect(segs, opts).findings;
+    setNativeEnabled(false);
+    const b = inspect(segs, opts).findings;
+    setNativeEnabled(true);
+    assert.deepEqual(a, b, `findings differ on ${name}`);
+    total += a.filter((f) => f.rule === 'semi').length;
+  }
+  assert.ok(total > 1000, `the inputs must exercise the rule (${total} findings)`);
+});
+
+test('native pass: a pattern marked with the tail condition reports only matches gitleaks\' assignment tail may follow', { skip }, () => {
+  const addon = createRequire(import.meta.url)('../../native/build/Release/airlock_scan.node') as {
+    compile: (...a: unknown[]) => unknown;
+    scan: (...a: unknown[]) => Int32Array;
+    conditions: number;
+  };
+  assert.equal(addon.conditions, 3);
+  const db = addon.compile(['api', 'key'], Uint32Array.of(1, 1), Int32Array.of(0, 0), Int32Array.of(0, 0), Uint8Array.of(2, 3));
+  const hits = (text: string): number[] => {
+    const q = addon.scan(db, [text]);
+    return [...q].filter((_, i) => i % 4 === 2);
+  };
+  const yes = ['api = x', 'API_NAME :x', `api${'.'.repeat(20)}=x`, 'api\u3000\u2028"=x', 'api"\'\n>x', 'api ||x', 'api?=x', 'api ,x', 'api\u00bd x'];
+  const no = ['api(x)', `api${'.'.repeat(21)}=x`, 'api"\'\n\t=x', 'api ! x', 'api\u00a7\u00a7x', 'api'];
+  for (const t of yes) assert.deepEqual(hits(t), [3], JSON.stringify(t));
+  for (const t of no) assert.deepEqual(hits(t), [], JSON.stringify(t));
+  // Both conditions: either is enough (`!` is an assignment for the scanner's test, not for the tail).
+  assert.deepEqual(hits('key ! x'), [3]);
+  assert.deepEqual(hits('key > x'), [3]);
+  assert.deepEqual(hits('key (x)'), []);
 });
 
 test('native pass: a pattern marked `assign` reports only matches an assignment follows, read as the scanner reads it', { skip }, () => {

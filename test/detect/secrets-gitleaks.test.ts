@@ -178,6 +178,12 @@ test('window rules tried only where their keywords start (and, in gitleaks\' gen
     [`key\ufeff\u3000\u00a0: ${v}`, true], [`key\u200b: ${v}`, false], [`access ${'.'.repeat(19)}"=> ${v}`, true],
     ...['>', ':=', '::=', '||', '?=', ','].map((op): [string, boolean] => [`password_x ${op} ${v}`, true]), [`password_x ! ${v}`, false],
   ];
+  // A rule tried at its keyword starts runs against the whole text, as gitleaks runs it: a value
+  // longer than the window (512 characters past the keyword) is found whole, not cut at the window's end.
+  let long = '';
+  for (let k = 0; k < 900; k++) long += AN.toLowerCase()[Math.floor(rnd() * 36)];
+  const whole = secrets.detect(`x api_key = ${long}\n`, { options: { extraSecretRules: rules } }).find((h) => h.rule === 'semi');
+  assert.deepEqual(whole && [whole.start, whole.end], [12, 12 + long.length]);
   for (const [text, want] of edge) {
     const fast = secrets.detect(text, { options: { extraSecretRules: rules } });
     assert.deepEqual(fast, secrets.detect(text, { options: { extraSecretRules: asWritten } }), JSON.stringify(text));

@@ -20,6 +20,8 @@ const NATIVE_MIN_TOTAL = 1024;
 interface Addon {
   compile(patterns: string[], flags: Uint32Array, gaps: Int32Array, ranks: Int32Array, assign?: Uint8Array): TriggerDb;
   scan(db: TriggerDb, texts: readonly string[]): Int32Array;
+  /** The `assign` conditions this build knows (bits; absent: 1, the assignment only). */
+  conditions?: number;
   /** The personal-data triggers matched by hand (native/pii.cc): pii.ts's five patterns, same ends. */
   piiTriggers?: () => TriggerDb;
   /** The non-ASCII runs of a text (native/runs.cc), for core/unicode/ascii-runs.ts. */
@@ -60,9 +62,11 @@ export interface TriggerPattern {
   rank?: number;
   /**
    * Report a match only where an assignment follows it (the secret scanner's `assignFollows`,
-   * read on seven-bit bytes: true wherever the scanner's is, so no hit it needs is dropped).
+   * read on seven-bit bytes: true wherever the scanner's is, so no hit it needs is dropped), or,
+   * with `tail`, gitleaks' assignment tail (its `tailAfterWord`); with both, where either does.
    */
   assign?: boolean;
+  tail?: boolean;
 }
 
 /**
@@ -79,11 +83,17 @@ export function compileTriggers(patterns: readonly TriggerPattern[]): TriggerDb 
     Uint32Array.from(patterns, (p) => p.flags ?? 0),
     Int32Array.from(patterns, (p) => p.gap ?? 0),
     Int32Array.from(patterns, (p) => p.rank ?? 0),
-    patterns.some((p) => p.assign === true) ? Uint8Array.from(patterns, (p) => (p.assign === true ? 1 : 0)) : undefined,
+    patterns.some((p) => p.assign === true || p.tail === true) ? Uint8Array.from(patterns, (p) => conditionBits(p, a.conditions ?? 1)) : undefined,
     );
   } catch {
     return null;
   }
+}
+
+/** A pattern's `assign` bits for the addon: 1 the assignment, 2 the tail; 0 (report every match) where this build lacks one it needs. */
+function conditionBits(p: TriggerPattern, known: number): number {
+  const bits = (p.assign === true ? 1 : 0) | (p.tail === true ? 2 : 0);
+  return (bits & ~known) !== 0 ? 0 : bits;
 }
 
 /**

@@ -51,6 +51,8 @@ const isPairAt = (s: string, i: number): boolean => {
 
 interface Candidate extends Hit {
   rank: number;
+  /** The rule's place in the scanner's list: the last tie-break, so the result never depends on the order candidates were found in. */
+  order: number;
 }
 
 /** Gitleaks-style rules may start well before their keyword; give them room. */
@@ -197,6 +199,9 @@ function tailWords(src: string): number[][] | null {
   if (head === null || !head.whole || head.words.length === 0 || head.words.some((w) => w.length === 0)) return null;
   return [...new Set(head.words)].map((w) => [...w].map((ch) => ch.charCodeAt(0)));
 }
+
+/** Whether `w` (character codes) begins with `k`. */
+const startsWithCodes = (w: readonly number[], k: string): boolean => w.length >= k.length && [...k].every((ch, i) => ch.charCodeAt(0) === w[i]);
 
 /** JavaScript's \s. */
 const isSpace = (c: number): boolean =>
@@ -354,14 +359,26 @@ export class SecretScanner {
     if (this.native === undefined) {
       const hex = (k: string): string => k.replace(/[^A-Za-z0-9]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
       // Longest first among keywords ending at one offset, as the automaton's output lists have it.
-      // A keyword whose every rule checks for an assignment first is reported only where one
-      // follows: `scan` would skip its other hits without a look (an extra keyword has no rules
-      // and is reported always).
-      const assignOnly = (ki: number): boolean => {
+      // A keyword is reported only where what every rule it serves needs after it may follow:
+      // an assignment (anchored rules that check for one first: most `token` and `auth` in code
+      // are not `name = value`), or gitleaks' assignment tail (rules tried at their keyword starts
+      // whose words there are this keyword exactly, Compiled.tail). An extra keyword has no rules
+      // and is reported always.
+      const need = (ki: number): { assign: boolean; tail: boolean } | null => {
         const list = this.byKeyword[ki]!;
-        return list.length > 0 && list.every((ri) => this.compiled[ri]!.anchor && this.compiled[ri]!.assignCheck);
+        if (list.length === 0) return null;
+        const k = this.keywords[ki]!;
+        let assign = false;
+        let tail = false;
+        for (const ri of list) {
+          const c = this.compiled[ri]!;
+          if (c.anchor && c.assignCheck) assign = true;
+          else if (c.tail !== null && c.tail.every((w) => !startsWithCodes(w, k) || w.length === k.length)) tail = true;
+          else return null;
+        }
+        return { assign, tail };
       };
-      this.native = compileTriggers(this.keywords.map((k, ki) => ({ source: hex(k), flags: HS_CASELESS, rank: -k.length, assign: assignOnly(ki) })));
+      this.native = compileTriggers(this.keywords.map((k, ki) => ({ source: hex(k), flags: HS_CASELESS, rank: -k.length, ...need(ki) })));
     }
     return this.native;
   }
@@ -412,7 +429,7 @@ export class SecretScanner {
     const touched: number[] = [];
     /** Flattened [rule, start, end] triples. */
     const windows: number[] = [];
-    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts (made when first needed). */
+    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts, in order of their keyword's end (made when first needed). */
     let starts: Map<number, number[]> | null = null;
     try {
       for (let h = 0; h < nh; h++) {
@@ -437,13 +454,13 @@ export class SecretScanner {
               lastEnd[ri] = m.index + m[0].length;
               run.consider(ri, m, 0);
             }
+          } else if (c.atHits !== null) {
+            // Tried at its keyword starts, against the whole text (below): no window.
+            starts ??= new Map();
+            let list = starts.get(ri);
+            if (list === undefined) starts.set(ri, (list = []));
+            list.push(ks);
           } else {
-            if (c.atHits !== null) {
-              starts ??= new Map();
-              let list = starts.get(ri);
-              if (list === undefined) starts.set(ri, (list = []));
-              list.push(ks);
-            }
             const ws = Math.max(0, ks - c.before);
             const we = Math.min(text.length, ke + c.after);
             if (winStart[ri]! >= 0 && ws <= winEnd[ri]!) {
@@ -470,8 +487,26 @@ export class SecretScanner {
       }
     }
     for (const ri of this.always) windows.push(ri, 0, text.length);
-    // Keyword starts in order (hits come by end; a rule's windows then take theirs by bisection).
-    if (starts !== null) for (const list of starts.values()) if (list.length > 1) list.sort((a, b) => a - b);
+    // A rule that matches only where its keywords start (Compiled.atHits) is tried there, in order,
+    // sticky, against the whole text: a match is not cut short by a window's end (its `$` is the
+    // text's), and which starts are tried does not depend on where other keywords are.
+    if (starts !== null) {
+      for (const [ri, at] of starts) {
+        const c = compiled[ri]!;
+        if (at.length > 1) at.sort((a, b) => a - b);
+        const re = c.atHits!;
+        let from = 0;
+        for (const p of at) {
+          if (p < from) continue;
+          if (c.tail !== null && !tailAfterWord(text, p, c.tail)) continue;
+          re.lastIndex = p;
+          const m = re.exec(text);
+          if (m === null) continue;
+          run.consider(ri, m, 0, from);
+          from = m.index + m[0].length + (m[0].length === 0 ? 1 : 0);
+        }
+      }
+    }
 
     for (let w = 0; w < windows.length; w += 3) {
       const ri = windows[w]!;
@@ -480,31 +515,6 @@ export class SecretScanner {
       const c = compiled[ri]!;
       // Slices of V8 strings are O(1) views; the regex cannot run past the window.
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
-      const at = c.atHits === null ? undefined : starts?.get(ri);
-      if (at !== undefined) {
-        // Where the scan of the window would look next, and the keyword starts in order: the scan
-        // fails everywhere else, so trying these alone finds the same matches.
-        let lo = 0;
-        for (let hi = at.length; lo < hi;) {
-          const mid = (lo + hi) >> 1;
-          if (at[mid]! < ws) lo = mid + 1;
-          else hi = mid;
-        }
-        const re = c.atHits!;
-        let from = 0;
-        for (let k = lo; k < at.length; k++) {
-          const p = at[k]! - ws;
-          if (p >= sub.length) break;
-          if (p < from) continue;
-          if (c.tail !== null && !tailAfterWord(text, at[k]!, c.tail)) continue;
-          re.lastIndex = p;
-          const m = re.exec(sub);
-          if (m === null) continue;
-          run.consider(ri, m, ws, from);
-          from = m.index + m[0].length + (m[0].length === 0 ? 1 : 0);
-        }
-        continue;
-      }
       c.re.lastIndex = 0;
       for (let from = 0, m = c.re.exec(sub); m !== null; from = c.re.lastIndex, m = c.re.exec(sub)) {
         run.consider(ri, m, ws, from);
@@ -563,7 +573,7 @@ class ScanRun {
     }
     if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, match, lineAround(text, start, end))) return;
     if (this.allow !== null && this.allow(secret)) return;
-    this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank });
+    this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank, order: ri });
   }
 }
 
@@ -588,7 +598,7 @@ function assignFollows(text: string, from: number): boolean {
 /** Sort by start; where spans overlap keep specific over generic, then confidence, then length. */
 function resolve(found: Candidate[]): Hit[] {
   if (found.length === 0) return [];
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  found.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
   const kept: Candidate[] = [];
   for (const h of found) {
     const last = kept[kept.length - 1];
@@ -600,5 +610,5 @@ function resolve(found: Candidate[]): Hit[] {
       h.rank !== last.rank ? h.rank > last.rank : h.confidence !== last.confidence ? h.confidence > last.confidence : h.end - h.start > last.end - last.start;
     if (better) kept[kept.length - 1] = h;
   }
-  return kept.map(({ rank: _rank, ...hit }) => hit);
+  return kept.map(({ rank: _rank, order: _order, ...hit }) => hit);
 }
