@@ -194,10 +194,25 @@ const GITLEAKS_TAIL = String.raw`(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|
  */
 function tailWords(src: string): number[][] | null {
   const at = src.indexOf(GITLEAKS_TAIL);
-  if (at <= 0) return null;
+  // A quantifier after the tail (`…|,)?`) makes its operator optional: no longer a necessary condition.
+  if (at <= 0 || /^[?*+{]/.test(src.slice(at + GITLEAKS_TAIL.length))) return null;
   const head = literalStart(src.slice(0, at));
   if (head === null || !head.whole || head.words.length === 0 || head.words.some((w) => w.length === 0)) return null;
   return [...new Set(head.words)].map((w) => [...w].map((ch) => ch.charCodeAt(0)));
+}
+
+/** Sorts flattened (start, end) pairs by start, then end; hits come by end, so they are nearly always in order already. */
+function sortPairs(a: number[]): void {
+  let sorted = true;
+  for (let k = 2; k < a.length && sorted; k += 2) sorted = a[k]! > a[k - 2]! || (a[k] === a[k - 2] && a[k + 1]! >= a[k - 1]!);
+  if (sorted) return;
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < a.length; k += 2) pairs.push([a[k]!, a[k + 1]!]);
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  pairs.forEach(([p, e], k) => {
+    a[2 * k] = p;
+    a[2 * k + 1] = e;
+  });
 }
 
 /** Whether `w` (character codes) begins with `k`. */
@@ -429,7 +444,7 @@ export class SecretScanner {
     const touched: number[] = [];
     /** Flattened [rule, start, end] triples. */
     const windows: number[] = [];
-    /** Per rule that matches only where its keywords start (Compiled.atHits): those starts, in order of their keyword's end (made when first needed). */
+    /** Per rule that matches only where its keywords start (Compiled.atHits): (start, keyword end) pairs, in order of end (made when first needed). */
     let starts: Map<number, number[]> | null = null;
     try {
       for (let h = 0; h < nh; h++) {
@@ -455,11 +470,11 @@ export class SecretScanner {
               run.consider(ri, m, 0);
             }
           } else if (c.atHits !== null) {
-            // Tried at its keyword starts, against the whole text (below): no window.
+            // Tried at its keyword starts, each in a window of its own (below).
             starts ??= new Map();
             let list = starts.get(ri);
             if (list === undefined) starts.set(ri, (list = []));
-            list.push(ks);
+            list.push(ks, ke);
           } else {
             const ws = Math.max(0, ks - c.before);
             const we = Math.min(text.length, ke + c.after);
@@ -488,22 +503,28 @@ export class SecretScanner {
     }
     for (const ri of this.always) windows.push(ri, 0, text.length);
     // A rule that matches only where its keywords start (Compiled.atHits) is tried there, in order,
-    // sticky, against the whole text: a match is not cut short by a window's end (its `$` is the
-    // text's), and which starts are tried does not depend on where other keywords are.
+    // sticky, each start in its own window ([start - before, keyword end + after]): what it finds
+    // does not depend on where other keywords are (the native pass may drop hits no rule needs),
+    // and a start costs at most its window, however long the text (a value class that runs
+    // through other starts cannot make the scan quadratic).
     if (starts !== null) {
       for (const [ri, at] of starts) {
         const c = compiled[ri]!;
-        if (at.length > 1) at.sort((a, b) => a - b);
+        sortPairs(at);
         const re = c.atHits!;
         let from = 0;
-        for (const p of at) {
+        for (let k = 0; k < at.length; k += 2) {
+          const p = at[k]!;
           if (p < from) continue;
           if (c.tail !== null && !tailAfterWord(text, p, c.tail)) continue;
-          re.lastIndex = p;
-          const m = re.exec(text);
+          const ws = Math.max(0, p - c.before);
+          const we = Math.min(text.length, at[k + 1]! + c.after);
+          const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+          re.lastIndex = p - ws;
+          const m = re.exec(sub);
           if (m === null) continue;
-          run.consider(ri, m, 0, from);
-          from = m.index + m[0].length + (m[0].length === 0 ? 1 : 0);
+          run.consider(ri, m, ws, Math.max(0, from - ws));
+          from = ws + m.index + m[0].length + (m[0].length === 0 ? 1 : 0);
         }
       }
     }

@@ -45,7 +45,8 @@ export interface SecretRule {
   /**
    * Where the regex runs relative to a keyword hit. 'anchor' (default for built-ins): the regex
    * starts exactly at the keyword (sticky exec, O(match) per hit). 'window': the regex runs over
-   * [hit - before, hit + after], windows of one rule merged.
+   * [hit - before, hit + after], windows of one rule merged; a window rule every match of which
+   * begins with one of its keywords is tried at each keyword start, in that start's own window.
    */
   mode?: 'anchor' | 'window';
   before?: number;
