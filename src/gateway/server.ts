@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '../store/audit-writer.ts';
 import { ThreadedAppender } from '../store/audit-thread.ts';
+import { parseStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import type { Identity } from '../core/types.ts';
 import { Authenticator } from './auth.ts';
@@ -72,7 +73,10 @@ export class Gateway {
     this.baselines = !late && config.inspection.enabled && config.inspection.baselines
       ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
       : null;
-    this.limiter = policy !== undefined ? new RateLimiter({ store, limits: policyLimits(policy), logger }) : null;
+    // On SQLite the counters go through the audit worker's connection: a write transaction on this
+    // thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
+    const counters = this.appender !== null && parseStoreUrl(opts.storeUrl!).kind === 'sqlite' ? this.appender : store;
+    this.limiter = policy !== undefined ? new RateLimiter({ store: counters, limits: policyLimits(policy), logger }) : null;
     const pipeline = (this.pipeline = new Pipeline({
       config,
       auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
@@ -166,9 +170,10 @@ export class Gateway {
     await this.inspection?.close();
     await this.waitIdle(1_000); // the last inspected exchanges write their records
     await this.writer.close();
-    await this.appender?.close();
-    // Requests counted locally since the last sync reach the store (other instances go on counting).
+    // Requests counted locally since the last sync reach the store (other instances go on counting);
+    // on SQLite through the audit worker, which closes after them.
     await this.limiter?.flush().catch(() => undefined);
+    await this.appender?.close();
     await this.baselines?.close();
     await this.upstreams.close();
   }

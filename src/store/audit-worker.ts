@@ -1,9 +1,10 @@
 // The worker side of ThreadedAppender (audit-thread.ts): opens the gateway's store once and
-// appends each batch it is sent, in order, replying when the batch is committed. Store errors are
+// appends each batch it is sent, in order, replying when the batch is committed (and, between
+// batches, writes the rate limiter's counters). Store errors are
 // sent back as failures (the store's own text, which names no record content) for the writer to
 // report and retry.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AuditEntry } from '../core/types.ts';
+import type { StoreJob } from './audit-thread.ts';
 import { openStore } from './index.ts';
 import type { Store } from './types.ts';
 import { serveRequests } from './worker-client.ts';
@@ -17,8 +18,11 @@ const open = (): Promise<Store> => (store ??= openStore(storeUrl, { migrate: fal
 }));
 
 // One batch at a time: batches land in the order the writer sent them.
-serveRequests<AuditEntry[], null>(parentPort!, async (entries) => {
-  await (await open()).appendAudit(entries);
+serveRequests<StoreJob, null | number[] | number>(parentPort!, async (job) => {
+  const s = await open();
+  if ('bump' in job) return s.bumpCounters(job.bump);
+  if ('prune' in job) return s.pruneCounters(job.prune);
+  await s.appendAudit(job.append);
   return null;
 }, async () => {
   if (store !== null) await (await store.catch(() => null))?.close();

@@ -29,17 +29,19 @@ export interface PolicyGateway {
   close(): Promise<void>;
 }
 
-export async function startPolicyGateway(policyText: string, o: { store?: Store; mock?: MockOptions; config?: Record<string, unknown>; keepStore?: boolean } = {}): Promise<PolicyGateway> {
+/** `threads`: the audit worker of `serve` (given the store's URL), which on SQLite also writes the rate limiter's counters. */
+export async function startPolicyGateway(policyText: string, o: { store?: Store; mock?: MockOptions; config?: Record<string, unknown>; keepStore?: boolean; threads?: boolean } = {}): Promise<PolicyGateway> {
   const mock = new MockProvider(o.mock);
   const inhouse = new MockProvider({ reply: 'Hello from the in-house model.' });
   const [mockUrl, inhouseUrl] = await Promise.all([mock.listen(), inhouse.listen()]);
   const dir = mkdtempSync(join(tmpdir(), 'airlock-policy-'));
-  const store = o.store ?? (await openStore(`sqlite:${join(dir, 'airlock.db')}`));
+  const storeUrl = `sqlite:${join(dir, 'airlock.db')}`;
+  const store = o.store ?? (await openStore(storeUrl));
   await store.migrate();
   const config = parseConfig({
     listen: { host: '127.0.0.1', port: 0 },
     dataDir: dir,
-    audit: { flushMs: 5, maxBatch: 100, storeRedactedBodies: false },
+    audit: { flushMs: 5, maxBatch: 100, storeRedactedBodies: false, thread: o.threads === true },
     upstreams: [
       { name: 'anthropic', baseUrl: mockUrl, dialects: ['anthropic'], auth: 'managed', apiKeyEnv: 'TEST_PROVIDER_KEY' },
       { name: 'openai', baseUrl: mockUrl, dialects: ['openai-chat', 'openai-responses'], auth: 'managed', apiKeyEnv: 'TEST_PROVIDER_KEY' },
@@ -61,7 +63,7 @@ export async function startPolicyGateway(policyText: string, o: { store?: Store;
     debounceMs: 20,
     onLoad: (p) => void store.savePolicyVersion({ hash: p.hash, source: p.file, text: p.text }),
   });
-  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: 'sk-provider-test' }, hashSecret: 'test-secret', policy });
+  const gw = new Gateway({ config, store, logger, env: { TEST_PROVIDER_KEY: 'sk-provider-test' }, hashSecret: 'test-secret', policy, ...(o.threads === true && o.store === undefined ? { storeUrl } : {}) });
   await gw.listen(0, '127.0.0.1');
   let closed = false;
   return {

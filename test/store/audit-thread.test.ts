@@ -47,6 +47,29 @@ describe('ThreadedAppender', () => {
     await roundTrip(`sqlite:${join(dir, 'a.db')}`, 500);
   });
 
+  it('writes rate-limit counters from the worker between batches: increments, reads (by 0) and pruning land in the store', async () => {
+    const url = `sqlite:${join(dir, 'counters.db')}`;
+    const store = await openStore(url);
+    const appender = new ThreadedAppender(url);
+    const w = new AuditWriter(appender, { maxBatch: 16, flushMs: 1, onError: () => {} });
+    try {
+      const now = Date.now();
+      const bump = (by: number, expiresAt = now + 60_000) => [{ name: 'rpm:user:ann', win: 7, by, expiresAt }, { name: 'rpm:team:web', win: 7, by: by * 2, expiresAt }];
+      for (const e of makeEntries(1, 50)) w.write(e); // batches queued before and between the bumps
+      assert.deepEqual(await appender.bumpCounters(bump(1)), [1, 2]);
+      assert.deepEqual(await appender.bumpCounters(bump(3)), [4, 8]);
+      assert.deepEqual(await appender.bumpCounters([]), []);
+      assert.deepEqual(await store.bumpCounters(bump(0)), [4, 8], 'the gateway\'s own connection sees them');
+      await appender.bumpCounters([{ name: 'old', win: 1, by: 5, expiresAt: now - 1 }]);
+      assert.equal(await appender.pruneCounters(now), 1);
+      await w.close();
+      assert.equal((await store.readAudit({ limit: 100 })).length, 50, 'the audit batches landed too');
+    } finally {
+      await appender.close();
+      await store.close();
+    }
+  });
+
   it('appends to PostgreSQL from a worker', async (t) => {
     const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
     try {
