@@ -70,13 +70,15 @@ export class Gateway {
     this.inspection = late
       ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
       : null;
+    // On SQLite the gateway's writes go through the audit worker's connection: a write transaction
+    // on this thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
+    const writes = this.appender !== null && parseStoreUrl(opts.storeUrl!).kind === 'sqlite' ? this.appender : null;
     this.baselines = !late && config.inspection.enabled && config.inspection.baselines
-      ? new BaselineObserver(store, { onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed') })
+      ? new BaselineObserver(writes !== null ? { saveBaselineVariants: (rows) => writes.saveBaselineVariants(rows), loadBaselineVariants: (q) => store.loadBaselineVariants(q) } : store, {
+        onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'),
+      })
       : null;
-    // On SQLite the counters go through the audit worker's connection: a write transaction on this
-    // thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
-    const counters = this.appender !== null && parseStoreUrl(opts.storeUrl!).kind === 'sqlite' ? this.appender : store;
-    this.limiter = policy !== undefined ? new RateLimiter({ store: counters, limits: policyLimits(policy), logger }) : null;
+    this.limiter = policy !== undefined ? new RateLimiter({ store: writes ?? store, limits: policyLimits(policy), logger }) : null;
     const pipeline = (this.pipeline = new Pipeline({
       config,
       auth: new Authenticator(store, config.auth.cacheSeconds * 1000),
@@ -170,11 +172,11 @@ export class Gateway {
     await this.inspection?.close();
     await this.waitIdle(1_000); // the last inspected exchanges write their records
     await this.writer.close();
-    // Requests counted locally since the last sync reach the store (other instances go on counting);
-    // on SQLite through the audit worker, which closes after them.
+    // Requests counted locally since the last sync reach the store (other instances go on counting),
+    // and new prompt variants; on SQLite through the audit worker, which closes after them.
     await this.limiter?.flush().catch(() => undefined);
-    await this.appender?.close();
     await this.baselines?.close();
+    await this.appender?.close();
     await this.upstreams.close();
   }
 }

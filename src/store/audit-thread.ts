@@ -6,20 +6,22 @@
 // back-pressure on the gateway's side), so a crashed worker is a failed batch: it is retried on a
 // fresh worker, and appendAudit's idempotence per entry id keeps a retried batch from doubling.
 //
-// On SQLite the rate limiter's counters are written here too (bumpCounters, pruneCounters): on the
-// gateway's thread each sync was a write transaction that waited, blocking the event loop, for the
-// worker's audit transaction to end (p90 18.7 ms, up to 34 ms, once every 250 ms under load). Here
-// they take their turn between batches on the worker's own connection, and the gateway's thread
-// only awaits the reply.
+// On SQLite the gateway's other writes go here too: the rate limiter's counters (bumpCounters,
+// pruneCounters) and new prompt-baseline variants (saveBaselineVariants). On the gateway's thread
+// each was a write transaction that waited, blocking the event loop, for the worker's audit
+// transaction to end (counter syncs: p90 18.7 ms, up to 34 ms, once every 250 ms under load).
+// Here they take their turn between batches on the worker's own connection, and the gateway's
+// thread only awaits the reply.
 import type { AuditEntry } from '../core/types.ts';
 import type { AuditAppender } from './audit-writer.ts';
+import type { BaselineVariant } from '../core/covert/baseline.ts';
 import type { CounterBump, Store } from './types.ts';
 import { WorkerClient, spawnWorker } from './worker-client.ts';
 
 /** What the worker is asked: an audit batch, counter increments, or expired counters removed. */
-export type StoreJob = { append: AuditEntry[] } | { bump: CounterBump[] } | { prune: number };
+export type StoreJob = { append: AuditEntry[] } | { bump: CounterBump[] } | { prune: number } | { variants: BaselineVariant[] };
 
-export class ThreadedAppender implements AuditAppender, Pick<Store, 'bumpCounters' | 'pruneCounters'> {
+export class ThreadedAppender implements AuditAppender, Pick<Store, 'bumpCounters' | 'pruneCounters' | 'saveBaselineVariants'> {
   private readonly client: WorkerClient<StoreJob, null | number[] | number>;
 
   /** `storeUrl`: the store the gateway uses (an SQLite file or PostgreSQL), opened again in the worker. */
@@ -43,6 +45,10 @@ export class ThreadedAppender implements AuditAppender, Pick<Store, 'bumpCounter
 
   async pruneCounters(now: number): Promise<number> {
     return (await this.client.request({ prune: now })) as number;
+  }
+
+  async saveBaselineVariants(rows: BaselineVariant[]): Promise<void> {
+    if (rows.length > 0) await this.client.request({ variants: rows });
   }
 
   /** Closes the worker's store and ends the thread (after the writer has flushed). */

@@ -1,6 +1,6 @@
 // The worker side of ThreadedAppender (audit-thread.ts): opens the gateway's store once and
 // appends each batch it is sent, in order, replying when the batch is committed (and, between
-// batches, writes the rate limiter's counters). Store errors are
+// batches, the rate limiter's counters and new prompt-baseline variants). Store errors are
 // sent back as failures (the store's own text, which names no record content) for the writer to
 // report and retry.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,6 +22,10 @@ serveRequests<StoreJob, null | number[] | number>(parentPort!, async (job) => {
   const s = await open();
   if ('bump' in job) return s.bumpCounters(job.bump);
   if ('prune' in job) return s.pruneCounters(job.prune);
+  if ('variants' in job) {
+    await s.saveBaselineVariants(job.variants);
+    return null;
+  }
   await s.appendAudit(job.append);
   return null;
 }, async () => {

@@ -119,13 +119,17 @@ test('rate limit: requests per minute per user → 429 rate_limit_error with ret
   assert.equal(rec.errorCode, 'AIRLOCK_ERR_RATE_LIMITED');
 });
 
-test('rate limit with the audit worker of `serve` (SQLite): the counters go through it; enforced, and on the store after shutdown', async () => {
+test('rate limit and prompt baselines with the audit worker of `serve` (SQLite): their writes go through it; enforced, and in the store after shutdown', async () => {
   const t = await startPolicyGateway(POLICY, { threads: true, keepStore: true });
   try {
     const k = await t.key('limited', 'web');
     // The gateway's own connection must not write counters (its transactions would block the event loop).
     const own = t.store.bumpCounters.bind(t.store);
     t.store.bumpCounters = () => Promise.reject(new Error('counters written on the gateway\'s thread'));
+    t.store.saveBaselineVariants = () => Promise.reject(new Error('variants written on the gateway\'s thread'));
+    // A known tool's system prompt: a variant of its baseline, saved when the gateway closes.
+    const cc = new Anthropic({ baseURL: t.url, apiKey: await t.key('bob', 'web'), maxRetries: 0, defaultHeaders: { 'user-agent': 'claude-cli/2.1.90 (external, cli)' } });
+    await cc.messages.create({ model: 'claude-x', max_tokens: 5, system: 'You are a careful assistant for this repository.', messages: [{ role: 'user', content: 'hi' }] });
     const c = new Anthropic({ baseURL: t.url, apiKey: k, maxRetries: 0 });
     const call = (): Promise<unknown> => c.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
     await call();
@@ -134,11 +138,13 @@ test('rate limit with the audit worker of `serve` (SQLite): the counters go thro
     assert.ok(err instanceof Anthropic.RateLimitError, String(err));
     assert.match(err.message, /made 3 requests in the last minute \(limit 2\)/);
     await t.close();
-    assert.ok(!t.logs.some((l) => /on the gateway's thread/.test(JSON.stringify(l.obj))), 'no sync went to the gateway\'s connection');
+    assert.ok(!t.logs.some((l) => /on the gateway's thread/.test(JSON.stringify(l.obj))), 'no write went to the gateway\'s connection');
     // The local counts were written on shutdown, through the worker, before it closed.
     const minute = Math.floor(Date.now() / 60_000);
     const counts = await own([minute - 1, minute].map((win) => ({ name: 'rpm:user:limited', win, by: 0, expiresAt: 0 })));
     assert.equal(counts.reduce((a, b) => a + b, 0), 3);
+    const { rows } = await t.store.loadBaselineVariants();
+    assert.ok(rows.some((r) => r.tool === 'claude-cli' && r.version === '2.1.90'), 'the variant was saved through the worker');
   } finally {
     await t.close();
     await t.store.close();

@@ -47,7 +47,7 @@ describe('ThreadedAppender', () => {
     await roundTrip(`sqlite:${join(dir, 'a.db')}`, 500);
   });
 
-  it('writes rate-limit counters from the worker between batches: increments, reads (by 0) and pruning land in the store', async () => {
+  it('writes rate-limit counters and prompt-baseline variants from the worker between batches: increments, reads (by 0), pruning, variants land in the store', async () => {
     const url = `sqlite:${join(dir, 'counters.db')}`;
     const store = await openStore(url);
     const appender = new ThreadedAppender(url);
@@ -62,6 +62,9 @@ describe('ThreadedAppender', () => {
       assert.deepEqual(await store.bumpCounters(bump(0)), [4, 8], 'the gateway\'s own connection sees them');
       await appender.bumpCounters([{ name: 'old', win: 1, by: 5, expiresAt: now - 1 }]);
       assert.equal(await appender.pruneCounters(now), 1);
+      const at = new Date(now).toISOString();
+      await appender.saveBaselineVariants([{ tool: 'claude-cli', version: '2.1.90', group: 'system', hash: 'h1', fields: [['system', 'You are…']], users: ['u'], count: 1, firstSeen: at, lastSeen: at }]);
+      assert.deepEqual((await store.loadBaselineVariants()).rows.map((r) => [r.tool, r.hash, r.fields]), [['claude-cli', 'h1', [['system', 'You are…']]]]);
       await w.close();
       assert.equal((await store.readAudit({ limit: 100 })).length, 50, 'the audit batches landed too');
     } finally {
