@@ -5,8 +5,8 @@
 import type { Difference } from '../core/covert/differential.ts';
 import type { ProbeReport } from './index.ts';
 import { grouped } from './report-text.ts';
+import { escapeHtml as esc } from '../core/text.ts';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Text with every character outside printable ASCII shown as a code point badge. */
 function chars(s: string): string {

@@ -129,7 +129,7 @@ test('test --replay --json / --html / --since / --until / --fail-on-change: the 
   assert.match(html, /payments-block/);
   assert.ok(!html.includes('<script>'), 'no markup from the trail');
   assert.ok(!/<script|src=|href=/i.test(html), 'no scripts or external resources');
-  assert.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;<span class="cp">U\+202E<\/span>gnp\.exe/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;<span class="cp">U\+202E<\/span>gnp\.exe/);
 
   // CI gate: exit 1 when a decision would change, 0 when none would.
   assert.equal(await run(['test', candidate, '--replay', store, '--fail-on-change'], io()), 1);

@@ -5,6 +5,7 @@
 // escaped, and invisible or control characters shown as code points. No prompt text is in a trail's
 // findings beyond masked previews, and none is shown here.
 import type { ReplayChange, ReplaySummary } from './replay.ts';
+import { escapeHtml as esc } from '../text.ts';
 
 export interface ReplayReportMeta {
   /** The candidate policy file, and the hash of its text. */
@@ -18,7 +19,6 @@ export interface ReplayReportMeta {
   generatedAt: string;
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Escaped text with control, format and separator characters (but the space) shown as code points. */
 function visible(s: string): string {

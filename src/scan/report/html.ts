@@ -4,10 +4,8 @@ import type { ScanFinding, ScanResult } from '../types.ts';
 import { summarize } from '../rank.ts';
 import { RULE_BY_ID } from '../rules/index.ts';
 import { mb } from '../progress.ts';
+import { escapeHtml } from '../../core/text.ts';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1b1f24;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}

@@ -5,6 +5,7 @@
 // This file also owns IP-address recognition (findIpAddresses, parseCidr, inCidr); the pii detector
 // imports it so both agree on what an address is.
 import type { DetectContext, DetectOptions, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
+import { escapeRegExp as escape } from '../../text.ts';
 
 // ---------------------------------------------------------------------------------------------
 // IP addresses
@@ -203,7 +204,6 @@ interface Compiled {
 }
 
 const cache = new WeakMap<Internal, Compiled>();
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HOST_CHAR = /[\w-]/;
 const clean = (xs: readonly string[] | undefined, norm: (s: string) => string): string[] =>
   [...new Set((xs ?? []).map((x) => (typeof x === 'string' ? norm(x.trim()) : '')).filter((x) => x !== ''))]

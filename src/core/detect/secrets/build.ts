@@ -10,8 +10,8 @@
 // the length of the longest possible match.
 import type { Severity } from '../../types.ts';
 import type { SecretRule } from './types.ts';
+import { escapeRegExp } from '../../text.ts';
 
-export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** Case-insensitive source for an ASCII word, for use inside an otherwise case-sensitive regex. */
 export function ci(word: string): string {
@@ -19,7 +19,7 @@ export function ci(word: string): string {
   for (const ch of word) {
     const lo = ch.toLowerCase();
     const up = ch.toUpperCase();
-    out += lo !== up ? `[${lo}${up}]` : escapeRe(ch);
+    out += lo !== up ? `[${lo}${up}]` : escapeRegExp(ch);
   }
   return out;
 }
@@ -50,7 +50,7 @@ export interface TokenSpec extends Common {
 
 export function token(s: TokenSpec): SecretRule {
   const prefixes = Array.isArray(s.prefix) ? s.prefix : [s.prefix];
-  const alt = prefixes.map((p) => (s.ciPrefix === true ? ci(p) : escapeRe(p))).join('|');
+  const alt = prefixes.map((p) => (s.ciPrefix === true ? ci(p) : escapeRegExp(p))).join('|');
   const left = s.left ?? '[A-Za-z0-9_]';
   const right = s.right ?? '[A-Za-z0-9_]';
   const src = `${left === '' ? '' : `(?<!${left})`}(?:${alt})${s.body}${right === '' ? '' : `(?!${right})`}`;

@@ -8,6 +8,8 @@
 // somewhere (`(?-i:…)`): then the whole pattern is folded and that scope is not; `(?s)`/`(?m)`
 // become flags.
 
+import { escapeRegExp } from '../../text.ts';
+
 export type Translation = { source: string; flags: string } | { error: string };
 
 const POSIX: Record<string, string> = {
@@ -15,8 +17,6 @@ const POSIX: Record<string, string> = {
   xdigit: '0-9A-Fa-f', punct: '!-\\/:-@\\[-`{-~', word: '\\w', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f',
   print: ' -~', graph: '!-~', ascii: '\\x00-\\x7f',
 };
-
-const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** The other case of a letter, when it is one character that maps back (not ß → SS, not ǅ). */
 function otherCase(ch: string): string | null {
@@ -96,7 +96,7 @@ export function translateRe2(src: string): Translation {
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const lit = src.slice(i + 2, end < 0 ? src.length : end);
-        out += top() ? [...lit].map((ch) => { const o = otherCase(ch); return o !== null ? `[${ch}${o}]` : escapeLiteral(ch); }).join('') : escapeLiteral(lit);
+        out += top() ? [...lit].map((ch) => { const o = otherCase(ch); return o !== null ? `[${ch}${o}]` : escapeRegExp(ch); }).join('') : escapeRegExp(lit);
         i = end < 0 ? src.length : end + 2;
         continue;
       }
