@@ -1,12 +1,13 @@
-// Loads the policy file and keeps it current: on file change (fs.watch on the file, watched again
-// when an editor or a ConfigMap update replaces it) and on SIGHUP. A reload is atomic: the new
+// Loads the policy file and keeps it current: on file change (file-watch.ts: the file itself,
+// watched again when an editor or a ConfigMap update replaces it) and on SIGHUP. A reload is atomic: the new
 // text is parsed, validated and compiled off to the side and swapped in with one assignment; an
 // invalid policy is refused with one log line per problem and the old one stays in force. Each version is
 // identified by the SHA-256 of its text, which every audit record carries.
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compilePolicy, formatIssue, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
+import { FileWatch } from './file-watch.ts';
 import type { Logger } from './pipeline.ts';
 
 export interface LoadedPolicy {
@@ -52,10 +53,7 @@ export interface PolicyHolderOptions {
 
 export class PolicyHolder {
   private loaded: LoadedPolicy;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private rearmTimer: NodeJS.Timeout | null = null;
-  private watching = false;
+  private fileWatch: FileWatch | null = null;
   private readonly onHup = (): void => {
     this.reload('SIGHUP');
   };
@@ -94,9 +92,11 @@ export class PolicyHolder {
 
   /** Reload on file changes (unless files: false) and, when `signals` is set, on SIGHUP. */
   watch(opts: { signals?: boolean; files?: boolean } = {}): this {
-    if (this.watcher === null && this.rearmTimer === null && opts.files !== false) {
-      this.watching = true;
-      this.arm();
+    if (opts.files !== false && this.fileWatch?.active !== true) {
+      this.fileWatch = new FileWatch(this.file, () => this.reload('file change'), {
+        ...(this.opts.debounceMs !== undefined ? { debounceMs: this.opts.debounceMs } : {}),
+        onError: (e) => this.opts.logger.warn({ policy: this.file, err: e.message }, 'policy watch failed; reload with SIGHUP'),
+      }).start();
     }
     if (opts.signals === true && !this.hupInstalled) {
       process.on('SIGHUP', this.onHup);
@@ -105,60 +105,9 @@ export class PolicyHolder {
     return this;
   }
 
-  /**
-   * Watches the file itself, not its directory: a directory that also holds the audit database
-   * reported every write of its journal to the gateway's thread (a read and a callback each, ~20
-   * per audit batch). An editor's save by rename, a delete-and-create, or a Kubernetes ConfigMap's
-   * symlink swap ends the watch of the old file ('rename'): the path is watched again, and read.
-   */
-  private arm(): void {
-    if (!this.watching) return;
-    let w: FSWatcher;
-    try {
-      w = watch(this.file, { persistent: false }, (event) => {
-        this.schedule();
-        if (event === 'rename') {
-          w.close();
-          if (this.watcher === w) this.watcher = null;
-          this.rearm();
-        }
-      });
-    } catch {
-      // Gone for now (between an unlink and the new file): look again shortly.
-      this.rearm();
-      return;
-    }
-    w.on('error', (e) => this.opts.logger.warn({ policy: this.file, err: e.message }, 'policy watch failed; reload with SIGHUP'));
-    this.watcher = w;
-  }
-
-  private rearm(): void {
-    if (!this.watching || this.rearmTimer !== null) return;
-    this.rearmTimer = setTimeout(() => {
-      this.rearmTimer = null;
-      this.arm();
-      // What changed between the old watch's end and the new one's start is read now.
-      if (this.watcher !== null) this.schedule();
-    }, 50);
-    this.rearmTimer.unref();
-  }
-
-  private schedule(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.reload('file change');
-    }, this.opts.debounceMs ?? 100);
-    this.timer.unref();
-  }
-
   close(): void {
-    this.watching = false;
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.rearmTimer !== null) clearTimeout(this.rearmTimer);
-    this.rearmTimer = null;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.fileWatch?.close();
+    this.fileWatch = null;
     if (this.hupInstalled) process.off('SIGHUP', this.onHup);
     this.hupInstalled = false;
   }
