@@ -18,7 +18,8 @@ import { loadSecretRules } from '../gateway/secret-rules.ts';
 
 const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
-  --config FILE   gateway configuration (YAML); default: $AIRLOCK_CONFIG or the embedded defaults
+  --config FILE   gateway configuration (YAML); default: $AIRLOCK_CONFIG or the embedded defaults;
+                  its gitleaks files are read again when they change and on SIGHUP
   --policy FILE   policy (YAML, docs/policy.md); default: $AIRLOCK_POLICY or the config's policy;
                   reloaded when the file changes and on SIGHUP (an invalid edit is refused)
   --store URL     sqlite:<file> or postgres://…; default: $AIRLOCK_STORE or sqlite:<dataDir>/airlock.db
@@ -98,6 +99,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(shared !== null ? { storeUrl: shared } : {}),
   });
   const addr = await gateway.listen();
+  gateway.watchSecretRules();
   const base = gateway.url;
   const firstKey = await bootstrapKey(store, io.env);
   const managed = config.upstreams.filter((u) => u.auth === 'managed' || (u.auth === 'auto' && u.apiKeyEnv !== undefined && (io.env[u.apiKeyEnv] ?? '') !== ''));

@@ -7,13 +7,13 @@ import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { serveRequests } from '../store/worker-client.ts';
 import { BaselineObserver } from './baselines.ts';
-import { inspectLate, inspectionOptions, warmInspection, type LateJob, type LateResult, type LateWorkerData } from './late-inspection.ts';
+import { inspectLate, inspectionOptions, warmInspection, type LateRequest, type LateResult, type LateWorkerData } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
 
 loadNative();
 
 const data = workerData as LateWorkerData;
-const opts = inspectionOptions(data.inspection, data.hashSecret);
+let opts = inspectionOptions(data.inspection, data.hashSecret);
 warmInspection(opts);
 const logger = data.logLevel !== undefined ? pino({ level: data.logLevel, base: { service: 'airlock', thread: 'inspection' } }) : null;
 // Baseline sync failures are logged; the next sync retries.
@@ -36,7 +36,17 @@ if (data.inspection.baselines) {
   await baselines.start().catch(warn);
 }
 
-serveRequests<LateJob[], LateResult[]>(parentPort!, (jobs) => jobs.map((job) => inspectLate(job, opts, baselines)), async () => {
+// A batch of jobs, or a reload: the organisation's secret-rule files read again, fresh caches (a
+// file that no longer reads or parses is an error, and the rules in force stay).
+serveRequests<LateRequest, LateResult[]>(parentPort!, (q) => {
+  if (!Array.isArray(q)) {
+    const next = inspectionOptions(data.inspection, data.hashSecret);
+    warmInspection(next);
+    opts = next;
+    return [];
+  }
+  return q.map((job) => inspectLate(job, opts, baselines));
+}, async () => {
   await baselines?.close();
   if (opened !== null) await (await opened.catch(() => null))?.close();
 });

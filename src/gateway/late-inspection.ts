@@ -120,6 +120,9 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   return { findings, errors: r.errors.concat(h.errors), requestSha256: hash('sha256', job.body) };
 }
 
+/** What the worker is asked: a batch of jobs, or to read the organisation's secret rules again. */
+export type LateRequest = LateJob[] | { reload: true };
+
 /** What the worker is started with. */
 export interface LateWorkerData {
   inspection: GatewayConfig['inspection'];
@@ -134,7 +137,7 @@ export interface LateWorkerData {
 
 /** The gateway's side of the inspection worker (late-inspection-worker.ts). */
 export class InspectionThread {
-  private readonly client: WorkerClient<LateJob[], LateResult[]>;
+  private readonly client: WorkerClient<LateRequest, LateResult[]>;
   private queuedBytes = 0;
   private waiters: (() => void)[] = [];
   /** Jobs of this turn of the event loop, sent as one message (see inspect()). */
@@ -148,6 +151,14 @@ export class InspectionThread {
   /** Starts the worker now (loading the detectors and baselines takes a moment). */
   warm(): void {
     this.client.warm();
+  }
+
+  /**
+   * Has the worker read the organisation's secret-rule files again (fresh caches); rejects with
+   * the reason, the rules in force staying, when one does not read or parse.
+   */
+  async reload(): Promise<void> {
+    await this.client.request({ reload: true });
   }
 
   /** Messages (batches of jobs) sent and not yet answered. */

@@ -160,7 +160,7 @@ function redactAll(text: string, located: SegmentOf | readonly Segment[], findin
 const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
 
 export class Pipeline {
-  private readonly inspection: InspectionOptions;
+  private inspection: InspectionOptions;
   /** Inspection waits for the response and runs in the worker (deps.late). */
   private readonly threaded: boolean;
   /** Refusals not queued because the audit queue is at its hard bound (logged, counted). */
@@ -174,6 +174,17 @@ export class Pipeline {
     if (this.threaded && (this.early() || !deps.config.inspection.enabled || deps.baselines !== undefined)) {
       throw new Error('Pipeline: an inspection worker is only for late inspection, and then it holds the baselines');
     }
+  }
+
+  /**
+   * Reads the organisation's secret-rule files again and starts over with fresh caches (results
+   * cached under the old rules would hide the new ones' findings). Throws when a file does not
+   * read or parse: the rules in force stay. An exchange under way finishes with either set.
+   */
+  reloadInspection(): void {
+    const next = inspectionOptions(this.deps.config.inspection, this.deps.hashSecret);
+    if (this.deps.config.inspection.enabled && !this.threaded) warmInspection(next);
+    this.inspection = next;
   }
 
   /** Pays the engine's one-time costs now (at start), where this thread inspects exchanges. */

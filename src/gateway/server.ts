@@ -18,6 +18,8 @@ import { Upstreams } from './upstream.ts';
 import { BaselineObserver } from './baselines.ts';
 import { InspectionThread } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
+import { FileWatch } from './file-watch.ts';
+import { loadSecretRules } from './secret-rules.ts';
 
 loadNative();
 
@@ -50,6 +52,8 @@ export class Gateway {
   private readonly inspection: InspectionThread | null;
   private readonly pipeline: Pipeline;
   private inflight = 0;
+  private ruleWatches: FileWatch[] = [];
+  private readonly onHup = (): void => void this.reloadSecretRules('SIGHUP');
   private draining = false;
   private idle: (() => void) | null = null;
 
@@ -158,9 +162,42 @@ export class Gateway {
     });
   }
 
+  /**
+   * Imports the organisation's gitleaks files (`inspection.gitleaks`) again, on this thread and in
+   * the inspection worker, with fresh result caches. A file that does not read or parse is
+   * refused with a log line, and the rules in force stay.
+   */
+  async reloadSecretRules(trigger: string): Promise<boolean> {
+    const { config, logger } = this.opts;
+    let rules: number;
+    try {
+      rules = loadSecretRules(config.inspection.gitleaks).rules.length;
+      this.pipeline.reloadInspection();
+      await this.inspection?.reload();
+    } catch (e) {
+      logger.error({ trigger, err: (e as Error).message.split('\n')[0] }, 'secret rules reload rejected; the rules in force stay');
+      return false;
+    }
+    logger.info({ trigger, files: config.inspection.gitleaks, rules }, 'secret rules reloaded');
+    return true;
+  }
+
+  /** Reloads the organisation's secret rules when one of their files changes, and on SIGHUP. */
+  watchSecretRules(): this {
+    if (this.ruleWatches.length > 0 || this.opts.config.inspection.gitleaks.length === 0) return this;
+    this.ruleWatches = this.opts.config.inspection.gitleaks.map((f) => new FileWatch(f, () => void this.reloadSecretRules('file change'), {
+      onError: (e) => this.opts.logger.warn({ file: f, err: e.message }, 'secret rules watch failed; reload with SIGHUP'),
+    }).start());
+    process.on('SIGHUP', this.onHup);
+    return this;
+  }
+
   /** Graceful stop: refuse new work, wait for in-flight exchanges (bounded), flush the audit trail. */
   async close(drainMs = this.opts.config.limits.drainMs): Promise<void> {
     this.draining = true;
+    for (const w of this.ruleWatches) w.close();
+    if (this.ruleWatches.length > 0) process.off('SIGHUP', this.onHup);
+    this.ruleWatches = [];
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
     await this.waitIdle(drainMs);

@@ -78,3 +78,65 @@ describe('organisation secret rules and allowed values', () => {
     }
   });
 });
+
+describe('organisation secret rules reloaded (file change, SIGHUP)', () => {
+  const rdir = mkdtempSync(join(tmpdir(), 'airlock-org-rules-reload-'));
+  const file = join(rdir, 'gitleaks.toml');
+  const rule = (id: string, prefix: string): string =>
+    ['[[rules]]', `id = "${id}"`, `description = "${id}"`, `regex = '''\\b${prefix}_[0-9a-f]{32}\\b'''`, `keywords = ["${prefix}_"]`, ''].join('\n');
+  const BETA = 'beta_0c2b9e4d7a1386c0b2e9f47a5d3c185f';
+  const GAMMA = 'gamma_9e4d7a1386c0b2e9f47a5d3c185f0c2b';
+  writeFileSync(file, rule('acme-internal-token', 'acme'));
+  let main: Harness;
+  let worker: Harness;
+  before(async () => {
+    main = await startHarness({ config: { inspection: { gitleaks: [file], redact: true } } });
+    worker = await startHarness({ config: { inspection: { gitleaks: [file] } }, workers: true });
+  });
+  after(async () => {
+    await main.close();
+    await worker.close();
+    rmSync(rdir, { recursive: true, force: true });
+  });
+  // The same conversation every time: its parts' results are cached, and a reload must not let
+  // results cached under the old rules hide a new rule's finding.
+  const ask = (h: Harness, token: string): Promise<unknown> => new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 }).messages.create({
+    model: 'claude-x', max_tokens: 8, messages: [{ role: 'user', content: `the build log says ${token} at step 3, what failed?` }],
+  });
+  const rules = async (h: Harness): Promise<string[]> => (await h.records()).at(-1)!.findings.filter((f) => f.detector === 'secrets').map((f) => f.rule);
+
+  test('a new rule applies to the next exchange, on the gateway thread and in the worker; a broken file is refused and the rules in force stay', async () => {
+    for (const h of [main, worker]) {
+      await ask(h, BETA);
+      assert.deepEqual(await rules(h), [], 'no rule knows it yet');
+    }
+    writeFileSync(file, rule('acme-internal-token', 'acme') + rule('beta-build-token', 'beta'));
+    for (const h of [main, worker]) {
+      assert.equal(await h.gw.reloadSecretRules('test'), true);
+      await ask(h, BETA);
+      assert.deepEqual(await rules(h), ['beta-build-token']);
+    }
+    assert.ok(main.mock.requests.at(-1)!.body.toString().includes('[REDACTED:beta-build-token#1]'), 'redacted on the gateway thread');
+    writeFileSync(file, 'this is [[not toml');
+    for (const h of [main, worker]) {
+      assert.equal(await h.gw.reloadSecretRules('test'), false);
+      assert.ok(h.logs.some((l) => l.level === 'error' && /secret rules reload rejected/.test(l.msg ?? '') && /gitleaks\.toml:\d+:\d+/.test(JSON.stringify(l.obj))), 'the log names the file and place');
+      await ask(h, BETA);
+      assert.deepEqual(await rules(h), ['beta-build-token'], 'the rules in force stay');
+    }
+  });
+
+  test('a change to the file and SIGHUP reload them', async () => {
+    main.gw.watchSecretRules();
+    const reloads = (trigger: string): number => main.logs.filter((l) => l.msg === 'secret rules reloaded' && (l.obj as { trigger?: string }).trigger === trigger).length;
+    const until = async (cond: () => boolean, what: string): Promise<void> => {
+      for (const end = Date.now() + 5000; !cond(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    };
+    writeFileSync(file, rule('gamma-build-token', 'gamma'));
+    await until(() => reloads('file change') > 0, 'the file change');
+    await ask(main, GAMMA);
+    assert.deepEqual(await rules(main), ['gamma-build-token']);
+    process.kill(process.pid, 'SIGHUP');
+    await until(() => reloads('SIGHUP') > 0, 'SIGHUP');
+  });
+});
