@@ -87,6 +87,8 @@ function retryAt(c: Check, current: number, prev: number): number {
 }
 
 export class RateLimiter {
+  /** After close(): no background sync any more. */
+  private closed = false;
   private lastPrune = 0;
   private readonly now: () => number;
   private readonly counters = new Map<string, Counter>();
@@ -197,6 +199,12 @@ export class RateLimiter {
     await this.sync();
   }
 
+  /** The last flush, on shutdown: a failed sync keeps its counts here, with no retry after the store has closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
   private counter(name: string, win: number, expiresAt: number): Counter {
     const key = `${name}@${win}`;
     let c = this.counters.get(key);
@@ -208,7 +216,7 @@ export class RateLimiter {
   }
 
   private schedule(): void {
-    if (this.timer !== null) return;
+    if (this.timer !== null || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.syncing === null) this.syncing = this.sync().finally(() => (this.syncing = null));

@@ -211,7 +211,7 @@ export class Gateway {
     await this.writer.close();
     // Requests counted locally since the last sync reach the store (other instances go on counting),
     // and new prompt variants; on SQLite through the audit worker, which closes after them.
-    await this.limiter?.flush().catch(() => undefined);
+    await this.limiter?.close().catch(() => undefined);
     await this.baselines?.close();
     await this.appender?.close();
     await this.upstreams.close();

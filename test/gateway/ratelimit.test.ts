@@ -53,6 +53,19 @@ describe('RateLimiter: local first, exact near the limit', () => {
     assert.equal(await stored(store, 'rpm:user:alice', minute), 1000);
   });
 
+  it('close(): the last sync; when it fails, the counts stay here and no retry starts after the store has gone', async () => {
+    const store = await countingStore();
+    const clock = { t: T0 };
+    const l = limiter(store, { requestsPerMinute: 100_000 }, clock);
+    for (let i = 0; i < 10; i++) await attempt(l);
+    store.down = true;
+    const trips = store.trips;
+    await l.close();
+    assert.equal(store.trips, trips + 1, 'one last sync');
+    await new Promise((r) => setTimeout(r, 400)); // past the 250 ms a failed sync waits before the next
+    assert.equal(store.trips, trips + 1, 'no background retry after close');
+  });
+
   it('after a background sync the view stays good: far from the limit the next requests are still local', async () => {
     const store = await countingStore();
     const clock = { t: T0 };
