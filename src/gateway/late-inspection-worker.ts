@@ -9,11 +9,15 @@ import { serveRequests } from '../store/worker-client.ts';
 import { BaselineObserver } from './baselines.ts';
 import { inspectLate, inspectionOptions, warmInspection, type LateRequest, type LateResult, type LateWorkerData } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
+import { importSecretRules, type RuleSource } from './secret-rules.ts';
+import type { SecretRule } from '../core/detect/secrets/types.ts';
 
 loadNative();
 
 const data = workerData as LateWorkerData;
-let opts = inspectionOptions(data.inspection, data.hashSecret);
+// The rules the gateway's thread read and accepted (never the files: see LateWorkerData.gitleaks).
+const rulesOf = (sources: readonly RuleSource[] | undefined): SecretRule[] => (sources === undefined ? [] : importSecretRules(sources).rules);
+let opts = inspectionOptions(data.inspection, data.hashSecret, rulesOf(data.gitleaks));
 warmInspection(opts);
 const logger = data.logLevel !== undefined ? pino({ level: data.logLevel, base: { service: 'airlock', thread: 'inspection' } }) : null;
 // Baseline sync failures are logged; the next sync retries.
@@ -36,11 +40,11 @@ if (data.inspection.baselines) {
   await baselines.start().catch(warn);
 }
 
-// A batch of jobs, or a reload: the organisation's secret-rule files read again, fresh caches (a
-// file that no longer reads or parses is an error, and the rules in force stay).
+// A batch of jobs, or a reload: the organisation's secret rules from the texts the gateway's thread
+// read and accepted, with fresh caches.
 serveRequests<LateRequest, LateResult[]>(parentPort!, (q) => {
   if (!Array.isArray(q)) {
-    const next = inspectionOptions(data.inspection, data.hashSecret);
+    const next = inspectionOptions(data.inspection, data.hashSecret, rulesOf(q.reload));
     warmInspection(next);
     opts = next;
     return [];

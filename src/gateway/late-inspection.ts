@@ -19,7 +19,8 @@ import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
 import { parseBody } from './body.ts';
-import { loadSecretRules } from './secret-rules.ts';
+import { loadSecretRules, type RuleSource } from './secret-rules.ts';
+import type { SecretRule } from '../core/detect/secrets/types.ts';
 import { ElementCache, shapeAvailable } from '../core/exchange/elements.ts';
 import { forwardsHeader } from './upstream.ts';
 import type { GatewayConfig } from './config.ts';
@@ -66,11 +67,13 @@ export interface InspectionOptions {
 }
 
 /** The engine's options for a gateway: keyed value hashes, the configured detectors and budgets. */
-export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string): InspectionOptions {
+export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string, rules?: readonly SecretRule[]): InspectionOptions {
   const hashValue = (v: string): string => createHmac('sha256', hashSecret).update(v).digest('hex').slice(0, 32);
-  // The organisation's gitleaks rules and allowed values: one long-lived list each, so the secrets
-  // detector builds its scanner once (it keys scanners by the list).
-  const extra = (cfg.gitleaks ?? []).length > 0 ? loadSecretRules(cfg.gitleaks).rules : undefined;
+  // The organisation's gitleaks rules (as given, or read from the configured files) and allowed
+  // values: one long-lived list each, so the secrets detector builds its scanner once (it keys
+  // scanners by the list).
+  const imported = rules ?? ((cfg.gitleaks ?? []).length > 0 ? loadSecretRules(cfg.gitleaks).rules : []);
+  const extra = imported.length > 0 ? [...imported] : undefined;
   const allow = (cfg.allow ?? []).length > 0 ? cfg.allow : undefined;
   const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue, ...(extra !== undefined ? { extraSecretRules: extra } : {}), ...(allow !== undefined ? { allow } : {}) };
   const headers = { ...base, clock: () => performance.now(), budgetMs: cfg.budgetMs };
@@ -120,8 +123,8 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   return { findings, errors: r.errors.concat(h.errors), requestSha256: hash('sha256', job.body) };
 }
 
-/** What the worker is asked: a batch of jobs, or to read the organisation's secret rules again. */
-export type LateRequest = LateJob[] | { reload: true };
+/** What the worker is asked: a batch of jobs, or to take the organisation's secret rules anew (the files' texts). */
+export type LateRequest = LateJob[] | { reload: RuleSource[] };
 
 /** What the worker is started with. */
 export interface LateWorkerData {
@@ -133,6 +136,12 @@ export interface LateWorkerData {
   logLevel?: string;
   /** How often the baselines are saved and loaded (default 5000 ms). */
   baselineSyncMs?: number;
+  /**
+   * The organisation's gitleaks files as the gateway's thread last read and accepted them: the
+   * worker imports these texts, never the files (a worker started again after a crash, or during
+   * an edit, takes the rules in force, not what the disk holds at that moment).
+   */
+  gitleaks?: RuleSource[];
 }
 
 /** The gateway's side of the inspection worker (late-inspection-worker.ts). */
@@ -144,8 +153,8 @@ export class InspectionThread {
   private batch: { job: LateJob; resolve: (r: LateResult) => void; reject: (e: Error) => void }[] = [];
   private scheduled = false;
 
-  constructor(data: LateWorkerData, private readonly maxQueuedBytes = 64 * 1024 * 1024) {
-    this.client = new WorkerClient(() => spawnWorker(import.meta.url, 'late-inspection-worker', data), 'inspection');
+  constructor(private data: LateWorkerData, private readonly maxQueuedBytes = 64 * 1024 * 1024) {
+    this.client = new WorkerClient(() => spawnWorker(import.meta.url, 'late-inspection-worker', this.data), 'inspection');
   }
 
   /** Starts the worker now (loading the detectors and baselines takes a moment). */
@@ -154,11 +163,12 @@ export class InspectionThread {
   }
 
   /**
-   * Has the worker read the organisation's secret-rule files again (fresh caches); rejects with
-   * the reason, the rules in force staying, when one does not read or parse.
+   * Has the worker import the organisation's secret rules from these texts (fresh caches); a worker
+   * started later gets them too. Rejects, the worker's rules staying, when it cannot.
    */
-  async reload(): Promise<void> {
-    await this.client.request({ reload: true });
+  async reload(sources: RuleSource[]): Promise<void> {
+    await this.client.request({ reload: sources });
+    this.data = { ...this.data, gitleaks: sources };
   }
 
   /** Messages (batches of jobs) sent and not yet answered. */

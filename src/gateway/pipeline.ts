@@ -17,6 +17,7 @@ import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outc
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
+import type { SecretRule } from '../core/detect/secrets/types.ts';
 import { inspectHeaders, inspectLate, inspectionOptions, inspectOutput, warmInspection, type InspectionOptions, type LateJob, type LateResult } from './late-inspection.ts';
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
@@ -122,6 +123,8 @@ export interface PipelineDeps {
   decider: Decider;
   /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
   hashSecret: string;
+  /** The organisation's secret rules, imported from `inspection.gitleaks` (omitted: read from the files here). */
+  secretRules?: readonly SecretRule[];
   policyHash: () => string | null;
   /**
    * Whether the decision can change what is forwarded because of findings (a policy, or redaction
@@ -167,7 +170,7 @@ export class Pipeline {
   private unrecorded = 0;
 
   constructor(private readonly deps: PipelineDeps) {
-    this.inspection = inspectionOptions(deps.config.inspection, deps.hashSecret);
+    this.inspection = inspectionOptions(deps.config.inspection, deps.hashSecret, deps.secretRules);
     this.threaded = deps.late !== undefined;
     // The worker holds the prompt baselines: given one, inspection must be late and enabled, or
     // the baselines would be compared nowhere.
@@ -177,12 +180,12 @@ export class Pipeline {
   }
 
   /**
-   * Reads the organisation's secret-rule files again and starts over with fresh caches (results
-   * cached under the old rules would hide the new ones' findings). Throws when a file does not
-   * read or parse: the rules in force stay. An exchange under way finishes with either set.
+   * Takes the organisation's secret rules anew and starts over with fresh caches (results cached
+   * under the old rules would hide the new ones' findings). An exchange under way finishes with
+   * either set.
    */
-  reloadInspection(): void {
-    const next = inspectionOptions(this.deps.config.inspection, this.deps.hashSecret);
+  reloadInspection(rules: readonly SecretRule[]): void {
+    const next = inspectionOptions(this.deps.config.inspection, this.deps.hashSecret, rules);
     if (this.deps.config.inspection.enabled && !this.threaded) warmInspection(next);
     this.inspection = next;
   }

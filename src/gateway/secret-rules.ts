@@ -18,16 +18,32 @@ export class SecretRulesError extends Error {
   override name = 'SecretRulesError';
 }
 
+/** A rule file's text as it was read: what the gateway's thread hands its inspection worker, so both import the same bytes. */
+export interface RuleSource {
+  file: string;
+  text: string;
+}
+
 /** Reads and imports each file; a file that cannot be read or parsed is an error naming file:line:column. */
 export function loadSecretRules(files: readonly string[]): LoadedSecretRules {
-  const out: LoadedSecretRules = { rules: [], untranslatable: [] };
-  for (const file of files) {
-    let text: string;
+  return importSecretRules(readSecretRuleFiles(files));
+}
+
+/** Reads each file once; one that cannot be read is an error naming it. */
+export function readSecretRuleFiles(files: readonly string[]): RuleSource[] {
+  return files.map((file) => {
     try {
-      text = readFileSync(file, 'utf8');
+      return { file, text: readFileSync(file, 'utf8') };
     } catch (e) {
       throw new SecretRulesError(`cannot read the gitleaks rules ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+  });
+}
+
+/** Imports rule files already read; one that does not parse is an error naming file:line:column. */
+export function importSecretRules(sources: readonly RuleSource[]): LoadedSecretRules {
+  const out: LoadedSecretRules = { rules: [], untranslatable: [] };
+  for (const { file, text } of sources) {
     try {
       const r = importGitleaksToml(text);
       for (const rule of r.rules) out.rules.push(rule);

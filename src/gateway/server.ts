@@ -19,7 +19,7 @@ import { BaselineObserver } from './baselines.ts';
 import { InspectionThread } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
 import { FileWatch } from './file-watch.ts';
-import { loadSecretRules } from './secret-rules.ts';
+import { importSecretRules, readSecretRuleFiles, type RuleSource } from './secret-rules.ts';
 
 loadNative();
 
@@ -53,6 +53,8 @@ export class Gateway {
   private readonly pipeline: Pipeline;
   private inflight = 0;
   private ruleWatches: FileWatch[] = [];
+  /** The gitleaks files' texts in force (what a restarted inspection worker is given). */
+  private ruleSources: RuleSource[];
   private readonly onHup = (): void => void this.reloadSecretRules('SIGHUP');
   private draining = false;
   private idle: (() => void) | null = null;
@@ -67,12 +69,16 @@ export class Gateway {
       onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit write failed; records kept in memory and retried'),
     });
     const hashSecret = opts.hashSecret ?? randomBytes(32).toString('hex');
+    // The organisation's gitleaks files, read once here: this thread and the inspection worker
+    // import the same texts (the configuration checked at load that they import).
+    this.ruleSources = readSecretRuleFiles(config.inspection.gitleaks);
+    const secretRules = importSecretRules(this.ruleSources).rules;
     const decisionUsesFindings = opts.decider !== undefined || policy !== undefined || config.inspection.redact;
     // Inspection waits for the response only when nothing before forwarding depends on findings;
     // then it runs in a worker, which holds the prompt baselines too.
     const late = opts.storeUrl !== undefined && config.inspection.thread && config.inspection.enabled && !decisionUsesFindings && !config.audit.storeRedactedBodies;
     this.inspection = late
-      ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
+      ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, gitleaks: this.ruleSources, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
       : null;
     // On SQLite the gateway's writes go through the audit worker's connection: a write transaction
     // on this thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
@@ -91,6 +97,7 @@ export class Gateway {
       logger,
       decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
       hashSecret,
+      secretRules,
       policyHash: () => policy?.current.hash ?? null,
       decisionUsesFindings,
       // Without a policy, covert findings never change what is forwarded (the default decider
@@ -169,16 +176,25 @@ export class Gateway {
    */
   async reloadSecretRules(trigger: string): Promise<boolean> {
     const { config, logger } = this.opts;
-    let rules: number;
-    try {
-      rules = loadSecretRules(config.inspection.gitleaks).rules.length;
-      this.pipeline.reloadInspection();
-      await this.inspection?.reload();
-    } catch (e) {
+    const refuse = (e: unknown): false => {
       logger.error({ trigger, err: (e as Error).message.split('\n')[0] }, 'secret rules reload rejected; the rules in force stay');
       return false;
+    };
+    // Read and imported once; the worker takes the same texts, and this thread switches only once
+    // it has (so the two never hold different rules).
+    let sources: RuleSource[];
+    let loaded: ReturnType<typeof importSecretRules>;
+    try {
+      sources = readSecretRuleFiles(config.inspection.gitleaks);
+      loaded = importSecretRules(sources);
+      await this.inspection?.reload(sources);
+    } catch (e) {
+      return refuse(e);
     }
-    logger.info({ trigger, files: config.inspection.gitleaks, rules }, 'secret rules reloaded');
+    this.pipeline.reloadInspection(loaded.rules);
+    this.ruleSources = sources;
+    for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
+    logger.info({ trigger, files: config.inspection.gitleaks, rules: loaded.rules.length }, 'secret rules reloaded');
     return true;
   }
 

@@ -126,6 +126,20 @@ describe('organisation secret rules reloaded (file change, SIGHUP)', () => {
     }
   });
 
+  test('a worker started again after a crash takes the rules in force, not a broken file on disk; rules not imported as written are logged', async () => {
+    writeFileSync(file, rule('acme-internal-token', 'acme') + rule('beta-build-token', 'beta') + '[[rules]]\nid = "p12"\npath = \'\'\'\\.p12$\'\'\'\n');
+    assert.equal(await worker.gw.reloadSecretRules('test'), true);
+    assert.ok(worker.logs.some((l) => l.msg === 'gitleaks rule or allowlist not imported as written' && (l.obj as { rule?: string }).rule === 'p12'));
+    writeFileSync(file, 'this is [[not toml');
+    assert.equal(await worker.gw.reloadSecretRules('test'), false);
+    // The worker goes away; the next exchange starts a new one.
+    const client = (worker.gw as unknown as { inspection: { client: { worker: { terminate(): Promise<number> } | null } } }).inspection.client;
+    await client.worker!.terminate();
+    await ask(worker, BETA);
+    assert.deepEqual(await rules(worker), ['beta-build-token']);
+    assert.ok(!worker.logs.some((l) => /inspection worker failed/.test(l.msg ?? '')), 'inspected in the new worker, not on the gateway thread');
+  });
+
   test('a change to the file and SIGHUP reload them', async () => {
     main.gw.watchSecretRules();
     const reloads = (trigger: string): number => main.logs.filter((l) => l.msg === 'secret rules reloaded' && (l.obj as { trigger?: string }).trigger === trigger).length;
