@@ -16,7 +16,7 @@ loadNative();
 
 const data = workerData as LateWorkerData;
 // The rules the gateway's thread read and accepted (never the files: see LateWorkerData.gitleaks).
-const rulesOf = (sources: readonly RuleSource[] | undefined): SecretRule[] => (sources === undefined ? [] : importSecretRules(sources).rules);
+const rulesOf = (sources: readonly RuleSource[]): SecretRule[] => importSecretRules(sources).rules;
 let opts = inspectionOptions(data.inspection, data.hashSecret, rulesOf(data.gitleaks));
 warmInspection(opts);
 const logger = data.logLevel !== undefined ? pino({ level: data.logLevel, base: { service: 'airlock', thread: 'inspection' } }) : null;

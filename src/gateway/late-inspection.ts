@@ -19,7 +19,7 @@ import type { Dialect, Finding, Segment } from '../core/types.ts';
 import { WorkerClient, spawnWorker } from '../store/worker-client.ts';
 import type { ObserveInput } from './baselines.ts';
 import { parseBody } from './body.ts';
-import { loadSecretRules, type RuleSource } from './secret-rules.ts';
+import type { RuleSource } from './secret-rules.ts';
 import type { SecretRule } from '../core/detect/secrets/types.ts';
 import { ElementCache, shapeAvailable } from '../core/exchange/elements.ts';
 import { forwardsHeader } from './upstream.ts';
@@ -67,13 +67,12 @@ export interface InspectionOptions {
 }
 
 /** The engine's options for a gateway: keyed value hashes, the configured detectors and budgets. */
-export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string, rules?: readonly SecretRule[]): InspectionOptions {
+export function inspectionOptions(cfg: GatewayConfig['inspection'], hashSecret: string, rules: readonly SecretRule[]): InspectionOptions {
   const hashValue = (v: string): string => createHmac('sha256', hashSecret).update(v).digest('hex').slice(0, 32);
-  // The organisation's gitleaks rules (as given, or read from the configured files) and allowed
+  // The organisation's gitleaks rules (imported by the Gateway from `cfg.gitleaks`) and allowed
   // values: one long-lived list each, so the secrets detector builds its scanner once (it keys
   // scanners by the list).
-  const imported = rules ?? ((cfg.gitleaks ?? []).length > 0 ? loadSecretRules(cfg.gitleaks).rules : []);
-  const extra = imported.length > 0 ? [...imported] : undefined;
+  const extra = rules.length > 0 ? (rules as SecretRule[]) : undefined;
   const allow = (cfg.allow ?? []).length > 0 ? cfg.allow : undefined;
   const base = { detectors: cfg.detectors, internal: cfg.internal, hashValue, ...(extra !== undefined ? { extraSecretRules: extra } : {}), ...(allow !== undefined ? { allow } : {}) };
   const headers = { ...base, clock: () => performance.now(), budgetMs: cfg.budgetMs };
@@ -141,7 +140,7 @@ export interface LateWorkerData {
    * worker imports these texts, never the files (a worker started again after a crash, or during
    * an edit, takes the rules in force, not what the disk holds at that moment).
    */
-  gitleaks?: RuleSource[];
+  gitleaks: RuleSource[];
 }
 
 /** The gateway's side of the inspection worker (late-inspection-worker.ts). */

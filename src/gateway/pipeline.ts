@@ -123,8 +123,8 @@ export interface PipelineDeps {
   decider: Decider;
   /** Secret for keyed hashes of matched values (exceptions, de-duplication); never a value itself. */
   hashSecret: string;
-  /** The organisation's secret rules, imported from `inspection.gitleaks` (omitted: read from the files here). */
-  secretRules?: readonly SecretRule[];
+  /** The organisation's secret rules, imported from `inspection.gitleaks` (Gateway: its one reader). */
+  secretRules: readonly SecretRule[];
   policyHash: () => string | null;
   /**
    * Whether the decision can change what is forwarded because of findings (a policy, or redaction

@@ -53,8 +53,6 @@ export class Gateway {
   private readonly pipeline: Pipeline;
   private inflight = 0;
   private ruleWatches: FileWatch[] = [];
-  /** The gitleaks files' texts in force (what a restarted inspection worker is given). */
-  private ruleSources: RuleSource[];
   private readonly onHup = (): void => void this.reloadSecretRules('SIGHUP');
   private draining = false;
   private idle: (() => void) | null = null;
@@ -71,14 +69,14 @@ export class Gateway {
     const hashSecret = opts.hashSecret ?? randomBytes(32).toString('hex');
     // The organisation's gitleaks files, read once here: this thread and the inspection worker
     // import the same texts (the configuration checked at load that they import).
-    this.ruleSources = readSecretRuleFiles(config.inspection.gitleaks);
-    const secretRules = importSecretRules(this.ruleSources).rules;
+    const ruleSources = readSecretRuleFiles(config.inspection.gitleaks);
+    const secretRules = importSecretRules(ruleSources).rules;
     const decisionUsesFindings = opts.decider !== undefined || policy !== undefined || config.inspection.redact;
     // Inspection waits for the response only when nothing before forwarding depends on findings;
     // then it runs in a worker, which holds the prompt baselines too.
     const late = opts.storeUrl !== undefined && config.inspection.thread && config.inspection.enabled && !decisionUsesFindings && !config.audit.storeRedactedBodies;
     this.inspection = late
-      ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, gitleaks: this.ruleSources, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
+      ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, gitleaks: ruleSources, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
       : null;
     // On SQLite the gateway's writes go through the audit worker's connection: a write transaction
     // on this thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
@@ -192,7 +190,6 @@ export class Gateway {
       return refuse(e);
     }
     this.pipeline.reloadInspection(loaded.rules);
-    this.ruleSources = sources;
     for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
     logger.info({ trigger, files: config.inspection.gitleaks, rules: loaded.rules.length }, 'secret rules reloaded');
     return true;

@@ -119,7 +119,7 @@ describe('inspection in the worker', () => {
 
 test('back-pressure: past the bound of queued bodies, room() waits until the worker catches up', async () => {
   const cfg = parseConfig({});
-  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null }, 1024);
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null, gitleaks: [] }, 1024);
   const body = Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `${'x'.repeat(2000)} ${SECRET}` }] }));
   const job: LateJob = { dialect: 'anthropic', body, tool: 't', version: null, user: 'u', headers: {}, search: '', modelCall: true, output: [] };
   try {
@@ -144,7 +144,7 @@ test('back-pressure: past the bound of queued bodies, room() waits until the wor
 
 test('jobs of one event-loop turn travel in one message, each gets its own result', async () => {
   const cfg = parseConfig({});
-  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null });
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: null, gitleaks: [] });
   const job = (content: string): LateJob => ({
     dialect: 'anthropic', body: Buffer.from(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] })),
     tool: 't', version: null, user: 'u', headers: {}, search: '', modelCall: true, output: [],
@@ -169,7 +169,7 @@ test('a store that cannot be opened when the worker starts gets its baselines on
   const file = join(dir, 'b.db');
   mkdirSync(file); // a directory where the database should be: opening fails
   const cfg = parseConfig({});
-  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: `sqlite:${file}`, baselineSyncMs: 50 });
+  const t = new InspectionThread({ inspection: cfg.inspection, hashSecret: 's', storeUrl: `sqlite:${file}`, baselineSyncMs: 50, gitleaks: [] });
   try {
     const body = Buffer.from(JSON.stringify({ model: 'm', system: 'You are Acme Code, a coding agent.', messages: [{ role: 'user', content: 'hi' }] }));
     await t.inspect({ dialect: 'anthropic', body, tool: 'acme-cli', version: '1.0.0', user: 'ann', headers: {}, search: '', modelCall: true, output: [] });

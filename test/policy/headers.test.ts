@@ -87,14 +87,14 @@ test('a redacted client header never replaces a header the upstream is configure
   assert.equal(out['x-api-key'], 'sk-managed');
   assert.ok(!JSON.stringify(out).includes(GH));
   // Headers have a small cache of their own: their per-request ids would only churn the request cache.
-  const opts = inspectionOptions(cfg.inspection, 'secret');
+  const opts = inspectionOptions(cfg.inspection, 'secret', []);
   assert.ok(opts.headers.cache !== undefined && opts.request.cache !== undefined);
   assert.notEqual(opts.headers.cache, opts.request.cache);
 });
 
 test('repeated headers are inspected once: the same findings from the header cache, a new value scanned, the cache bounded however many request ids go by', () => {
   const cfg = parseConfig({});
-  const opts = inspectionOptions(cfg.inspection, 'secret');
+  const opts = inspectionOptions(cfg.inspection, 'secret', []);
   const cache = opts.headers.cache!;
   const first = inspectHeaders({ 'x-team-token': `token ${GH}`, 'user-agent': 'claude-cli/2.1.90', 'x-request-id': 'req-0' }, opts);
   assert.deepEqual(first.result.findings.map((f) => [f.rule, f.segmentPath]), [['github-pat', 'headers["x-team-token"]']]);

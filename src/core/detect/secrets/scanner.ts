@@ -29,8 +29,9 @@ interface Compiled {
   lead: { cls: RegExp; max: number } | null;
   /**
    * A window rule every match of which (after its lead) begins with one of its own keywords: it is
-   * tried where they start only (sticky), not at every position of the window. Same matches, in
-   * the same order, as the scan of the window.
+   * tried where they start only (sticky), each start in its own window, not at every position of
+   * windows merged from all hits. Same matches as that scan wherever a match fits its start's
+   * window (what the native pass drops then changes nothing).
    */
   atHits: RegExp | null;
   /**
