@@ -18,6 +18,7 @@ import { buildCorpus as secretDocs } from '../fixtures/secrets/corpus.ts';
 import { buildCorpus as mixed, BENCH_OPTIONS } from '../../bench/engine.ts';
 import { PII_TRIGGERS } from '../../src/core/detect/detectors/pii.ts';
 import { importGitleaksToml } from '../../src/core/detect/secrets/gitleaks.ts';
+import { prng } from '../fixtures/secrets/samples.ts';
 
 loadNative();
 const required = process.env['AIRLOCK_REQUIRE_NATIVE'] === '1';
@@ -114,8 +115,7 @@ test('built-in personal-data triggers (native/pii.cc): exactly the matches Hyper
   const portable = addon.piiTriggers(true);
   // Random text over the bytes the patterns care about (and code units that read as them), so
   // that every pattern matches across the 64-byte blocks of the scan, at every offset.
-  let x = 7;
-  const rnd = (): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = prng(7);
   const alphabet = '0123456789 .-()/:ABCDXQOaf\u0131\u3039\u0104\n';
   const fuzz = Array.from({ length: 4000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
   const sets: Array<[string, string[]]> = [...inputs().map(([n, segs]): [string, string[]] => [n, segs.map((s) => s.text)]), ['fuzz', fuzz], ['fuzz, one text', [fuzz.join('')]]];

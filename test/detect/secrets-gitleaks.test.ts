@@ -8,6 +8,7 @@ import { nestedRepetition, translateRe2 } from '../../src/core/detect/secrets/re
 import { secrets } from '../../src/core/detect/detectors/secrets.ts';
 import { leadingWords } from '../../src/core/detect/secrets/scanner.ts';
 import type { SecretRule } from '../../src/core/detect/secrets/types.ts';
+import { prng } from '../fixtures/secrets/samples.ts';
 
 const toml = readFileSync(new URL('../fixtures/secrets/gitleaks.toml', import.meta.url), 'utf8');
 const imported = importGitleaksToml(toml);
@@ -153,8 +154,7 @@ test('window rules tried only where their keywords start (and, in gitleaks\' gen
   assert.equal(rules.length, 3);
   // The same rules as written: a pattern that begins with an empty choice has neither a lead to take off nor leading words.
   const asWritten = rules.map((r) => ({ ...r, regex: new RegExp(`(?:(?!)|)${r.regex.source}`, r.regex.flags) }));
-  let seed = 11;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = prng(11);
   // Operators, quotes and spaces of every kind the tail accepts (JavaScript's \\s: NBSP, U+2028, U+3000…).
   const parts = ['q.', 'qvs.', 'ey', 'eyJ', 'key', 'KEY', 'api', 'API', 'Api', 'token', 'passwd', 'password', 'auth', 'access', 'dev_', '=', ': ', '"', "'", ' ', '\n', '.', '-', '_',
     '\t', '\u00a0', '\u2028', '\u3000', '\ufeff', '>', '||', '?=', ',', ':::=', ' x ', '\u017f', '\u212a'];

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shannon } from '../../src/core/detect/secrets/entropy.ts';
 import { isPlaceholder } from '../../src/core/detect/secrets/placeholder.ts';
+import { prng } from '../fixtures/secrets/samples.ts';
 
 /** The definition: a histogram in a Map, summed in the order of first appearance. */
 function reference(s: string): number {
@@ -15,8 +16,8 @@ function reference(s: string): number {
 }
 
 test('shannon: bit for bit the Map definition, on ASCII, Latin-1, astral and mixed strings, and leaves no state behind', () => {
-  let x = 11;
-  const rnd = (n: number): number => Math.floor(((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * n);
+  const r = prng(11);
+  const rnd = (n: number): number => Math.floor(r() * n);
   const alphabets = ['ab', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', '\x00\x7f~ ', 'aé€', 'x😀y'];
   for (let i = 0; i < 3000; i++) {
     const a = alphabets[i % alphabets.length]!;
