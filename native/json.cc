@@ -9,7 +9,10 @@
 //   null: not valid JSON (the caller then lets JSON.parse produce the error).
 //   [0] bit 0: the top-level value is an object (else nothing follows); bit 1: a string escapes a
 //       character of U+0080..U+00FF (\u0080..\u00ff), which a Latin-1 view of the bytes cannot
-//       tell from a UTF-8 sequence (gateway/body.ts)
+//       tell from a UTF-8 sequence (gateway/body.ts); bit 2: an object, at any depth, has the same
+//       key twice, or a key written with an escape that this pass does not compare (the caller
+//       then parses the text and decides: core/exchange/json-keys.ts); bit 3: containers nest
+//       deeper than kMaxDepth
 //   [1] M, the number of members; then M records of 7:
 //       keyStart, keyEnd (the quotes included), valueStart, valueEnd, kind, hash (0 for an array), elements
 //       (hash: 0 throughout when `hashes` is false: a caller that only validates and reads a field)
@@ -17,6 +20,7 @@
 //   then, for each array member in order, `elements` records of 3: start, end, hash.
 #include <node_api.h>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 #if defined(__SSE2__)
@@ -161,6 +165,42 @@ struct Member {
   int32_t keyStart, keyEnd, valueStart, valueEnd, kind, elements;
 };
 
+// Deeper nesting than this is reported (bit 3): no API body needs it, and the walks that segment
+// a body recurse once per level.
+constexpr size_t kMaxDepth = 512;
+
+// Whether the keys of one object, as byte ranges [k[2i], k[2i+1]) of `b` (quotes included), hold
+// the same key twice, or a key with an escape (two spellings of one key would compare unequal
+// here). Few keys: each pair; many: sorted, then neighbours.
+bool RepeatsKey(const uint8_t* b, uint32_t* k, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (std::memchr(b + k[2 * i], '\\', k[2 * i + 1] - k[2 * i]) != nullptr) return true;
+  }
+  auto same = [b, k](size_t i, size_t j) {
+    const uint32_t li = k[2 * i + 1] - k[2 * i], lj = k[2 * j + 1] - k[2 * j];
+    return li == lj && std::memcmp(b + k[2 * i], b + k[2 * j], li) == 0;
+  };
+  if (n <= 16) {
+    for (size_t i = 1; i < n; i++) {
+      for (size_t j = 0; j < i; j++) {
+        if (same(i, j)) return true;
+      }
+    }
+    return false;
+  }
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  std::sort(order.begin(), order.end(), [b, k](size_t i, size_t j) {
+    const uint32_t li = k[2 * i + 1] - k[2 * i], lj = k[2 * j + 1] - k[2 * j];
+    if (li != lj) return li < lj;
+    return std::memcmp(b + k[2 * i], b + k[2 * j], li) < 0;
+  });
+  for (size_t i = 1; i < n; i++) {
+    if (same(order[i], order[i - 1])) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out, bool hashes) {
@@ -172,6 +212,11 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out,
   std::vector<int32_t> elements;  // start, end per element of top-level array members
   bool topObject = false;
   bool latin1Escape = false;
+  bool repeatedKey = false;
+  bool tooDeep = false;
+  // The keys of the objects open, as [start, end) pairs, and where each open object's begin.
+  std::vector<uint32_t> keys;
+  std::vector<size_t> keysFrom;
   enum State { kValue, kValueOrClose, kKey, kKeyOrClose, kColon, kCommaOrClose, kEnd };
   State st = kValue;
   size_t i = 0;
@@ -199,6 +244,8 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out,
         const int64_t e = String(b, n, i, latin1Escape);
         if (e < 0) return false;
         if (depth == 1 && topObject) members.push_back({static_cast<int32_t>(i), static_cast<int32_t>(e), -1, -1, -1, 0});
+        keys.push_back(static_cast<uint32_t>(i));
+        keys.push_back(static_cast<uint32_t>(e));
         i = static_cast<size_t>(e);
         st = kColon;
         continue;
@@ -223,6 +270,8 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out,
             if (depth == 0 && c == '{') topObject = true;
             if (depth == 1 && topObject) members.back().kind = c == '{' ? kObject : kArray;
             stack.push_back(c == '{' ? 'o' : 'a');
+            if (c == '{') keysFrom.push_back(keys.size());
+            if (stack.size() > kMaxDepth) tooDeep = true;
             i++;
             st = c == '{' ? kKeyOrClose : kValueOrClose;
             continue;
@@ -262,6 +311,12 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out,
     }
     // A closing bracket of the innermost container.
     if (depth == 0 || c != (stack.back() == 'o' ? '}' : ']')) return false;
+    if (c == '}') {
+      const size_t from = keysFrom.back();
+      keysFrom.pop_back();
+      if (!repeatedKey && keys.size() - from > 2) repeatedKey = RepeatsKey(b, keys.data() + from, (keys.size() - from) / 2);
+      keys.resize(from);
+    }
     stack.pop_back();
     i++;
     const size_t d = stack.size();
@@ -274,7 +329,7 @@ bool Shape(const uint8_t* b, size_t n, uint64_t seed, std::vector<int32_t>& out,
     st = d == 0 ? kEnd : kCommaOrClose;
   }
   if (st != kEnd) return false;
-  out.push_back((topObject ? 1 : 0) | (latin1Escape ? 2 : 0));
+  out.push_back((topObject ? 1 : 0) | (latin1Escape ? 2 : 0) | (repeatedKey ? 4 : 0) | (tooDeep ? 8 : 0));
   if (!topObject) return true;
   out.push_back(static_cast<int32_t>(members.size()));
   for (const Member& m : members) {

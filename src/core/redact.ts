@@ -1,6 +1,6 @@
 // Redaction patches the original body at exactly the finding spans with stable placeholders
 // and changes no other byte. The same value maps to the same placeholder within an exchange.
-import { locateSegments, rawOffset } from './exchange/locate.ts';
+import { canonicalEscapes, locateSegments, rawOffset } from './exchange/locate.ts';
 import { segmentPath } from './exchange/path.ts';
 import { headerWire, rawHeader, type HeaderMap } from './exchange/headers.ts';
 import { queryRange } from './exchange/query.ts';
@@ -37,14 +37,16 @@ export function segmentsByPath(segments: readonly Segment[], findings: readonly 
 export type PlaceholderNamer = (f: Finding, value: string) => string;
 
 /**
- * `[REDACTED:rule#n]`: the same value gets the same placeholder, numbered per rule. One namer per
- * exchange: the body and the headers share it, so a value has one placeholder wherever it is.
+ * `[REDACTED:rule#n]`: the same value gets the same placeholder, named after the first rule that
+ * found it (two rules may find one value: an AWS secret key and a generic password assignment)
+ * and numbered per rule. One namer per exchange: the body and the headers share it, so a value has
+ * one placeholder wherever it is.
  */
 export function placeholderNamer(): PlaceholderNamer {
   const names = new Map<string, string>();
   const perRule = new Map<string, number>();
   return (f, value) => {
-    const key = `${f.rule}\u0000${value}`;
+    const key = value;
     let ph = names.get(key);
     if (ph === undefined) {
       const n = (perRule.get(f.rule) ?? 0) + 1;
@@ -144,23 +146,27 @@ function byteOffset(lit: string, decoded: number): number {
 }
 
 /**
- * Finds a text of Latin-1 characters (one per byte) in the body's bytes from an offset, ending at
- * or before `to` (default: the end): the offset of its first byte, or -1. (Buffer#indexOf with
- * 'latin1' on the bytes up to `to`; no view string needed.)
- */
-export type ByteFinder = (needle: string, from: number, to?: number) => number;
-
-/**
- * Redaction planned on a Latin-1 view of the UTF-8 body (one character per byte), so that the
- * gateway patches its bytes without decoding the body to UTF-16 and encoding it back. Each
- * segment's literal is found by its JSON.stringify form, which must occur exactly once in the
+ * Redaction planned on a Latin-1 view of the UTF-8 body (one character per byte), or on its bytes,
+ * so that the gateway patches its bytes without decoding the body to UTF-16 and encoding it back.
+ * Each segment's literal is found by its JSON.stringify form, which must occur exactly once in the
  * bytes of the field or element that holds the segment (`within`, from the element cache), or in
- * the whole body; null when that does not hold (the caller then uses redact()).
+ * the whole body, and only where every escape there is one JSON.stringify writes (else the search
+ * may find another string with the same value: locate.ts, canonicalEscapes); null when that does
+ * not hold (the caller then uses redact()).
  */
-export function planByteRedaction(view: string | ByteFinder, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), within?: (seg: Segment) => readonly [number, number] | undefined): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
-  const find: ByteFinder = typeof view !== 'string' ? view : (needle, from, to) => {
-    const i = view.indexOf(needle, from);
-    return to !== undefined && i + needle.length > to ? -1 : i;
+export function planByteRedaction(view: string | Buffer, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), within?: (seg: Segment) => readonly [number, number] | undefined): { patches: BytePatch[]; placeholders: (string | null)[] } | null {
+  const find = typeof view === 'string'
+    ? (needle: string, from: number, to?: number): number => {
+      const i = view.indexOf(needle, from);
+      return to !== undefined && i + needle.length > to ? -1 : i;
+    }
+    : (needle: string, from: number, to?: number): number => (to === undefined ? view : view.subarray(0, to)).indexOf(needle, from, 'latin1');
+  // Ranges already checked for escapes, by start (a range is a field or an element: one end each).
+  const checked = new Map<number, boolean>();
+  const canonical = (from: number, to: number): boolean => {
+    let ok = checked.get(from);
+    if (ok === undefined) checked.set(from, (ok = canonicalEscapes(view, from, to)));
+    return ok;
   };
   const placeholders: (string | null)[] = findings.map(() => null);
   if (findings.length === 0) return { patches: [], placeholders };
@@ -174,6 +180,7 @@ export function planByteRedaction(view: string | ByteFinder, segments: readonly 
     const lit = JSON.stringify(seg.text);
     const v = utf8View(lit);
     const range = within?.(seg);
+    if (!canonical(range?.[0] ?? 0, range?.[1] ?? view.length)) return null;
     const at = find(v, range?.[0] ?? 0, range?.[1]);
     if (at < 0 || find(v, at + 1, range?.[1]) >= 0) return null;
     found.set(seg, { at, lit });

@@ -6,7 +6,6 @@ import { FNV_OFFSET, mixSampled, SampledLru } from '../core/sampled-hash.ts';
 import type { ElementCache } from '../core/exchange/elements.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import type { Dialect } from '../core/types.ts';
-import type { ByteFinder } from '../core/redact.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -105,13 +104,13 @@ export function latin1View(buf: Buffer): 'ascii' | 'repair' | 'utf8' {
 /**
  * A valid UTF-8 request body parsed: through the element cache (only parts not seen before are
  * parsed) when there is one and it can describe the body, else by JSON.parse of the decoded text,
- * which also words any error. `view` finds text in the body's bytes, read one character per
- * byte, for redaction in place (null: the body must be decoded for that).
+ * which also words any error. `view` is the body read one character per byte, as a string or as
+ * its bytes, for redaction in place (null: the body must be decoded for that).
  */
-export function parseBody(dialect: Dialect, buf: Buffer, elements: ElementCache | null, opts: { segments?: boolean } = {}): { parsed: ParsedRequest; view: string | ByteFinder | null } {
+export function parseBody(dialect: Dialect, buf: Buffer, elements: ElementCache | null, opts: { segments?: boolean } = {}): { parsed: ParsedRequest; view: string | Buffer | null } {
   // The shape pass itself refuses a repaired view of a body that escapes U+0080..U+00FF.
   const parsed = elements === null ? null : elements.parse(dialect, buf, isAscii(buf) ? undefined : repair, opts);
-  if (parsed !== null) return { parsed, view: (needle, from, to) => (to === undefined ? buf : buf.subarray(0, to)).indexOf(needle, from, 'latin1') };
+  if (parsed !== null) return { parsed, view: buf };
   const d = decodeBody(buf);
   return { parsed: parseRequest(dialect, d.text, d.fix, opts), view: d.byteView ? d.text : null };
 }

@@ -131,3 +131,38 @@ test('byte-level redaction declines (null) when a literal is not written as JSON
   assert.equal(planByteRedaction(raw, p.segments, [f]), null);
   assert.equal(JSON.parse(redact(raw, p.segments, [f]).body).messages[0].content, 'key [REDACTED:aws-access-key#1]', 'the string path still redacts it');
 });
+
+test('a value found by two rules keeps one placeholder in the exchange, named after the first', () => {
+  const secret = 'hJ8sK2mZp4Lq9WvX1tYb7NcR5eF3gD6aQ0uIoPzE';
+  const raw = JSON.stringify({ system: `aws_secret_access_key=${secret}`, messages: [{ role: 'user', content: `password: ${secret}` }] });
+  const { out, placeholders } = run('anthropic', raw, [
+    ['system', secret, 'aws-secret-key'],
+    ['messages[0].content', secret, 'generic-password'],
+  ]);
+  assert.deepEqual(placeholders, ['[REDACTED:aws-secret-key#1]', '[REDACTED:aws-secret-key#1]']);
+  assert.ok(!out.includes(secret));
+});
+
+test('a value escaped another way than JSON.stringify does, beside the same text written plainly elsewhere, is patched in its own literal (both paths)', async () => {
+  const { planByteRedaction, placeholderNamer } = await import('../../src/core/redact.ts');
+  const { patchBytes } = await import('../../src/gateway/body.ts');
+  const secret = 'ghp_MpviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn';
+  for (const raw of [
+    // The plain copy in another message, in the same message's other block, or as a key.
+    `{"messages":[{"role":"user","content":"key ghp_M\\u0070viEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn"},{"role":"user","content":"key ${secret}"}]}`,
+    `{"messages":[{"role":"user","content":[{"type":"text","text":"key ghp_Mp\\u0076iEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn"},{"type":"text","text":"key ${secret}"}]}]}`,
+    `{"metadata":{"key ${secret}":1},"messages":[{"role":"user","content":"key ghp_M\\u0070viEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn"}]}`,
+    `{"messages":[{"role":"user","content":"key ghp_M\\/pviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn"},{"role":"user","content":"key ghp_M/pviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn"}]}`,
+  ]) {
+    const p = parseRequest('anthropic', raw);
+    const value = raw.includes('\\/') ? 'ghp_M/pviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn' : secret;
+    const findings = p.segments.filter((s) => s.isKey !== true && s.text.includes(value)).map((s) => findingFor(p.segments, renderPath(s.path), value, 'github-pat'));
+    assert.ok(findings.length >= 1);
+    // The byte plan declines (the string path decides), and the string path patches every copy.
+    assert.equal(planByteRedaction(raw, p.segments, findings, placeholderNamer()), null, raw);
+    assert.equal(planByteRedaction(Buffer.from(raw), p.segments, findings, placeholderNamer()), null, raw);
+    const out = redact(raw, p.segments, findings).body;
+    for (const s of parseRequest('anthropic', out).segments) if (s.isKey !== true) assert.ok(!s.text.includes(value), `${s.text} in ${out}`);
+    assert.ok(patchBytes(Buffer.from(raw), []).equals(Buffer.from(raw)));
+  }
+});

@@ -102,8 +102,10 @@ export class ElementCache {
     // Without segments nothing is looked up by hash (the model and `stream` are read, the body validated).
     const shape = addon!.shape(buf, this.seed, wantSegments);
     // Bit 0: an object; bit 1: an escape of U+0080..U+00FF, which a repaired Latin-1 view would
-    // take for UTF-8 bytes (the caller then decodes the body instead).
-    if (shape === null || (shape[0]! & 1) === 0 || ((shape[0]! & 2) !== 0 && fix !== undefined)) return null;
+    // take for UTF-8 bytes (the caller then decodes the body instead); bits 2 and 3: a key repeated
+    // in an object (or one this pass cannot compare), nesting too deep: parseRequest decides and
+    // words the error (json-keys.ts).
+    if (shape === null || (shape[0]! & 1) === 0 || (shape[0]! & 12) !== 0 || ((shape[0]! & 2) !== 0 && fix !== undefined)) return null;
     const m = shape[1]!;
     const keys: string[] = [];
     const seen = new Map<string, number>();

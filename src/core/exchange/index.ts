@@ -1,6 +1,7 @@
 import { AirlockError } from '../errors.ts';
 import type { Dialect, Segment } from '../types.ts';
 import { segmentBody } from './walk.ts';
+import { checkKeysAndDepth } from './json-keys.ts';
 
 export { renderPath, pathKey } from './path.ts';
 export { locateLiterals, locateSegments, rawOffset } from './locate.ts';
@@ -47,6 +48,7 @@ export function parseRequest(dialect: Dialect, text: string, fix?: (s: string) =
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new AirlockError('AIRLOCK_ERR_BAD_REQUEST', 'The request body must be a JSON object.');
   }
+  checkKeysAndDepth(text, body);
   const obj = body as Record<string, unknown>;
   // Without inspection the gateway needs only the model and stream flag: no walk.
   const { segments, media } = opts.segments === false ? { segments: [], media: 0 } : segmentBody(dialect, obj, fix);

@@ -93,15 +93,17 @@ export function locateLiterals(raw: string): Map<string, Literal> {
 /**
  * Where the literal of each segment sits in `raw` (segments not found are missing from the map).
  * Segments are not changed: the gateway reuses them across requests (elements.ts).
- * Fast path: a value written the way JSON.stringify writes it (what the SDKs send) and found
- * exactly once in the body is that segment's literal. Anything else (keys, other escaping, a text
- * that occurs twice) falls back to one full scan of the body.
+ * Fast path, where every escape in the body is one JSON.stringify writes (canonicalEscapes; what
+ * the JavaScript SDKs send): a value's JSON.stringify form found exactly once in the body is that
+ * segment's literal. Anything else (keys, other escaping, a text that occurs twice) falls back to
+ * one full scan of the body.
  */
 export function locateSegments(raw: string, segments: readonly Segment[]): Map<Segment, Literal> {
   const out = new Map<Segment, Literal>();
   const rest: Segment[] = [];
+  const fast = canonicalEscapes(raw);
   for (const s of segments) {
-    if (s.isKey !== true) {
+    if (fast && s.isKey !== true) {
       const lit = JSON.stringify(s.text);
       const at = raw.indexOf(lit);
       if (at >= 0 && raw.indexOf(lit, at + 1) < 0) {
@@ -133,4 +135,37 @@ export function rawOffset(literal: string, decodedOffset: number): number {
     d++;
   }
   return j;
+}
+
+/** Hex digits JSON.stringify writes after `\u00` (lower case), by byte; -1 for any other byte. */
+const HEX = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/**
+ * Whether every escape in [from, to) of a JSON text is one JSON.stringify writes: \" \\ \b \f \n
+ * \r \t, and \u00xx (lower-case hex) for the other control characters. Then every string there
+ * is written as JSON.stringify writes its value, and a value's literal can be found by searching
+ * for that form. Where a string is escaped some other way (\u0070 for `p`, \/, a surrogate pair
+ * as two escapes), its value's stringify form is not in the text, and a search may find another
+ * string with the same value, or a key, in its place (redaction would then patch the wrong one and
+ * forward the secret). Read on a string or on UTF-8 bytes: escapes are ASCII either way.
+ */
+export function canonicalEscapes(raw: string | Uint8Array, from = 0, to = raw.length): boolean {
+  const str = typeof raw === 'string';
+  const at = str ? (i: number): number => raw.charCodeAt(i) : (i: number): number => raw[i] ?? -1;
+  for (let p = str ? raw.indexOf('\\', from) : raw.indexOf(92, from); p >= 0 && p < to; ) {
+    const e = at(p + 1);
+    let next = p + 2;
+    // " \ b f n r t
+    if (e !== 34 && e !== 92 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) {
+      if (e !== 117 || at(p + 2) !== 48 || at(p + 3) !== 48) return false;
+      const hi = HEX(at(p + 4));
+      const lo = HEX(at(p + 5));
+      const v = hi * 16 + lo;
+      // Control characters only, and not the five with a short escape.
+      if (hi < 0 || hi > 1 || lo < 0 || v === 8 || v === 9 || v === 10 || v === 12 || v === 13) return false;
+      next = p + 6;
+    }
+    p = str ? raw.indexOf('\\', next) : raw.indexOf(92, next);
+  }
+  return true;
 }
