@@ -68,7 +68,10 @@ export interface Decision {
   action: Action;
   ruleId: string | null;
   reason: string;
+  /** route: the upstream it sent the exchange to. */
   upstream?: string;
+  /** route: the upstream the exchange was picked for before the decision (what the policy saw). */
+  from?: string;
 }
 
 export type Outcome = 'ok' | 'client_error' | 'upstream_error' | 'aborted' | 'blocked';

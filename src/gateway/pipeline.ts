@@ -12,7 +12,7 @@ import type { ObserveInput } from '../core/covert/baseline.ts';
 import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import type { ParsedRequest } from '../core/exchange/index.ts';
-import { placeholderNamer, planByteRedaction, redact, redactHeaders, redactQuery, type ByteFinder, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
+import { placeholderNamer, planByteRedaction, redact, redactHeaders, redactQuery, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
 import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
@@ -290,7 +290,7 @@ export class Pipeline {
     if (this.threaded && this.deps.late!.full) await this.deps.late!.room();
     // read + parse
     let body: Buffer | null = null;
-    let byteView: string | ByteFinder | null = null;
+    let byteView: string | Buffer | null = null;
     if (m.hasBody) {
       const ctype = req.headers['content-type'] ?? '';
       if (!/^application\/(?:[\w.+-]*\+)?json\b/i.test(ctype)) {
