@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { AirlockError, toAirlockError } from '../core/errors.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 import { inspect, type InspectResult } from '../core/detect/engine.ts';
 import type { ObserveInput } from '../core/covert/baseline.ts';
 import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
@@ -61,13 +62,16 @@ export interface Limiter {
 }
 
 /** Until a policy is loaded: alert on findings, or redact them when configured. */
-export const defaultDecider = (redactFindings: boolean): Decider => ({ findings: all }) => {
+export const defaultDecider = (redactFindings: boolean): Decider => ({ findings: all, detectorErrors = [] }) => {
   // Informational findings (a tool version's first prompt) are recorded, not acted on.
   const findings = all.filter((f) => f.severity !== 'info');
+  // A detector that failed may have missed something: an alert, never "no findings".
+  const failed = detectorErrors.length > 0 ? `; ${detectorErrors.length} detector failure(s): ${detectorErrors.map((e) => e.detector).join(', ')}` : '';
+  if (findings.length === 0 && failed !== '') return { action: 'alert', ruleId: 'config:inspection.alert', reason: `no findings${failed}` };
   if (findings.length === 0) return { action: 'allow', ruleId: null, reason: all.length === 0 ? 'no findings' : 'informational findings only' };
   return redactFindings && findings.some((f) => f.detector !== 'covert')
-    ? { action: 'redact', ruleId: 'config:inspection.redact', reason: `${findings.length} finding(s) redacted` }
-    : { action: 'alert', ruleId: 'config:inspection.alert', reason: `${findings.length} finding(s) recorded` };
+    ? { action: 'redact', ruleId: 'config:inspection.redact', reason: `${findings.length} finding(s) redacted${failed}` }
+    : { action: 'alert', ruleId: 'config:inspection.alert', reason: `${findings.length} finding(s) recorded${failed}` };
 };
 
 interface Ctx {
@@ -268,8 +272,12 @@ export class Pipeline {
     const cfg = this.deps.config;
     // route
     const m = matchRoute(req.method ?? 'GET', ctx.pathname, req.headers);
-    if (m === null) throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
+    if (m === null) {
+      ctx.routeName = maskSecrets(ctx.routeName);
+      throw new AirlockError('AIRLOCK_ERR_UNKNOWN_ROUTE', `No API route ${ctx.routeName}.`);
+    }
     if (m === 'method') {
+      ctx.routeName = maskSecrets(ctx.routeName);
       // Codex CLI's built-in provider opens the Responses API as a WebSocket first and uses HTTP
       // after a 426; after a 404 it retries the upgrade several times with back-off.
       if (isWebSocketUpgrade(req.headers)) {
@@ -327,7 +335,18 @@ export class Pipeline {
     if (outcome.identity !== undefined) ctx.identity = outcome.identity;
     if (outcome.failedOpen !== undefined && outcome.failedOpen.length > 0) this.deps.logger.warn({ exchange: ctx.id, rules: outcome.failedOpen }, 'detector failure: rules failed open');
     if (ctx.decision.action === 'block') throw new AirlockError('AIRLOCK_ERR_BLOCKED', ctx.decision.reason);
-    if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) ctx.upstream = this.deps.upstreams.get(ctx.decision.upstream);
+    if (ctx.decision.action === 'route' && ctx.decision.upstream !== undefined) {
+      const target = this.deps.upstreams.get(ctx.decision.upstream);
+      // A route the target cannot take (another dialect) fails closed: the policy sent the
+      // exchange away from the upstream it was picked for, so that one must not get it either.
+      if (!target.config.dialects.includes(m.dialect)) {
+        const reason = `Rule ${ctx.decision.ruleId ?? '(none)'} routes this exchange to upstream '${target.config.name}', which does not serve the ${m.dialect} API, so it was sent nowhere; ask the policy's authors to route it to an upstream that serves ${m.dialect}.`;
+        ctx.decision = { action: 'block', ruleId: ctx.decision.ruleId, reason };
+        throw new AirlockError('AIRLOCK_ERR_BLOCKED', reason);
+      }
+      ctx.decision = { ...ctx.decision, from: up.name };
+      ctx.upstream = target;
+    }
     // transform: the policy names the findings to redact (a routed exchange may be redacted too)
     // Covert findings describe the tool's prompt, not data to remove from it.
     // Header findings are patched in the forwarded headers, body findings in the body.
@@ -394,8 +413,14 @@ export class Pipeline {
       r = await this.deps.late!.inspect(job);
     } catch (e) {
       this.deps.logger.warn({ exchange: ctx.id, err: e instanceof Error ? e.message : String(e) }, 'inspection worker failed; exchange inspected on the gateway thread, without prompt baselines');
-      r = inspectLate(job, this.inspection);
-      r.errors.push({ detector: 'covert', message: 'prompt baselines not compared: the inspection worker failed' });
+      try {
+        r = inspectLate(job, this.inspection);
+        r.errors.push({ detector: 'covert', message: 'prompt baselines not compared: the inspection worker failed' });
+      } catch (e2) {
+        // Not inspected at all: the record says so (a detector failure), never "no findings".
+        const message = `the exchange could not be inspected: ${e2 instanceof Error ? e2.message : String(e2)}`.slice(0, 300);
+        r = { findings: [], errors: [{ detector: 'engine', message }], requestSha256: hash('sha256', ctx.rawBody!) };
+      }
     }
     ctx.findings = r.findings;
     ctx.requestSha256 = r.requestSha256;
@@ -533,7 +558,8 @@ export class Pipeline {
       tool: ctx.client.tool,
       toolVersion: ctx.client.version,
       dialect: ctx.route?.dialect ?? null,
-      route: ctx.routeName,
+      // An unmatched path is the client's text: it may hold anything (a token pasted into a URL).
+      route: ctx.route === null ? maskSecrets(ctx.routeName) : ctx.routeName,
       upstream: ctx.upstream?.config.name ?? null,
       model: ctx.parsed?.model ?? null,
       status: ctx.status,

@@ -131,6 +131,32 @@ test('unknown route → 404 and wrong method → 404 with the reason', async () 
   assert.equal(rec.errorCode, 'AIRLOCK_ERR_UNKNOWN_ROUTE');
 });
 
+test('a path that holds a token is recorded and answered with the token masked', async () => {
+  const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  const r = await rawPost(h.url, `/v1/${token}/chat`, '{}', { 'content-type': 'application/json', authorization: `Bearer ${h.key}` });
+  assert.equal(r.status, 404);
+  assert.ok(!r.text.includes(token), r.text);
+  const rec = await lastRecord();
+  assert.equal(rec.errorCode, 'AIRLOCK_ERR_UNKNOWN_ROUTE');
+  assert.ok(!JSON.stringify(rec).includes(token), rec.route);
+  assert.match(rec.route, /^POST \/v1\/\[github-pat: ghp_…/);
+});
+
+test('a body that repeats a key, or nests past 512 levels, is refused with 400 in the caller\'s format and recorded; nothing goes upstream', async () => {
+  const before = h.mock.requests.length;
+  const dup = '{"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"key ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8","content":"hi"}]}';
+  const r = await rawPost(h.url, '/v1/messages', dup, anthropicHeaders(h.key));
+  assert.equal(r.status, 400);
+  assertAnthropicError(r.text, 'invalid_request_error', 'AIRLOCK_ERR_BAD_JSON');
+  assert.match(r.text, /same key twice/);
+  assert.equal((await lastRecord()).errorCode, 'AIRLOCK_ERR_BAD_JSON');
+  const deep = `{"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"hi","x":${'['.repeat(25_000)}${']'.repeat(25_000)}}]}`;
+  const r2 = await rawPost(h.url, '/v1/chat/completions', deep, { 'content-type': 'application/json', authorization: `Bearer ${h.key}` });
+  assert.equal(r2.status, 400);
+  assertOpenAIError(r2.text, 'invalid_request_error', 'AIRLOCK_ERR_BAD_REQUEST');
+  assert.equal(h.mock.requests.length, before);
+});
+
 test('a WebSocket upgrade on the Responses route → 426 in OpenAI shape, recorded, nothing upstream', async () => {
   const before = h.mock.requests.length;
   const { request } = await import('node:http');

@@ -204,3 +204,14 @@ test('headers sent as UTF-8 bytes are inspected as UTF-8 (a zero-width flag, a l
     await h.close();
   }
 });
+
+test('without a policy, a detector failure is an alert in the record, never "no findings"', async () => {
+  const { defaultDecider } = await import('../../src/gateway/pipeline.ts');
+  const base = { identity: { keyId: 'k', user: 'u', team: null, role: 'developer' as const }, client: { tool: 't', version: null }, dialect: 'anthropic' as const, upstream: 'a', model: null, findings: [] };
+  const clean = defaultDecider(false)(base);
+  assert.deepEqual('decision' in clean ? clean.decision : clean, { action: 'allow', ruleId: null, reason: 'no findings' });
+  const failed = defaultDecider(true)({ ...base, detectorErrors: [{ detector: 'engine', message: 'the exchange could not be inspected' }] });
+  const d = 'decision' in failed ? failed.decision : failed;
+  assert.equal(d.action, 'alert');
+  assert.match(d.reason, /1 detector failure\(s\): engine/);
+});

@@ -24,6 +24,9 @@ rules:
   - id: research-inhouse
     when: { teams: [research] }
     action: route(inhouse)
+  - id: opus-to-openai
+    when: { models: ["claude-opus-*"] }
+    action: route(openai)
 limits:
   - { scope: user, name: limited, requestsPerMinute: 2 }
   - { scope: team, name: budget, tokensPerDay: 10 }
@@ -97,7 +100,22 @@ test('route: the research team (set by the policy, not the key) goes to the in-h
   const rec = (await g.records()).at(-1)!;
   assert.equal(rec.upstream, 'inhouse');
   assert.equal(rec.team, 'research');
-  assert.deepEqual([rec.decision?.action, rec.decision?.ruleId, rec.decision?.upstream], ['route', 'research-inhouse', 'inhouse']);
+  assert.deepEqual([rec.decision?.action, rec.decision?.ruleId, rec.decision?.upstream, rec.decision?.from], ['route', 'research-inhouse', 'inhouse', 'openai'], 'the upstream picked before the route is kept for explain and replay');
+});
+
+test('route to an upstream that does not serve the dialect: blocked (fail closed), sent nowhere; the same rule routes the dialect it serves', async () => {
+  const before = [g.mock.requests.length, g.inhouse.requests.length];
+  await assert.rejects(anthropic().messages.create({ model: 'claude-opus-9', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => {
+    assert.ok(e instanceof Anthropic.PermissionDeniedError, String(e));
+    assert.match(e.message, /Rule opus-to-openai routes this exchange to upstream 'openai', which does not serve the anthropic API, so it was sent nowhere/);
+    return true;
+  });
+  assert.deepEqual([g.mock.requests.length, g.inhouse.requests.length], before, 'neither the picked upstream nor the target got it');
+  const rec = (await g.records()).at(-1)!;
+  assert.deepEqual([rec.outcome, rec.decision?.action, rec.decision?.ruleId], ['blocked', 'block', 'opus-to-openai']);
+  const ok = await openai().chat.completions.create({ model: 'claude-opus-9', messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(ok.choices[0]?.message.content !== undefined, true);
+  assert.deepEqual((await g.records()).at(-1)!.decision?.upstream, 'openai');
 });
 
 test('rate limit: requests per minute per user → 429 rate_limit_error with retry-after, each dialect', async () => {
@@ -172,7 +190,7 @@ test('hot reload: a file change swaps the policy atomically; an invalid edit is 
   writeFileSync(g.policyFile, relaxed.replace('limits:', '  - id: broken\n    action: blok\nlimits:'));
   await waitFor(() => g.logs.some((l) => l.level === 'error' && /policy reload rejected/.test(l.msg ?? '')));
   const log = g.logs.find((l) => /policy reload rejected/.test(l.msg ?? ''))!;
-  assert.match(JSON.stringify(log.obj), /policy\.yaml:\d+:\d+: error: rules\[2\]\.action: found 'blok'/);
+  assert.match(JSON.stringify(log.obj), /policy\.yaml:\d+:\d+: error: rules\[3\]\.action: found 'blok'/);
   assert.equal(g.policy.current.hash, policyHash(relaxed), 'the old policy stays in force');
   await call();
   // SIGHUP: restore the original text, then signal.
