@@ -32,6 +32,12 @@ export interface Segment {
   text: string;
   /** For object keys (e.g. JSON-schema property names) the key itself is the text. */
   isKey?: boolean;
+  /**
+   * A protocol value (a block type, an id, the model) or a key the APIs do not define, outside
+   * schemas and tool inputs: inspected like any text, left out of the prompt baselines, which
+   * compare what the model is told (core/covert/baseline.ts).
+   */
+  structural?: boolean;
 }
 
 export interface ClientInfo {

@@ -17,8 +17,9 @@ const FIXTURES: [string, Dialect][] = [
   ['codex-0.171.0-lite.json', 'openai-responses'],
 ];
 
-// The only strings a provider receives that are not text: protocol tags, ids, model, binary media.
-const STRUCTURAL_KEYS = new Set(['type', 'role', 'model', 'id', 'tool_use_id', 'tool_call_id', 'call_id', 'media_type', 'signature', 'encrypted_content', 'status', 'tool_choice', 'effort', 'format', 'include', 'detail']);
+// The only strings a provider receives that are not inspected: opaque blobs it signed and
+// verifies, and binary media. Protocol tags, ids and the model are inspected (marked structural).
+const STRUCTURAL_KEYS = new Set(['signature', 'encrypted_content']);
 const MEDIA = new Set(['image', 'document', 'input_image', 'image_url', 'redacted_thinking', 'input_audio', 'input_file', 'file']);
 
 /** Every string leaf (value) in the body with its path, minus structural ones and media payloads. */
@@ -97,7 +98,9 @@ test('openai-chat roles on a real Qwen Code body: system, user, tool_call, tool_
   const roles = new Set(p.segments.map((s) => s.role));
   for (const r of ['system', 'user', 'tool_call', 'tool_result', 'tool_definition']) assert.ok(roles.has(r as Segment['role']), `has ${r}`);
   assert.ok(p.segments.some((s) => s.role === 'tool_result' && s.text.includes('DB_PASSWORD')), 'the file read by the agent is a tool result');
-  assert.ok(!p.segments.some((s) => s.text === 'call_mock_1'), 'tool call ids are structure, not text');
+  // Ids and the model are text too: a client can put anything there, and a provider logs it.
+  assert.equal(p.segments.find((s) => s.text === 'call_mock_1')?.role, 'tool_call', 'a tool call id, in its call');
+  assert.equal(p.segments.find((s) => s.path.length === 1 && s.path[0] === 'model')?.role, 'metadata');
   const call = p.segments.find((s) => s.role === 'tool_call' && /arguments$/.test(renderPath(s.path)))!;
   assert.match(call.text, /file_path/);
 });
@@ -148,4 +151,38 @@ test('a real Claude Code body: the .env file read by the agent is a tool_result 
 test('bad bodies: invalid JSON and non-objects are rejected with stable codes, without echoing the body', () => {
   assert.throws(() => parseRequest('anthropic', '{"a": sk-secret'), (e: Error & { code?: string }) => e.code === 'AIRLOCK_ERR_BAD_JSON' && !e.message.includes('sk-secret'));
   assert.throws(() => parseRequest('openai-chat', '"just a string"'), (e: Error & { code?: string }) => e.code === 'AIRLOCK_ERR_BAD_REQUEST');
+});
+
+test('every string and every key the APIs do not define is a segment: the model, ids, free-form maps, unknown fields, plain-text documents', () => {
+  const tok = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+  const body = {
+    model: `gpt-${tok}`,
+    metadata: { [tok]: 'x', session: tok },
+    [`x-${tok}`]: 1,
+    messages: [
+      { role: 'user', content: [
+        { type: 'document', source: { type: 'text', media_type: 'text/plain', data: `aws key ${tok}` }, title: `t ${tok}`, context: 'c' },
+        { type: 'document', source: { type: 'content', content: [{ type: 'text', text: `in blocks ${tok}` }] } },
+        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+        { type: 'tool_result', tool_use_id: `toolu_${tok}`, content: 'ok', extra_field: { [tok]: 1 } },
+      ] },
+    ],
+  };
+  const p = parseRequest('anthropic', JSON.stringify(body));
+  // By the raw path (a rendered path masks a key that holds a secret).
+  const raw = (s: Segment): string => s.path.map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`)).join('').replace(/^\./, '');
+  const has = (path: string, isKey = false): Segment | undefined => p.segments.find((s) => raw(s).replace(/\.\[/g, '[') === path.replace(/^\["(.*)"\]$/, '$1') && (s.isKey === true) === isKey && s.text.includes(tok));
+  assert.equal(has('model')?.structural, true, 'the model: inspected, marked structural');
+  assert.ok(has(`metadata.${tok}`, true), 'a key of a free-form map');
+  assert.ok(has('metadata.session'), 'a value of a free-form map');
+  assert.equal(has(`["x-${tok}"]`, true)?.structural, true, 'an unknown top-level key');
+  assert.ok(has('messages[0].content[0].source.data'), 'a plain-text document');
+  assert.ok(has('messages[0].content[0].title'), 'a document title');
+  assert.ok(has('messages[0].content[1].source.content[0].text'), 'a document of content blocks');
+  assert.ok(!p.segments.some((s) => s.text === 'JVBERi0xLjQK'), 'a base64 document is media: counted, not read');
+  assert.equal(p.media, 3);
+  assert.equal(has('messages[0].content[3].tool_use_id')?.role, 'tool_result', 'an id, in its block\'s role');
+  assert.ok(has(`messages[0].content[3].extra_field.${tok}`, true), 'a key of a field the API does not define');
+  assert.equal(p.segments.find((s) => raw(s) === 'messages[0].role')?.structural, true);
+  assert.ok(!p.segments.some((s) => raw(s) === 'messages[0].content[3].content' && s.structural === true), 'content is not structural');
 });

@@ -6,7 +6,7 @@ import { redact } from '../../src/core/redact.ts';
 import type { Dialect, Finding, Segment } from '../../src/core/types.ts';
 
 function findingFor(segs: Segment[], path: string, value: string, rule = 'aws-access-key', nth = 0): Finding {
-  const seg = segs.find((s) => renderPath(s.path) === path);
+  const seg = segs.find((s) => s.isKey !== true && renderPath(s.path) === path);
   assert.ok(seg, `segment ${path}`);
   let start = -1;
   for (let i = 0; i <= nth; i++) start = seg.text.indexOf(value, start + 1);

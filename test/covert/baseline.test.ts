@@ -32,7 +32,7 @@ test('an invisible or look-alike variant is HIGH on every exchange that carries 
   assert.equal(zw.length, 1);
   assert.deepEqual({ detector: zw[0]!.detector, rule: zw[0]!.rule, severity: zw[0]!.severity, role: zw[0]!.role, segmentPath: zw[0]!.segmentPath }, { detector: 'covert', rule: 'invisible-variant', severity: 'high', role: 'system', segmentPath: 'system[0].text' });
   assert.match(zw[0]!.detail!, /U\+200B ZERO WIDTH SPACE/);
-  const text = segs(prompt('li').replace('careful', 'care\u200bful'))[0]!.text;
+  const text = segs(prompt('li').replace('careful', 'care\u200bful')).find((s) => s.structural !== true)!.text;
   assert.equal(text.slice(zw[0]!.start, zw[0]!.end), '\u200b', 'span points at the hidden character');
   // The same exchange again (known variant, fast path): reported again.
   assert.equal(b.observe({ tool: 't', version: '1', user: 'li', segments: segs(prompt('li').replace('careful', 'care\u200bful')) }).length, 1);

@@ -143,7 +143,7 @@ function fingerprint(g: Extracted): number {
 }
 
 /** A segment of the prompt groups: the system prompt or a tool definition. */
-const inPrompt = (s: Segment): boolean => s.role === 'system' || (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number');
+const inPrompt = (s: Segment): boolean => s.structural !== true && (s.role === 'system' || (s.role === 'tool_definition' && s.path[0] === 'tools' && typeof s.path[1] === 'number'));
 
 /**
  * Whether `segments` holds the prompt segments `segs`, in the same order: mostly the same objects

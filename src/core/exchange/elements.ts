@@ -10,7 +10,7 @@
 import type { Dialect, Segment } from '../types.ts';
 import { SampledLru, type LruEntry } from '../sampled-hash.ts';
 import type { ParsedRequest } from './index.ts';
-import { segmentPart, structuralKey } from './walk.ts';
+import { opaqueKey, segmentPart } from './walk.ts';
 
 interface ShapeAddon {
   /** `hashes` false: every hash 0 (validation and the ranges only). */
@@ -65,7 +65,10 @@ class Entry implements LruEntry {
 function moved(s: Segment, index: number): Segment {
   const path = s.path.slice();
   path[1] = index;
-  return s.isKey === true ? { role: s.role, path, text: s.text, isKey: true } : { role: s.role, path, text: s.text };
+  const m: Segment = { role: s.role, path, text: s.text };
+  if (s.isKey === true) m.isKey = true;
+  if (s.structural === true) m.structural = true;
+  return m;
 }
 
 export class ElementCache {
@@ -143,7 +146,7 @@ export class ElementCache {
         for (let i = 0; i < n; i++, el += 3) values[i] = this.part(dialect, buf, key, i, shape[el]!, shape[el + 1]!, shape[el + 2]!, fix, st, true);
         body[key] = values;
       } else {
-        body[key] = this.part(dialect, buf, key, null, start, end, shape[b + 5]!, fix, st, !(kind === KIND_STRING && structuralKey(key)));
+        body[key] = this.part(dialect, buf, key, null, start, end, shape[b + 5]!, fix, st, !(kind === KIND_STRING && opaqueKey(key)));
       }
     }
     if (wantSegments) model = body['model'];
