@@ -164,6 +164,22 @@ function redactAll(text: string, located: SegmentOf | readonly Segment[], findin
   return r.body;
 }
 
+/**
+ * The model name as recorded: the client's text, masked like any other (a key pasted into it must
+ * not reach the trail). Clients send a handful of names: the answers are kept.
+ */
+const MODELS = new Map<string, string>();
+function recordedModel(model: string | null): string | null {
+  if (model === null) return null;
+  let m = MODELS.get(model);
+  if (m === undefined) {
+    m = maskSecrets(model.slice(0, 200));
+    if (MODELS.size >= 256) MODELS.clear();
+    MODELS.set(model, m);
+  }
+  return m;
+}
+
 const guessDialectFromPath = (p: string): Dialect => (p.includes('/messages') ? 'anthropic' : p.includes('/responses') ? 'openai-responses' : 'openai-chat');
 
 export class Pipeline {
@@ -315,7 +331,7 @@ export class Pipeline {
     }
     const model = ctx.parsed?.model ?? null;
     const up = pickUpstream(cfg, m.dialect, model);
-    if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${model}'` : ''}.`);
+    if (up === null) throw new AirlockError('AIRLOCK_ERR_NO_UPSTREAM', `No upstream serves ${m.dialect}${model !== null ? ` model '${recordedModel(model)}'` : ''}.`);
     ctx.upstream = this.deps.upstreams.get(up.name);
     // inspect (now, or after the response when nothing before forwarding depends on findings)
     const early = this.early();
@@ -561,7 +577,7 @@ export class Pipeline {
       // An unmatched path is the client's text: it may hold anything (a token pasted into a URL).
       route: ctx.route === null ? maskSecrets(ctx.routeName) : ctx.routeName,
       upstream: ctx.upstream?.config.name ?? null,
-      model: ctx.parsed?.model ?? null,
+      model: recordedModel(ctx.parsed?.model ?? null),
       status: ctx.status,
       outcome: ctx.outcome,
       errorCode: ctx.errorCode,

@@ -142,6 +142,16 @@ test('a path that holds a token is recorded and answered with the token masked',
   assert.match(rec.route, /^POST \/v1\/\[github-pat: ghp_…/);
 });
 
+test('a token in the model name is inspected (a finding) and never recorded in clear', async () => {
+  const token = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2';
+  const r = await rawPost(h.url, '/v1/messages', msgBody({ model: `claude-${token}` }), anthropicHeaders(h.key));
+  assert.equal(r.status, 200);
+  const rec = await lastRecord();
+  assert.ok(!JSON.stringify(rec).includes(token), JSON.stringify(rec).slice(0, 300));
+  assert.match(rec.model ?? '', /^claude-\[github-pat: ghp_…/);
+  assert.ok(rec.findings.some((f) => f.rule === 'github-pat' && f.segmentPath === 'model'), 'found where it was');
+});
+
 test('a body that repeats a key, or nests past 512 levels, is refused with 400 in the caller\'s format and recorded; nothing goes upstream', async () => {
   const before = h.mock.requests.length;
   const dup = '{"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"key ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8","content":"hi"}]}';
@@ -290,7 +300,7 @@ test('malformed HTTP gets 400 and the gateway keeps serving', async () => {
   assert.equal(r.status, 200);
 });
 
-test('a client that trickles its body past the request timeout is cut off, recorded, and the gateway keeps serving', async () => {
+test('a client that trickles its body past the request timeout gets 408 AIRLOCK_ERR_REQUEST_TIMEOUT, recorded, and the gateway keeps serving', async () => {
   const slow = await startHarness({ config: { limits: { requestTimeoutMs: 700, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 1000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, drainMs: 1000 } } });
   try {
     const { connect } = await import('node:net');
@@ -304,9 +314,11 @@ test('a client that trickles its body past the request timeout is cut off, recor
       s.on('close', () => resolve(d));
       s.on('error', () => resolve(d));
     });
-    assert.match(reply, /^HTTP\/1\.1 (408|400)|^$/, 'timed out (408) or closed');
+    assert.match(reply, /^HTTP\/1\.1 408 /, 'timed out (408)');
+    assertAnthropicError(reply.slice(reply.indexOf('\r\n\r\n') + 4), 'invalid_request_error', 'AIRLOCK_ERR_REQUEST_TIMEOUT');
     const rec = (await slow.records()).at(-1);
-    assert.equal(rec?.outcome, 'aborted', 'the cut-off exchange is recorded');
+    assert.equal(rec?.outcome, 'client_error', 'the timed-out exchange is recorded');
+    assert.equal(rec?.errorCode, 'AIRLOCK_ERR_REQUEST_TIMEOUT');
     const ok = await rawPost(slow.url, '/v1/messages', msgBody(), anthropicHeaders(slow.key));
     assert.equal(ok.status, 200);
   } finally {

@@ -8,6 +8,7 @@
 // route check: block > route > redact > alert > allow; the deciding rule is the first match
 // (in policy order: clients, rules, routes) with that action. Redaction is applied whenever a
 // redact rule matched and nothing blocks, so a routed exchange is still redacted.
+import { maskSecrets } from '../detect/mask-secrets.ts';
 import type { Decision, Finding, Identity } from '../types.ts';
 import { findingReason, renderTemplate } from './reason.ts';
 import { anyGlob, type CompiledRule, type ExchangeFacts, type TagsOf, type ToolMatcher, toolMatches, versionOf } from './rules.ts';
@@ -109,7 +110,7 @@ function ruleReason(r: CompiledRule, findings: Finding[], input: PolicyInput, id
     const f = findings[0];
     const text = renderTemplate(r.doc.reason, {
       rule: r.id, count: String(findings.length), team: id.team ?? '', user: id.user, tool: input.client.tool,
-      version: input.client.version ?? '', model: input.model ?? '', upstream: input.upstream,
+      version: input.client.version ?? '', model: maskSecrets(input.model ?? ''), upstream: input.upstream,
       finding: f?.rule ?? '', detector: f?.detector ?? '', where: f !== undefined ? (input.sourceOf?.(f.segmentPath) ?? f.role) : '',
     });
     return text.includes(r.id) ? text : `${text} (rule ${r.id})`;
@@ -186,7 +187,7 @@ function routeCheck(p: EvalParts, id: Identity, upstream: string, model: string 
     if (g.models === null || model === null || g.models(model)) return null;
   }
   const who = `user ${id.user}${id.team !== null ? ` (team ${id.team})` : ''}`;
-  return { ruleId: 'routes', action: 'block', findings: [], reason: `${who} may not use ${model !== null ? `model '${model}' on ` : ''}upstream '${upstream}'; ask for access or use an allowed model (rule routes)` };
+  return { ruleId: 'routes', action: 'block', findings: [], reason: `${who} may not use ${model !== null ? `model '${maskSecrets(model)}' on ` : ''}upstream '${upstream}'; ask for access or use an allowed model (rule routes)` };
 }
 
 const pickWinner = (ms: RuleMatch[]): RuleMatch | null => {
