@@ -320,6 +320,11 @@ export class Pipeline {
       if (!/^application\/(?:[\w.+-]*\+)?json\b/i.test(ctype)) {
         throw new AirlockError('AIRLOCK_ERR_BAD_CONTENT_TYPE', `Content-Type must be application/json, got '${ctype.slice(0, 60)}'.`);
       }
+      // A compressed body cannot be inspected as sent (and no API client compresses requests).
+      const enc = req.headers['content-encoding'];
+      if (enc !== undefined && enc.trim().toLowerCase() !== 'identity') {
+        throw new AirlockError('AIRLOCK_ERR_BAD_CONTENT_TYPE', `Content-Encoding '${enc.slice(0, 40)}' is not supported: send the request body uncompressed.`);
+      }
       body = await readBody(req, cfg.limits.maxBodyBytes);
       ctx.requestBytes = body.length;
       ctx.rawBody = body;

@@ -113,6 +113,14 @@ test('body over the limit → 413, declared or streamed', async () => {
   assert.equal(r2.status, 413);
 });
 
+test('a compressed request body → 415 saying so, not "invalid UTF-8"', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const r = await rawPost(h.url, '/v1/messages', gzipSync(msgBody()), { ...anthropicHeaders(h.key), 'content-encoding': 'gzip' });
+  assert.equal(r.status, 415);
+  assertAnthropicError(r.text, 'invalid_request_error', 'AIRLOCK_ERR_BAD_CONTENT_TYPE');
+  assert.match(r.text, /Content-Encoding 'gzip' is not supported/);
+});
+
 test('invalid UTF-8 → 400', async () => {
   const bad = Buffer.concat([Buffer.from('{"model":"x","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
   const r = await rawPost(h.url, '/v1/messages', bad, anthropicHeaders(h.key));
