@@ -102,10 +102,21 @@ export function inspectHeaders(headers: HeaderMap, opts: InspectionOptions, sear
   return { segments, result: inspect(segments, opts.headers, parts) };
 }
 
-/** Response findings, their paths under `response.`. */
+/**
+ * Response findings, their paths under `response.`. The response's protocol values (its id, the
+ * model, stop reasons: segments marked structural) are the provider's own, not inspected.
+ */
 export function inspectOutput(output: readonly Segment[], opts: InspectOptions): Finding[] {
   if (output.length === 0) return [];
-  const out = inspect(output, opts).findings;
+  let text = output;
+  for (const s of output) {
+    if (s.structural === true) {
+      text = output.filter((x) => x.structural !== true);
+      break;
+    }
+  }
+  if (text.length === 0) return [];
+  const out = inspect(text, opts).findings;
   for (const f of out) f.segmentPath = `response.${f.segmentPath}`;
   return out;
 }

@@ -215,3 +215,14 @@ test('without a policy, a detector failure is an alert in the record, never "no 
   assert.equal(d.action, 'alert');
   assert.match(d.reason, /1 detector failure\(s\): engine/);
 });
+
+test('response inspection reads the response\'s text, not its protocol values (ids, model, stop reason)', async () => {
+  const { inspectOutput } = await import('../../src/gateway/late-inspection.ts');
+  const tok = 'ghp_' + 'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8';
+  const found = inspectOutput([
+    { role: 'assistant', path: ['id'], text: `msg_${tok}`, structural: true },
+    { role: 'assistant', path: ['content', 0, 'text'], text: `here: ${tok}` },
+  ], {});
+  assert.deepEqual(found.map((f) => f.segmentPath), ['response.content[0].text']);
+  assert.deepEqual(inspectOutput([{ role: 'assistant', path: ['id'], text: `msg_${tok}`, structural: true }], {}), []);
+});
