@@ -1,5 +1,6 @@
 // The shape every command module gets: where to print, the environment, and the terminal.
 import { parseArgs } from 'node:util';
+import { readInstant } from '../core/policy/schema.ts';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -55,11 +56,17 @@ export function table(head: string[], rows: string[][]): string {
   return renderTable(head, [widths.map((n) => '-'.repeat(n)), ...rows]).text;
 }
 
-/** `7d`, `24h`, `30m` before now, or a date or date-time (UTC unless it says otherwise), as ISO-8601. */
+/**
+ * `7d`, `24h`, `30m` before now, a date (its start, UTC) or a date-time with an offset, as
+ * ISO-8601. Never local time: a window must select the same records on every machine, so a
+ * date-time without an offset and an impossible day are refused (readInstant), not guessed.
+ */
 export function parseTime(v: string, flag: string, now = Date.now()): string {
   const rel = /^(\d+)([dhm])$/.exec(v);
   if (rel !== null) return new Date(now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm']).toISOString();
-  const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected a date (2026-12-01), a date-time or a duration before now (7d, 24h, 30m), got '${v.slice(0, 40)}'`);
-  return new Date(t).toISOString();
+  const t = readInstant(v);
+  if ('problem' in t) {
+    throw new UsageError(`${flag}: expected ${t.problem ?? 'a date (2026-12-01), a date-time with an offset (2026-12-01T10:00:00Z) or a duration before now (7d, 24h, 30m)'}, got '${v.slice(0, 40)}'`);
+  }
+  return new Date(t.at).toISOString();
 }

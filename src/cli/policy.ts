@@ -9,6 +9,7 @@ import { covertFindingKinds } from '../core/covert/baseline.ts';
 import { loadSecretRules } from '../gateway/secret-rules.ts';
 import { compilePolicy, formatIssue, lintPolicy, pickExamples, Replay, type CompiledPolicy, type PolicyIssue } from '../core/policy/index.ts';
 import { renderReplayHtml } from '../core/policy/replay-html.ts';
+import { actionText, pickedUpstream } from '../core/policy/replay.ts';
 import type { AuditEntry, AuditRecord, Identity } from '../core/types.ts';
 import { loadConfig, pickUpstream, type GatewayConfig } from '../gateway/config.ts';
 import { policyHash } from '../gateway/policy-loader.ts';
@@ -25,15 +26,18 @@ const HELP = `usage: airlock policy <command>
   test FILE --replay <store URL | FILE.jsonl> [--config GW.yaml] [--since T] [--until T]
        [--limit N] [--show N] [--json] [--html REPORT.html] [--fail-on-change]
                                              dry-run FILE over recorded exchanges; print what changes
-                                             (T: 2026-12-01, a date-time, or 7d / 24h / 30m before now;
+                                             (T: 2026-12-01, 2026-12-01T10:00:00Z, or 7d / 24h / 30m before now;
                                              --fail-on-change: exit 1 if any decision would change)
   hash-value [--config GW.yaml]              read a value on stdin, print its keyed hash for an
                                              exception (same secret as the gateway: $AIRLOCK_HASH_SECRET
                                              or <dataDir>/hash.secret)`;
 
-/** Detector ids for lint: the engine's registry, or the built-in set while it is being filled. */
+/**
+ * Detector ids for lint: the engine's registry (or the built-in set while it is being filled), and
+ * `covert`, whose findings come from the prompt baselines (core/covert), not from the registry.
+ */
 const BUILTIN_DETECTORS = ['secrets', 'pii', 'internal-infra', 'hidden-chars', 'confusables'];
-const knownDetectors = (): string[] => [...new Set([...DETECTORS.map((d) => d.id), ...BUILTIN_DETECTORS])];
+const knownDetectors = (): string[] => [...new Set([...DETECTORS.map((d) => d.id), ...BUILTIN_DETECTORS, ...covertFindingKinds().map((f) => f.detector)])];
 
 /** Every finding rule the engine can report: built-in, covert, and the configuration's gitleaks rules. */
 function knownFindingRules(cfg: GatewayConfig | null): string[] {
@@ -91,7 +95,7 @@ async function explain(id: string | undefined, flags: Flags, io: CliIO): Promise
       io.out('no decision: the exchange ended before the decide phase (see the outcome above).');
       return 0;
     }
-    io.out(`decision: ${rec.decision.action}${rec.decision.upstream !== undefined ? `(${rec.decision.upstream})` : ''} by ${rec.decision.ruleId ?? '(no rule)'}: ${rec.decision.reason}`);
+    io.out(`decision: ${actionText(rec.decision)}${rec.decision.from !== undefined ? ` from ${rec.decision.from}` : ''} by ${rec.decision.ruleId ?? '(no rule)'}: ${rec.decision.reason}`);
     io.out(`policy version: ${rec.policyHash ?? '(none: the gateway ran without a policy)'}`);
     let text: string | null = null;
     let source = '';
@@ -122,7 +126,8 @@ async function explain(id: string | undefined, flags: Flags, io: CliIO): Promise
     for (const m of v.matches.filter((x) => x.ruleId.startsWith('clients') || x.ruleId === 'routes')) io.out(`  ${m.ruleId}: ${m.action} - ${m.reason}`);
     for (const t of v.trace ?? []) io.out(`  ${t.matched ? 'MATCH' : '  -  '} ${t.ruleId}: ${t.why}`);
     for (const e of v.excepted) io.out(`  excepted: ${e.finding.detector}/${e.finding.rule} ${e.finding.preview} by exceptions[${e.exception}] of rule ${e.ruleId}`);
-    io.out(`  => ${v.decision.action} by ${v.decision.ruleId ?? '(no rule)'}${v.decision.action === rec.decision.action && v.decision.ruleId === rec.decision.ruleId ? ' (same as recorded)' : ' (differs from the record)'}`);
+    const same = v.decision.action === rec.decision.action && v.decision.ruleId === rec.decision.ruleId && (v.decision.action !== 'route' || v.decision.upstream === rec.decision.upstream);
+    io.out(`  => ${actionText(v.decision)} by ${v.decision.ruleId ?? '(no rule)'}${same ? ' (same as recorded)' : ' (differs from the record)'}`);
     return 0;
   } finally {
     await store.close();
@@ -134,7 +139,7 @@ function inputOf(rec: AuditEntry, roleOf: (k: string | null) => Identity['role']
     identity: { keyId: rec.keyId ?? '', user: rec.user ?? '', team: rec.team, role: roleOf(rec.keyId) },
     client: { tool: rec.tool ?? 'unknown', version: rec.toolVersion },
     dialect: rec.dialect ?? 'anthropic',
-    upstream: upstreamOf?.(rec) ?? rec.upstream ?? '',
+    upstream: upstreamOf?.(rec) ?? pickedUpstream(rec) ?? '',
     model: rec.model,
     findings: rec.findings.filter((f) => !f.segmentPath.startsWith('response.')),
     now: Date.parse(rec.time),
@@ -193,7 +198,7 @@ async function test(file: string | undefined, flags: Flags, io: CliIO): Promise<
   try {
     const roleOf = await roleLookup(store);
     // Before a route action the gateway had picked an upstream by model; recompute it when the config is known.
-    const upstreamOf = cfg === null ? undefined : (e: AuditEntry): string | null => (e.dialect === null ? e.upstream : pickUpstream(cfg, e.dialect, e.model)?.name ?? e.upstream);
+    const upstreamOf = cfg === null ? undefined : (e: AuditEntry): string | null => (e.dialect === null ? pickedUpstream(e) : pickUpstream(cfg, e.dialect, e.model)?.name ?? pickedUpstream(e));
     const r = new Replay(c.policy, { roleOf, keep: show, ...(upstreamOf !== undefined ? { upstreamOf } : {}) });
     const it = store !== null ? iterateAudit(store, { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) }) : readJsonl(src, since, until);
     // A long replay shows how far it has got, on a terminal.
@@ -234,7 +239,7 @@ async function test(file: string | undefined, flags: Flags, io: CliIO): Promise<
     if (listed.length > 0 && html === undefined) {
       io.out(`\nexamples${listed.length < s.changed ? ` (${listed.length} of ${s.changed}, each kind of change in turn; --show N for more)` : ''}:`);
       for (const ch of listed) {
-        io.out(`  ${safeCell(ch.id, 64)} ${safeCell(ch.user ?? '?')}/${safeCell(ch.team ?? '-')}: ${ch.before.action} (${safeCell(ch.before.ruleId ?? '-')}) → ${ch.after.action} (${safeCell(ch.after.ruleId ?? '-')}): ${safeCell(ch.after.reason, 200)}`);
+        io.out(`  ${safeCell(ch.id, 64)} ${safeCell(ch.user ?? '?')}/${safeCell(ch.team ?? '-')}: ${safeCell(actionText(ch.before))} (${safeCell(ch.before.ruleId ?? '-')}) → ${safeCell(actionText(ch.after))} (${safeCell(ch.after.ruleId ?? '-')}): ${safeCell(ch.after.reason, 200)}`);
       }
     }
     return failOn;

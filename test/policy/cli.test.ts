@@ -115,7 +115,7 @@ test('test --replay --json / --html / --since / --until / --fail-on-change: the 
   const far = io();
   assert.equal(await run(['test', candidate, '--replay', store, '--since', '2030-01-01T00:00:00Z'], far), 0);
   assert.match(far.lines[0]!, /replayed 0 of 0 exchanges from 2030-01-01T00:00:00\.000Z to now/);
-  await assert.rejects(run(['test', candidate, '--replay', store, '--since', 'last tuesday'], io()), /--since: expected a date \(2026-12-01\), a date-time or a duration before now \(7d, 24h, 30m\), got 'last tuesday'/);
+  await assert.rejects(run(['test', candidate, '--replay', store, '--since', 'last tuesday'], io()), /--since: expected a date \(2026-12-01\), a date-time with an offset \(2026-12-01T10:00:00Z\) or a duration before now \(7d, 24h, 30m\), got 'last tuesday'/);
 
   // The report: self-contained, every client-controlled string escaped, invisible characters shown.
   const report = join(g.dir, 'replay.html');

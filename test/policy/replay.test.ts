@@ -60,3 +60,32 @@ test('pickExamples: each kind in turn, up to n', () => {
   assert.deepEqual(pickExamples(list, 10).map((c) => c.id), ['1', '4', '5', '2', '3']);
   assert.deepEqual(pickExamples(list, 0), []);
 });
+
+const ROUTED = (target: string): string => `version: 1\nrules:\n  - id: payments-inhouse\n    when: { teams: [payments], upstreams: [anthropic] }\n    action: route(${target})\n`;
+// Recorded by the gateway: picked `anthropic` for the model, routed to `inhouse` by the rule.
+const routedEntry = (i: number, from?: string) => makeEntry(i, {
+  team: 'payments', upstream: 'inhouse',
+  decision: { action: 'route', ruleId: 'payments-inhouse', reason: "routed to upstream 'inhouse' (rule payments-inhouse)", upstream: 'inhouse', ...(from !== undefined ? { from } : {}) },
+});
+
+test('Replay: a route to another upstream is a change, labelled with both targets', () => {
+  const same = new Replay(policy(ROUTED('inhouse')));
+  assert.equal(same.add(routedEntry(3, 'anthropic')), null);
+  assert.equal(same.summary().unchanged, 1);
+  const r = new Replay(policy(ROUTED('openai')));
+  const c = r.add(routedEntry(3, 'anthropic'));
+  assert.deepEqual([c?.before, c?.after.upstream], [{ action: 'route', ruleId: 'payments-inhouse', upstream: 'inhouse' }, 'openai']);
+  assert.deepEqual(r.summary().byChange, { 'route(inhouse) → route(openai)': 1 });
+  assert.deepEqual(r.summary().byRule, { 'payments-inhouse': { 'route(inhouse) → route(openai)': 1 } });
+});
+
+test('Replay: a routed exchange is re-decided for the upstream it was picked for (decision.from), else its recorded one', () => {
+  // With `from`, the rule's `upstreams: [anthropic]` condition sees anthropic, as the gateway did.
+  const r = new Replay(policy(ROUTED('inhouse')));
+  assert.equal(r.add(routedEntry(3, 'anthropic')), null);
+  // An older record without `from` can only be replayed with where it went: the rule no longer matches.
+  assert.equal(r.add(routedEntry(6))?.after.action, 'allow');
+  assert.deepEqual([r.summary().unchanged, r.summary().changed], [1, 1]);
+  // An explicit upstreamOf (the CLI's --config) still has the last word.
+  assert.equal(new Replay(policy(ROUTED('inhouse')), { upstreamOf: () => 'openai' }).add(routedEntry(3, 'anthropic'))?.after.action, 'allow');
+});

@@ -43,6 +43,22 @@ test('overlap and containment, for the lint', () => {
   assert.ok(!contains(parseRange('>=2.1.91 <2.1.93'), parseRange('^2')));
 });
 
+test('containment in a union: intervals that leave no version between them count as one', () => {
+  const union = (...rs: string[]) => rs.flatMap((r) => parseRange(r));
+  assert.ok(contains(union('<0.40.0', '>=0.40.0'), parseRange('0.x')), '<0.40.0 holds 0.40.0-beta, >=0.40.0 the rest');
+  assert.ok(contains(parseRange('<0.40.0 || >=0.40.0'), parseRange('*')));
+  assert.ok(contains(union('<=1.2.3', '>1.2.3'), parseRange('1.2.x')));
+  assert.ok(contains(union('<=1.2.3', '>=1.2.4-0'), parseRange('1.2.x')), 'nothing lies between 1.2.3 and 1.2.4-0');
+  assert.ok(contains(union('<=1.2.3-rc', '>=1.2.3-rc.0'), parseRange('1.2.3-alpha - 1.2.3')), 'nothing lies between 1.2.3-rc and 1.2.3-rc.0');
+  assert.ok(contains(union('1.x', '2.x', '^3'), parseRange('>=1.5 <4')));
+  assert.ok(!contains(union('<=1.2.3', '>=1.2.4'), parseRange('1.2.x')), '1.2.4-beta is in neither');
+  assert.ok(!contains(union('<0.40.0', '>0.40.0'), parseRange('0.x')), '0.40.0 is in neither');
+  assert.ok(!contains(union('<1', '>=2'), parseRange('*')));
+  assert.ok(!contains(union('<1.5', '1.5.0 - 1.9'), parseRange('1.x')), '1.5.0-beta is in neither');
+  // `<*` matches nothing (0.0.0-0 is the lowest version): every range contains it.
+  assert.ok(contains(parseRange('2.1.90'), parseRange('<*')));
+});
+
 test('client versions are read leniently', () => {
   assert.deepEqual(coerceVersion('2.1'), [2, 1, 0, []]);
   assert.deepEqual(coerceVersion('v0.45.0-alpha.3'), [0, 45, 0, ['alpha', 3]]);

@@ -5,7 +5,7 @@ import type { Finding, Identity } from '../types.ts';
 import { compileRule, glob, toolMatcher, type CompiledRule, type TagsOf } from './rules.ts';
 import { evaluate, grantWho, modelsMatcher, type CompiledClient, type CompiledException, type CompiledGrant, type EvalParts } from './evaluate.ts';
 import { parsePolicy, type IssuePath, type ParsedPolicy, type PolicyIssue } from './parse.ts';
-import type { PolicyDoc } from './schema.ts';
+import { readInstant, type PolicyDoc } from './schema.ts';
 import { parseRange, SemverError } from './semver.ts';
 import type { CompiledPolicy, LimitSpec } from './types.ts';
 
@@ -26,15 +26,23 @@ export interface CompileOptions {
 
 export type CompileResult = { ok: true; policy: CompiledPolicy; issues: PolicyIssue[] } | { ok: false; issues: PolicyIssue[] };
 
-/** Expiry of an exception: a bare date runs to the end of that day (UTC). */
-export const expiryOf = (s: string): number => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) + 86_400_000 : Date.parse(s));
+/**
+ * Expiry of an exception: a bare date runs to the end of that day (UTC); a date-time is the
+ * instant it names (the schema refuses one without an offset). A text the schema would refuse is
+ * already expired: an unreadable expiry must not read as NaN, which no time is ever past.
+ */
+export const expiryOf = (s: string): number => {
+  const r = readInstant(s);
+  return 'problem' in r ? -Infinity : r.day ? r.at + 86_400_000 : r.at;
+};
 
 function tagsFunction(doc: PolicyDoc): TagsOf {
   const table = new Map<string, string[]>();
   for (const src of [DEFAULT_CLASSIFICATION, doc.classification]) {
     for (const [k, v] of Object.entries(src)) table.set(k, [...new Set([...(table.get(k) ?? []), ...v])]);
   }
-  const globs = [...table.entries()].filter(([k]) => k.includes('*')).map(([k, v]) => ({ re: glob(k), tags: v }));
+  // `?` is a glob character as in rules' patterns (rules.ts glob), and lint reads keys the same way.
+  const globs = [...table.entries()].filter(([k]) => /[*?]/.test(k)).map(([k, v]) => ({ re: glob(k), tags: v }));
   const cache = new Map<string, readonly string[]>();
   const byFinding = new WeakMap<Finding, readonly string[]>();
   return (f: Finding) => {

@@ -4,9 +4,9 @@
 import { severityRank, type Identity } from '../types.ts';
 import { expiryOf } from './compile.ts';
 import type { IssuePath, ParsedPolicy, PolicyIssue } from './parse.ts';
-import { glob, parseAction, toolMatcher, type ToolMatcher } from './rules.ts';
-import type { RuleDoc, WhenDoc } from './schema.ts';
-import { contains, overlaps } from './semver.ts';
+import { compileRule, glob, parseAction, toolMatcher, type ToolMatcher } from './rules.ts';
+import type { ExceptionDoc, RuleDoc, WhenDoc } from './schema.ts';
+import { contains, overlaps, parseRange, type Range } from './semver.ts';
 import { ACTION_RANK } from './types.ts';
 
 export interface LintOptions {
@@ -43,21 +43,43 @@ const toolCovers = (outer: ToolMatcher, inner: ToolMatcher): boolean =>
 const hasFindingCond = (w: WhenDoc): boolean =>
   w.detectors !== undefined || w.findings !== undefined || w.severity !== undefined || w.confidence !== undefined || w.segments !== undefined || w.tags !== undefined || w.count !== undefined;
 
-/** True when rule `a` matches every exchange (and every finding) rule `b` matches, judged structurally. */
-export function covers(a: WhenDoc, b: WhenDoc): boolean {
-  if (!subset(b.teams, a.teams) || !subset(b.users, a.users) || !subset<Identity['role']>(b.roles, a.roles) || !subset(b.upstreams, a.upstreams)) return false;
-  if (!globsCover(b.models, a.models)) return false;
-  if (a.tools !== undefined) {
-    if (b.tools === undefined) return false;
-    const outer = a.tools.map(toolMatcher);
-    if (!b.tools.map(toolMatcher).every((t) => outer.some((o) => toolCovers(o, t)))) return false;
+/** What covers() reads of a rule. */
+export interface CoverRule {
+  when: WhenDoc;
+  /** As compiled (rules.ts): what the rule does when a detector it depends on fails. */
+  failClosed: boolean;
+  /** The exceptions for the rule that are still in force. */
+  exceptions: readonly ExceptionDoc[];
+}
+
+/** Wherever and for as long as exception `e` waves a value through, `f` (of another rule) does too. */
+const waivesAlike = (e: ExceptionDoc, f: ExceptionDoc): boolean =>
+  f.valueHash === e.valueHash && (f.user === undefined || f.user === e.user) && (f.team === undefined || f.team === e.team) && expiryOf(f.expires) >= expiryOf(e.expires);
+
+/**
+ * True when rule `a` matches every exchange (and every finding) rule `b` matches, judged
+ * structurally, also when a detector fails and whoever sends it.
+ */
+export function covers(a: CoverRule, b: CoverRule): boolean {
+  const [aw, bw] = [a.when, b.when];
+  if (!subset(bw.teams, aw.teams) || !subset(bw.users, aw.users) || !subset<Identity['role']>(bw.roles, aw.roles) || !subset(bw.upstreams, aw.upstreams)) return false;
+  if (!globsCover(bw.models, aw.models)) return false;
+  if (aw.tools !== undefined) {
+    if (bw.tools === undefined) return false;
+    const outer = aw.tools.map(toolMatcher);
+    if (!bw.tools.map(toolMatcher).every((t) => outer.some((o) => toolCovers(o, t)))) return false;
   }
-  if (!hasFindingCond(a)) return true;
-  if (!hasFindingCond(b)) return false;
-  if (!subset(b.detectors, a.detectors) || !globsCover(b.findings, a.findings) || !subset(b.segments, a.segments) || !subset(b.tags, a.tags)) return false;
-  if (a.severity !== undefined && (b.severity === undefined || severityRank(b.severity) < severityRank(a.severity))) return false;
-  if (a.confidence !== undefined && (b.confidence === undefined || b.confidence < a.confidence)) return false;
-  return (a.count ?? 1) <= (b.count ?? 1);
+  if (!hasFindingCond(aw)) return true;
+  if (!hasFindingCond(bw)) return false;
+  if (!subset(bw.detectors, aw.detectors) || !globsCover(bw.findings, aw.findings) || !subset(bw.segments, aw.segments) || !subset(bw.tags, aw.tags)) return false;
+  if (aw.severity !== undefined && (bw.severity === undefined || severityRank(bw.severity) < severityRank(aw.severity))) return false;
+  if (aw.confidence !== undefined && (bw.confidence === undefined || bw.confidence < aw.confidence)) return false;
+  if ((aw.count ?? 1) > (bw.count ?? 1)) return false;
+  // b depends on no detector a does not (detectors above): when one fails, a fail-closed b matches
+  // on the failure alone, and a matches then only if it fails closed too.
+  if (b.failClosed && !a.failClosed) return false;
+  // A finding a waves through for someone still counts for b, unless b waves it through as well.
+  return a.exceptions.every((e) => b.exceptions.some((f) => waivesAlike(e, f)));
 }
 
 const rank = (r: RuleDoc): number => ACTION_RANK[parseAction(r.action).action];
@@ -76,9 +98,8 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
   // reports never matches: a misspelt id silently disables its rule.
   const all = opts.findingRules ?? [];
   const bare = [...new Set(all.map((q) => q.slice(q.indexOf('/') + 1)))];
-  const findingPattern = (path: IssuePath, g: string): void => {
+  const findingPattern = (path: IssuePath, g: string, qualified = g.includes('/')): void => {
     if (all.length === 0) return;
-    const qualified = g.includes('/');
     const re = glob(g);
     if ((qualified ? all : bare).some((x) => re.test(x))) return;
     const pool = qualified ? all : bare;
@@ -93,6 +114,12 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
     add('warning', path, `found finding rule '${g}', which no detector reports${bestD <= Math.max(2, Math.floor(g.length / 5)) ? `; did you mean '${best}'?` : ''}`);
   };
   const firstMatch = doc.combine === 'first-match';
+  const now = opts.now ?? Date.now();
+  const coverable: CoverRule[] = doc.rules.map((r, i) => ({
+    when: r.when,
+    failClosed: compileRule(r, i, () => []).failClosed,
+    exceptions: doc.exceptions.filter((e) => e.rule === r.id && expiryOf(e.expires) > now),
+  }));
   doc.rules.forEach((r, i) => {
     r.when.detectors?.forEach((d, j) => detector(['rules', i, 'when', 'detectors', j], d));
     r.when.findings?.forEach((g, j) => {
@@ -105,42 +132,51 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
     }
     for (let k = 0; k < i; k++) {
       const a = doc.rules[k]!;
-      if (!covers(a.when, r.when)) continue;
+      if (!covers(coverable[k]!, coverable[i]!)) continue;
       if (firstMatch) {
         add('warning', ['rules', i], `rule '${r.id}' is unreachable: rule '${a.id}' (rules[${k}]) comes first and matches everything it matches`);
         break;
       }
-      if (rank(a) >= rank(r)) {
+      // Under most-severe every matching redact rule's findings are redacted unless the exchange is
+      // blocked (evaluate.ts): a route decision leaves a redact rule it covers its whole effect.
+      if (rank(a) >= rank(r) && !(parseAction(r.action).action === 'redact' && parseAction(a.action).action === 'route')) {
         add('warning', ['rules', i], `rule '${r.id}' can never decide: rule '${a.id}' (rules[${k}]) matches everything it matches with an action at least as severe (${a.action})`);
         break;
       }
     }
   });
+  // Classification keys are matched as rules' qualified patterns are: a detector id exactly, or
+  // a glob against `detector/rule` (compile.ts, tagsFunction). A glob detector part (`*/email`) is
+  // no detector id to check; the pattern as a whole still has to match something.
   for (const k of Object.keys(doc.classification)) {
-    detector(['classification', k], k.split('/')[0]!);
-    if (k.includes('/')) findingPattern(['classification', k], k);
+    const d = k.split('/')[0]!;
+    if (!/[*?]/.test(d)) detector(['classification', k], d);
+    if (k.includes('/') || /[*?]/.test(k)) findingPattern(['classification', k], k, true);
   }
   const tools = doc.clients?.tools ?? [];
+  const rangeOf = (c: (typeof tools)[number]): Range => parseRange(c.versions ?? '*');
   tools.forEach((c, i) => {
-    const m = toolMatcher({ name: c.name, ...(c.versions !== undefined ? { versions: c.versions } : {}) });
-    for (let k = 0; k < i; k++) {
-      const p = tools[k]!;
-      if (p.name !== c.name) continue;
-      const pm = toolMatcher({ name: p.name, ...(p.versions !== undefined ? { versions: p.versions } : {}) });
-      const all = [{ lo: null, hi: null }];
-      const pr = pm.range ?? all;
-      const cr = m.range ?? all;
-      if (contains(pr, cr)) {
-        add('warning', ['clients', 'tools', i], `${c.name} ${c.versions ?? '(any version)'} is unreachable: clients.tools[${k}] (${p.versions ?? 'any version'}) comes first and covers it`);
-        break;
-      }
+    const cr = rangeOf(c);
+    const earlier = tools.slice(0, i).map((p, k) => ({ p, k, pr: rangeOf(p) })).filter((e) => e.p.name === c.name);
+    // A client that reports no version matches only entries without `versions`: those take it from c.
+    const takesVersionless = (es: typeof earlier): boolean => c.versions !== undefined || es.some((e) => e.p.versions === undefined);
+    // The first matching entry decides: c is unreachable when the earlier entries together cover
+    // it (`<0.40.0` then `>=0.40.0` leave nothing of `0.x`), even if none does alone.
+    if (contains(earlier.flatMap((e) => e.pr), cr) && takesVersionless(earlier)) {
+      const one = earlier.find((e) => contains(e.pr, cr) && takesVersionless([e]));
+      const by = one !== undefined
+        ? `clients.tools[${one.k}] (${one.p.versions ?? 'any version'}) comes first and covers it`
+        : `${earlier.filter((e) => overlaps(e.pr, cr)).map((e) => `clients.tools[${e.k}] (${e.p.versions ?? 'any version'})`).join(', ')} come first and together cover it`;
+      add('warning', ['clients', 'tools', i], `${c.name} ${c.versions ?? '(any version)'} is unreachable: ${by}`);
+      return;
+    }
+    for (const { p, k, pr } of earlier) {
       // A later, wider entry is the usual "ban a range, allow the rest"; a partial overlap is not.
       if (overlaps(pr, cr) && !contains(cr, pr) && p.action !== c.action) {
         add('warning', ['clients', 'tools', i], `${c.name} ${c.versions ?? ''} overlaps clients.tools[${k}] (${p.versions ?? 'any version'}, ${p.action}); the first entry wins where they overlap`);
       }
     }
   });
-  const now = opts.now ?? Date.now();
   doc.exceptions.forEach((e, i) => {
     if (expiryOf(e.expires) <= now) add('warning', ['exceptions', i, 'expires'], `exception for rule '${e.rule}' expired on ${e.expires}; it no longer applies (remove it)`);
   });

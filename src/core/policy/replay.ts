@@ -15,9 +15,20 @@ export interface ReplayChange {
   user: string | null;
   tool: string | null;
   model: string | null;
-  before: { action: string; ruleId: string | null };
-  after: { action: string; ruleId: string | null; reason: string };
+  /** `upstream`: for a route decision, where it sends the exchange. */
+  before: { action: string; ruleId: string | null; upstream?: string };
+  after: { action: string; ruleId: string | null; upstream?: string; reason: string };
 }
+
+/** An action as the policy writes it: `route(inhouse)`, `block`. */
+export const actionText = (d: { action: string; upstream?: string }): string => (d.upstream !== undefined ? `${d.action}(${d.upstream})` : d.action);
+
+/**
+ * The upstream the gateway picked for a recorded exchange before any route action: what the
+ * policy saw. A routed record's `upstream` is where it went, so its decision's `from` is used; a
+ * record from before `from` was kept falls back to `upstream`.
+ */
+export const pickedUpstream = (e: AuditEntry): string | null => (e.decision?.action === 'route' && e.decision.from !== undefined ? e.decision.from : e.upstream);
 
 export interface ReplaySummary {
   total: number;
@@ -41,16 +52,22 @@ export interface ReplaySummary {
 export interface ReplayOptions {
   /** Role of a key id (from the store); the trail does not record roles. Default 'developer'. */
   roleOf?: (keyId: string | null) => Identity['role'];
-  /** The upstream the gateway would pick before routing; default the recorded upstream. */
+  /** The upstream the gateway would pick before routing; default the recorded one (pickedUpstream). */
   upstreamOf?: (e: AuditEntry) => string | null;
   now?: number;
   /** How many changes of each kind (deciding rule and change) to keep as examples (default: all). */
   keep?: number;
 }
 
-/** "before → after", naming both rules where the action stays (or the row would read "block → block"). */
-const changeLabel = (c: ReplayChange): string =>
-  c.before.action === c.after.action ? `${c.before.action} (${c.before.ruleId ?? '-'} → ${c.after.ruleId ?? '-'})` : `${c.before.action} → ${c.after.action}`;
+/**
+ * "before → after", naming both rules where the action stays (or the row would read "block → block"),
+ * and both targets where only a route's target changes: `route(inhouse) → route(openai)`.
+ */
+const changeLabel = (c: ReplayChange): string => {
+  if (c.before.action !== c.after.action) return `${c.before.action} → ${c.after.action}`;
+  if (c.before.upstream !== undefined && c.after.upstream !== undefined && c.before.upstream !== c.after.upstream) return `${actionText(c.before)} → ${actionText(c.after)}`;
+  return `${c.before.action} (${c.before.ruleId ?? '-'} → ${c.after.ruleId ?? '-'})`;
+};
 
 export class Replay {
   private readonly s: ReplaySummary = { total: 0, replayed: 0, skipped: 0, unchanged: 0, changed: 0, changes: [], byChange: {}, byRule: {}, byTeam: {}, from: null, to: null };
@@ -81,15 +98,19 @@ export class Replay {
       identity,
       client: { tool: e.tool ?? 'unknown', version: e.toolVersion },
       dialect: e.dialect,
-      upstream: this.opts.upstreamOf?.(e) ?? e.upstream ?? '',
+      upstream: this.opts.upstreamOf?.(e) ?? pickedUpstream(e) ?? '',
       model: e.model,
       // Response findings were inspected after the decision; they never decided anything.
       findings: e.findings.filter((f) => !f.segmentPath.startsWith('response.')),
       now: this.opts.now ?? Date.parse(e.time),
     });
-    const before = { action: e.decision.action, ruleId: e.decision.ruleId };
-    const after = { action: v.decision.action, ruleId: v.decision.ruleId, reason: v.decision.reason };
-    if (before.action === after.action && (before.action === 'allow' || before.ruleId === after.ruleId)) {
+    // A route's target is part of the decision: route(inhouse) → route(openai) sends the code to another provider.
+    const target = (d: { action: string; upstream?: string }): { upstream?: string } => (d.action === 'route' && d.upstream !== undefined ? { upstream: d.upstream } : {});
+    const before = { action: e.decision.action, ruleId: e.decision.ruleId, ...target(e.decision) };
+    const after = { action: v.decision.action, ruleId: v.decision.ruleId, ...target(v.decision), reason: v.decision.reason };
+    // A record that kept no target (none should) cannot show a change of target.
+    const sameTarget = before.upstream === undefined || before.upstream === after.upstream;
+    if (before.action === after.action && (before.action === 'allow' || before.ruleId === after.ruleId) && sameTarget) {
       s.unchanged++;
       return null;
     }

@@ -66,12 +66,49 @@ const routeSchema = z.strictObject({
   models: list(z.string().min(1)).optional(),
 });
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * An instant written so that it means the same on every machine: `YYYY-MM-DD`, a calendar day in
+ * UTC (`at` is its start), or an ISO 8601 date-time with an offset (`Z` or `±hh:mm`). Date.parse
+ * is not the reader: it takes a date-time without an offset as the local time of whichever server
+ * reads it, rolls `2026-09-31` over to October 1 and reads `2026-9-30` as local midnight, so an
+ * exception would end at a different moment on each gateway. Anything else is a `problem`: what
+ * was expected instead, or null when the text is no date at all (the caller says what it takes).
+ * Shared by exception expiries and the CLI's `--since` / `--until`.
+ */
+export function readInstant(s: string): { at: number; day: boolean } | { problem: string | null } {
+  const m = INSTANT.exec(s);
+  if (m === null) return { problem: null };
+  const n = (i: number): number => Number(m[i] ?? 0);
+  const [y, mo, d, h, mi, se] = [n(1), n(2), n(3), n(4), n(5), n(6)];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1];
+  if (days === undefined || d < 1 || d > days) return { problem: `a real calendar day (${days === undefined ? `there is no month ${m[2]}` : `${m[1]}-${m[2]} has ${days} days`})` };
+  const time = m[4] !== undefined;
+  if (time && m[8] === undefined) return { problem: "a date-time with an offset (Z or ±hh:mm), so that it does not depend on the machine's time zone" };
+  const off = m[8] === undefined || m[8] === 'Z' ? [0, 0] : [Number(m[8].slice(1, 3)), Number(m[8].slice(4, 6))];
+  if (h > 23 || mi > 59 || se > 59 || off[0]! > 23 || off[1]! > 59) return { problem: 'a time of day up to 23:59:59 and an offset up to ±23:59' };
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  t.setUTCHours(h, mi, se, Number((m[7] ?? '').padEnd(3, '0').slice(0, 3)));
+  const sign = m[8]?.startsWith('-') === true ? -1 : 1;
+  return { at: t.getTime() - sign * (off[0]! * 60 + off[1]!) * 60_000, day: !time };
+}
+
+const EXPIRES = 'an expiry date: YYYY-MM-DD (to the end of that day, UTC) or an ISO 8601 date-time with an offset (2026-09-30T18:00:00Z, 2026-09-30T18:00:00+02:00)';
+
 const exceptionSchema = z.strictObject({
   rule: z.string().regex(ID),
   user: name('user').optional(),
   team: name('team').optional(),
   valueHash: z.string({ error: 'expected the value hash (airlock policy hash-value)' }).regex(/^[0-9a-f]{16,64}$/, 'expected a hex value hash (airlock policy hash-value)'),
-  expires: z.string({ error: 'expected an expiry date (YYYY-MM-DD or ISO date-time)' }).refine((s) => !Number.isNaN(Date.parse(s)), 'expected an expiry date (YYYY-MM-DD or ISO date-time)'),
+  expires: z.string({ error: `expected ${EXPIRES}` }).superRefine((s, ctx) => {
+    const r = readInstant(s);
+    if ('problem' in r) ctx.addIssue({ code: 'custom', message: `expected ${r.problem ?? EXPIRES}` });
+  }),
   reason: z.string().optional(),
 });
 

@@ -190,9 +190,43 @@ export function overlaps(a: Range, b: Range): boolean {
   return a.some((x) => b.some((y) => !isEmpty(intersect(x, y))));
 }
 
-/** True when every version in `inner` is in `outer` (each inner interval inside one outer interval). */
+/**
+ * The version right after `x` in precedence order, with nothing between them: `1.2.3` → `1.2.4-0`
+ * (the lowest prerelease of the next patch), `1.2.3-rc` → `1.2.3-rc.0` (the lowest longer one).
+ */
+const next = (x: Version): Version => (x[3].length === 0 ? floor(x[0], x[1], x[2] + 1) : v(x[0], x[1], x[2], [...x[3], 0]));
+
+/**
+ * A range as sorted, disjoint intervals that do not touch, each written `>=lo <hi`. With one form
+ * for every bound, intervals that leave no version between them merge (`<0.40.0` and `>=0.40.0`,
+ * `<=1.2.3` and `>=1.2.4-0`) while a real gap stays (`<=1.2.3` and `>=1.2.4` leave `1.2.4-beta`).
+ */
+export function normalize(r: Range): Range {
+  const half = r
+    .map((i): Interval => ({
+      // 0.0.0-0 is the lowest version there is: `<0.0.0-0` (what `<*` reads as) is empty.
+      lo: i.lo === null ? { v: floor(0, 0, 0), inclusive: true } : i.lo.inclusive ? i.lo : { v: next(i.lo.v), inclusive: true },
+      hi: i.hi === null || !i.hi.inclusive ? i.hi : { v: next(i.hi.v), inclusive: false },
+    }))
+    .filter((i) => !isEmpty(i))
+    .sort((a, b) => cmpLo(a.lo, b.lo));
+  const out: Interval[] = [];
+  for (const i of half) {
+    const last = out.at(-1);
+    if (last !== undefined && (last.hi === null || compareVersions(i.lo!.v, last.hi.v) <= 0)) {
+      if (cmpHi(i.hi, last.hi) > 0) last.hi = i.hi;
+    } else out.push({ ...i });
+  }
+  return out;
+}
+
+/**
+ * True when every version in `inner` is in `outer`. Both are normalized first, so an inner interval
+ * is judged against the union of outer's (`<0.40.0 || >=0.40.0` contains `0.x`), not one at a time.
+ */
 export function contains(outer: Range, inner: Range): boolean {
-  return inner.every((i) => outer.some((o) => cmpLo(o.lo, i.lo) <= 0 && cmpHi(o.hi, i.hi) >= 0));
+  const o = normalize(outer);
+  return normalize(inner).every((i) => o.some((x) => cmpLo(x.lo, i.lo) <= 0 && cmpHi(x.hi, i.hi) >= 0));
 }
 
 /**
