@@ -19,11 +19,16 @@ export type Locate = (path: IssuePath, key?: string) => { line: number; col: num
 
 export type YamlResult<T> = { ok: true; value: T; locate: Locate } | { ok: false; issues: YamlIssue[] };
 
+/** `rules[2].when`; a key that holds a credential (a pasted key under `headers:`) is masked. */
 export const formatPath = (p: IssuePath): string =>
-  p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? k : `${s}.${k}`), '') || '(document)';
+  p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? maskSecrets(k) : `${s}.${maskSecrets(k)}`), '') || '(document)';
 
+/**
+ * `file:line:col: level: path: message`, with any credential in the message masked too: messages
+ * quote what was found (checks after the schema's too), and go to the terminal and the log.
+ */
 export const formatIssue = (file: string, i: YamlIssue): string =>
-  `${file}:${i.line}:${i.col}: ${i.level}: ${formatPath(i.path)}: ${i.message}`;
+  `${file}:${i.line}:${i.col}: ${i.level}: ${formatPath(i.path)}: ${maskSecrets(i.message)}`;
 
 /** The node at a path, or the deepest existing ancestor, and whether a key was asked for. */
 function nodeAt(doc: Document, path: IssuePath, key?: string): Node | null {
@@ -61,7 +66,8 @@ function zodMessage(i: z.core.$ZodIssue, doc: Document, text: string, docsRef: s
   const path = i.path.filter((k): k is string | number => typeof k !== 'symbol');
   if (i.code === 'unrecognized_keys') {
     const key = i.keys[0] ?? '';
-    return { path, key, message: `found unknown key '${key}'; expected one of the documented keys (see ${docsRef})` };
+    // Masked: a credential pasted as a key (`AKIA…:` on a line of its own) is a key too.
+    return { path, key, message: `found unknown key '${maskSecrets(key)}'; expected one of the documented keys (see ${docsRef})` };
   }
   const f = found(doc, path, text);
   return { path, message: `found ${f}; ${i.message.replace(/^Invalid (?:input|option): /, '')}` };
@@ -78,11 +84,18 @@ export function validateYaml<S extends z.ZodType>(text: string, schema: S, docsR
   const issues: YamlIssue[] = [];
   for (const e of doc.errors) {
     const { line, col } = pos(e.pos[0]);
-    issues.push({ level: 'error', path: [], message: `invalid YAML: ${e.message.split('\n')[0]}`, line, col });
+    issues.push({ level: 'error', path: [], message: `invalid YAML: ${maskSecrets(e.message.split('\n')[0] ?? '')}`, line, col });
   }
   if (issues.length > 0) return { ok: false, issues };
   const locate: Locate = (path, key) => pos(nodeAt(doc, path, key)?.range?.[0] ?? 0);
-  const r = schema.safeParse(prepare(doc.toJS({ maxAliasCount: 100 }) ?? {}));
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias to no anchor, or too many aliases: the message quotes the alias (masked).
+    return { ok: false, issues: [{ level: 'error', path: [], message: `invalid YAML: ${maskSecrets((e as Error).message.split('\n')[0] ?? '')}`, ...pos(0) }] };
+  }
+  const r = schema.safeParse(prepare(value ?? {}));
   if (!r.success) {
     for (const i of r.error.issues) {
       const m = zodMessage(i, doc, text, docsRef);

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadSecretRules } from './secret-rules.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 import { z } from 'zod';
 import { formatIssue, validateYaml, type YamlIssue } from '../core/yaml-validate.ts';
 import type { Dialect } from '../core/types.ts';
 
 const DIALECTS = ['anthropic', 'openai-chat', 'openai-responses'] as const;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const upstreamSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
@@ -21,7 +23,13 @@ const upstreamSchema = z.strictObject({
    * provider key is forwarded; auto: managed when apiKeyEnv is set in the environment.
    */
   auth: z.enum(['managed', 'passthrough', 'auto']).default('auto'),
-  apiKeyEnv: z.string().optional(),
+  /**
+   * The NAME of the environment variable holding the provider key, never the key itself: a key
+   * pasted here is refused (the error shows it masked, like every value a config error quotes).
+   */
+  apiKeyEnv: z.string()
+    .refine((v) => ENV_NAME.test(v) && maskSecrets(v) === v, 'expected the name of the environment variable that holds the provider key (letters, digits and _, e.g. ANTHROPIC_API_KEY), not the key itself')
+    .optional(),
   /** Extra headers sent upstream (e.g. an in-house server's routing header). */
   headers: z.record(z.string(), z.string()).default({}),
   connections: z.number().int().positive().default(128),

@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { AirlockError } from '../core/errors.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 import type { Dialect } from '../core/types.ts';
 import type { Credentials } from './auth.ts';
 import type { GatewayConfig, UpstreamConfig } from './config.ts';
@@ -33,7 +34,8 @@ export class Upstreams {
       const url = new URL(u.baseUrl);
       const envKey = u.apiKeyEnv !== undefined ? env[u.apiKeyEnv] : undefined;
       if (u.auth === 'managed' && (envKey === undefined || envKey === '')) {
-        throw new Error(`upstream '${u.name}' is managed but ${u.apiKeyEnv ?? 'apiKeyEnv'} is not set`);
+        // Masked: a provider key pasted where its variable's name goes must not reach the output.
+        throw new Error(maskSecrets(`upstream '${u.name}' is managed but ${u.apiKeyEnv ?? 'apiKeyEnv'} is not set`));
       }
       const managedKey = u.auth === 'passthrough' ? null : envKey !== undefined && envKey !== '' ? envKey : null;
       const pool = new Pool(url.origin, {

@@ -114,3 +114,26 @@ test('hidden-chars: in long typography-heavy text, hidden characters are found w
     }
   }
 });
+
+test('hidden-chars: a credential in a decoded payload is masked; the rest of the payload is shown', () => {
+  const GH = 'ghp_MpviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn';
+  const AK = 'AKIAWZKEHZVTS7LHB5GZ';
+  const [t] = hiddenChars.detect('please ' + tag(`token ${GH} now`), { options: {} });
+  assert.equal(t?.detail, 'hidden ASCII payload "token [github-pat: ghp_…Hn (40 chars)] now" in 50 tag characters (U+E0000–E007F)');
+  // Masked before the payload is cut short: no prefix of the credential either.
+  const [long] = hiddenChars.detect('x' + tag(`${'a'.repeat(180)} ${GH}`), { options: {} });
+  assert.ok(!(long?.detail ?? '').includes('ghp_Mpvi'), long?.detail);
+  assert.match(long?.detail ?? '', /^hidden ASCII payload "a{180} \[github-pat: ghp_…H…" in 221 tag characters/);
+  // Variation-selector bytes: as text when printable, and when not (hex would spell the key out).
+  const bytes = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+  for (const payload of [`id ${AK}`, `id\n${AK}`]) {
+    const [v] = hiddenChars.detect('😀' + vs(bytes(payload)), { options: {} });
+    const detail = v?.detail ?? '';
+    assert.ok(!detail.includes(AK), detail);
+    assert.ok(!detail.includes(bytes(AK).slice(4, 12).map((b) => b.toString(16)).join(' ')), detail);
+    assert.ok(detail.endsWith(`: ${JSON.stringify(payload.replace(AK, '[aws-access-key: AKI…Z (20 chars)]'))}`), detail);
+  }
+  // Bytes that hold no credential and are not printable are still shown in hex.
+  const [h] = hiddenChars.detect('😀' + vs([1, 2, 104]), { options: {} });
+  assert.match(h?.detail ?? '', /: 01 02 68$/);
+});

@@ -2,6 +2,7 @@
 // it, e.g. "an AWS secret access key was found in a tool result (.env); remove it or ask for an
 // exception: rule secrets-in-tool-results". Built from masked facts only, never from a value.
 import { severityRank, type Finding, type SegmentRole } from '../types.ts';
+import { maskSecrets } from '../detect/mask-secrets.ts';
 
 // Names for the rule ids developers meet most; anything else is derived from the id.
 const LABELS: Record<string, string> = {
@@ -55,7 +56,10 @@ export function findingReason(facts: ReasonFacts, verb: 'blocked' | 'found'): st
   let f = facts.findings[0];
   if (f === undefined) return `rule ${facts.ruleId} matched`;
   for (const x of facts.findings) if (severityRank(x.severity) > severityRank(f.severity)) f = x;
-  const src = f.role === 'header' || f.role === 'query' ? placeName(f.segmentPath) : facts.sourceOf?.(f.segmentPath) ?? null;
+  // A place's name is the client's text (a token pasted as a query parameter name): masked, as
+  // the reason goes to the client, the audit trail and reports.
+  const place = f.role === 'header' || f.role === 'query' ? placeName(f.segmentPath) : facts.sourceOf?.(f.segmentPath) ?? null;
+  const src = place === null ? null : maskSecrets(place);
   const where = `${ROLE_LABELS[f.role] ?? f.role}${src !== null ? ` (${src})` : ''}`;
   const n = facts.findings.length - 1;
   const more = n > 0 ? ` (+${n} more finding${n > 1 ? 's' : ''})` : '';

@@ -20,6 +20,7 @@ import * as cx from '../../unicode/context.ts';
 import { hiddenKind, tagAscii, variationSelectorByte, type HiddenKind } from '../../unicode/invisible.ts';
 import { nonAsciiRuns } from '../../unicode/ascii-runs.ts';
 import { describeRun, hex } from '../../unicode/names.ts';
+import { maskSecrets } from '../mask-secrets.ts';
 
 const RGI_SUBDIVISION_FLAGS = new Set(['gbeng', 'gbsct', 'gbwls']);
 const MAX_PAYLOAD = 200;
@@ -101,6 +102,9 @@ function legitVariationBase(vs: number, base: number): boolean {
 function tagDetail(cps: readonly number[]): string {
   let payload = '';
   for (const cp of cps) payload += tagAscii(cp) ?? `{U+${hex(cp)}}`;
+  // Masked before it is cut short (a credential cut in two is no longer recognised): the payload
+  // is shown, it is what was smuggled, but a credential in it must not reach the audit trail.
+  payload = maskSecrets(payload);
   if (payload.length > MAX_PAYLOAD) payload = `${payload.slice(0, MAX_PAYLOAD)}…`;
   return `hidden ASCII payload ${JSON.stringify(payload)} in ${cps.length} tag character${cps.length === 1 ? '' : 's'} (U+E0000–E007F)`;
 }
@@ -110,8 +114,12 @@ function vsDetail(cps: readonly number[]): string {
   if (cps.length < 2) return base;
   const bytes = cps.map((cp) => variationSelectorByte(cp) ?? 0);
   const printable = bytes.every((b) => b >= 0x20 && b <= 0x7e);
-  const shown = printable
-    ? JSON.stringify(String.fromCharCode(...bytes.slice(0, MAX_PAYLOAD)))
+  // Printable bytes are shown as text, others in hex, but bytes that hold a credential as text with
+  // the credential masked (before the text is cut short): hex would show it in full.
+  const text = bytes.map((b) => String.fromCharCode(b)).join('');
+  const masked = maskSecrets(text);
+  const shown = printable || masked !== text
+    ? JSON.stringify(masked.slice(0, MAX_PAYLOAD))
     : bytes.slice(0, 32).map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return `${base}; read as bytes (VS1–256 → 0–255): ${shown}`;
 }
