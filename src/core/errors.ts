@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   AIRLOCK_ERR_BAD_REQUEST: { status: 400, kind: 'invalid_request', summary: 'The request body is JSON but not a request of this API (e.g. not an object).' },
   AIRLOCK_ERR_BAD_CONTENT_TYPE: { status: 415, kind: 'invalid_request', summary: 'The request content type is not application/json.' },
   AIRLOCK_ERR_BODY_TOO_LARGE: { status: 413, kind: 'too_large', summary: 'The request body exceeds the configured limit.' },
+  AIRLOCK_ERR_REQUEST_TIMEOUT: { status: 408, kind: 'invalid_request', summary: 'The client did not send the whole request within the configured time (limits.requestTimeoutMs).' },
   AIRLOCK_ERR_UNKNOWN_ROUTE: { status: 404, kind: 'not_found', summary: 'No API route at this method and path.' },
   AIRLOCK_ERR_NO_WEBSOCKET: { status: 426, kind: 'invalid_request', summary: 'A WebSocket upgrade was asked for on an API route; Airlock carries the APIs over HTTP only, and clients that try WebSocket first (Codex CLI) fall back to HTTP on this answer.' },
   AIRLOCK_ERR_MISSING_KEY: { status: 401, kind: 'authentication', summary: 'No Airlock key was presented (x-api-key or Authorization: Bearer).' },

@@ -7,7 +7,17 @@ import type { ElementCache } from '../core/exchange/elements.ts';
 import { parseRequest, type ParsedRequest } from '../core/exchange/index.ts';
 import type { Dialect } from '../core/types.ts';
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The request body, at most `limit` bytes, received within `timeoutMs` of the call (0: no bound;
+ * by default the HTTP server's `requestTimeout`, which the gateway sets from
+ * `limits.requestTimeoutMs`): a client that stalls mid-body gets AIRLOCK_ERR_REQUEST_TIMEOUT in its
+ * own format, not a cut connection recorded as its own abort.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number = Number((req.socket as unknown as { server?: { requestTimeout?: number } } | null)?.server?.requestTimeout ?? 0),
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) {
     return Promise.reject(new AirlockError('AIRLOCK_ERR_BODY_TOO_LARGE', `The request body (${declared} bytes) exceeds the limit of ${limit} bytes.`));
@@ -16,9 +26,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    let timer: NodeJS.Timeout | null = null;
     const finish = (err: Error | null, buf?: Buffer): void => {
       if (done) return;
       done = true;
+      if (timer !== null) clearTimeout(timer);
       req.off('data', onData);
       if (err !== null) reject(err);
       else resolve(buf!);
@@ -37,6 +49,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => finish(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.once('error', (e) => finish(new AirlockError('AIRLOCK_ERR_CLIENT_ABORTED', 'The client closed the connection while sending the request.', { cause: e })));
     req.once('aborted', () => finish(new AirlockError('AIRLOCK_ERR_CLIENT_ABORTED', 'The client closed the connection while sending the request.')));
+    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      // The rest of the body (if it ever comes) is read and dropped; the gateway closes the
+      // connection after the 408 (server.ts).
+      timer = setTimeout(() => finish(new AirlockError('AIRLOCK_ERR_REQUEST_TIMEOUT', `The request body was not received within ${timeoutMs} ms (${size} bytes arrived).`)), timeoutMs);
+      timer.unref();
+    }
   });
 }
 

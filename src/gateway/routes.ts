@@ -25,10 +25,28 @@ export const guessDialect = (h: IncomingHttpHeaders): Dialect =>
 /** A WebSocket upgrade (Codex CLI asks for one on the Responses route before it uses HTTP). */
 export const isWebSocketUpgrade = (h: IncomingHttpHeaders): boolean => /\bwebsocket\b/i.test(String(h['upgrade'] ?? ''));
 
+/** One segment of a model id: `claude-sonnet-4-5-20250929`, `gpt-4o`, `ft:gpt-4o-mini:org::id`, `claude-3-5-sonnet@20240620`. */
+const MODEL_ID_SEGMENT = /^[A-Za-z0-9._:@-]+$/;
+const DOTS = /^\.+$/;
+
+/**
+ * Whether `id` (the path after `/v1/models/`, as received) names a model. The path is forwarded
+ * as is, with the gateway's provider key, so it must not reach anything but a model: each
+ * `/`-separated segment (OpenAI-compatible servers such as vLLM serve `org/model` ids) is made of
+ * the characters of model ids, and none is empty or only dots (`.`, `..`: a step out of
+ * `/v1/models/`). No percent-encoding (`%2e`, `%2f`) and no backslash, which an upstream may
+ * decode or normalise into the same.
+ */
+export function isModelIdPath(id: string): boolean {
+  if (id.length === 0) return false;
+  for (const s of id.split('/')) if (!MODEL_ID_SEGMENT.test(s) || DOTS.test(s)) return false;
+  return true;
+}
+
 /** Returns the route, 'method' if the path exists with another method, or null. */
 export function matchRoute(method: string, pathname: string, h: IncomingHttpHeaders): Route | 'method' | null {
   const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  if (p === '/v1/models' || p.startsWith('/v1/models/')) {
+  if (p === '/v1/models' || (p.startsWith('/v1/models/') && isModelIdPath(p.slice('/v1/models/'.length)))) {
     if (method !== 'GET') return 'method';
     return { name: p === '/v1/models' ? 'GET /v1/models' : 'GET /v1/models/{id}', dialect: guessDialect(h), hasBody: false, modelCall: false };
   }

@@ -1,13 +1,15 @@
 // The gateway's HTTP server: wires config, store, audit writer and pipeline, and shuts down
 // gracefully (stop accepting, let in-flight streams finish within drainMs, flush every record).
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '../store/audit-writer.ts';
 import { ThreadedAppender } from '../store/audit-thread.ts';
 import { parseStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import type { Identity } from '../core/types.ts';
+import { AirlockError } from '../core/errors.ts';
 import { Authenticator } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
@@ -22,6 +24,15 @@ import { FileWatch } from './file-watch.ts';
 import { importSecretRules, readSecretRuleFiles, type RuleSource } from './secret-rules.ts';
 
 loadNative();
+
+/** The answer to a request whose headers did not arrive in time: no route is known, so a neutral JSON error. */
+const TIMEOUT_408 = ((): string => {
+  const body = JSON.stringify({ error: { code: 'AIRLOCK_ERR_REQUEST_TIMEOUT', message: 'The request was not received within the configured time (AIRLOCK_ERR_REQUEST_TIMEOUT).' } });
+  return `HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+})();
+const BAD_400 = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+/** How long the error events of exchanges ended at shutdown may take to reach their clients. */
+const SHUTDOWN_FLUSH_MS = 1_000;
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -52,6 +63,8 @@ export class Gateway {
   private readonly inspection: InspectionThread | null;
   private readonly pipeline: Pipeline;
   private inflight = 0;
+  /** Responses of the exchanges under way (those still open when the drain ends are ended by the gateway). */
+  private readonly open = new Set<ServerResponse>();
   private ruleWatches: FileWatch[] = [];
   private readonly onHup = (): void => void this.reloadSecretRules('SIGHUP');
   private draining = false;
@@ -111,16 +124,28 @@ export class Gateway {
     // requestTimeout bounds receiving a request (a client trickling its body cannot hold a socket
     // forever); it does not limit how long a response may stream.
     const requestTimeout = config.limits.requestTimeoutMs;
+    // The body has a timer of its own (readBody, from the server's requestTimeout), answered in
+    // the caller's format and recorded; Node's check of the same bound is the backstop.
     this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout, headersTimeout: Math.min(60_000, requestTimeout) }, (req, res) => {
       this.inflight++;
+      this.open.add(res);
       pipeline.handle(req, res, this.draining).finally(() => {
+        this.open.delete(res);
+        // A 408 leaves the rest of the body unread: the connection cannot carry another request.
+        if (res.statusCode === 408 && !req.complete) req.socket.destroySoon();
         this.inflight--;
         if (this.inflight === 0 && this.idle !== null) this.idle();
       });
     });
-    // A malformed request line or header never reaches the pipeline: answer 400 and close.
-    this.server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      const res = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? null;
+      const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      // Node's request timeout (checked every 30 s) on a request an exchange holds and has not
+      // answered: the exchange answers it (readBody's timer: 408 in the caller's format, recorded).
+      if (timeout && res !== null && !res.headersSent) return;
+      // A malformed request line or header, or headers that did not arrive in time, never reach
+      // the pipeline: answer 400 or 408 and close (unless a response is under way on the socket).
+      if (socket.writable && (res === null || !res.headersSent)) socket.end(timeout ? TIMEOUT_408 : BAD_400);
       else socket.destroy(err);
     });
   }
@@ -164,6 +189,34 @@ export class Gateway {
         this.idle = null;
         resolve();
       };
+    });
+  }
+
+  /**
+   * Ends the exchanges still under way when the drain is over, as the gateway's doing rather than
+   * by cutting their connections: every upstream call fails with AIRLOCK_ERR_SHUTTING_DOWN, which
+   * the relay turns into an SSE error event in the caller's format (then ends the stream), or a
+   * 503 when no response had started; the record names the code. The upstream stops generating.
+   * The error events then get a moment to reach their clients before the sockets close.
+   */
+  private async endInFlight(drainMs: number): Promise<void> {
+    const open = [...this.open];
+    const err = new AirlockError('AIRLOCK_ERR_SHUTTING_DOWN', `The gateway is shutting down; the exchange was ended after ${drainMs} ms of draining.`);
+    await Promise.all(this.upstreams.list().map((t) => t.pool.destroy(err).catch(() => undefined)));
+    await new Promise<void>((r) => setImmediate(r));
+    const ending = open.filter((res) => res.writableEnded && !res.writableFinished && !res.destroyed);
+    if (ending.length === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS);
+      timer.unref();
+      let left = ending.length;
+      for (const res of ending) {
+        res.once('close', () => {
+          if (--left > 0) return;
+          clearTimeout(timer);
+          resolve();
+        });
+      }
     });
   }
 
@@ -214,6 +267,7 @@ export class Gateway {
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
     await this.waitIdle(drainMs);
+    if (this.inflight > 0) await this.endInFlight(drainMs);
     this.server.closeAllConnections();
     await closed;
     // Exchanges cut off above still write their records; give them a moment before flushing.

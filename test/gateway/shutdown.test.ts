@@ -29,7 +29,7 @@ test('an in-flight stream finishes during close(); its record and all others are
   await h.close();
 });
 
-test('a stream that outlives the drain bound is cut, and recorded as aborted', async () => {
+test('a stream that outlives the drain bound is ended with AIRLOCK_ERR_SHUTTING_DOWN, and recorded so', async () => {
   const h = await startHarness({ mock: { reply: Array.from({ length: 50 }, (_, i) => `w${i}`).join(' '), chunkDelayMs: 50 } });
   const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
   const stream = client.messages.stream({ model: 'm', max_tokens: 50, messages: [{ role: 'user', content: 'very slow' }] });
@@ -39,10 +39,13 @@ test('a stream that outlives the drain bound is cut, and recorded as aborted', a
   const t0 = Date.now();
   await h.gw.close(300);
   assert.ok(Date.now() - t0 < 3_000, 'close is bounded');
-  assert.ok((await outcome) instanceof Error, 'the client sees the stream end abnormally');
+  const err = await outcome;
+  assert.ok(err instanceof Anthropic.APIError, 'the client sees an error event');
+  assert.match(err.message, /AIRLOCK_ERR_SHUTTING_DOWN/);
   const recs = await h.store.readAudit({ limit: 10 });
   assert.equal(recs.length, 1);
-  assert.equal(recs[0]!.outcome, 'aborted');
+  assert.equal(recs[0]!.outcome, 'upstream_error');
+  assert.equal(recs[0]!.errorCode, 'AIRLOCK_ERR_SHUTTING_DOWN');
   await h.close();
 });
 
