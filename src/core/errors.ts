@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   AIRLOCK_ERR_UPSTREAM_UNREACHABLE: { status: 502, kind: 'upstream', summary: 'The upstream refused the connection or could not be reached.' },
   AIRLOCK_ERR_UPSTREAM_TIMEOUT: { status: 504, kind: 'upstream', summary: 'The upstream did not answer within the configured time.' },
   AIRLOCK_ERR_UPSTREAM_RESET: { status: 502, kind: 'upstream', summary: 'The upstream closed the connection before the response was complete.' },
+  AIRLOCK_ERR_UPSTREAM_STREAM_ERROR: { status: 502, kind: 'upstream', summary: 'The upstream reported an error inside a streamed response it had begun with 200 (relayed to the client as sent; recorded, with the provider\'s error type in the log).' },
   AIRLOCK_ERR_BLOCKED: { status: 403, kind: 'permission', summary: 'The exchange was blocked by policy.' },
   AIRLOCK_ERR_RATE_LIMITED: { status: 429, kind: 'rate_limit', summary: 'A rate limit or budget was exceeded.' },
   AIRLOCK_ERR_SHUTTING_DOWN: { status: 503, kind: 'overloaded', summary: 'The gateway is shutting down and accepts no new requests.' },

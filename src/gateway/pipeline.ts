@@ -518,11 +518,17 @@ export class Pipeline {
     } else if (r.error !== null) {
       ctx.outcome = 'upstream_error';
       ctx.errorCode = r.error.code;
+    } else if (r.streamError !== null) {
+      // A 200 stream that carried the provider's error: not a success, whatever the status says.
+      ctx.outcome = 'upstream_error';
+      ctx.errorCode = 'AIRLOCK_ERR_UPSTREAM_STREAM_ERROR';
+      this.deps.logger.warn({ exchange: ctx.id, type: maskSecrets(r.streamError.type.slice(0, 100)), message: maskSecrets((r.streamError.message ?? '').slice(0, 300)) }, 'upstream error inside a streamed response');
     } else if (r.status >= 500) {
       ctx.outcome = 'upstream_error';
     } else if (r.status >= 400) {
       ctx.outcome = 'client_error';
     }
+    if (r.truncated) this.deps.logger.warn({ exchange: ctx.id, responseBytes: r.responseBytes }, 'response over 16 MB: relayed whole; its usage and inspection cover the part read');
     if (this.threaded) ctx.output = r.output;
     else for (const f of inspectOutput(r.output, this.inspection.output)) ctx.findings.push(f);
   }

@@ -8,13 +8,25 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.ts';
 import { StreamAssembler, segmentBody, usageOf } from '../core/exchange/index.ts';
+import type { StreamError } from '../core/exchange/stream.ts';
 import { headerSegments } from '../core/exchange/headers.ts';
 import type { Dialect, Segment, Usage } from '../core/types.ts';
 import { errorEvent } from './errors.ts';
 import { DROP_RESPONSE, type UpstreamTarget } from './upstream.ts';
 
-/** Non-streamed bodies larger than this are relayed but not parsed for usage or inspection. */
+/**
+ * Non-streamed bodies larger than this are relayed but not parsed for usage or inspection; a
+ * streamed response's assembled output (and any one line or event of it) is bounded alike.
+ */
 const MAX_TEE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An SSE event split between reads is relayed only once it is complete (an SSE client can do
+ * nothing with part of one), so that an upstream failure inside it ends the stream with a clean
+ * error event instead of one glued onto half a JSON line, which the SDKs fail to parse. An event
+ * larger than this is relayed as it comes instead (the gateway does not hold it whole).
+ */
+const MAX_HELD_BYTES = 1024 * 1024;
 
 export interface ProxyRequest {
   path: string;
@@ -33,6 +45,17 @@ export interface ProxyResult {
   /** Set when the response ended abnormally after it had started. */
   error: AirlockError | null;
   clientAborted: boolean;
+  /**
+   * An error the upstream reported inside a streamed response it had answered with 200 (an SSE
+   * `error` event, a chunk with `error`, `response.failed`): the provider's error type and a short
+   * message, nothing else of the stream.
+   */
+  streamError: StreamError | null;
+  /**
+   * Part of the response was relayed but not read: a JSON body over MAX_TEE_BYTES (no usage, no
+   * output), or streamed output, or one SSE line or event, over it (output and usage incomplete).
+   */
+  truncated: boolean;
 }
 
 export function upstreamError(e: unknown): AirlockError {
@@ -77,7 +100,7 @@ export function proxy(
   o: { dialect: Dialect; exchangeId: string; wantOutput: boolean; t0: number },
 ): Promise<ProxyResult> {
   return new Promise((resolve, reject) => {
-    const result: ProxyResult = { status: 0, ttfbMs: 0, responseBytes: 0, usage: { inputTokens: null, outputTokens: null }, output: [], error: null, clientAborted: false };
+    const result: ProxyResult = { status: 0, ttfbMs: 0, responseBytes: 0, usage: { inputTokens: null, outputTokens: null }, output: [], error: null, clientAborted: false, streamError: null, truncated: false };
     let controller: Dispatcher.DispatchController | null = null;
     let assembler: StreamAssembler | null = null;
     let decoder: TextDecoder | null = null;
@@ -85,6 +108,14 @@ export function proxy(
     const tee: Buffer[] = [];
     let teeBytes = 0;
     let settled = false;
+    // SSE relay: the bytes after the last complete event (not yet relayed), the last bytes seen (an
+    // event's end may straddle two reads), whether the client has part of an unfinished event, and
+    // how many bytes it was sent.
+    let held: Buffer[] = [];
+    let heldBytes = 0;
+    let last: Buffer = Buffer.alloc(0);
+    let spilled = false;
+    let sent = 0;
     // The response headers relayed to the client, inspected with the body (paths
     // response.headers["…"]); made into segments once the relay is over, not before the first byte.
     let relayed: Record<string, string | string[]> | null = null;
@@ -94,6 +125,56 @@ export function proxy(
       if (relayed !== null) result.output = headerSegments(relayed, (name) => name !== 'x-airlock-exchange-id').concat(result.output);
       res.off('close', onClose);
       resolve(result);
+    };
+    // Every way the exchange ends reads what came: the client saw it, whether it ended well or not.
+    const finish = (complete: boolean): void => {
+      if (assembler !== null) {
+        assembler.end();
+        result.usage = assembler.usage;
+        result.streamError = assembler.upstreamError;
+        result.truncated = assembler.truncated;
+        if (o.wantOutput) result.output = assembler.segments();
+      } else if (json && teeBytes > 0 && complete && !result.truncated) {
+        try {
+          const body = JSON.parse(Buffer.concat(tee, teeBytes).toString('utf8')) as unknown;
+          result.usage = usageOf(o.dialect, body);
+          if (o.wantOutput && result.status < 300) result.output = segmentBody(o.dialect, body).segments;
+        } catch {
+          // Not JSON after all: relayed as is, nothing to read from it.
+        }
+      }
+      done();
+    };
+    const write = (chunk: Buffer, c: Dispatcher.DispatchController): void => {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        c.pause();
+        res.once('drain', () => c.resume());
+      }
+    };
+    // Relays the complete events of an SSE read and holds back the rest.
+    const relayEvents = (c: Dispatcher.DispatchController, chunk: Buffer): void => {
+      const end = lastEventEnd(last, chunk);
+      last = chunk.length >= 3 ? chunk.subarray(-3) : Buffer.concat([last, chunk]).subarray(-3);
+      if (end < 0) {
+        if (spilled) write(chunk, c);
+        else {
+          held.push(chunk);
+          heldBytes += chunk.length;
+          if (heldBytes > MAX_HELD_BYTES) {
+            write(Buffer.concat(held, heldBytes), c);
+            held = [];
+            heldBytes = 0;
+            spilled = true;
+          }
+        }
+        return;
+      }
+      const out = heldBytes === 0 ? (end === chunk.length ? chunk : chunk.subarray(0, end)) : Buffer.concat([...held, chunk.subarray(0, end)]);
+      held = end === chunk.length ? [] : [chunk.subarray(end)];
+      heldBytes = chunk.length - end;
+      spilled = false;
+      write(out, c);
     };
     const onClose = (): void => {
       if (!res.writableFinished && controller !== null && !controller.aborted) controller.abort(new ClientGone());
@@ -120,49 +201,44 @@ export function proxy(
         const ctype = String(headers['content-type'] ?? '');
         res.writeHead(statusCode, out);
         if (ctype.includes('text/event-stream')) {
-          assembler = new StreamAssembler(o.dialect);
+          assembler = new StreamAssembler(o.dialect, MAX_TEE_BYTES);
           decoder = new TextDecoder();
           // A streaming client should see the response start at once, but not by a write of its
           // own when the first events came in the same read (as they do from a fast upstream):
           // the headers then leave with them, in one write instead of two (~50-85 µs each here).
           setImmediate(() => {
-            if (result.responseBytes === 0 && !res.destroyed && !res.writableEnded) res.flushHeaders();
+            if (sent === 0 && !res.destroyed && !res.writableEnded) res.flushHeaders();
           });
         } else json = ctype.includes('json');
       },
       onResponseData(c, chunk) {
         result.responseBytes += chunk.length;
-        if (!res.write(chunk)) {
-          c.pause();
-          res.once('drain', () => c.resume());
-        }
-        if (assembler !== null) assembler.push(decoder!.decode(chunk, { stream: true }));
-        else if (json && teeBytes + chunk.length <= MAX_TEE_BYTES) {
-          tee.push(chunk);
-          teeBytes += chunk.length;
+        if (assembler !== null) {
+          relayEvents(c, chunk);
+          assembler.push(decoder!.decode(chunk, { stream: true }));
+        } else {
+          write(chunk, c);
+          if (json && !result.truncated) {
+            if (teeBytes + chunk.length <= MAX_TEE_BYTES) {
+              tee.push(chunk);
+              teeBytes += chunk.length;
+            } else {
+              result.truncated = true;
+              tee.length = 0; // never parsed: not held either
+              teeBytes = 0;
+            }
+          }
         }
       },
       onResponseEnd() {
-        res.end();
-        if (assembler !== null) {
-          assembler.end();
-          result.usage = assembler.usage;
-          if (o.wantOutput) result.output = assembler.segments();
-        } else if (json && teeBytes > 0) {
-          try {
-            const body = JSON.parse(Buffer.concat(tee, teeBytes).toString('utf8')) as unknown;
-            result.usage = usageOf(o.dialect, body);
-            if (o.wantOutput && result.status < 300) result.output = segmentBody(o.dialect, body).segments;
-          } catch {
-            // Not JSON after all: relayed as is, nothing to read from it.
-          }
-        }
-        done();
+        if (heldBytes > 0) res.end(Buffer.concat(held, heldBytes)); // a last event without its blank line
+        else res.end();
+        finish(true);
       },
       onResponseError(_c, err) {
         if (err instanceof ClientGone || res.destroyed) {
           result.clientAborted = true;
-          done();
+          finish(false);
           return;
         }
         const e = upstreamError(err);
@@ -174,11 +250,32 @@ export function proxy(
         }
         result.error = e;
         // Mid-stream failure: an SSE client gets a proper error event, anything else a closed stream.
-        if (assembler !== null) res.end(errorEvent(o.dialect, e));
+        // The unfinished event held back is dropped; one relayed in part is ended first, so that the
+        // error is an event of its own.
+        if (assembler !== null) res.end((spilled ? '\n\n' : '') + errorEvent(o.dialect, e));
         else res.destroy();
-        done();
+        finish(false);
       },
     };
     t.pool.dispatch({ path: req.path, method: req.method, headers: req.headers, body: req.body }, handler);
   });
+}
+
+/**
+ * The offset in `chunk` just after the last blank line (the end of an SSE event), or -1; `before`
+ * holds the last bytes before `chunk`, for an end split between two reads. Lines end in LF or CRLF
+ * (what providers send; a lone CR is not looked for).
+ */
+function lastEventEnd(before: Buffer, chunk: Buffer): number {
+  const lf = chunk.lastIndexOf('\n\n');
+  // CRLF ends are looked for only after the last LF one (a stream uses one or the other; in one
+  // that mixes them an event may be held a little longer, never cut).
+  const crlf = lf >= 0 ? chunk.indexOf('\r\n\r\n', lf) : chunk.lastIndexOf('\r\n\r\n');
+  if (lf >= 0 || crlf >= 0) return Math.max(lf >= 0 ? lf + 2 : -1, crlf >= 0 ? crlf + 4 : -1);
+  if (before.length === 0) return -1;
+  const joint = Buffer.concat([before, chunk.subarray(0, 3)]);
+  const jlf = joint.lastIndexOf('\n\n');
+  const jcrlf = joint.lastIndexOf('\r\n\r\n');
+  const j = Math.max(jlf >= 0 ? jlf + 2 : -1, jcrlf >= 0 ? jcrlf + 4 : -1) - before.length;
+  return j > 0 ? j : -1;
 }
