@@ -59,7 +59,8 @@ function compileFile(file: string, cfg: GatewayConfig | null, io: CliIO): { poli
     for (const i of r.issues) io.err(formatIssue(file, i));
     return null;
   }
-  return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors(), findingRules: knownFindingRules(cfg) }), text };
+  const upstreamDialects = cfg === null ? undefined : Object.fromEntries(cfg.upstreams.map((u) => [u.name, u.dialects]));
+  return { policy: r.policy, issues: lintPolicy(r.parsed!, { detectors: knownDetectors(), findingRules: knownFindingRules(cfg), ...(upstreamDialects !== undefined ? { upstreamDialects } : {}) }), text };
 }
 
 async function check(file: string | undefined, flags: Flags, io: CliIO): Promise<number> {

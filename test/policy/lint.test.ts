@@ -137,3 +137,21 @@ test('lint: a client entry covered by several earlier entries together is unreac
   assert.equal(versionless.policy.evaluate(input({ client: { tool: 'codex', version: null } })).decision.ruleId, 'clients.codex');
   assert.match(compiled('version: 1\nclients:\n  tools:\n    - { name: codex, action: block }\n    - { name: codex, versions: ">=1", action: allow }\n    - { name: codex, action: alert }\n').lint.join('\n'), /codex \(any version\) is unreachable: clients\.tools\[0\] \(any version\) comes first and covers it/);
 });
+
+test('lint: a route to an upstream that does not serve a dialect the rule can match is named (those exchanges are blocked)', () => {
+  const text = `version: 1
+rules:
+  - { id: opus-to-openai, when: { models: ["claude-opus-*"] }, action: route(openai) }
+  - { id: chat-inhouse, when: { upstreams: [openai] }, action: route(inhouse) }
+`;
+  const r = compilePolicy(text);
+  assert.ok(r.ok);
+  const upstreamDialects = { anthropic: ['anthropic'], openai: ['openai-chat', 'openai-responses'], inhouse: ['openai-chat'] };
+  const lint = lintPolicy(r.parsed!, { upstreamDialects, now: NOW }).map((i) => formatIssue('p.yaml', i));
+  assert.deepEqual(lint.map((l) => l.replace(/^p\.yaml:\d+:\d+: /, '')), [
+    "warning: rules[0].action: rule 'opus-to-openai' routes to 'openai', which does not serve anthropic: exchanges of that dialect it matches are blocked; name the upstreams it applies to (when.upstreams) or route to one that serves them",
+    "warning: rules[1].action: rule 'chat-inhouse' routes to 'inhouse', which does not serve openai-responses: exchanges of that dialect it matches are blocked; name the upstreams it applies to (when.upstreams) or route to one that serves them",
+  ]);
+  // Without the configuration, nothing is known of dialects: no warning.
+  assert.deepEqual(lintPolicy(r.parsed!, { now: NOW }), []);
+});

@@ -17,6 +17,8 @@ export interface LintOptions {
    * kinds, imported gitleaks rules): a finding pattern that matches none of them is a warning.
    */
   findingRules?: readonly string[];
+  /** The gateway's upstreams and the dialects each serves (from its configuration), for route targets. */
+  upstreamDialects?: Readonly<Record<string, readonly string[]>>;
   now?: number;
 }
 
@@ -127,7 +129,18 @@ export function lintPolicy(parsed: ParsedPolicy, opts: LintOptions = {}): Policy
       if (g.includes('/') && !/[*?]/.test(g.split('/')[0]!)) detector(['rules', i, 'when', 'findings', j], g.split('/')[0]!);
       findingPattern(['rules', i, 'when', 'findings', j], g);
     });
-    if (!firstMatch && parseAction(r.action).action === 'allow') {
+    // A route whose target does not serve a dialect the rule can match blocks those exchanges
+    // (pipeline: fail closed). The rule sees the dialects of the upstreams it names, else all.
+    const act = parseAction(r.action);
+    const served = opts.upstreamDialects;
+    if (act.action === 'route' && served !== undefined && served[act.upstream!] !== undefined) {
+      const seen = new Set((r.when.upstreams ?? Object.keys(served)).flatMap((u) => served[u] ?? []));
+      const missing = [...seen].filter((d) => !served[act.upstream!]!.includes(d));
+      if (missing.length > 0) {
+        add('warning', ['rules', i, 'action'], `rule '${r.id}' routes to '${act.upstream}', which does not serve ${missing.join(', ')}: exchanges of ${missing.length > 1 ? 'those dialects' : 'that dialect'} it matches are blocked; name the upstreams it applies to (when.upstreams) or route to one that serves them`);
+      }
+    }
+    if (!firstMatch && act.action === 'allow') {
       add('warning', ['rules', i, 'action'], `rule '${r.id}' allows, which never overrides another rule under combine: most-severe; use an exception or combine: first-match`);
     }
     for (let k = 0; k < i; k++) {
