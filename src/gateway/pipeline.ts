@@ -23,7 +23,7 @@ import { inspectHeaders, inspectLate, inspectionOptions, inspectOutput, warmInsp
 import { pickUpstream, type GatewayConfig } from './config.ts';
 import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
-import { isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
+import { guessDialect, isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
 import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
 
 export interface AuditSink {
@@ -231,7 +231,8 @@ export class Pipeline {
       route: null,
       pathname,
       routeName: `${req.method ?? '?'} ${pathname.slice(0, 200)}`,
-      dialect: guessDialectFromPath(pathname),
+      // The models routes serve both APIs: an error there (an id refused) is worded for the caller's.
+      dialect: pathname.startsWith('/v1/models') ? guessDialect(req.headers) : guessDialectFromPath(pathname),
       client: identifyClient(req.headers),
       creds: null,
       identity: null,

@@ -28,7 +28,7 @@ test('non-ASCII body: strings, keys and model are repaired to the same values', 
   // A non-ASCII top-level key too (an unknown field: metadata).
   const top = Buffer.from(JSON.stringify({ model: 'm', 'clé': `valeur ${'é'.repeat(80)}`, messages: [{ role: 'user', content: 'hé' }] }));
   same(top);
-  assert.deepEqual(parseRequest('anthropic', decodeBody(top).text, decodeBody(top).fix).segments[0]!.path, ['clé']);
+  assert.deepEqual(parseRequest('anthropic', decodeBody(top).text, decodeBody(top).fix).segments.find((s) => s.path[0] !== 'model')!.path, ['clé']);
 });
 
 test('a body escaping U+0080..U+00FF as \\u00XX takes the exact slow path', () => {
@@ -59,7 +59,7 @@ test('repaired long strings are remembered by their exact bytes: same-shaped str
       const raw = Buffer.from(JSON.stringify({ model: 'm', system: v, messages: [{ role: 'user', content: `${v} again` }] }));
       const segs = parseRequest('anthropic', decodeBody(raw).text, decodeBody(raw).fix).segments;
       assert.equal(segs.find((s) => s.role === 'system')?.text, v);
-      assert.equal(segs.find((s) => s.role === 'user')?.text, `${v} again`);
+      assert.equal(segs.find((s) => s.role === 'user' && s.structural !== true)?.text, `${v} again`);
     }
   }
   // ~12 M units of distinct strings: the cache evicts and stays within its bound (4 M units).

@@ -102,10 +102,13 @@ test('GET /v1/models/{id}: ids that leave the models path are 404 AIRLOCK_ERR_UN
     const j = JSON.parse(r.text) as { error: { code: string; type: string } };
     assert.equal(j.error.code, 'AIRLOCK_ERR_UNKNOWN_ROUTE', path);
     assert.equal(j.error.type, 'invalid_request_error', path);
-    // An Anthropic caller gets the code too.
+    // An Anthropic caller gets it in its own shape.
     const a = await rawGet(h.url, path, anthropicHeaders(h.key));
     assert.equal(a.status, 404, path);
-    assert.ok(a.text.includes('AIRLOCK_ERR_UNKNOWN_ROUTE'), path);
+    const aj = JSON.parse(a.text) as { type: string; error: { type: string; message: string } };
+    assert.equal(aj.type, 'error', path);
+    assert.equal(aj.error.type, 'not_found_error', path);
+    assert.ok(aj.error.message.includes('AIRLOCK_ERR_UNKNOWN_ROUTE'), path);
   }
   assert.deepEqual(h.mock.requests.slice(before).map((r) => r.url), [], 'nothing reached the upstream');
   const recs = (await h.records()).slice(-ESCAPES.length * 2);
