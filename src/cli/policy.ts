@@ -118,7 +118,7 @@ async function explain(id: string | undefined, flags: Flags, io: CliIO): Promise
     }
     const r = compilePolicy(text);
     if (!r.ok) {
-      io.err(`the stored policy no longer compiles: ${r.issues[0]?.message ?? ''}`);
+      io.err(`the stored policy no longer compiles: ${r.issues[0] !== undefined ? formatIssue('(stored policy)', r.issues[0]) : ''}`);
       return 1;
     }
     const roleOf = await roleLookup(store);

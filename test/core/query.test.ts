@@ -58,3 +58,19 @@ test('redactQuery: only the span\'s bytes change (percent-encoded placeholder), 
   const lost = redactQuery(search, segs, [{ ...findings[0]!, segmentPath: 'query.nope' }]);
   assert.deepEqual(lost, { search, missing: 1 });
 });
+
+test('a query seen before at another offset is redacted at its own bytes (query segments are not kept across requests)', async () => {
+  const { HeaderParts } = await import('../../src/core/exchange/headers.ts');
+  const hp = new HeaderParts();
+  const token = 'ghp_' + 'R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+  for (const search of [`?token=${token}`, `?beta=true&token=${token}`, `?beta=true&token=${token}&x=1`]) {
+    const { segments } = hp.of(querySegments(search));
+    const findings = inspect(segments).findings.filter((f) => f.rule === 'github-pat');
+    assert.equal(findings.length, 1, search);
+    const r = redactQuery(search, segments, findings, placeholderNamer());
+    assert.equal(r.missing, 0);
+    assert.ok(!r.search.includes(token.slice(4, 12)) && !r.search.includes(token.slice(-8)), `${search} → ${r.search}`);
+    assert.match(r.search, /token=%5BREDACTED%3Agithub-pat%231%5D/, r.search);
+    assert.ok(r.search.startsWith(search.slice(0, search.indexOf('token='))), 'the rest unchanged');
+  }
+});

@@ -84,7 +84,10 @@ export class HeaderParts {
     const parts: (readonly Segment[])[] = [];
     for (const s of segments) {
       let part: readonly Segment[] | undefined;
-      if (s.text.length <= MAX_KEPT) {
+      // Query segments are never kept: each carries where its text lies in this request's raw
+      // query (query.ts), and a kept one would point into another request's (a redaction there
+      // patched the wrong bytes and sent part of the secret on).
+      if (s.text.length <= MAX_KEPT && s.path[0] !== 'query') {
         // Where (headers or query, the name's length, the name, a repetition) and the text: a
         // query name or value may hold anything once decoded, so the key is length-prefixed.
         const name = String(s.path[1]);

@@ -111,7 +111,7 @@ function ruleReason(r: CompiledRule, findings: Finding[], input: PolicyInput, id
     const text = renderTemplate(r.doc.reason, {
       rule: r.id, count: String(findings.length), team: id.team ?? '', user: id.user, tool: input.client.tool,
       version: input.client.version ?? '', model: maskSecrets(input.model ?? ''), upstream: input.upstream,
-      finding: f?.rule ?? '', detector: f?.detector ?? '', where: f !== undefined ? (input.sourceOf?.(f.segmentPath) ?? f.role) : '',
+      finding: f?.rule ?? '', detector: f?.detector ?? '', where: f !== undefined ? maskSecrets(input.sourceOf?.(f.segmentPath) ?? f.role) : '',
     });
     return text.includes(r.id) ? text : `${text} (rule ${r.id})`;
   }
