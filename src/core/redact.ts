@@ -198,17 +198,27 @@ export function planByteRedaction(view: string | Buffer, segments: readonly Segm
 }
 
 /**
+ * Where each finding was made: as the engine says (`segmentOf`: by identity), or else by rendered
+ * path among the segments given.
+ */
+function located(segments: readonly Segment[] | SegmentOf): SegmentOf {
+  if (typeof segments === 'function') return segments;
+  const byPath = new Map(segments.map((s) => [segmentPath(s), s]));
+  return (f) => byPath.get(f.segmentPath);
+}
+
+/**
  * Header values with the findings' spans replaced by placeholders (only the headers that change).
  * `missing` counts findings whose header is not among `segments`: the caller fails closed.
  * `received`: the headers as they arrived; a value that came as UTF-8 bytes (segments hold it
  * decoded: headerText) goes back as UTF-8 bytes.
  */
-export function redactHeaders(segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), received?: HeaderMap): { headers: Record<string, string>; missing: number } {
-  const byPath = new Map(segments.map((s) => [segmentPath(s), s]));
+export function redactHeaders(segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer(), received?: HeaderMap): { headers: Record<string, string>; missing: number } {
+  const segOf = located(segments);
   const patches = new Map<Segment, Patch[]>();
   let missing = 0;
   for (const f of findings) {
-    const s = byPath.get(f.segmentPath);
+    const s = segOf(f);
     if (s === undefined) { missing++; continue; }
     const list = patches.get(s) ?? [];
     list.push({ start: f.start, end: f.end, text: name(f, s.text.slice(f.start, f.end)) });
@@ -229,12 +239,12 @@ export function redactHeaders(segments: readonly Segment[], findings: readonly F
  * (percent-encoded: the provider decodes them back), every other byte as it came. `segments`: the
  * query's (querySegments). `missing` counts findings not located there: the caller fails closed.
  */
-export function redactQuery(search: string, segments: readonly Segment[], findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { search: string; missing: number } {
-  const byPath = new Map(segments.map((s) => [segmentPath(s), s]));
+export function redactQuery(search: string, segments: readonly Segment[] | SegmentOf, findings: readonly Finding[], name: PlaceholderNamer = placeholderNamer()): { search: string; missing: number } {
+  const segOf = located(segments);
   const patches: Patch[] = [];
   let missing = 0;
   for (const f of findings) {
-    const s = byPath.get(f.segmentPath);
+    const s = segOf(f);
     const r = s === undefined ? undefined : queryRange(s, f.start, f.end);
     if (s === undefined || r === undefined) {
       missing++;

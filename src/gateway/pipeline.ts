@@ -90,6 +90,8 @@ interface Ctx {
   segmentOf: InspectResult['segmentOf'] | null;
   /** The forwarded request headers as segments (set by inspection), and their redacted values. */
   headerSegments: Segment[];
+  /** Where each header and query finding was made (set by inspection). */
+  headerSegmentOf: InspectResult['segmentOf'] | null;
   headerPatches: Record<string, string> | null;
   /** The request target's query ('?…' or ''; redacted in place before forwarding; its segments are among headerSegments). */
   search: string;
@@ -239,6 +241,7 @@ export class Pipeline {
       parsed: null,
       segmentOf: null,
       headerSegments: [],
+      headerSegmentOf: null,
       headerPatches: null,
       search: url.slice(pathname.length),
       output: [],
@@ -394,13 +397,13 @@ export class Pipeline {
     }
     const inHeaders = named.filter((f) => f.role === 'header');
     if (inHeaders.length > 0) {
-      const r = redactHeaders(ctx.headerSegments, inHeaders, name, req.headers);
+      const r = redactHeaders(ctx.headerSegmentOf ?? ctx.headerSegments, inHeaders, name, req.headers);
       if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request headers for redaction; the request was not forwarded.');
       ctx.headerPatches = r.headers;
     }
     const inQuery = named.filter((f) => f.role === 'query');
     if (inQuery.length > 0) {
-      const r = redactQuery(ctx.search, ctx.headerSegments, inQuery, name);
+      const r = redactQuery(ctx.search, ctx.headerSegmentOf ?? ctx.headerSegments, inQuery, name);
       if (r.missing > 0) throw new AirlockError('AIRLOCK_ERR_INTERNAL', 'A finding could not be located in the request query for redaction; the request was not forwarded.');
       ctx.search = r.search;
     }
@@ -456,6 +459,7 @@ export class Pipeline {
     // The headers the provider will receive, then the body.
     const hi = inspectHeaders(req.headers, this.inspection, ctx.search);
     ctx.headerSegments = hi.segments;
+    ctx.headerSegmentOf = hi.result.segmentOf;
     const h = hi.result;
     const r = ctx.parsed === null ? null : inspect(ctx.parsed.segments, this.inspection.request, ctx.parsed.parts);
     if (r !== null) ctx.segmentOf = r.segmentOf;

@@ -107,3 +107,23 @@ test('HeaderParts: a header with the same value is the same segment in the same 
   const e2 = hp.of([{ role: 'header', path: ['headers', 'x-long'], text: long }]);
   assert.notEqual(e1.parts[0], e2.parts[0]);
 });
+
+test('header and query redaction find a finding\'s segment as the engine says, not by its rendered path', async () => {
+  const { redactHeaders, redactQuery, placeholderNamer } = await import('../../src/core/redact.ts');
+  const { querySegments } = await import('../../src/core/exchange/query.ts');
+  const { inspect } = await import('../../src/core/detect/engine.ts');
+  const tok = 'ghp_' + 'T5y6U7i8O9p0A1s2D3f4G5h6J7k8L9z0X1c2';
+  const segs = headerSegments({ 'x-team-token': tok }, () => true).concat(querySegments(`?k=${tok}`));
+  const r = inspect(segs);
+  // A path rendered another way than the segments' now (a key's tag table started afresh).
+  const findings = r.findings.map((f) => ({ ...f, segmentPath: `${f.segmentPath}~stale` }));
+  const byIdentity = (f: (typeof findings)[number]) => r.segmentOf(r.findings[findings.indexOf(f)]!);
+  const name = placeholderNamer();
+  const h = redactHeaders(byIdentity, findings.filter((f) => f.role === 'header'), name);
+  assert.equal(h.missing, 0);
+  assert.equal(h.headers['x-team-token'], '[REDACTED:github-pat#1]');
+  const q = redactQuery(`?k=${tok}`, byIdentity, findings.filter((f) => f.role === 'query'), name);
+  assert.deepEqual(q, { search: '?k=%5BREDACTED%3Agithub-pat%231%5D', missing: 0 });
+  // By path, the stale paths are not found: counted missing (the gateway then fails closed).
+  assert.equal(redactHeaders(segs, findings.filter((f) => f.role === 'header'), name).missing, 1);
+});
