@@ -85,6 +85,9 @@ export function upstreamHeaders(
     out[k] = patched?.[k] ?? (Array.isArray(v) ? v.join(', ') : v);
   }
   Object.assign(out, t.config.headers);
+  // The gateway reads what it relays (usage, inspection): the response must come uncompressed. Left
+  // out, the header lets a server pick any coding (RFC 9110, 12.5.3).
+  out['accept-encoding'] = 'identity';
   const key = t.managedKey ?? creds.providerKey;
   if (key !== null) {
     if (dialect === 'anthropic') {

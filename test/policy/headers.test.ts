@@ -86,6 +86,8 @@ test('a redacted client header never replaces a header the upstream is configure
   assert.equal(out['x-team-token'], 'token [REDACTED:github-pat#1]');
   assert.equal(out['x-api-key'], 'sk-managed');
   assert.ok(!JSON.stringify(out).includes(GH));
+  // The response must come uncompressed: the gateway reads what it relays.
+  assert.equal(upstreamHeaders(t, 'anthropic', { ...client, 'accept-encoding': 'gzip, br' }, { airlockKey: 'alk_client', providerKey: null }, 10)['accept-encoding'], 'identity');
   // Headers have a small cache of their own: their per-request ids would only churn the request cache.
   const opts = inspectionOptions(cfg.inspection, 'secret', []);
   assert.ok(opts.headers.cache !== undefined && opts.request.cache !== undefined);
