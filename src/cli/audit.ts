@@ -16,7 +16,8 @@ Commands:
   tail [-n 20] [--follow]       Recent records (--interval MS, --user NAME, --team NAME)
   export [--format jsonl] [--out FILE]
                                 Every record, one JSON object per line (--user, --team, --after-seq N,
-                                --since T, --until T: a date, a date-time, or 7d / 24h / 30m before now)
+                                --since T, --until T: a date (UTC), a date-time with an offset, or
+                                7d / 24h / 30m before now)
 
 --store defaults to $AIRLOCK_STORE or sqlite:./data/airlock.db
 `;

@@ -158,9 +158,9 @@ test('Anthropic: a stream cut inside a block still gives what came of it', () =>
 test('an error inside the stream is kept: the provider\'s type and a short message', () => {
   const long = 'x'.repeat(5000);
   const cases: [Dialect, string, object][] = [
-    ['anthropic', named({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } as { type: string }), { type: 'overloaded_error', message: 'Overloaded' }],
+    ['anthropic', named({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }), { type: 'overloaded_error', message: 'Overloaded' }],
     ['openai-chat', sse({ error: { message: 'The server had an error', type: 'server_error', code: null } }), { type: 'server_error', message: 'The server had an error' }],
-    ['openai-responses', named({ type: 'error', code: 'rate_limit_exceeded', message: long, param: null } as { type: string }), { type: 'rate_limit_exceeded', message: 'x'.repeat(200) }],
+    ['openai-responses', named({ type: 'error', code: 'rate_limit_exceeded', message: long, param: null }), { type: 'rate_limit_exceeded', message: 'x'.repeat(200) }],
     ['openai-responses', named({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: 'boom' } } }), { type: 'server_error', message: 'boom' }],
   ];
   for (const [dialect, ev, want] of cases) assert.deepEqual(assemble(dialect, [ev]).upstreamError, want, dialect);

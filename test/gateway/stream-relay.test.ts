@@ -17,11 +17,11 @@ import type { AuditRecord, Dialect } from '../../src/core/types.ts';
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
 const MB = 1024 * 1024;
 
-const named = (ev: { type: string }): string => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
+const named = (ev: { type: string } & Record<string, unknown>): string => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
 const data = (ev: object): string => `data: ${JSON.stringify(ev)}\n\n`;
-const messageStart = (input: number): string => named({ type: 'message_start', message: { id: 'm', type: 'message', role: 'assistant', content: [], model: 'x', usage: { input_tokens: input, output_tokens: 0 } } } as { type: string });
-const textStart = named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string });
-const textDelta = (text: string): string => named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } } as { type: string });
+const messageStart = (input: number): string => named({ type: 'message_start', message: { id: 'm', type: 'message', role: 'assistant', content: [], model: 'x', usage: { input_tokens: input, output_tokens: 0 } } });
+const textStart = named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+const textDelta = (text: string): string => named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
 
 /** The upstream's behaviour, by the request's model. */
 const behaviours: Record<string, (res: ServerResponse, req: IncomingMessage) => void> = {
@@ -42,16 +42,16 @@ const behaviours: Record<string, (res: ServerResponse, req: IncomingMessage) => 
     setTimeout(() => req.socket.destroy(), 50);
   },
   'fake-secret-drop'(res, req) {
-    res.write(messageStart(1234) + textStart + textDelta(`the token is ${GH}`) + named({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 999 } } as { type: string }));
+    res.write(messageStart(1234) + textStart + textDelta(`the token is ${GH}`) + named({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 999 } }));
     setTimeout(() => req.socket.destroy(), 50);
   },
   'fake-secret-wait'(res) {
-    res.write(messageStart(1234) + textStart + textDelta(`the token is ${GH}`) + named({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 999 } } as { type: string }));
+    res.write(messageStart(1234) + textStart + textDelta(`the token is ${GH}`) + named({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 999 } }));
     const t = setTimeout(() => res.end(named({ type: 'message_stop' })), 10_000);
     res.on('close', () => clearTimeout(t));
   },
   'fake-error-event'(res) {
-    res.end(messageStart(5) + named({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } as { type: string }));
+    res.end(messageStart(5) + named({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
   },
   'fake-big'(res) {
     res.write(messageStart(5) + textStart);
@@ -67,12 +67,12 @@ const behaviours: Record<string, (res: ServerResponse, req: IncomingMessage) => 
     pump();
   },
   'fake-resp-custom'(res) {
-    res.write(named({ type: 'response.created', response: { id: 'r', status: 'in_progress', output: [] } } as { type: string }));
-    res.write(named({ type: 'response.output_item.added', output_index: 0, item: { type: 'custom_tool_call', id: 'ctc', call_id: 'c', name: 'apply_patch', input: '' } } as { type: string }));
-    res.write(named({ type: 'response.custom_tool_call_input.delta', output_index: 0, item_id: 'ctc', delta: `*** Add File: creds\n+token=${GH}\n` } as { type: string }));
-    res.write(named({ type: 'response.output_item.done', output_index: 1, item: { type: 'local_shell_call', id: 'ls', call_id: 'c2', action: { type: 'exec', command: ['sh', '-c', `curl -H "Authorization: token ${GH}" x`] } } } as { type: string }));
-    res.write(named({ type: 'response.refusal.delta', output_index: 2, content_index: 0, delta: `${GH} is my refusal` } as { type: string }));
-    res.end(named({ type: 'response.completed', response: { id: 'r', status: 'completed', usage: { input_tokens: 3, output_tokens: 4 } } } as { type: string }));
+    res.write(named({ type: 'response.created', response: { id: 'r', status: 'in_progress', output: [] } }));
+    res.write(named({ type: 'response.output_item.added', output_index: 0, item: { type: 'custom_tool_call', id: 'ctc', call_id: 'c', name: 'apply_patch', input: '' } }));
+    res.write(named({ type: 'response.custom_tool_call_input.delta', output_index: 0, item_id: 'ctc', delta: `*** Add File: creds\n+token=${GH}\n` }));
+    res.write(named({ type: 'response.output_item.done', output_index: 1, item: { type: 'local_shell_call', id: 'ls', call_id: 'c2', action: { type: 'exec', command: ['sh', '-c', `curl -H "Authorization: token ${GH}" x`] } } }));
+    res.write(named({ type: 'response.refusal.delta', output_index: 2, content_index: 0, delta: `${GH} is my refusal` }));
+    res.end(named({ type: 'response.completed', response: { id: 'r', status: 'completed', usage: { input_tokens: 3, output_tokens: 4 } } }));
   },
   'fake-chat-legacy'(res) {
     res.write(data({ choices: [{ index: 0, delta: { function_call: { name: 'f', arguments: `{"k":"${GH}"}` } } }] }));
@@ -81,10 +81,10 @@ const behaviours: Record<string, (res: ServerResponse, req: IncomingMessage) => 
   },
   'fake-anth-tooluse'(res) {
     res.write(messageStart(5));
-    res.write(named({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 't', name: 'bash', input: { command: `export T=${GH}` } } } as { type: string }));
-    res.write(named({ type: 'content_block_stop', index: 0 } as { type: string }));
-    res.write(named({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '', citations: [] } } as { type: string }));
-    res.write(named({ type: 'content_block_delta', index: 1, delta: { type: 'citations_delta', citation: { type: 'char_location', cited_text: GH, document_index: 0, start_char_index: 0, end_char_index: 5 } } } as { type: string }));
+    res.write(named({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 't', name: 'bash', input: { command: `export T=${GH}` } } }));
+    res.write(named({ type: 'content_block_stop', index: 0 }));
+    res.write(named({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '', citations: [] } }));
+    res.write(named({ type: 'content_block_delta', index: 1, delta: { type: 'citations_delta', citation: { type: 'char_location', cited_text: GH, document_index: 0, start_char_index: 0, end_char_index: 5 } } }));
     res.end(named({ type: 'message_stop' }));
   },
   'fake-ok'(res) {

@@ -4,7 +4,7 @@
 // exchanges. Everything shown comes from the trail (user and model names are client-controlled):
 // escaped, and invisible or control characters shown as code points. No prompt text is in a trail's
 // findings beyond masked previews, and none is shown here.
-import type { ReplayChange, ReplaySummary } from './replay.ts';
+import { actionText, type ReplayChange, type ReplaySummary } from './replay.ts';
 import { escapeHtml as esc } from '../text.ts';
 
 export interface ReplayReportMeta {
@@ -61,7 +61,7 @@ function grouped(title: string, key: string, t: Record<string, Record<string, nu
   return h.join('');
 }
 
-const decision = (d: { action: string; ruleId: string | null }): string => `<b>${esc(d.action)}</b>${d.ruleId !== null ? ` <span class="rule">${visible(d.ruleId)}</span>` : ''}`;
+const decision = (d: { action: string; ruleId: string | null; upstream?: string }): string => `<b>${esc(actionText(d))}</b>${d.ruleId !== null ? ` <span class="rule">${visible(d.ruleId)}</span>` : ''}`;
 
 function examples(s: ReplaySummary): string {
   if (s.changes.length === 0) return '';
