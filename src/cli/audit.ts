@@ -67,7 +67,8 @@ const tailRow = (r: AuditRecord): string[] => [
   safeCell(r.decision && r.decision.action !== 'allow' ? `${r.outcome}/${r.decision.action}` : r.outcome, 24),
   `${Math.round(r.latencyMs)}ms`,
   r.inputTokens === null && r.outputTokens === null ? '-' : `${r.inputTokens ?? '?'}/${r.outputTokens ?? '?'}`,
-  String(r.findings.length),
+  // A trailing '+' where part of the exchange went uninspected (`gaps`: `policy explain` says what).
+  `${r.findings.length}${r.gaps !== undefined ? '+' : ''}`,
 ];
 
 function positiveInt(v: unknown, flag: string, max: number): number {

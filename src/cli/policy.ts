@@ -92,6 +92,7 @@ async function explain(id: string | undefined, flags: Flags, io: CliIO): Promise
     }
     io.out(`exchange ${rec.id} at ${rec.time}: ${rec.route} by ${rec.user ?? '?'} (team ${rec.team ?? '-'}) with ${rec.tool ?? '?'} ${rec.toolVersion ?? ''} to ${rec.upstream ?? '?'} model ${rec.model ?? '-'}`);
     io.out(`outcome ${rec.outcome} (${rec.status}${rec.errorCode !== null ? ` ${rec.errorCode}` : ''}); ${rec.findings.length} finding(s)`);
+    for (const g of rec.gaps ?? []) io.out(`not inspected: the ${g.part}${g.detector !== undefined ? ` by ${g.detector}` : ''}: ${g.reason}`);
     if (rec.decision === null) {
       io.out('no decision: the exchange ended before the decide phase (see the outcome above).');
       return 0;

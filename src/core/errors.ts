@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   AIRLOCK_ERR_BLOCKED: { status: 403, kind: 'permission', summary: 'The exchange was blocked by policy.' },
   AIRLOCK_ERR_RATE_LIMITED: { status: 429, kind: 'rate_limit', summary: 'A rate limit or budget was exceeded.' },
   AIRLOCK_ERR_SHUTTING_DOWN: { status: 503, kind: 'overloaded', summary: 'The gateway is shutting down and accepts no new requests.' },
+  AIRLOCK_ERR_INSPECTION_BACKLOG: { status: 503, kind: 'overloaded', summary: 'The inspection worker is not keeping up: the request waited for room until its time limit and was refused, so that none goes uninspected.' },
   AIRLOCK_ERR_AUDIT_BACKLOG: { status: 503, kind: 'overloaded', summary: 'The audit store is not keeping up (or is down); requests are refused until the backlog drains, so that none goes unrecorded.' },
   AIRLOCK_ERR_CLIENT_ABORTED: { status: 499, kind: 'invalid_request', summary: 'The client closed the connection before the response was complete (recorded only).' },
   AIRLOCK_ERR_INTERNAL: { status: 500, kind: 'internal', summary: 'A bug in Airlock; the record carries the details.' },

@@ -117,6 +117,21 @@ export interface AuditEntry {
   policyHash: string | null;
   /** Opt-in: the request body with every finding redacted. */
   redactedBody: string | null;
+  /**
+   * What of the exchange was not inspected, or not wholly, and why (a detector that failed or ran
+   * out of time, a response over the read limit or in an encoding the gateway cannot read):
+   * "no findings" then does not mean clean. Absent when everything was inspected.
+   */
+  gaps?: InspectionGap[];
+}
+
+/** A part of an exchange that inspection did not (wholly) cover. */
+export interface InspectionGap {
+  part: 'request' | 'response';
+  /** The detector that failed, when one did; absent when the part was not read at all. */
+  detector?: string;
+  /** Why, in a few words (masked: never a value of the exchange). */
+  reason: string;
 }
 
 /** An audit entry as stored: position in the chain and hashes. */

@@ -45,7 +45,10 @@ export interface LateJob {
 export interface LateResult {
   /** Request findings, then response findings (paths under `response.`), then covert findings. */
   findings: Finding[];
+  /** Detector failures on the request (its body, headers and query): the decision weighs them. */
   errors: InspectResult['errors'];
+  /** Detector failures on the response (for the record). */
+  outputErrors: InspectResult['errors'];
   /** SHA-256 of the body, for the record (hashed where the body already is). */
   requestSha256: string;
 }
@@ -106,8 +109,9 @@ export function inspectHeaders(headers: HeaderMap, opts: InspectionOptions, sear
  * Response findings, their paths under `response.`. The response's protocol values (its id, the
  * model, stop reasons: segments marked structural) are the provider's own, not inspected.
  */
-export function inspectOutput(output: readonly Segment[], opts: InspectOptions): Finding[] {
-  if (output.length === 0) return [];
+export function inspectOutput(output: readonly Segment[], opts: InspectOptions): Pick<InspectResult, 'findings' | 'errors'> {
+  const none = { findings: [], errors: [] };
+  if (output.length === 0) return none;
   let text = output;
   for (const s of output) {
     if (s.structural === true) {
@@ -115,9 +119,9 @@ export function inspectOutput(output: readonly Segment[], opts: InspectOptions):
       break;
     }
   }
-  if (text.length === 0) return [];
-  const out = inspect(text, opts).findings;
-  for (const f of out) f.segmentPath = `response.${f.segmentPath}`;
+  if (text.length === 0) return none;
+  const out = inspect(text, opts);
+  for (const f of out.findings) f.segmentPath = `response.${f.segmentPath}`;
   return out;
 }
 
@@ -126,11 +130,12 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   const { parsed } = parseBody(job.dialect, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), opts.elements);
   const r = inspect(parsed.segments, opts.request, parsed.parts);
   const h = inspectHeaders(job.headers, opts, job.search).result;
-  const findings = r.findings.concat(h.findings, inspectOutput(job.output, opts.output));
+  const o = inspectOutput(job.output, opts.output);
+  const findings = r.findings.concat(h.findings, o.findings);
   if (baselines !== undefined && job.modelCall) {
     for (const f of baselines.observe({ tool: job.tool, version: job.version, user: job.user, segments: parsed.segments, headers: job.headers })) findings.push(f);
   }
-  return { findings, errors: r.errors.concat(h.errors), requestSha256: hash('sha256', job.body) };
+  return { findings, errors: r.errors.concat(h.errors), outputErrors: o.errors, requestSha256: hash('sha256', job.body) };
 }
 
 /** What the worker is asked: a batch of jobs, or to take the organisation's secret rules anew (the files' texts). */
@@ -191,10 +196,23 @@ export class InspectionThread {
     return this.queuedBytes >= this.maxQueuedBytes;
   }
 
-  /** Resolves when the bodies waiting for the worker are under the bound again. */
-  room(): Promise<void> {
-    if (!this.full) return Promise.resolve();
-    return new Promise((r) => this.waiters.push(r));
+  /**
+   * Resolves with true when the bodies waiting for the worker are under the bound again, or with
+   * false after `timeoutMs` (the caller refuses the request then: a wait without end is a hang).
+   */
+  room(timeoutMs: number): Promise<boolean> {
+    if (!this.full) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /**

@@ -14,7 +14,7 @@ import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import type { ParsedRequest } from '../core/exchange/index.ts';
 import { placeholderNamer, planByteRedaction, redact, redactHeaders, redactQuery, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
-import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, Outcome, Segment, Usage } from '../core/types.ts';
+import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, InspectionGap, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
@@ -108,6 +108,8 @@ interface Ctx {
   /** Its SHA-256 when the inspection worker computed it. */
   requestSha256: string | null;
   findings: Finding[];
+  /** What was not (wholly) inspected, and why (the record's `gaps`). */
+  gaps: InspectionGap[];
   decision: Decision | null;
   /** Set by the decide phase: the policy version that decided (undefined: none decided). */
   policyHash?: string | null;
@@ -149,7 +151,7 @@ export interface PipelineDeps {
    * Inspection after the response in a worker thread (late-inspection.ts), when nothing before
    * forwarding depends on findings; it then holds the prompt baselines too.
    */
-  late?: { inspect(job: LateJob): Promise<LateResult>; readonly full: boolean; room(): Promise<void> };
+  late?: { inspect(job: LateJob): Promise<LateResult>; readonly full: boolean; room(timeoutMs: number): Promise<boolean> };
   /** Rate limits and budgets (limit phase); none when no policy sets limits. */
   limiter?: Limiter;
   /** The identity as the policy sees it, applied right after authentication. */
@@ -252,6 +254,7 @@ export class Pipeline {
       rawBody: null,
       requestSha256: null,
       findings: [],
+      gaps: [],
       decision: null,
       redactedBody: null,
       status: 0,
@@ -314,8 +317,12 @@ export class Pipeline {
     if (this.deps.resolveIdentity !== undefined) ctx.identity = this.deps.resolveIdentity(ctx.identity);
     // limit: before the body is read, so a client over its limit costs almost nothing
     if (this.deps.limiter !== undefined) await this.deps.limiter.check(ctx.identity);
-    // back-pressure: bodies waiting for the inspection worker are bounded
-    if (this.threaded && this.deps.late!.full) await this.deps.late!.room();
+    // back-pressure: bodies waiting for the inspection worker are bounded. The wait and the body's
+    // read share the request's time limit (the HTTP server's own counts from its start too).
+    const deadline = ctx.t0 + cfg.limits.requestTimeoutMs;
+    if (this.threaded && this.deps.late!.full && !(await this.deps.late!.room(Math.max(1, Math.round(deadline - performance.now() - 1_000))))) {
+      throw new AirlockError('AIRLOCK_ERR_INSPECTION_BACKLOG', undefined, { headers: { 'retry-after': '5' } });
+    }
     // read + parse
     let body: Buffer | null = null;
     let byteView: string | Buffer | null = null;
@@ -329,7 +336,7 @@ export class Pipeline {
       if (enc !== undefined && enc.trim().toLowerCase() !== 'identity') {
         throw new AirlockError('AIRLOCK_ERR_BAD_CONTENT_TYPE', `Content-Encoding '${enc.slice(0, 40)}' is not supported: send the request body uncompressed.`);
       }
-      body = await readBody(req, cfg.limits.maxBodyBytes);
+      body = await readBody(req, cfg.limits.maxBodyBytes, Math.max(1, Math.round(deadline - performance.now())));
       ctx.requestBytes = body.length;
       ctx.rawBody = body;
       if (!isUtf8(body)) throw new AirlockError('AIRLOCK_ERR_INVALID_UTF8');
@@ -444,12 +451,14 @@ export class Pipeline {
       } catch (e2) {
         // Not inspected at all: the record says so (a detector failure), never "no findings".
         const message = `the exchange could not be inspected: ${e2 instanceof Error ? e2.message : String(e2)}`.slice(0, 300);
-        r = { findings: [], errors: [{ detector: 'engine', message }], requestSha256: hash('sha256', ctx.rawBody!) };
+        r = { findings: [], errors: [{ detector: 'engine', message }], outputErrors: [{ detector: 'engine', message }], requestSha256: hash('sha256', ctx.rawBody!) };
       }
     }
     ctx.findings = r.findings;
     ctx.requestSha256 = r.requestSha256;
     for (const err of r.errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    this.missed(ctx, 'request', r.errors);
+    this.missed(ctx, 'response', r.outputErrors);
     return r.errors;
   }
 
@@ -467,8 +476,14 @@ export class Pipeline {
     ctx.findings = (r?.findings ?? []).concat(h.findings, ctx.findings);
     const errors = h.errors.concat(r?.errors ?? []);
     for (const err of errors) this.deps.logger.warn({ exchange: ctx.id, detector: err.detector, err: err.message }, 'detector failed');
+    this.missed(ctx, 'request', errors);
     if (covert && m.modelCall) for (const f of this.observe(ctx, req)) ctx.findings.push(f);
     return errors;
+  }
+
+  /** Detector failures become the record's gaps (their messages masked: an error may quote its input). */
+  private missed(ctx: Ctx, part: InspectionGap['part'], errors: InspectResult['errors']): void {
+    for (const e of errors) ctx.gaps.push({ part, detector: e.detector, reason: maskSecrets(e.message.slice(0, 300)) });
   }
 
   /** Passive covert-channel detection: the request compared with the prompt baseline of its tool version. */
@@ -533,9 +548,20 @@ export class Pipeline {
     } else if (r.status >= 400) {
       ctx.outcome = 'client_error';
     }
-    if (r.truncated) this.deps.logger.warn({ exchange: ctx.id, responseBytes: r.responseBytes }, 'response over 16 MB: relayed whole; its usage and inspection cover the part read');
+    if (r.truncated) {
+      this.deps.logger.warn({ exchange: ctx.id, responseBytes: r.responseBytes }, 'response over 16 MB: relayed whole; its usage and inspection cover the part read');
+      ctx.gaps.push({ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' });
+    }
+    if (r.unread !== null) {
+      this.deps.logger.warn({ exchange: ctx.id, reason: r.unread }, 'response relayed but not read');
+      ctx.gaps.push({ part: 'response', reason: `${r.unread}: relayed, neither inspected nor read for usage` });
+    }
     if (this.threaded) ctx.output = r.output;
-    else for (const f of inspectOutput(r.output, this.inspection.output)) ctx.findings.push(f);
+    else if (this.deps.config.inspection.enabled) {
+      const o = inspectOutput(r.output, this.inspection.output);
+      for (const f of o.findings) ctx.findings.push(f);
+      this.missed(ctx, 'response', o.errors);
+    }
   }
 
   private fail(ctx: Ctx, res: ServerResponse, err: AirlockError): void {
@@ -608,6 +634,7 @@ export class Pipeline {
       decision: ctx.decision,
       policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),
       redactedBody: ctx.redactedBody,
+      ...(ctx.gaps.length > 0 ? { gaps: ctx.gaps } : {}),
     });
   }
 }

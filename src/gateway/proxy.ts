@@ -4,6 +4,8 @@
 // usage and assembles the output for inspection; nothing is buffered whole before relaying.
 import type { ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
+import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateSync } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.ts';
@@ -56,6 +58,50 @@ export interface ProxyResult {
    * output), or streamed output, or one SSE line or event, over it (output and usage incomplete).
    */
   truncated: boolean;
+  /**
+   * Why the response could not be read at all (usage, inspection), though it was relayed: a
+   * Content-Encoding the gateway cannot decode. The gateway asks for none (accept-encoding:
+   * identity); gzip, deflate, br and zstd are decoded when a server sends them anyway.
+   */
+  unread: string | null;
+}
+
+/**
+ * The decoded copy of a compressed response (at most MAX_TEE_BYTES of it: `over` says there was
+ * more), or null for an encoding the gateway cannot decode. A stream cut short decodes as far as it
+ * came (a sync flush at the end instead of an error).
+ */
+function decodeBody(coding: string, raw: Buffer): { text: Buffer; over: boolean } | null {
+  const opts = { maxOutputLength: MAX_TEE_BYTES };
+  try {
+    switch (coding) {
+      case 'gzip':
+      case 'x-gzip':
+        return { text: gunzipSync(raw, { ...opts, finishFlush: zlibConstants.Z_SYNC_FLUSH }), over: false };
+      case 'deflate':
+        return { text: inflateSync(raw, { ...opts, finishFlush: zlibConstants.Z_SYNC_FLUSH }), over: false };
+      case 'br':
+        return { text: brotliDecompressSync(raw, { ...opts, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH }), over: false };
+      case 'zstd': {
+        // node:zlib has zstd from Node 22.15; fzstd (the scanner's decoder) reads it before that.
+        const parts: Uint8Array[] = [];
+        let n = 0;
+        const z = new ZstdDecompress((chunk) => {
+          if (n + chunk.length > MAX_TEE_BYTES) throw Object.assign(new Error('over'), { code: 'ERR_BUFFER_TOO_LARGE' });
+          parts.push(chunk);
+          n += chunk.length;
+        });
+        z.push(raw); // not final: a stream cut short decodes as far as its complete blocks
+        return { text: Buffer.concat(parts, n), over: false };
+      }
+      default:
+        return null;
+    }
+  } catch (e) {
+    // Over the limit: zlib throws rather than hand back the part it decoded; read none of it.
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { text: Buffer.alloc(0), over: true };
+    return { text: Buffer.alloc(0), over: false };
+  }
 }
 
 export function upstreamError(e: unknown): AirlockError {
@@ -100,11 +146,15 @@ export function proxy(
   o: { dialect: Dialect; exchangeId: string; wantOutput: boolean; t0: number },
 ): Promise<ProxyResult> {
   return new Promise((resolve, reject) => {
-    const result: ProxyResult = { status: 0, ttfbMs: 0, responseBytes: 0, usage: { inputTokens: null, outputTokens: null }, output: [], error: null, clientAborted: false, streamError: null, truncated: false };
+    const result: ProxyResult = { status: 0, ttfbMs: 0, responseBytes: 0, usage: { inputTokens: null, outputTokens: null }, output: [], error: null, clientAborted: false, streamError: null, truncated: false, unread: null };
     let controller: Dispatcher.DispatchController | null = null;
     let assembler: StreamAssembler | null = null;
     let decoder: TextDecoder | null = null;
     let json = false;
+    let sse = false;
+    // The response's Content-Encoding ('' for none): a coded body is relayed as it comes and its
+    // bytes kept (up to MAX_TEE_BYTES), decoded and read once it has ended.
+    let coding = '';
     const tee: Buffer[] = [];
     let teeBytes = 0;
     let settled = false;
@@ -128,11 +178,28 @@ export function proxy(
     };
     // Every way the exchange ends reads what came: the client saw it, whether it ended well or not.
     const finish = (complete: boolean): void => {
+      if (coding !== '') {
+        const raw = Buffer.concat(tee, teeBytes);
+        tee.length = 0;
+        const d = decodeBody(coding, raw); // what was kept of it, when it was over the limit
+        // The server's text: named only when it is a plain token.
+        if (d === null) result.unread = `content-encoding ${/^[a-z0-9.-]{1,24}$/.test(coding) ? `'${coding}'` : '(not a plain name)'} cannot be decoded`;
+        else {
+          result.truncated ||= d.over;
+          if (sse) {
+            assembler = new StreamAssembler(o.dialect, MAX_TEE_BYTES);
+            assembler.push(d.text.toString('utf8'));
+          } else {
+            tee.push(d.text);
+            teeBytes = d.text.length;
+          }
+        }
+      }
       if (assembler !== null) {
         assembler.end();
         result.usage = assembler.usage;
         result.streamError = assembler.upstreamError;
-        result.truncated = assembler.truncated;
+        result.truncated ||= assembler.truncated;
         if (o.wantOutput) result.output = assembler.segments();
       } else if (json && teeBytes > 0 && complete && !result.truncated) {
         try {
@@ -200,7 +267,15 @@ export function proxy(
         if (o.wantOutput) relayed = out;
         const ctype = String(headers['content-type'] ?? '');
         res.writeHead(statusCode, out);
-        if (ctype.includes('text/event-stream')) {
+        const enc = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+        if (enc !== '' && enc !== 'identity') {
+          // Sent compressed against the gateway's request: relayed as is (events cannot be told
+          // apart in coded bytes), read after the end.
+          coding = enc;
+          sse = ctype.includes('text/event-stream');
+          json = !sse && ctype.includes('json');
+          spilled = true;
+        } else if (ctype.includes('text/event-stream')) {
           assembler = new StreamAssembler(o.dialect, MAX_TEE_BYTES);
           decoder = new TextDecoder();
           // A streaming client should see the response start at once, but not by a write of its
@@ -213,7 +288,15 @@ export function proxy(
       },
       onResponseData(c, chunk) {
         result.responseBytes += chunk.length;
-        if (assembler !== null) {
+        if (coding !== '') {
+          write(chunk, c);
+          if ((sse || json) && !result.truncated) {
+            if (teeBytes + chunk.length <= MAX_TEE_BYTES) {
+              tee.push(chunk);
+              teeBytes += chunk.length;
+            } else result.truncated = true; // the part kept is decoded
+          }
+        } else if (assembler !== null) {
           relayEvents(c, chunk);
           assembler.push(decoder!.decode(chunk, { stream: true }));
         } else {
@@ -252,7 +335,8 @@ export function proxy(
         // Mid-stream failure: an SSE client gets a proper error event, anything else a closed stream.
         // The unfinished event held back is dropped; one relayed in part is ended first, so that the
         // error is an event of its own.
-        if (assembler !== null) res.end((spilled ? '\n\n' : '') + errorEvent(o.dialect, e));
+        // A coded body cannot take a plain event: it is cut.
+        if (assembler !== null && coding === '') res.end((spilled ? '\n\n' : '') + errorEvent(o.dialect, e));
         else res.destroy();
         finish(false);
       },

@@ -13,6 +13,8 @@
 //     Number-to-String, so 1 and 1.0 are the same value and -0 is "0");
 //   - properties whose value is undefined are omitted (as in JSON); null is kept;
 //   - non-finite numbers are rejected: they cannot round-trip through JSON or SQL.
+// Fields added after format version 1 (`gaps`) are absent, not null, when empty: a record
+// written before them hashes as it did.
 // The first record's prevHash is GENESIS_HASH (64 zeros). seq starts at 1 and has no gaps.
 //
 // A chain alone cannot reveal a deleted *tail* (the remaining prefix is still a valid chain), so
@@ -32,6 +34,7 @@ export const AUDIT_FIELDS = [
   'id', 'time', 'keyId', 'user', 'team', 'tool', 'toolVersion', 'dialect', 'route', 'upstream',
   'model', 'status', 'outcome', 'errorCode', 'latencyMs', 'ttfbMs', 'inputTokens', 'outputTokens',
   'requestBytes', 'responseBytes', 'requestSha256', 'findings', 'decision', 'policyHash', 'redactedBody',
+  'gaps',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
 // Compile-time check that AUDIT_FIELDS lists every AuditEntry key: adding a field to AuditEntry

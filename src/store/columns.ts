@@ -6,7 +6,9 @@ import { AUDIT_FIELDS } from './chain.ts';
 
 /** text/int/real/json; a trailing '?' means nullable. json columns hold JSON text (not jsonb:
  * jsonb reorders keys and rejects \u0000, and the hash is computed over the parsed value anyway). */
-export type FieldKind = 'text' | 'text?' | 'int' | 'int?' | 'real' | 'real?' | 'json' | 'json?';
+export type FieldKind = 'text' | 'text?' | 'int' | 'int?' | 'real' | 'real?' | 'json' | 'json?' | 'list?';
+// 'list?': a JSON array that is absent from the entry (SQL NULL) when empty, for fields added
+// after the chain's format version 1: records written before them keep their hash.
 
 export const FIELD_KINDS: Record<keyof AuditEntry, FieldKind> = {
   id: 'text', time: 'text', keyId: 'text?', user: 'text?', team: 'text?', tool: 'text?',
@@ -14,6 +16,7 @@ export const FIELD_KINDS: Record<keyof AuditEntry, FieldKind> = {
   status: 'int', outcome: 'text', errorCode: 'text?', latencyMs: 'real', ttfbMs: 'real?',
   inputTokens: 'int?', outputTokens: 'int?', requestBytes: 'int', responseBytes: 'int',
   requestSha256: 'text?', findings: 'json', decision: 'json?', policyHash: 'text?', redactedBody: 'text?',
+  gaps: 'list?',
 };
 
 /** snake_case column name of a field (`user` is reserved in PostgreSQL, hence user_name). */
@@ -30,7 +33,7 @@ export function recordToParams(r: AuditRecord): (string | number | null)[] {
   for (const f of AUDIT_FIELDS) {
     const v = r[f];
     const kind = FIELD_KINDS[f];
-    if (kind === 'json' || kind === 'json?') out.push(v === null ? null : JSON.stringify(v));
+    if (kind === 'json' || kind === 'json?' || kind === 'list?') out.push(v === null || v === undefined ? null : JSON.stringify(v));
     else out.push(v as string | number | null);
   }
   out.push(r.prevHash, r.hash);
@@ -43,8 +46,10 @@ export function rowToRecord(row: Record<string, unknown>): AuditRecord {
   for (const f of AUDIT_FIELDS) {
     const v = row[columnOf(f)];
     const kind = FIELD_KINDS[f];
-    if (v === null || v === undefined) rec[f] = kind === 'json' ? [] : null;
-    else if (kind.startsWith('json')) rec[f] = JSON.parse(String(v));
+    if (v === null || v === undefined) {
+      if (kind !== 'list?') rec[f] = kind === 'json' ? [] : null;
+    }
+    else if (kind.startsWith('json') || kind === 'list?') rec[f] = JSON.parse(String(v));
     else if (kind.startsWith('int') || kind.startsWith('real')) rec[f] = Number(v);
     else rec[f] = String(v);
   }

@@ -62,6 +62,11 @@ export function normalizeEntry(e: AuditEntry): AuditEntry {
         out[f] = j !== null && typeof j === 'object' ? j : null;
         break;
       }
+      case 'list?': {
+        const j = cleanJson(v);
+        if (Array.isArray(j) && j.length > 0) out[f] = j;
+        break;
+      }
     }
   }
   if (out.id === '') out.id = randomUUID();

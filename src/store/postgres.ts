@@ -34,7 +34,7 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Array types for the unnest() insert, in AUDIT_COLUMNS order. */
 const UNNEST_TYPES: readonly string[] = [
   'bigint',
-  ...AUDIT_FIELDS.map((f) => ({ text: 'text', int: 'bigint', real: 'float8', json: 'text' })[FIELD_KINDS[f].replace('?', '') as 'text' | 'int' | 'real' | 'json']),
+  ...AUDIT_FIELDS.map((f) => ({ text: 'text', int: 'bigint', real: 'float8', json: 'text', list: 'text' })[FIELD_KINDS[f].replace('?', '') as 'text' | 'int' | 'real' | 'json' | 'list']),
   'text',
   'text',
 ];

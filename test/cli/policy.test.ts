@@ -50,13 +50,14 @@ test('explain: a routed exchange is re-run with the upstream it was picked for, 
   try {
     await store.migrate();
     await store.savePolicyVersion({ hash: policyHash(ROUTE('inhouse')), source: 'policy.yaml', text: ROUTE('inhouse') });
-    await store.appendAudit([routed(3, 'anthropic'), routed(6, undefined)]);
+    await store.appendAudit([{ ...routed(3, 'anthropic'), gaps: [{ part: 'response', reason: "content-encoding 'zstd' cannot be decoded" }] }, routed(6, undefined)]);
   } finally {
     await store.close();
   }
   const o = io();
   assert.equal(await run(['explain', routed(3, 'anthropic').id, '--store', url], o), 0);
   assert.match(o.text(), /decision: route\(inhouse\) from anthropic by payments-inhouse/);
+  assert.match(o.text(), /not inspected: the response: content-encoding 'zstd' cannot be decoded/);
   assert.match(o.text(), /MATCH payments-inhouse/);
   assert.match(o.text(), /=> route\(inhouse\) by payments-inhouse \(same as recorded\)/);
   assert.doesNotMatch(o.text(), /upstreams did not match|differs from the record/);

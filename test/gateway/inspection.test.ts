@@ -223,6 +223,27 @@ test('response inspection reads the response\'s text, not its protocol values (i
     { role: 'assistant', path: ['id'], text: `msg_${tok}`, structural: true },
     { role: 'assistant', path: ['content', 0, 'text'], text: `here: ${tok}` },
   ], {});
-  assert.deepEqual(found.map((f) => f.segmentPath), ['response.content[0].text']);
-  assert.deepEqual(inspectOutput([{ role: 'assistant', path: ['id'], text: `msg_${tok}`, structural: true }], {}), []);
+  assert.deepEqual(found.findings.map((f) => f.segmentPath), ['response.content[0].text']);
+  assert.deepEqual(inspectOutput([{ role: 'assistant', path: ['id'], text: `msg_${tok}`, structural: true }], {}).findings, []);
+});
+
+test('a detector over its time budget is a recorded gap of the part it inspected, before forwarding and in the worker alike', async () => {
+  for (const o of [{ config: { inspection: { enabled: true, redact: true, budgetMs: 1e-9 } } }, { workers: true, config: { inspection: { enabled: true, budgetMs: 1e-9 } } }]) {
+    const h = await startHarness(o);
+    try {
+      const client = new Anthropic({ baseURL: h.url, apiKey: h.key, maxRetries: 0 });
+      await client.messages.create({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: `token=${GH_TOKEN}` }] });
+      const rec = (await h.records()).at(-1)!;
+      const gaps = rec.gaps ?? [];
+      assert.ok(gaps.length > 0, `gaps recorded (${'workers' in o ? 'worker' : 'before forwarding'})`);
+      for (const g of gaps) {
+        assert.equal(g.part, 'request');
+        assert.match(g.reason, /exceeded its time budget/);
+      }
+      assert.ok(gaps.some((g) => g.detector === 'secrets'));
+      assert.notEqual(rec.decision?.action, 'allow', 'and the decision says so');
+    } finally {
+      await h.close();
+    }
+  }
 });

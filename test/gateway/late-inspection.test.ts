@@ -103,6 +103,31 @@ describe('inspection in the worker', () => {
     }
   });
 
+  test('a worker that stays full past the request\'s time limit: 503 AIRLOCK_ERR_INSPECTION_BACKLOG in the caller\'s format, recorded, nothing forwarded', async () => {
+    const thread = (worker.gw as unknown as { inspection: InspectionThread }).inspection;
+    const waits: number[] = [];
+    Object.defineProperty(thread, 'full', { configurable: true, get: () => true });
+    thread.room = (ms: number) => (waits.push(ms), Promise.resolve(false));
+    const sent = worker.mock.requests.length;
+    try {
+      await assert.rejects(exchange(worker, 4), (e: unknown) => {
+        const err = e as { status?: number; error?: { error?: { type?: string; message?: string } }; headers?: Headers };
+        assert.equal(err.status, 503);
+        assert.equal(err.error?.error?.type, 'overloaded_error');
+        assert.match(err.error?.error?.message ?? '', /AIRLOCK_ERR_INSPECTION_BACKLOG/);
+        return true;
+      });
+    } finally {
+      delete (thread as unknown as { full?: boolean }).full;
+      thread.room = InspectionThread.prototype.room.bind(thread);
+    }
+    assert.equal(worker.mock.requests.length, sent, 'nothing forwarded');
+    assert.ok(waits[0]! > 100_000 && waits[0]! < 120_000, `the wait is bounded by the request's time limit (${waits[0]} ms)`);
+    const rec = (await worker.records()).at(-1)!;
+    assert.equal(rec.errorCode, 'AIRLOCK_ERR_INSPECTION_BACKLOG');
+    assert.equal(rec.status, 503);
+  });
+
   test('on shutdown every exchange still being inspected is recorded before the trail closes', async () => {
     const h = await startHarness({ mock, workers: true });
     const n = 24;
@@ -124,11 +149,13 @@ test('back-pressure: past the bound of queued bodies, room() waits until the wor
   const job: LateJob = { dialect: 'anthropic', body, tool: 't', version: null, user: 'u', headers: {}, search: '', modelCall: true, output: [] };
   try {
     assert.equal(t.full, false);
-    await t.room(); // room now: resolves at once
+    assert.equal(await t.room(1), true, 'room now: at once');
     const pending = t.inspect(job);
     assert.equal(t.full, true, '2 KB queued against a 1 KB bound');
+    // A wait is bounded: the worker is still starting (~100 ms), 1 ms is not enough.
+    assert.equal(await t.room(1), false);
     let roomy = false;
-    const room = t.room().then(() => (roomy = true));
+    const room = t.room(60_000).then((ok) => (roomy = ok));
     await new Promise((r) => setImmediate(r));
     assert.equal(roomy, false, 'a new request waits');
     const r = await pending;

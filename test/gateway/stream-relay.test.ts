@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -15,6 +16,16 @@ import type { UpstreamTarget } from '../../src/gateway/upstream.ts';
 import type { AuditRecord, Dialect } from '../../src/core/types.ts';
 
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+/**
+ * A zstd frame (one raw block, no checksum, a content size under 256) holding a text, written out
+ * by hand: Node 20 has no zstd encoder.
+ */
+function zstdFrame(text: string): Buffer {
+  const body = Buffer.from(text);
+  const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x20, body.length]); // magic; single segment, 1-byte size
+  const block = Buffer.from([((body.length << 3) | 1) & 0xff, (body.length << 3 | 1) >> 8 & 0xff, (body.length << 3 | 1) >> 16]); // last, raw
+  return Buffer.concat([header, block, body]);
+}
 const MB = 1024 * 1024;
 
 const named = (ev: { type: string } & Record<string, unknown>): string => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
@@ -107,6 +118,35 @@ before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const model = String((JSON.parse(Buffer.concat(chunks).toString()) as { model?: string }).model);
+      // Compressed although the gateway asked for identity: relayed as is, decoded to be read.
+      const reply = { id: 'm', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: `the token is ${GH}` }], usage: { input_tokens: 321, output_tokens: 7 } };
+      if (model === 'fake-gzip-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(JSON.stringify(reply)));
+        return;
+      }
+      if (model === 'fake-br-sse') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'br' });
+        const coded = brotliCompressSync(messageStart(321) + textStart + textDelta('the token ') + textDelta(`is ${GH}`) + named({ type: 'message_stop' }));
+        res.write(coded.subarray(0, 10));
+        res.end(coded.subarray(10));
+        return;
+      }
+      if (model === 'fake-zstd-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+        res.end(zstdFrame(JSON.stringify(reply)));
+        return;
+      }
+      if (model === 'fake-gzip-bomb') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(Buffer.alloc(40 * MB, 0x61))); // ~40 KB that decodes to 40 MB
+        return;
+      }
+      if (model === 'fake-lzw-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
+        res.end(Buffer.from([0x1f, 0x9d, 0x90, 0, 0]));
+        return;
+      }
       if (model === 'fake-big-json') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: 'm', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'z'.repeat(17 * MB) }], usage: { input_tokens: 1, output_tokens: 1 } }));
@@ -255,4 +295,43 @@ test('streamed tool calls, shell commands, refusals and citations are inspected 
   assert.deepEqual(responsePaths(await recordOf('fake-resp-custom')), ['response.output[0].input', 'response.output[1].action.command[2]', 'response.output[2].content[0].refusal']);
   assert.deepEqual(responsePaths(await recordOf('fake-chat-legacy')), ['response.choices[0].message.function_call.arguments', 'response.choices[0].message.refusal']);
   assert.deepEqual(responsePaths(await recordOf('fake-anth-tooluse')), ['response.content[0].input.command', 'response.content[1].citations[0].cited_text']);
+});
+
+test('a response compressed against the gateway\'s request is relayed as sent, decoded and read; one it cannot decode is a recorded gap', async () => {
+  const post = (model: string, stream: boolean): Promise<{ status: number; text: string }> => fetch(`${h.url}/v1/messages`, {
+    method: 'POST', body: JSON.stringify({ model, stream, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
+  }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  for (const [model, stream] of [['fake-gzip-json', false], ['fake-br-sse', true], ['fake-zstd-json', false]] as const) {
+    const r = await post(model, stream);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(GH), `${model}: the client decodes what the upstream sent`);
+    const rec = await recordOf(model);
+    assert.deepEqual(responsePaths(rec), ['response.content[0].text'], `${model}: the decoded response is inspected`);
+    assert.equal(rec.inputTokens, 321, `${model}: usage is read`);
+    assert.equal(rec.gaps, undefined);
+  }
+  const z = await post('fake-lzw-json', false);
+  assert.equal(z.status, 200);
+  const rec = await recordOf('fake-lzw-json');
+  assert.deepEqual(rec.gaps, [{ part: 'response', reason: "content-encoding 'compress' cannot be decoded: relayed, neither inspected nor read for usage" }]);
+  assert.equal(rec.outcome, 'ok');
+});
+
+test('a response over the read limit is a recorded gap', async () => {
+  const r = await fetch(`${h.url}/v1/messages`, {
+    method: 'POST', body: JSON.stringify({ model: 'fake-big-json', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
+  });
+  assert.equal((await r.text()).length > 17 * MB, true);
+  const rec = await recordOf('fake-big-json');
+  assert.deepEqual(rec.gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
+  // Compressed: the limit holds for what it decodes to (a small body that expands without bound).
+  const bomb = await fetch(`${h.url}/v1/messages`, {
+    method: 'POST', body: JSON.stringify({ model: 'fake-gzip-bomb', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' },
+  });
+  assert.equal(bomb.status, 200);
+  await bomb.arrayBuffer();
+  assert.deepEqual((await recordOf('fake-gzip-bomb')).gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
 });

@@ -46,6 +46,12 @@ describe('recordHash', () => {
       '"route":"POST /v1/chat/completions","seq":1,"status":200,"team":null,"time":"2026-01-01T00:00:00.000Z","tool":"codex",' +
       '"toolVersion":"1.0","ttfbMs":null,"upstream":null,"user":"alice"}';
     assert.equal(recordHash(entry, 1, GENESIS_HASH), sha256(`airlock-audit-v1\n${canonical}`));
+    // `gaps`, added later, is hashed when present (in its key order) and absent when empty, so a
+    // record written before it keeps its hash: the vector above has none.
+    const gaps = [{ part: 'response' as const, reason: 'content-encoding \'zstd\' cannot be decoded' }];
+    const withGaps = canonical.replace('"id":"e1"', `"gaps":[{"part":"response","reason":"content-encoding 'zstd' cannot be decoded"}],"id":"e1"`);
+    assert.equal(recordHash({ ...entry, gaps }, 1, GENESIS_HASH), sha256(`airlock-audit-v1\n${withGaps}`));
+    assert.equal(recordHash(normalizeEntry({ ...entry, gaps: [] }), 1, GENESIS_HASH), recordHash(entry, 1, GENESIS_HASH));
   });
 
   it('changes when any single field, seq or prevHash changes', () => {
@@ -80,7 +86,9 @@ describe('normalizeEntry', () => {
     assert.equal(n.status, 200);
     assert.ok(Object.is(n.requestBytes, 0));
     assert.equal('body' in n, false);
-    assert.deepEqual(Object.keys(n), [...AUDIT_FIELDS]);
+    // `gaps` is absent when there are none (records from before it hash as they did).
+    assert.deepEqual(Object.keys(n), AUDIT_FIELDS.filter((f) => f !== 'gaps'));
+    assert.deepEqual(normalizeEntry({ ...entry, gaps: [{ part: 'request', detector: 'pii', reason: 'time budget' }] }).gaps, [{ part: 'request', detector: 'pii', reason: 'time budget' }]);
   });
 
   it('cleans strings the databases cannot hold and makes findings plain JSON', () => {

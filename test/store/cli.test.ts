@@ -153,6 +153,16 @@ describe('airlock audit', () => {
     assert.ok(r.out.includes('evil\\u{1b}[2J@1\\u{202e}0'));
   });
 
+  it('tail marks records with gaps in inspection (findings count followed by +)', async () => {
+    const db = newDb();
+    const store = await openStore(db);
+    await store.appendAudit([makeEntry(1, { gaps: [{ part: 'response', reason: 'over the 16 MB read limit' }] }), makeEntry(2)]);
+    await store.close();
+    const lines = (await call(audit, ['tail', '--store', db])).out.trim().split('\n');
+    assert.match(lines[1]!, /\s0\+$/);
+    assert.match(lines[2]!, /\s\d+$/);
+  });
+
   it('tail --follow prints new records as they are appended until stopped', async () => {
     const db = newDb();
     await seed(db, 2);

@@ -156,6 +156,15 @@ export function storeContract(h: StoreHarness): void {
       assert.equal((await store.verifyAudit()).ok, true);
     });
 
+    test('gaps round-trip when present and stay absent when empty', async ({ store }) => {
+      const gaps = [{ part: 'response' as const, reason: 'over the 16 MB read limit' }, { part: 'request' as const, detector: 'pii', reason: 'time budget exceeded' }];
+      const recs = await store.appendAudit([makeEntry(1, { gaps }), makeEntry(2, { gaps: [] }), makeEntry(3)]);
+      assert.deepEqual(recs[0]!.gaps, gaps);
+      assert.equal('gaps' in recs[1]!, false);
+      assert.deepEqual(await store.readAudit(), recs);
+      assert.equal((await store.verifyAudit()).ok, true);
+    });
+
     test('only AuditEntry fields are stored; undefined becomes null', async ({ store, dump }) => {
       const e = { ...makeEntry(1), promptText: 'TOP-SECRET-PROMPT', toolVersion: undefined } as unknown as AuditEntry;
       const [rec] = await store.appendAudit([e]);

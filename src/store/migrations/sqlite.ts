@@ -111,4 +111,12 @@ CREATE TABLE covert_baselines (
 CREATE INDEX covert_baselines_rev ON covert_baselines (rev);
 `,
   },
+  {
+    version: 4,
+    name: 'audit-gaps',
+    sql: `
+-- What of an exchange was not (wholly) inspected, and why: JSON array, NULL when nothing was missed.
+ALTER TABLE audit ADD COLUMN gaps TEXT;
+`,
+  },
 ];
