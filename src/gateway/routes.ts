@@ -34,12 +34,13 @@ const DOTS = /^\.+$/;
  * as is, with the gateway's provider key, so it must not reach anything but a model: each
  * `/`-separated segment (OpenAI-compatible servers such as vLLM serve `org/model` ids) is made of
  * the characters of model ids, and none is empty or only dots (`.`, `..`: a step out of
- * `/v1/models/`). No percent-encoding (`%2e`, `%2f`) and no backslash, which an upstream may
- * decode or normalise into the same.
+ * `/v1/models/`). `%2F` separates segments like `/` (the SDKs encode the `/` of `org/model` that
+ * way, and an upstream may decode it); no other percent-encoding (`%2e`) and no backslash, which
+ * an upstream may decode or normalise into a dot segment.
  */
 export function isModelIdPath(id: string): boolean {
   if (id.length === 0) return false;
-  for (const s of id.split('/')) if (!MODEL_ID_SEGMENT.test(s) || DOTS.test(s)) return false;
+  for (const s of id.split(/\/|%2f/i)) if (!MODEL_ID_SEGMENT.test(s) || DOTS.test(s)) return false;
   return true;
 }
 

@@ -4,6 +4,7 @@
 // error in the caller's format and a record; none reaches the upstream where it must not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { startHarness, PROVIDER_KEY, type Harness } from '../helpers/harness.ts';
@@ -146,6 +147,11 @@ test('GET /v1/models/{id}: real model ids of Anthropic, OpenAI and OpenAI-compat
     assert.equal(sent[0]!.url, path);
     assert.equal(sent[0]!.headers['authorization'], `Bearer ${PROVIDER_KEY}`);
   }
+  // The SDKs encode the '/' of an org/model id (%2F); it reaches the upstream as sent.
+  const before = h.mock.requests.length;
+  const sdk = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: h.key, maxRetries: 0 });
+  await sdk.models.retrieve('Qwen/Qwen3-Coder-30B-A3B-Instruct');
+  assert.deepEqual(h.mock.requests.slice(before).map((r) => r.url), ['/v1/models/Qwen%2FQwen3-Coder-30B-A3B-Instruct']);
   const rec = (await h.records()).at(-1)!;
   assert.equal(rec.route, 'GET /v1/models/{id}');
   assert.equal(rec.outcome, 'ok');
