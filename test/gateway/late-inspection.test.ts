@@ -98,8 +98,30 @@ describe('inspection in the worker', () => {
       assert.ok(rec.findings.some((f) => f.segmentPath.startsWith('response.')), 'the response too');
       assert.equal(rec.decision?.action, 'alert');
       assert.ok(worker.logs.some((l) => l.level === 'warn' && /inspected on the gateway thread, without prompt baselines/.test(l.msg ?? '')));
+      assert.deepEqual(rec.gaps, [{ part: 'request', detector: 'covert', reason: 'prompt baselines not compared: the inspection worker failed' }]);
     } finally {
       thread.inspect = real;
+    }
+  });
+
+  test('a job neither the worker nor the gateway thread can inspect is recorded as not inspected, never as clean', async () => {
+    const thread = (worker.gw as unknown as { inspection: InspectionThread }).inspection;
+    const pipeline = (worker.gw as unknown as { pipeline: { inspection: { request: unknown } } }).pipeline;
+    const real = thread.inspect.bind(thread);
+    const opts = pipeline.inspection;
+    thread.inspect = () => Promise.reject(new Error('inspection worker exited (code 1)'));
+    // The fallback's engine options, broken: inspecting on the gateway thread throws.
+    pipeline.inspection = { ...opts, get request(): never { throw new Error('engine unavailable'); } };
+    try {
+      await exchange(worker, 5);
+      const rec = (await worker.records()).at(-1)!;
+      assert.deepEqual(rec.findings, []);
+      assert.equal(rec.decision?.action, 'alert', 'the default decision alerts on a detector failure');
+      assert.deepEqual(rec.gaps?.map((g) => [g.part, g.detector]), [['request', 'engine'], ['response', 'engine']]);
+      assert.match(rec.gaps![0]!.reason, /could not be inspected: engine unavailable/);
+    } finally {
+      thread.inspect = real;
+      pipeline.inspection = opts;
     }
   });
 
