@@ -12,8 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { policy50 } from './policy.ts';
 
-/** off: spine only; on: every detector and the prompt baselines; policy: on + a 50-rule policy. */
-type Mode = 'off' | 'on' | 'policy';
+/**
+ * floor: the least a Node proxy does (bench/floor-proxy.ts), the baseline of the others; off: the
+ * gateway's spine only; on: every detector and the prompt baselines; policy: on + a 50-rule policy.
+ */
+type Mode = 'floor' | 'off' | 'on' | 'policy';
 
 interface Proc {
   child: ChildProcess;
@@ -41,6 +44,11 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env, ready: RegE
  * generation capped: README, "Running the gateway"), in a temp data dir.
  */
 async function startGateway(upstream: string, mode: Mode): Promise<{ proc: Proc; url: string; key: string }> {
+  if (mode === 'floor') {
+    const proc = await start(['--max-semi-space-size=4', '--import', 'tsx', 'bench/floor-proxy.ts', upstream], process.env, /listening on/);
+    // No keys: the client's goes through to the mock, as on the direct path.
+    return { proc, url: /listening on (http:\/\/[\d.:]+)/.exec(proc.line)![1]!, key: 'sk-direct' };
+  }
   const inspection = mode === 'off' ? 'off' : 'on';
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
   const cfg = join(dir, 'airlock.yaml');
@@ -219,7 +227,7 @@ export async function benchGateway(opts: { quick?: boolean } = {}): Promise<{ ro
   const mock = await start(['--import', 'tsx', 'bench/mock-server.ts']);
   const rows: GatewayBenchRow[] = [];
   try {
-    const modes = (process.env['AIRLOCK_BENCH_GATEWAY_MODES'] ?? 'off,on,policy').split(',') as Mode[];
+    const modes = (process.env['AIRLOCK_BENCH_GATEWAY_MODES'] ?? 'floor,off,on,policy').split(',') as Mode[];
     for (const inspection of modes) {
       const { proc: gwProc, url: gwUrl, key } = await startGateway(mock.line, inspection);
       const direct = new Pool(mock.line, { connections: 64 });

@@ -109,7 +109,7 @@ calibration['beforePageFaultUs'] = more.pageFaultUs;
 process.stdout.write(`CPU calibration (rates: higher is faster; page touch: lower is faster): JS loop ${calibration['beforeMBps']} MB/s, JSON.parse ${more.allocMBps} MB/s, loopback HTTP ${more.loopbackRps} calls/s; first touch of a page ${more.pageFaultUs} µs\n`);
 
 if (want('gateway')) {
-  process.stdout.write('== gateway: added latency vs direct upstream (ms), audit on (SQLite) ==\n');
+  process.stdout.write('== gateway: added latency vs direct upstream (ms), audit on (SQLite); inspect "floor": a minimal Node proxy, the baseline (bench/floor-proxy.ts) ==\n');
   const g = await benchGateway({ quick });
   process.stdout.write(`${printGateway(g.rows)}\n`);
   results['gateway'] = g;
