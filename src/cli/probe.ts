@@ -69,7 +69,8 @@ function progress(io: ProbeIO): (e: ProgressEvent) => void {
   return (e) => {
     if (e.type !== 'done') return;
     const o = e.outcome;
-    const line = `[${e.done}/${e.total}] ${o.persona} run ${o.run}: ${o.requests.length} request(s), exit ${o.exitCode ?? '-'}${o.timedOut ? ' (timed out)' : ''}, ${(o.durationMs / 1000).toFixed(1)} s`;
+    // The confirmation runs are numbered apart: how many there are is only known after the first phase.
+    const line = `[${e.phase === 'confirm' ? 'confirm ' : ''}${e.done}/${e.total}] ${o.persona} run ${o.run}: ${o.requests.length} request(s), exit ${o.exitCode ?? '-'}${o.timedOut ? ' (timed out)' : ''}, ${(o.durationMs / 1000).toFixed(1)} s`;
     if (io.isTTY === true) io.err(`\x1b[2K\r${line}${e.done === e.total ? '' : '\x1b[1A'}`);
     else io.err(line);
   };

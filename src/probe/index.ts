@@ -1,9 +1,9 @@
 // `airlock probe`: run a tool under environment personas, capture what it sends, and report
 // which persona dimensions change its requests, where and how (see docs/covert.md).
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { differential, type Difference, type RunSample } from '../core/covert/differential.ts';
 import { flattenBody } from '../core/covert/fields.ts';
@@ -13,8 +13,10 @@ import type { Finding, SegmentRole, Severity } from '../core/types.ts';
 import { writeHook } from './hook.ts';
 import type { CapturedRequest } from './mock-provider.ts';
 import { choosePersonas, echoWords, type Persona, type PersonaChoice } from './personas.ts';
-import { runAll, type ProgressEvent, type RunOutcome } from './runner.ts';
+import { personaEnv, runAll, type ProgressEvent, type RunOutcome } from './runner.ts';
 import { maskDifference } from './mask.ts';
+import { grouped } from './report-text.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 
 export interface ProbeOptions {
   command: string[];
@@ -113,10 +115,13 @@ const preview = (s: string): string => {
   return s.length > 40 ? `${shown}…` : shown;
 };
 
+/**
+ * One finding per change, however many requests carry it (grouped(), as the reports list them),
+ * so that the JSON, the dimension table and the HTML count the same thing.
+ */
 export function toFindings(diffs: readonly Difference[]): Finding[] {
-  return diffs
-    .filter((d) => d.severity !== 'info')
-    .map((d) => ({
+  return grouped(diffs.filter((d) => d.severity !== 'info'))
+    .map(({ d, requests }) => ({
       detector: 'covert',
       rule: RULE[d.cls] ?? d.cls,
       severity: d.severity,
@@ -126,8 +131,34 @@ export function toFindings(diffs: readonly Difference[]): Finding[] {
       end: d.at.end,
       preview: preview(d.variant.text.slice(d.variant.start, d.variant.end)),
       confidence: d.basis === 'value' ? 0.9 : 0.7,
-      detail: `${d.request}, line ${d.line}: depends on ${d.dimension} (persona ${d.persona}): ${d.detail}`,
+      detail: `${requests.join(', ')}, line ${d.line}: depends on ${d.dimension} (persona ${d.persona}): ${d.detail}`,
     }));
+}
+
+/**
+ * Where the command's program is, looked up as spawn will (a name with a slash against cwd,
+ * otherwise along PATH); null when there is no executable file there.
+ */
+export function findProgram(cmd: string, cwd: string, path: string | undefined): string | null {
+  const executable = (f: string): boolean => {
+    try {
+      accessSync(f, constants.X_OK);
+      return statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) {
+    const f = isAbsolute(cmd) ? cmd : resolve(cwd, cmd);
+    return executable(f) ? f : null;
+  }
+  // Without PATH, execvp falls back to its default path.
+  for (const dir of (path ?? '/usr/bin:/bin').split(delimiter)) {
+    // An empty PATH entry is the working directory, as for execvp.
+    const f = resolve(cwd, dir === '' ? '.' : dir, cmd);
+    if (executable(f)) return f;
+  }
+  return null;
 }
 
 export async function probe(o: ProbeOptions): Promise<ProbeReport> {
@@ -158,7 +189,11 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
       reply: o.reply ?? 'OK.',
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     };
-    const outcomes = await runAll({ ...base, personas, runs, firstIndex: 0 });
+    // A mistyped command would otherwise fail every run the same way and be reported as a tool
+    // that sent nothing. Looked up with the PATH the runs get (--set PATH=… and --inherit-env count).
+    const path = personaEnv(personas[0]!, base, root, 0)['PATH'];
+    if (findProgram(o.command[0]!, cwd, path) === null) throw new Error(`command not found: ${maskSecrets(o.command[0]!)}`);
+    const outcomes = await runAll({ ...base, personas, runs, firstIndex: 0, phase: 'probe' });
     let report = buildReport(o.command, personas, runs, outcomes, startedAt, performance.now() - t0);
     // Confirmation: a tool choosing at random between a few spellings can look persona-dependent
     // over two runs. The baseline and every persona with a finding run again; a place whose value
@@ -167,7 +202,7 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
     const suspects = new Set(report.differences.filter((d) => d.severity !== 'info').map((d) => d.persona));
     if (confirm > 0 && suspects.size > 0 && report.verdict !== 'failed') {
       const again = personas.filter((p) => p === personas[0] || suspects.has(p.name));
-      const more = await runAll({ ...base, personas: again, runs: confirm, firstIndex: outcomes.length, runOffset: runs });
+      const more = await runAll({ ...base, personas: again, runs: confirm, firstIndex: outcomes.length, runOffset: runs, phase: 'confirm' });
       report = buildReport(o.command, personas, runs, [...outcomes, ...more], startedAt, performance.now() - t0);
     }
     return report;
@@ -180,7 +215,11 @@ export async function probe(o: ProbeOptions): Promise<ProbeReport> {
 export function buildReport(command: string[], personas: readonly Persona[], runs: number, outcomes: readonly RunOutcome[], startedAt: string, durationMs: number): ProbeReport {
   const problems: string[] = [];
   const ok = outcomes.filter((x) => x.requests.length > 0);
+  // A command that cannot be started fails every run alike: said once, not once per run.
+  const unstarted = [...new Set(outcomes.flatMap((x) => (x.startError !== undefined ? [x.startError] : [])))];
+  for (const e of unstarted) problems.push(`the command could not be started: ${maskSecrets(e)}`);
   for (const x of outcomes) {
+    if (x.startError !== undefined) continue;
     if (x.requests.length === 0) {
       const tail = x.stderrTail.trim().split('\n').slice(-2).join(' | ').slice(0, 300);
       problems.push(`${x.persona} run ${x.run}: no request captured (exit ${x.exitCode ?? 'none'}${x.timedOut ? ', timed out' : ''})${tail ? `: ${tail}` : ''}`);
@@ -188,16 +227,18 @@ export function buildReport(command: string[], personas: readonly Persona[], run
     else if (x.exitCode !== 0) problems.push(`${x.persona} run ${x.run}: exit code ${x.exitCode ?? 'none'}${x.timedOut ? ' (timed out)' : ''}`);
   }
   const baseline = personas[0]!;
-  const info = personas.map((p) => ({ name: p.name, dimension: p.dimension, echo: echoWords(p) }));
+  const info = personas.map((p) => ({ name: p.name, dimension: p.dimension, echo: echoWords(p), locale: p.locale }));
   const raw = differential(ok.map(sampleOf), info, baseline.name);
   const res = { ...raw, differences: raw.differences.map(maskDifference) };
   const findings = toFindings(res.differences);
   const dims = [...new Set(personas.slice(1).map((p) => p.dimension))];
   const rank = (s: Severity): number => ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
   const failed = !ok.some((x) => x.persona === baseline.name);
-  if (failed) problems.unshift('the baseline persona produced no request: nothing to compare (is the tool configured through ANTHROPIC_BASE_URL / OPENAI_BASE_URL? a tool that is not a Node program needs --native)');
+  const baseStarted = outcomes.some((x) => x.persona === baseline.name && x.startError === undefined);
+  if (failed && baseStarted) problems.unshift('the baseline persona produced no request: nothing to compare (is the tool configured through ANTHROPIC_BASE_URL / OPENAI_BASE_URL? a tool that is not a Node program needs --native)');
   return {
-    command,
+    // A token typed on the tool's command line must not end up in a report that is shared around.
+    command: command.map(maskSecrets),
     startedAt,
     durationMs: Math.round(durationMs),
     runsPerPersona: runs,
@@ -216,8 +257,9 @@ export function buildReport(command: string[], personas: readonly Persona[], run
         personas: personas.filter((p) => p.dimension === d).map((p) => p.name),
         changed: ds.length > 0,
         highest: real.length > 0 ? real.map((x) => x.severity).sort((a, b) => rank(b) - rank(a))[0]! : null,
-        findings: real.length,
-        expected: ds.length - real.length,
+        // Counted as the reports list them: a change repeated in several requests is one.
+        findings: grouped(real).length,
+        expected: grouped(ds.filter((x) => x.severity === 'info')).length,
       };
     }),
     differences: res.differences,

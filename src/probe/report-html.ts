@@ -4,7 +4,7 @@
 // character shown as its code point.
 import type { Difference } from '../core/covert/differential.ts';
 import type { ProbeReport } from './index.ts';
-import { grouped } from './report-text.ts';
+import { grouped, runsLine, shownCommand } from './report-text.ts';
 import { escapeHtml as esc } from '../core/text.ts';
 
 
@@ -47,10 +47,10 @@ export function renderHtml(r: ProbeReport): string {
   const findings = grouped(r.differences.filter((d) => d.severity !== 'info'));
   const expected = grouped(r.differences.filter((d) => d.severity === 'info'));
   const verdict = r.verdict === 'clean' ? 'Clean: no persona dimension changes what the tool sends beyond expected dynamic content.'
-    : r.verdict === 'failed' ? 'Failed: nothing to compare.' : `Findings: ${r.findings.length} persona-dependent difference(s).`;
+    : r.verdict === 'failed' ? 'Failed: nothing to compare.' : `Findings: ${findings.length} persona-dependent difference(s).`;
   const h: string[] = [];
   h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Airlock probe report</title><style>${CSS}</style></head><body>`);
-  h.push(`<h1>Airlock probe report</h1><p><code>${esc(r.command.join(' '))}</code><br>${esc(r.startedAt)} · ${r.personas.length} personas × ${r.runsPerPersona} runs · ${(r.durationMs / 1000).toFixed(1)} s</p>`);
+  h.push(`<h1>Airlock probe report</h1><p><code>${esc(shownCommand(r))}</code><br>${esc(r.startedAt)} · ${esc(runsLine(r))} · ${(r.durationMs / 1000).toFixed(1)} s</p>`);
   h.push(`<p class="verdict ${r.verdict}">${esc(verdict)}</p>`);
   h.push('<section><h2>Dimensions</h2><table><tr><th>dimension</th><th>personas</th><th>findings</th><th>expected</th><th>highest</th></tr>');
   for (const d of r.dimensions) h.push(`<tr><td>${esc(d.dimension)}</td><td>${esc(d.personas.join(', '))}</td><td>${d.findings}</td><td>${d.expected}</td><td class="${d.highest ?? ''}">${esc(d.highest ?? '-')}</td></tr>`);

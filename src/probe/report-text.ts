@@ -1,6 +1,7 @@
 // Terminal report of a probe. Characters a terminal would not show (invisible, non-ASCII) are
 // printed as \u{XXXX} so that the reviewer sees exactly what differs.
 import type { Difference } from '../core/covert/differential.ts';
+import { maskSecrets } from '../core/detect/mask-secrets.ts';
 import type { ProbeReport } from './index.ts';
 
 /** Escapes everything outside printable ASCII (and the backslash) as \u{XXXX}. */
@@ -21,6 +22,18 @@ export function grouped(diffs: readonly Difference[]): { d: Difference; requests
   return [...by.values()];
 }
 
+/**
+ * The tool's command line as reports show it: a token passed as an argument is masked even in a
+ * report that did not come from buildReport (one read back from --json, say).
+ */
+export const shownCommand = (r: Pick<ProbeReport, 'command'>): string => r.command.map(maskSecrets).join(' ');
+
+/** "N personas × R runs + C confirmation runs = T runs": the confirmation runs are a phase of their own. */
+export function runsLine(r: Pick<ProbeReport, 'personas' | 'runsPerPersona' | 'runs'>): string {
+  const confirm = r.runs.filter((x) => x.run > r.runsPerPersona).length;
+  return `${r.personas.length} personas × ${r.runsPerPersona} runs${confirm > 0 ? ` + ${confirm} confirmation run(s) = ${r.runs.length} runs` : `, ${r.runs.length} runs`}`;
+}
+
 /** "…context[change]context…" around the span, at most ~width characters. */
 function excerpt(x: { text: string; start: number; end: number }, width = 110): string {
   const lead = Math.max(0, x.start - 40);
@@ -33,8 +46,8 @@ function excerpt(x: { text: string; start: number; end: number }, width = 110): 
 export function renderText(r: ProbeReport, opts: { all?: boolean } = {}): string {
   const out: string[] = [];
   const secs = (r.durationMs / 1000).toFixed(1);
-  out.push(`airlock probe: ${r.command.join(' ')}`);
-  out.push(`${r.personas.length} personas × ${r.runsPerPersona} runs, ${r.runs.length} runs in ${secs} s; ${r.requests.length} distinct request(s): ${r.requests.join(', ') || 'none'}`);
+  out.push(`airlock probe: ${shownCommand(r)}`);
+  out.push(`${runsLine(r)} in ${secs} s; ${r.requests.length} distinct request(s): ${r.requests.join(', ') || 'none'}`);
   const changed = r.dimensions.filter((d) => d.findings > 0);
   const verdict =
     r.verdict === 'failed' ? 'FAILED: nothing to compare'
@@ -48,7 +61,7 @@ export function renderText(r: ProbeReport, opts: { all?: boolean } = {}): string
   }
   const findings = grouped(r.differences.filter((d) => d.severity !== 'info'));
   if (findings.length > 0) {
-    out.push('', 'Findings');
+    out.push('', `Findings: ${findings.length}`);
     for (const { d, requests } of findings) {
       out.push(`  ${d.severity.toUpperCase().padEnd(6)} ${d.cls}${d.kind ? `/${d.kind}` : ''}  ${d.dimension} (${d.persona})  ${requests.join(', ')}  ${d.field}  line ${d.line}`);
       out.push(`         ${d.detail}`);

@@ -36,6 +36,8 @@ export interface RunnerOptions {
   /** Numbering of scratch directories and runs when called again (confirmation runs). */
   firstIndex?: number;
   runOffset?: number;
+  /** Which call this is: the confirmation runs are counted apart, their number depends on the first results. */
+  phase?: RunPhase;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -49,11 +51,15 @@ export interface RunOutcome {
   port: number;
   /** Last lines of the tool's stderr, for a run that failed. */
   stderrTail: string;
+  /** Why the command could not be started at all (spawn's error), if so. */
+  startError?: string;
 }
 
+export type RunPhase = 'probe' | 'confirm';
+
 export type ProgressEvent =
-  | { type: 'start'; persona: string; run: number; total: number }
-  | { type: 'done'; outcome: RunOutcome; done: number; total: number };
+  | { type: 'start'; persona: string; run: number; total: number; phase: RunPhase }
+  | { type: 'done'; outcome: RunOutcome; done: number; total: number; phase: RunPhase };
 
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
 
@@ -94,7 +100,7 @@ async function runOne(o: RunnerOptions, p: Persona, run: number, index: number):
   const env = personaEnv(p, o, home, port);
   const t0 = performance.now();
   const [cmd, ...args] = o.command;
-  const r = await new Promise<{ code: number | null; timedOut: boolean; stderr: string }>((resolve) => {
+  const r = await new Promise<{ code: number | null; timedOut: boolean; stderr: string; startError?: string }>((resolve) => {
     let stderr = '';
     let timedOut = false;
     // detached: its own process group, so a timeout kills the tool and everything it started.
@@ -112,7 +118,8 @@ async function runOne(o: RunnerOptions, p: Persona, run: number, index: number):
     }, o.timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve({ code: null, timedOut, stderr: `${stderr}\n${e.message}` });
+      // 'error' without a pid: the program never ran (ENOENT, EACCES); otherwise a kill that failed.
+      resolve({ code: null, timedOut, stderr: `${stderr}\n${e.message}`, ...(child.pid === undefined ? { startError: e.message } : {}) });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -122,7 +129,10 @@ async function runOne(o: RunnerOptions, p: Persona, run: number, index: number):
   const durationMs = performance.now() - t0;
   const requests = [...mock.requests];
   await mock.close();
-  return { persona: p.name, run, exitCode: r.code, timedOut: r.timedOut, durationMs, requests, port, stderrTail: maskSecrets(r.stderr.split('\n').slice(-8).join('\n')) };
+  return {
+    persona: p.name, run, exitCode: r.code, timedOut: r.timedOut, durationMs, requests, port, stderrTail: maskSecrets(r.stderr.split('\n').slice(-8).join('\n')),
+    ...(r.startError !== undefined ? { startError: r.startError } : {}),
+  };
 }
 
 /** Every (persona, run), baseline runs first; outcomes in persona order then run order. */
@@ -132,6 +142,7 @@ export async function runAll(o: RunnerOptions): Promise<RunOutcome[]> {
   const jobs: { p: Persona; run: number; index: number }[] = [];
   const first = o.firstIndex ?? 0;
   const offset = o.runOffset ?? 0;
+  const phase = o.phase ?? 'probe';
   for (let run = 1; run <= o.runs; run++) for (const p of o.personas) jobs.push({ p, run: run + offset, index: jobs.length });
   const out: RunOutcome[] = new Array(jobs.length);
   let next = 0;
@@ -139,9 +150,9 @@ export async function runAll(o: RunnerOptions): Promise<RunOutcome[]> {
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const j = jobs[next++]!;
-      o.onProgress?.({ type: 'start', persona: j.p.name, run: j.run, total: jobs.length });
+      o.onProgress?.({ type: 'start', persona: j.p.name, run: j.run, total: jobs.length, phase });
       out[j.index] = await runOne(o, j.p, j.run, first + j.index);
-      o.onProgress?.({ type: 'done', outcome: out[j.index]!, done: ++done, total: jobs.length });
+      o.onProgress?.({ type: 'done', outcome: out[j.index]!, done: ++done, total: jobs.length, phase });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, jobs.length)) }, worker));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignTexts } from '../../src/core/covert/align.ts';
-import { classifyChange } from '../../src/core/covert/classify.ts';
+import { classifyChange, localeDateOrder } from '../../src/core/covert/classify.ts';
 import { diffSeq } from '../../src/core/covert/diff.ts';
 
 const classes = (a: string, b: string): { cls: string; kind?: string; detail: string; a: string; b: string }[] =>
@@ -59,4 +59,34 @@ test('diffSeq finds a minimal edit script and caps pathological inputs', () => {
   const a = Array.from({ length: 3000 }, (_, i) => i);
   const b = Array.from({ length: 3000 }, (_, i) => i + 10_000);
   assert.deepEqual(diffSeq(a, b), [{ aStart: 0, aEnd: 3000, bStart: 0, bEnd: 3000 }]);
+});
+
+// 2026-12-07 as en_US and de_DE write it: no field above 12, so the text alone has two readings.
+const at = (s: string, sub: string): [number, number] => [s.indexOf(sub), s.indexOf(sub) + sub.length];
+const dateChange = (x: string, y: string, hints?: { localeA?: string; localeB?: string }): string => {
+  const a = `Date: ${x} ok`;
+  const b = `Date: ${y} ok`;
+  return classifyChange(a, ...at(a, x), b, ...at(b, y), hints).detail;
+};
+
+test('date field order of a POSIX locale, as Intl writes it; none for C, POSIX or an unknown locale', () => {
+  assert.deepEqual(['en_US.UTF-8', 'de_DE.UTF-8', 'zh_CN.UTF-8', 'en_GB', 'C', 'POSIX', 'xx_YY.UTF-8'].map(localeDateOrder), ['MDY', 'DMY', 'YMD', 'DMY', undefined, undefined, undefined]);
+});
+
+test('an ambiguous date format change is labelled by the writers\' locales', () => {
+  assert.equal(dateChange('12/07/2026', '07.12.2026', { localeA: 'en_US.UTF-8', localeB: 'de_DE.UTF-8' }), 'date format M/D/Y → D.M.Y (12/07/2026 → 07.12.2026)');
+  // One known locale is enough: the other side's reading is the one closest in time.
+  assert.equal(dateChange('12/07/2026', '07.12.2026', { localeA: 'en_US.UTF-8' }), 'date format M/D/Y → D.M.Y (12/07/2026 → 07.12.2026)');
+});
+
+test('without a locale to tell, an ambiguous date format change names both readings and says so', () => {
+  const d = dateChange('12/07/2026', '07.12.2026');
+  assert.match(d, /D\/M\/Y → M\.D\.Y or M\/D\/Y → D\.M\.Y/);
+  assert.match(d, /ambiguous/);
+  // A tool that writes D/M/Y whatever the locale: the locales point both ways, so still ambiguous.
+  assert.match(dateChange('07/12/2026', '07.12.2026', { localeA: 'en_US.UTF-8', localeB: 'de_DE.UTF-8' }), /D\/M\/Y → D\.M\.Y or M\/D\/Y → M\.D\.Y .*ambiguous/);
+});
+
+test('a day above 12 settles the reading without a locale', () => {
+  assert.equal(dateChange('12/13/2026', '13.12.2026'), 'date format M/D/Y → D.M.Y (12/13/2026 → 13.12.2026)');
 });

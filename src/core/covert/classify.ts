@@ -7,7 +7,7 @@ import { hiddenKind, tagAscii } from '../unicode/invisible.ts';
 import { label } from '../unicode/names.ts';
 import { skeleton } from '../unicode/skeleton.ts';
 import { isEmojiBase, isZwjLeft, isZwjRight } from '../unicode/context.ts';
-import { compareDates, findDates, findNumbers, findTimes, sameNumberOtherFormat } from './dates.ts';
+import { findDates, findNumbers, findTimes, sameNumberOtherFormat, type DateMatch } from './dates.ts';
 
 export type ChangeClass = 'invisible' | 'confusable' | 'format' | 'dynamic' | 'content';
 export type FormatKind = 'spacing' | 'case' | 'quotes' | 'date' | 'number' | 'punctuation';
@@ -83,11 +83,70 @@ function widen(s: string, start: number, end: number): [number, number] {
 const covering = <T extends { start: number; end: number }>(xs: T[], start: number, end: number): T | undefined =>
   xs.find((x) => x.start <= start && end <= x.end && (x.start < end || start === end));
 
+/** What is known about the environment each side was written in (the probe knows its personas' locales). */
+export interface ChangeHints {
+  /** POSIX locale of a and of b, e.g. 'en_US.UTF-8'. */
+  localeA?: string;
+  localeB?: string;
+}
+
+const dateOrders = new Map<string, string | undefined>();
+
+/**
+ * Order of day, month and year in a numeric date under a POSIX locale ('de_DE.UTF-8' → 'DMY'),
+ * as Intl writes it; undefined for C/POSIX and locales Intl does not know (it would answer en-US).
+ */
+export function localeDateOrder(locale: string | undefined): string | undefined {
+  if (locale === undefined) return undefined;
+  if (dateOrders.has(locale)) return dateOrders.get(locale);
+  let order: string | undefined;
+  const tag = locale.split(/[.@]/)[0]!.replace(/_/g, '-');
+  try {
+    if (tag !== '' && Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0) {
+      const parts = new Intl.DateTimeFormat(tag, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(0);
+      order = parts.map((x) => ({ year: 'Y', month: 'M', day: 'D' })[x.type as string] ?? '').join('');
+    }
+  } catch {
+    // 'C' and other tags Intl rejects: no known order
+  }
+  dateOrders.set(locale, order);
+  return order;
+}
+
+const fieldOrder = (format: string): string => format.replace(/[^YMD]/g, '');
+
+/**
+ * The formats of two dates. A numeric date with no field above 12 has two readings (12/07/2026:
+ * D/M/Y or M/D/Y); the pair of readings closest in time decides (two runs see the same day, give
+ * or take a time zone), preferring the same format. When pairs tie (12/07/2026 vs 07.12.2026 reads
+ * as M/D/Y → D.M.Y and as D/M/Y → M.D.Y alike), the one whose field orders match the writers'
+ * locales wins; with no locale to tell them apart, every reading is named rather than one guessed.
+ */
+export function dateFormats(da: DateMatch, db: DateMatch, hints: ChangeHints = {}): { sameFormat: boolean; label: string; ambiguous: boolean } {
+  const oa = localeDateOrder(hints.localeA);
+  const ob = localeDateOrder(hints.localeB);
+  let best: { score: number; fit: number; pairs: [string, string][] } | null = null;
+  for (const ra of da.readings) {
+    for (const rb of db.readings) {
+      const same = ra.format === rb.format;
+      const score = Math.abs(ra.day - rb.day) - (same ? 0.5 : 0);
+      const fit = (fieldOrder(ra.format) === oa ? 1 : 0) + (fieldOrder(rb.format) === ob ? 1 : 0);
+      if (best === null || score < best.score || (score === best.score && fit > best.fit)) best = { score, fit, pairs: [[ra.format, rb.format]] };
+      else if (score === best.score && fit === best.fit) best.pairs.push([ra.format, rb.format]);
+    }
+  }
+  if (best === null) return { sameFormat: false, label: '? → ?', ambiguous: true };
+  const [fa, fb] = best.pairs[0]!;
+  const ambiguous = best.pairs.length > 1;
+  if (fa === fb) return { sameFormat: true, label: best.pairs.map((p) => p[0]).join(' or '), ambiguous };
+  return { sameFormat: false, label: best.pairs.map(([x, y]) => `${x} → ${y}`).join(' or '), ambiguous };
+}
+
 /**
  * Class of the change a[as, ae) → b[bs, be). a and b are the whole texts (for context: a date
  * around the changed digits). Never throws.
  */
-export function classifyChange(a: string, as: number, ae: number, b: string, bs: number, be: number): Classification {
+export function classifyChange(a: string, as: number, ae: number, b: string, bs: number, be: number, hints: ChangeHints = {}): Classification {
   const ta = a.slice(as, ae);
   const tb = b.slice(bs, be);
   const ha = hiddenCodePoints(ta);
@@ -115,10 +174,10 @@ export function classifyChange(a: string, as: number, ae: number, b: string, bs:
   const da = covering(findDates(a.slice(lineA[0], lineA[1])), as - lineA[0], ae - lineA[0]);
   const db = covering(findDates(b.slice(lineB[0], lineB[1])), bs - lineB[0], be - lineB[0]);
   if (da !== undefined && db !== undefined) {
-    const c = compareDates(da, db);
+    const c = dateFormats(da, db, hints);
     return c.sameFormat
-      ? { cls: 'dynamic', kind: 'date', detail: `date ${da.text} → ${db.text} (same format ${c.formats[0]})` }
-      : { cls: 'format', kind: 'date', detail: `date format ${c.formats[0]} → ${c.formats[1]} (${da.text} → ${db.text})` };
+      ? { cls: 'dynamic', kind: 'date', detail: `date ${da.text} → ${db.text} (same format ${c.label})` }
+      : { cls: 'format', kind: 'date', detail: `date format ${c.label} (${da.text} → ${db.text}${c.ambiguous ? '; ambiguous: no field above 12 and no known locale tells the readings apart' : ''})` };
   }
   if (covering(findTimes(a.slice(lineA[0], lineA[1])), as - lineA[0], ae - lineA[0]) && covering(findTimes(b.slice(lineB[0], lineB[1])), bs - lineB[0], be - lineB[0])) {
     return { cls: 'dynamic', kind: 'time', detail: `time ${JSON.stringify(ta)} → ${JSON.stringify(tb)}` };

@@ -6,7 +6,7 @@
 // format that still follow the persona are reported.
 import { alignTexts, lineOf, type Hunk } from './align.ts';
 import { classifyChange, hiddenCodePoints, type ChangeClass, type Classification } from './classify.ts';
-import { findDates } from './dates.ts';
+import { findDates, type DateMatch } from './dates.ts';
 import { skeleton } from '../unicode/skeleton.ts';
 import type { Severity } from '../types.ts';
 
@@ -23,6 +23,8 @@ export interface PersonaInfo {
   dimension: string;
   /** Words of the values this persona sets (e.g. 'asia', 'shanghai'): echoing them is expected. */
   echo: ReadonlySet<string>;
+  /** Its POSIX locale, when known: tells which reading of an ambiguous date (12/07/2026) it wrote. */
+  locale?: string;
 }
 
 export interface Difference {
@@ -74,8 +76,59 @@ function mapPos(p: number, hunks: readonly Hunk[], end: boolean): number {
   return p + d;
 }
 
-function clusters(all: readonly (readonly Hunk[])[]): [number, number][] {
-  const iv = all.flatMap((hs) => hs.map((h) => [h.aStart, h.aEnd] as [number, number])).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+/** Offset in the reference of offset p in a value aligned with it by hunks (inverse of mapPos). */
+function toRef(p: number, hunks: readonly Hunk[], end: boolean): number {
+  let d = 0;
+  for (const h of hunks) {
+    if (p <= h.bStart) break;
+    if (p < h.bEnd) return end ? h.aEnd : h.aStart;
+    d += h.bEnd - h.bStart - (h.aEnd - h.aStart);
+  }
+  return p - d;
+}
+
+/** Dates on the lines of [s, e) in t (a date never spans a line), memoised per line start. */
+function datesNear(t: string, s: number, e: number, memo: Map<number, DateMatch[]>): DateMatch[] {
+  const out: DateMatch[] = [];
+  for (const p of s === e ? [s] : [s, e]) {
+    const ls = t.lastIndexOf('\n', p - 1) + 1;
+    let ds = memo.get(ls);
+    if (ds === undefined) {
+      let le = t.indexOf('\n', p);
+      if (le < 0) le = t.length;
+      ds = findDates(t.slice(ls, le)).map((d) => ({ ...d, start: d.start + ls, end: d.end + ls }));
+      memo.set(ls, ds);
+    }
+    for (const d of ds) if (!out.includes(d)) out.push(d);
+  }
+  return out;
+}
+
+const cuts = (d: { start: number; end: number }, s: number, e: number): boolean =>
+  s === e ? d.start < s && s < d.end : Math.max(s, d.start) < Math.min(e, d.end);
+
+/**
+ * The reference spans of a value's hunks, each widened to the whole date it cuts into on either
+ * side: token alignment splits 12/07/2026 → 07.12.2026 into "12/" deleted and "/" → ".12.", two
+ * changes that are one date written another way, and a date is only recognised whole.
+ */
+function hunkSpans(ref: string, v: Val, refMemo: Map<number, DateMatch[]>): [number, number][] {
+  const memo = new Map<number, DateMatch[]>();
+  return v.hunks.map((h) => {
+    let s = h.aStart;
+    let e = h.aEnd;
+    for (const d of datesNear(ref, h.aStart, h.aEnd, refMemo)) {
+      if (cuts(d, h.aStart, h.aEnd)) [s, e] = [Math.min(s, d.start), Math.max(e, d.end)];
+    }
+    for (const d of datesNear(v.text, h.bStart, h.bEnd, memo)) {
+      if (cuts(d, h.bStart, h.bEnd)) [s, e] = [Math.min(s, toRef(d.start, v.hunks, false)), Math.max(e, toRef(d.end, v.hunks, true))];
+    }
+    return [s, e];
+  });
+}
+
+function clusters(all: readonly (readonly [number, number])[][]): [number, number][] {
+  const iv = all.flat().sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const out: [number, number][] = [];
   for (const [s, e] of iv) {
     const last = out[out.length - 1];
@@ -121,7 +174,7 @@ export function differential(samples: readonly RunSample[], personas: readonly P
       const present = vals.filter((v): v is { persona: string; text: string } => v.text !== undefined);
       const ref = present.find((v) => v.persona === baseline);
       if (ref === undefined || present.every((v) => v.text === ref.text)) continue;
-      compareField(present.map((v) => ({ persona: v.persona, text: v.text, hunks: alignTexts(ref.text, v.text) })), info, base, rid, field, result);
+      compareField(ref.text, present.map((v) => ({ persona: v.persona, text: v.text, hunks: alignTexts(ref.text, v.text) })), info, base, rid, field, result);
     }
   }
   result.differences.sort((a, b) => sevRank(b.severity) - sevRank(a.severity) || a.request.localeCompare(b.request) || a.field.localeCompare(b.field) || a.line - b.line);
@@ -150,8 +203,9 @@ function presenceDifference(p: { persona: string; has: boolean }, info: Map<stri
   };
 }
 
-function compareField(vals: Val[], info: Map<string, PersonaInfo>, base: PersonaInfo, request: string, field: string, out: DifferentialResult): void {
-  for (const [c0, c1] of clusters(vals.map((v) => v.hunks))) {
+function compareField(ref: string, vals: Val[], info: Map<string, PersonaInfo>, base: PersonaInfo, request: string, field: string, out: DifferentialResult): void {
+  const refMemo = new Map<number, DateMatch[]>();
+  for (const [c0, c1] of clusters(vals.map((v) => hunkSpans(ref, v, refMemo)))) {
     const at = vals.map((v) => ({ v, start: mapPos(c0, v.hunks, false), end: mapPos(c1, v.hunks, true) }));
     const text = (x: (typeof at)[number]): string => x.v.text.slice(x.start, x.end);
     const byPersona = new Map<string, Set<string>>();
@@ -166,7 +220,7 @@ function compareField(vals: Val[], info: Map<string, PersonaInfo>, base: Persona
         const p = info.get(x.v.persona);
         if (p === undefined || p.name === base.name || seen.has(p.name) || text(x) === text(refAt)) continue;
         seen.add(p.name);
-        let c: Classification = classifyChange(refAt.v.text, refAt.start, refAt.end, x.v.text, x.start, x.end);
+        let c: Classification = classifyChange(refAt.v.text, refAt.start, refAt.end, x.v.text, x.start, x.end, { localeA: base.locale, localeB: p.locale });
         if (c.cls === 'content' && isEcho(text(refAt), text(x), p, base)) c = { cls: 'dynamic', kind: 'echo', detail: `repeats the persona's ${p.dimension}: ${c.detail}` };
         out.differences.push(diffOf(c, p, request, field, refAt.v.text, c0, c1, x.v.text, x.start, x.end, 'value'));
       }
