@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shannon } from '../../src/core/detect/secrets/entropy.ts';
 import { isPlaceholder } from '../../src/core/detect/secrets/placeholder.ts';
+import { isIdentifier } from '../../src/core/detect/secrets/rules/generic.ts';
+import { base64PrivateKey } from '../../src/core/detect/secrets/validators.ts';
 import { prng } from '../fixtures/secrets/samples.ts';
 
 /** The definition: a histogram in a Map, summed in the order of first appearance. */
@@ -38,4 +40,23 @@ test('isPlaceholder: one distinct character, or at most three in a long value, a
   // character (two code units), so 'x😀y' repeated has three, but with a fourth it is real.
   for (const v of ['abdcbadcabcd', 'Kq7Z', 'q\u{1F600}w\u{1F600}e\u{1F600}r\u{1F600}q\u{1F600}w\u{1F600}', 'h8Kq2Lm9Xz4V']) assert.equal(isPlaceholder(v), false, v);
   assert.equal(isPlaceholder('x\u{1F600}yx\u{1F600}yx\u{1F600}yx\u{1F600}y'), true);
+});
+
+test('isIdentifier: words of code (camelCase, snake, CONSTANT_CASE, a trailing digit or $1), not random values', () => {
+  for (const v of ['writeFile2', 'base64Payload', 'modelName2', 'refreshAccessToken2', 'ArrowToken$1', 'FTS5_MAX_TOKEN_SIZE', 'nToken', 'cancellationToken', 'checkAuthorization']) {
+    assert.equal(isIdentifier(v), true, v);
+  }
+  for (const v of ['Zk3uV9qLm2Xw8RtY4pNc7Hb1', 'Summer2024', 'Summer_2024', 'K9vLm2Qx7vRw', 'Password1', 'aB3dE5fG7hJ9kL1m', 'token', 'q8k2m#v9x!p4z7w']) {
+    assert.equal(isIdentifier(v), false, v);
+  }
+});
+
+test('base64PrivateKey: a PRIVATE KEY label with a body; not a certificate, a public key or an elided body', () => {
+  const pem = (label: string, body: string): string => Buffer.from(`-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`).toString('base64');
+  const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Zk3uV9qLm2Xw8RtY4pNc7Hb1Jd5Gf0Ks6Ae2Qo9Wy3U';
+  for (const label of ['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']) assert.ok(base64PrivateKey(pem(label, body)), label);
+  for (const label of ['CERTIFICATE', 'PUBLIC KEY', 'RSA PUBLIC KEY']) assert.equal(base64PrivateKey(pem(label, body)), false, label);
+  assert.equal(base64PrivateKey(pem('PRIVATE KEY', '...')), false);
+  // Truncated (cut in the middle of a quantum): judged on what decodes.
+  assert.ok(base64PrivateKey(pem('RSA PRIVATE KEY', body + body).slice(0, 199)));
 });

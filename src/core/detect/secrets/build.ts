@@ -67,8 +67,12 @@ export function token(s: TokenSpec): SecretRule {
   };
 }
 
-/** Separator between a name and its value: `=`, `:`, `:=`, `=>`, `?=`, `::=`, `||`, YAML `: `. */
-export const ASSIGN = `[ \\t'"\\x60\\]]{0,3}(?:[:?!]{0,3}=>?|:|\\|\\||,)[ \\t'"\\x60]{0,5}`;
+/**
+ * Separator between a name and its value: `=`, `:`, `:=`, `=>`, `?=`, `::=`, `||`, YAML `: `, and
+ * `,` only between two quoted strings (`set("api_key", "…")`, `["password", "…"]`, the pair shapes
+ * gitleaks' generated rules accept): a bare `,` separates arguments and destructured names.
+ */
+export const ASSIGN = `[ \\t'"\\x60\\]]{0,3}(?:[:?!]{0,3}=>?|:|\\|\\||(?<=['"\\x60]),(?=[ \\t]{0,5}['"\\x60]))[ \\t'"\\x60]{0,5}`;
 /** What may follow a value: quote, space, punctuation, escaped newline or end of text. */
 export const VALUE_END = `(?=[\\s'"\\x60;,)}\\]<>&|]|\\\\[nrt"']|$)`;
 

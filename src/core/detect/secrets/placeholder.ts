@@ -21,6 +21,22 @@ const WHOLE: ReadonlySet<string> = new Set([
   'x-oauth-basic', 'hunter2', 'letmein', 'qwerty', 'abc123', 'password123', 'mypassword', 'mysecret', 'yourpassword', 'mytoken', 'pa$$word', 'p@ssw0rd',
 ]);
 
+/**
+ * Published example values that are not placeholder-shaped: jwt.io's example tokens, exactly.
+ * Documentation, like AWS's EXAMPLE keys.
+ */
+const KNOWN_EXAMPLES: ReadonlySet<string> = new Set([
+  // jwt.io, HS256: {"sub":"1234567890","name":"John Doe","iat":1516239022}
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  // jwt.io, HS256, older: {"sub":"1234567890","name":"John Doe","admin":true}
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWV9.TJVA95OrM7E2cBab30RMHrHDcEfxjoYZgeFONFh7HgQ',
+]);
+
+/** Is the value a published example value (KNOWN_EXAMPLES)? */
+export function isKnownExample(value: string): boolean {
+  return value.length > 100 && KNOWN_EXAMPLES.has(value);
+}
+
 /** Template and variable syntaxes: ${X}, {{ x }}, <your-key>, %X%, $X, process.env.X, os.environ. */
 const TEMPLATE =
   /^(?:\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|\{[A-Za-z_][A-Za-z_.-]*\}|\$\d|<[^<>]+>|%[A-Za-z_]\w*%|\$[A-Za-z_]\w*|\[[A-Za-z_ -]+\])$/;
@@ -105,7 +121,7 @@ export function isPlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (WHOLE.has(lower)) return true;
   if (STOP_RE.test(value)) return true;
-  if (TEMPLATE.test(value) || ENV_REF.test(value)) return true;
+  if (TEMPLATE.test(value) || ENV_REF.test(value) || isKnownExample(value)) return true;
   const core = value.replace(/[-_.:/+=~]/g, '');
   if (core.length === 0) return true;
   if (core.length >= 3 && distinct(core) === 1) return true;

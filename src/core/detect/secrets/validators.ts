@@ -72,3 +72,20 @@ export function basicCredentials(b64: string): number | false {
 export function hasLetterAndDigit(s: string): boolean {
   return /[0-9]/.test(s) && /[A-Za-z]/.test(s);
 }
+
+const PEM_PRIVATE_HEAD = /^-----BEGIN (?:[A-Z0-9 .-]{1,30} )?PRIVATE KEY(?: BLOCK)?-----/;
+
+/**
+ * A base64 blob that decodes to a PEM private key block: the decoded head names a PRIVATE KEY
+ * (a CERTIFICATE or PUBLIC KEY is not a secret), and the decoded block has a real body
+ * (privateKeyBody: not elided, not a placeholder). A blob cut short (truncated in a prompt) is
+ * judged on what decodes.
+ */
+export function base64PrivateKey(b64: string): number | false {
+  const head = decodeBase64(b64.slice(0, 64));
+  if (head === null || !PEM_PRIVATE_HEAD.test(head)) return false;
+  const whole = decodeBase64(b64.replace(/=+$/, '').slice(0, b64.replace(/=+$/, '').length & ~3));
+  if (whole === null) return false;
+  return privateKeyBody(whole) === false ? false : 0.97;
+}
+

@@ -39,10 +39,102 @@ export function identifierWords(id: string): string[] {
 const HOSTNAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10}(?::\d+)?$/i;
 const RESOURCE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|[()[\]{}]|^[A-Za-z_]+$/;
+/** A dotted reference (`options.token`) or bare letters: in any value, quoted or not. */
+const REFERENCE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^[A-Za-z_]+$/;
+/** Brackets and braces: code (`a[i]`, `{x}`) in an unquoted value. Parentheses are judged by `codeParens`. */
+const BRACKETS = /[[\]{}]/;
+/** A call, possibly chained (`getPassword(userId)`, `os.getenv("X").strip()`, `read()!`). */
+const CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\([^()]*\)(?:\.[A-Za-z_$][\w$]*(?:\([^()]*\))?)*!?$/;
 const VERSION_LIKE = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$|^[a-z][\w-]*-v?\d+(?:\.\d+)+$/;
 /** snake_case / kebab-case words (optionally ending in digits): identifiers, not secrets. */
 const WORDS = /^[a-z]+\d*(?:[_-][a-z]+\d*)+$/;
+/** One part of an identifier: a word (`Token`, `TOKEN`, `base64`, `FTS5`), or a single lower-case letter first (`nToken`). */
+const IDENT_PART = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})\d{0,3}$/;
+
+/**
+ * An identifier made of words: camelCase, PascalCase, snake_case or CONSTANT_CASE, at least two
+ * words, with at most a trailing digit or `$1` (`writeFile2`, `base64Payload`, `ArrowToken$1`,
+ * `FTS5_MAX_TOKEN_SIZE`, `nToken`). A random value almost never splits into such words.
+ */
+export function isIdentifier(v: string): boolean {
+  if (v.length > 80 || !/^[A-Za-z_$][\w$]*$/.test(v)) return false;
+  const core = v.replace(/(?:\$\d|\d)$/, '');
+  const parts = core.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').split(/[ _$]+/).filter((p) => p.length > 0);
+  if (parts.length < 2) return false;
+  return parts.every((p, i) => IDENT_PART.test(p) || (i === 0 && /^[a-z]$/.test(p)));
+}
+
+/** Parentheses in an unquoted value that make it code: unbalanced (`cD8(K` cut at a comma) or a call. */
+function codeParens(v: string): boolean {
+  let depth = 0;
+  let any = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 40) {
+      depth++;
+      any = true;
+    } else if (c === 41) {
+      if (--depth < 0) return true;
+      any = true;
+    }
+  }
+  return any && (depth !== 0 || CALL.test(v));
+}
+
+/** Was the value written between quotes (`'…'`, `"…"`, `` `…` ``, also JSON-escaped `\"…\"`)? */
+function quoted(ctx: MatchContext): boolean {
+  let b = ctx.start - 1;
+  const t = ctx.text;
+  if (t.startsWith('base64:', ctx.start - 7)) b = ctx.start - 8;
+  const q = t.charCodeAt(b);
+  if (q !== 34 && q !== 39 && q !== 96) return false;
+  const e = t.charCodeAt(ctx.end) === 92 ? ctx.end + 1 : ctx.end;
+  return t.charCodeAt(e) === q;
+}
+
+/** Code, not data: a reference, an identifier, or (unquoted) brackets and calls. */
+function codeValue(v: string, ctx: MatchContext): boolean {
+  if (REFERENCE.test(v) || isIdentifier(v)) return true;
+  if (quoted(ctx)) return false;
+  return BRACKETS.test(v) || codeParens(v);
+}
+
+/** The password keyword that starts the match, longest first. */
+function passwordWord(ctx: MatchContext): string {
+  const head = ctx.text.slice(ctx.matchStart, ctx.matchStart + 10).toLowerCase();
+  for (const w of ['passphrase', 'password', 'passwd', 'pwd', 'pass']) if (head.startsWith(w)) return w;
+  return '';
+}
+
+/** Characters that may precede a bare `pass` key: start, space, quote, `{`, `(`, `,`, `;`, `[`, `&`, `?`, `-`. */
+const PASS_BEFORE = /[\s'"`{(,;[&?-]/;
+
+/**
+ * The name holds a password. password / passwd / pwd / passphrase must be a word of the name or
+ * end one (`DB_PASSWORD`, `dbPassword`, `MYSQLPWD`, not `passwordless`, `PASSIVE`); `pass` only as
+ * the whole key, assigned with `=` (or with `:` when the key is quoted or begins its line, as
+ * in YAML), not `--- PASS: TestName` or `Shape pass: …`. The shell's working directory (`PWD`,
+ * `OLDPWD`) is not a password.
+ */
+function passwordName(ctx: MatchContext): boolean {
+  const kw = passwordWord(ctx);
+  const t = ctx.text;
+  const id = identifierAt(t, ctx.matchStart);
+  if (id === 'PWD' || id === 'OLDPWD') return false;
+  if (kw === 'pass') {
+    if (id.toLowerCase() !== 'pass') return false;
+    const prev = ctx.matchStart > 0 ? t[ctx.matchStart - 1]! : '\n';
+    if (!PASS_BEFORE.test(prev)) return false;
+    const after = t.slice(ctx.matchStart + 4, ctx.start);
+    if (after.includes('=')) return true;
+    if (prev === '"' || prev === "'" || prev === '`') return true;
+    // `:`: only a lower-case key that begins its line (YAML `pass: …`; `PASS: t/name.test` is a
+    // test harness's report).
+    const lineStart = t.lastIndexOf('\n', ctx.matchStart - 1) + 1;
+    return t.startsWith('pass', ctx.matchStart) && /^[ \t]*(?:- )?$/.test(t.slice(lineStart, ctx.matchStart));
+  }
+  return identifierWords(id).some((w) => w === kw || (w.endsWith(kw) && w !== 'oldpwd'));
+}
 
 function nameOk(ctx: MatchContext): boolean {
   // The keyword must start a word or a camelCase part: 'accessToken' yes, 'jsonwebtoken' no.
@@ -59,7 +151,7 @@ function nameOk(ctx: MatchContext): boolean {
 function secretValue(v: string, ctx: MatchContext): number | false {
   // Value tests first: they are cheaper than splitting the name, and reject most candidates in code.
   const uuid = UUID_RE.test(v);
-  if (HOSTNAME.test(v) || (!uuid && RESOURCE_NAME.test(v)) || CODE_LIKE.test(v) || VERSION_LIKE.test(v) || WORDS.test(v)) return false;
+  if (HOSTNAME.test(v) || (!uuid && RESOURCE_NAME.test(v)) || VERSION_LIKE.test(v) || WORDS.test(v) || codeValue(v, ctx)) return false;
   if (!nameOk(ctx)) return false;
   if (!uuid && !hasLetterAndDigit(v)) return false;
   // Keyboard-sequence test values ('123456789012', 'abcdefgh'): real random values rarely have
@@ -70,24 +162,44 @@ function secretValue(v: string, ctx: MatchContext): number | false {
   return Math.min(0.8, 0.45 + (h - 3) * 0.15);
 }
 
-function passwordValue(v: string, ctx: MatchContext): number | false {
-  if (CODE_LIKE.test(v) || HOSTNAME.test(v) || VERSION_LIKE.test(v)) return false;
-  if (!nameOk(ctx)) return false;
+/** A value that can be a password: letters with a digit or symbol, some entropy. */
+export function passwordLike(v: string): boolean {
+  if (HOSTNAME.test(v) || VERSION_LIKE.test(v)) return false;
   // Needs a letter and a digit or symbol; a bare word is a variable name or a prompt string.
   if (!/[A-Za-z]/.test(v) && !/^\d{8,}$/.test(v)) return false;
   if (/^[A-Za-z]+$/.test(v)) return false;
-  return shannon(v) >= 2.3 ? 0.7 : false;
+  return shannon(v) >= 2.3;
 }
 
-const VALUE = "[A-Za-z0-9_+/=.~!@#$%^&*?|-]{10,512}";
+function passwordValue(v: string, ctx: MatchContext): number | false {
+  if (codeValue(v, ctx) || !passwordLike(v)) return false;
+  if (!nameOk(ctx) || !passwordName(ctx)) return false;
+  return 0.7;
+}
+
+const VALUE = "[A-Za-z0-9_+/=.~!@#$%^&*?|()-]{10,512}";
+
+/**
+ * The value after ASSIGN, as group 1: a quoted value is taken whole, to its closing quote, else an
+ * unquoted one of class `unq` (never right after a quote) that ends at VALUE_END. Inside quotes,
+ * `unq` too when it lists what a value may hold (`[A-Za-z…]`, so that `"mongodb://host/db"` is not
+ * a token), or, when it lists what it may not (`[^…]`, passwords), anything but spaces, that quote
+ * and `\` (`'k9(Lm2#Qx7vR'`, `"k9,Lm2;Qx7vR"`). Laravel's `base64:` marker before either is skipped.
+ */
+function valueGroup(unq: string, len: string): string {
+  const any = unq.startsWith('[^');
+  const q = (c: string, cls: string): string => `(?<=${c}(?:base64:)?)${any ? cls : unq}{${len}}(?=\\\\?${c})`;
+  return `(?:base64:)?(${q("'", "[^\\s'\\\\]")}|${q('"', '[^\\s"\\\\]')}|${q('\\x60', '[^\\s\\x60\\\\]')}|(?<![\\\\'"\\x60])${unq}{${len}}${VALUE_END})`;
+}
 
 function generic(id: string, description: string, names: string[], value = VALUE): SecretRule {
+  const m = /^(\[.*\])\{(\d+,\d+)\}$/.exec(value)!;
   return {
     id,
     description,
     severity: 'medium',
     keywords: names,
-    regex: new RegExp(`(?:${names.map(ci).join('|')})[\\w.-]{0,30}?${ASSIGN}(${value})${VALUE_END}`),
+    regex: new RegExp(`(?:${names.map(ci).join('|')})[\\w.-]{0,30}?${ASSIGN}${valueGroup(m[1]!, m[2]!)}`),
     secretGroup: 1,
     mode: 'anchor',
     precheck: 'assign',
@@ -96,6 +208,31 @@ function generic(id: string, description: string, names: string[], value = VALUE
     validate: secretValue,
   };
 }
+
+/** A dotted code path of short segments, maybe followed by `+` (`request.headers.authorization`, `K.token_type+`). */
+const CODE_PATH = /^[A-Za-z_$][\w$]{0,39}(?:\.[A-Za-z_$][\w$]{0,39})+\+?$/;
+
+/** The rest of one command: no line end, `;`, `|` or `&&` (a `\`-newline continues it). */
+const CMD = String.raw`(?:[^\n;|&\\]|\\\r?\n|\\|&(?![&\s]))`;
+/** A flag's value: quoted (span inside the quotes) or a bare word; never another flag. */
+const FLAG_VALUE = String.raw`(?!-)['"]?((?<=')[^'\n]{4,128}(?=')|(?<=")[^"\n]{4,128}(?=")|(?<!['"])[^\s'"\\;|&()]{4,128})`;
+
+/**
+ * Password flags of well-known clients, the tool named in the same command: registry logins
+ * (`docker login -p`, `--password`), `sshpass -p`, the MongoDB shell and tools (`-p`, `--password`),
+ * MySQL / MariaDB clients (`-pSECRET` joined, `--password=`: a separate word after `-p` is the
+ * database), `redis-cli -a` / `--pass`, OpenLDAP tools' `-w`. Other tools' `-p` (ports) is not read.
+ */
+const CLI_PASSWORD = new RegExp(
+  String.raw`(?<![\w.-])(?:` +
+    String.raw`(?:docker|podman|nerdctl)[ \t]+(?:${CMD}{0,120}?[ \t])?login\b${CMD}{0,300}?[ \t](?:-p|--password)(?:[ \t]+|=)` +
+    String.raw`|sshpass\b${CMD}{0,300}?[ \t]-p[ \t]*` +
+    String.raw`|mongo(?:sh|dump|restore|export|import|stat|top|files)?\b${CMD}{0,300}?[ \t](?:-p|--password)(?:[ \t]+|=)` +
+    String.raw`|(?:mysql(?:dump|admin|import|show|check|slap|pump|sh)?|mariadb(?:-?dump|-?admin)?)\b${CMD}{0,300}?[ \t](?:-p|--password=)` +
+    String.raw`|redis-cli\b${CMD}{0,300}?[ \t](?:-a|--pass)[ \t]+` +
+    String.raw`|ldap(?:search|modify|add|delete|passwd|whoami)\b${CMD}{0,300}?[ \t]-w[ \t]+` +
+    `)${FLAG_VALUE}`,
+);
 
 export const GENERIC_RULES: SecretRule[] = [
   {
@@ -112,7 +249,7 @@ export const GENERIC_RULES: SecretRule[] = [
   {
     // A bare `key = "…"` is too common to judge like the others: demand a long, random value.
     ...generic('generic-key', 'Long random value assigned to a name ending in *key*', ['key'], '[A-Za-z0-9_+/=.~-]{20,512}'),
-    regex: new RegExp(`${ci('key')}${ASSIGN}([A-Za-z0-9_+/=.~-]{20,512})${VALUE_END}`),
+    regex: new RegExp(`${ci('key')}${ASSIGN}${valueGroup('[A-Za-z0-9_+/=.~-]', '20,512')}`),
     validate: (v, ctx) => {
       const c = secretValue(v, ctx);
       return c !== false && shannon(v) >= 4 ? c : false;
@@ -125,7 +262,9 @@ export const GENERIC_RULES: SecretRule[] = [
     validate: (v, ctx) => {
       const scheme = /(?:Basic|basic)[ \t]+[A-Za-z0-9+/=]+$/.test(ctx.match) ? 'basic' : 'other';
       if (scheme === 'basic') return basicCredentials(v);
-      if (isPlaceholder(v)) return false;
+      // Code that reads or passes a header, not a header: `request.headers.authorization`,
+      // `checkAuthorization`, minified `K.token_type+" "+…`.
+      if (isPlaceholder(v) || CODE_PATH.test(v) || isIdentifier(v) || /^[A-Za-z_]+$/.test(v)) return false;
       return v.length >= 10 && shannon(v) >= 3 ? 0.85 : false;
     },
   },
@@ -143,5 +282,11 @@ export const GENERIC_RULES: SecretRule[] = [
       if (secret.length < 4 || isPlaceholder(secret) || /^\$|^\[|^\{\{|\$\{|\$\(/.test(secret)) return false;
       return shannon(secret) >= 2.5 ? 0.8 : false;
     },
+  },
+  {
+    id: 'cli-password-flag', description: 'Password flag of a database, registry or SSH client command (docker login -p, mysql -p…, redis-cli -a, sshpass -p)', severity: 'high',
+    keywords: ['docker', 'podman', 'nerdctl', 'sshpass', 'mongo', 'mysql', 'mariadb', 'redis-cli', 'ldapsearch', 'ldapmodify', 'ldapadd', 'ldapdelete', 'ldappasswd', 'ldapwhoami'],
+    mode: 'anchor', secretGroup: 1, confidence: 0.8, regex: CLI_PASSWORD,
+    validate: (v) => (passwordLike(v) ? 0.8 : false),
   },
 ];

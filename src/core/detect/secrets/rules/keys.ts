@@ -1,9 +1,9 @@
 // Private keys and signed tokens: PEM (RSA, EC, DSA, PKCS#8, encrypted), OpenSSH, PGP, PuTTY,
 // age, JWTs, and raw secp256k1 keys near wallet words.
 import { near, token } from '../build.ts';
-import { isPlaceholder } from '../placeholder.ts';
+import { isKnownExample, isPlaceholder } from '../placeholder.ts';
 import type { SecretRule } from '../types.ts';
-import { jwtHeader, privateKeyBody } from '../validators.ts';
+import { base64PrivateKey, jwtHeader, privateKeyBody } from '../validators.ts';
 
 /**
  * Body of an armoured block: base64 lines, header lines (Proc-Type, DEK-Info, Comment) and
@@ -43,6 +43,15 @@ export const KEY_RULES: SecretRule[] = [
     validate: (s) => privateKeyBody(s),
   },
   {
+    // A PEM private key, base64-encoded once more: kubeconfig `client-key-data:`, a Kubernetes
+    // TLS Secret's `tls.key:`, Helm values. base64("-----BEGIN ") = "LS0tLS1CRUdJTi"; the head is
+    // decoded to confirm a PRIVATE KEY label (not a certificate or public key), the whole to judge its body.
+    id: 'private-key-base64', description: 'Base64-encoded PEM private key (kubeconfig client-key-data, Kubernetes tls.key)', severity: 'critical',
+    keywords: ['ls0tls1crudjti'], mode: 'anchor', confidence: 0.97, skipPlaceholderCheck: true,
+    regex: /(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,24000}={0,2}(?![A-Za-z0-9+/=])/,
+    validate: (s) => base64PrivateKey(s),
+  },
+  {
     id: 'putty-private-key', description: 'PuTTY private key file (.ppk)', severity: 'critical',
     keywords: ['putty-user-key-file-'], mode: 'anchor', confidence: 0.97, skipPlaceholderCheck: true,
     regex: /PuTTY-User-Key-File-[23]: [\w-]+\r?\nEncryption: [\w-]+\r?\nComment: [^\r\n]*\r?\nPublic-Lines: \d+\r?\n(?:[A-Za-z0-9+/=]+\r?\n){1,40}(?:Key-Derivation:[^\n]*\n(?:Argon2-[\w-]+:[^\n]*\n){1,5})?Private-Lines: \d+\r?\n(?:[A-Za-z0-9+/=]+\r?\n){1,60}(?:Private-MAC: [a-f0-9]+)?/i,
@@ -58,7 +67,8 @@ export const KEY_RULES: SecretRule[] = [
       prefix: 'eyJ', body: '[A-Za-z0-9_-]{10,}\\.(?:eyJ|ey|e)[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*', left: '[A-Za-z0-9_-]', right: '[A-Za-z0-9_.-]',
     }),
     confidence: 0.9,
-    validate: (s) => jwtHeader(s),
+    // jwt.io's published example token is documentation, like AWS's EXAMPLE keys.
+    validate: (s) => (isKnownExample(s) ? false : jwtHeader(s)),
   },
   near({
     id: 'secp256k1-private-key', description: 'Raw 256-bit (secp256k1 / Ethereum) private key near wallet words', severity: 'critical',
