@@ -29,7 +29,9 @@ fetched from the registry as a tarball; nothing is installed and no install scri
   --workers N       worker threads (default: up to 4 for inputs over 1 MB; 0 = none)
   --cache DIR       tarball cache (default .tmp/scan-cache)
   --no-progress     no progress bar
-Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.`;
+Exit code: 0 nothing at or above --fail-on, 1 findings at or above it (code the scan could not read
+counts as high), 2 usage or input error (no such target, a damaged tarball, nothing to analyse, a
+report that cannot be written).`;
 
 export async function run(args: string[], io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv; isTTY?: boolean }): Promise<number> {
   const cli: CliIO = io;
@@ -86,7 +88,13 @@ export async function run(args: string[], io: { out: (s: string) => void; err: (
   else report = renderTerminal(result, { color: !!io.isTTY && !io.env.NO_COLOR, all: flags['all'] === true, title });
 
   if (typeof flags['out'] === 'string') {
-    await writeFile(flags['out'], report);
+    // Not exit 1: that would read as "findings" to a CI job, and there is no report to look at.
+    try {
+      await writeFile(flags['out'], report);
+    } catch (e) {
+      cli.err(`airlock scan: cannot write the report to ${flags['out']}: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
     cli.err(`airlock scan: report written to ${flags['out']}`);
   } else cli.out(report.replace(/\n$/, ''));
 

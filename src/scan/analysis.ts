@@ -7,8 +7,7 @@ import type { Location, Node, ScanFinding } from './types.ts';
 import { CONFIG_MASK, Deriver, kindsOf, type CompareSite, type Taint } from './derive.ts';
 import { evaluate, type Result } from './evaluate.ts';
 import { walk, type Scope, type Site, type WalkResult } from './walk.ts';
-import { excerptOf, shapeOf } from './excerpt.ts';
-import { maskSecrets } from '../core/detect/mask-secrets.ts';
+import { excerptOf, maskText, shapeOf } from './excerpt.ts';
 import { EXTERN_NODE, type Extern } from './definition.ts';
 
 export interface ChunkBase {
@@ -188,7 +187,10 @@ export class Analysis {
         ? { ...(x.node.extern as Extern).at, note: x.note, excerpt: (x.node.extern as Extern).excerpt }
         : { ...this.loc(x.node.start), note: x.note, excerpt: this.excerpt(x.node) });
     }
-    if (r.data) f.data = r.data;
+    if (r.data) f.data = maskData(r.data);
+    // A list longer than the part shown is kept whole for --diff, which reports what was added
+    // to it or removed from it (diff.ts); telemetry-events keeps its names whole in `events`.
+    if (r.decoded && r.decoded.length > SHOWN && !Array.isArray(r.data?.events)) f.data = { ...f.data, values: r.decoded.map(showValue) };
     this.findings.push(f);
     return f;
   }
@@ -199,13 +201,32 @@ export class Analysis {
  * message and decoded values (masked: a decoded list never shows a whole secret).
  */
 export function findingText(rule: string, shape: string, message: string, decoded?: readonly string[]): Pick<ScanFinding, 'message' | 'fingerprint' | 'shape' | 'decoded'> {
-  const shown = decoded?.slice(0, 60).map((s) => maskSecrets(s.length > 200 ? s.slice(0, 200) + '…' : s));
+  const shown = decoded?.slice(0, SHOWN).map(showValue);
   return {
-    message: maskSecrets(message),
+    message: maskText(message),
     fingerprint: hash(`${rule}\u0000${shape}\u0000${(decoded ?? []).join('\u0001')}`),
     shape: hash(`${rule}\u0000${shape}`),
     ...(shown && shown.length > 0 ? { decoded: shown } : {}),
   };
+}
+
+/** How many decoded values a finding shows. */
+export const SHOWN = 60;
+
+const showValue = (s: string): string => maskText(s.length > 200 ? s.slice(0, 200) + '…' : s);
+
+/**
+ * A rule's data with the strings it took from the package masked like messages and excerpts:
+ * JSON and SARIF carry `data` as it is, and the summary shows its URLs.
+ */
+export function maskData(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    out[k] = typeof v === 'string' ? maskText(v)
+      : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]).map(maskText)
+        : v;
+  }
+  return out;
 }
 
 export function hash(s: string): string {

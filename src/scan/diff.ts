@@ -4,7 +4,14 @@
 import { rank } from './rank.ts';
 import type { ScanFinding, ScanResult } from './types.ts';
 
-export interface Changed { finding: ScanFinding; before: ScanFinding; added: string[]; removed: string[] }
+export interface Changed {
+  finding: ScanFinding;
+  before: ScanFinding;
+  added: string[];
+  removed: string[];
+  /** What changed when no value was added or removed (order, repeats, the code cited). */
+  note?: string;
+}
 export interface DiffResult {
   a: ScanResult;
   b: ScanResult;
@@ -37,9 +44,13 @@ export function diff(a: ScanResult, b: ScanResult): DiffResult {
   for (const f of unmatched) {
     const before = byShape.get(f.shape)?.shift();
     if (!before) { added.push(f); continue; }
-    const was = new Set(before.decoded ?? []);
-    const now = new Set(f.decoded ?? []);
-    changed.push({ finding: f, before, added: [...now].filter((x) => !was.has(x)), removed: [...was].filter((x) => !now.has(x)) });
+    const wasList = valuesOf(before);
+    const nowList = valuesOf(f);
+    const was = new Set(wasList);
+    const now = new Set(nowList);
+    const c: Changed = { finding: f, before, added: [...now].filter((x) => !was.has(x)), removed: [...was].filter((x) => !now.has(x)) };
+    if (c.added.length === 0 && c.removed.length === 0) c.note = sameValues(before, f, wasList, nowList);
+    changed.push(c);
   }
   const removed = a.findings.length - matched - changed.length;
   return { a, b, added: rank(added), changed, removed };
@@ -51,8 +62,8 @@ export function diffAsResult(d: DiffResult): ScanResult {
     ...d.added,
     ...d.changed.map((c) => ({
       ...c.finding,
-      message: `changed since A: ${c.finding.message}${c.added.length ? ` Added: ${c.added.slice(0, 10).join(', ')}.` : ''}${c.removed.length ? ` Removed: ${c.removed.slice(0, 10).join(', ')}.` : ''}`,
-      data: { ...c.finding.data, diff: 'changed', addedValues: c.added, removedValues: c.removed },
+      message: `changed since A: ${c.finding.message}${listed(' Added', c.added)}${listed(' Removed', c.removed)}${c.note ? ` ${c.note}` : ''}`,
+      data: { ...c.finding.data, diff: 'changed', addedValues: c.added, removedValues: c.removed, ...(c.note ? { note: c.note } : {}) },
     })),
   ];
   return {
@@ -61,4 +72,29 @@ export function diffAsResult(d: DiffResult): ScanResult {
     findings: rank(findings),
     stats: { ...d.b.stats, ms: d.a.stats.ms + d.b.stats.ms },
   };
+}
+
+/**
+ * The values a finding's fingerprint covers: the whole list when the rule kept it (`values`, a
+ * telemetry logger's `events`), since `decoded` holds only the part a report shows.
+ */
+function valuesOf(f: ScanFinding): string[] {
+  for (const v of [f.data?.values, f.rule === 'telemetry-events' ? f.data?.events : undefined]) {
+    if (Array.isArray(v)) return v.map(String);
+  }
+  return f.decoded ?? [];
+}
+
+const listed = (label: string, xs: string[]): string =>
+  xs.length === 0 ? '' : `${label}: ${xs.slice(0, 10).join(', ')}${xs.length > 10 ? `, … (${xs.length} in all)` : ''}.`;
+
+/** Why two findings of one shape differ when they hold the same set of values. */
+function sameValues(before: ScanFinding, now: ScanFinding, was: string[], is: string[]): string {
+  if (was.length !== is.length) return `The same values, repeated differently (${was.length} before, ${is.length} now).`;
+  if (was.some((x, i) => x !== is[i])) return 'The same values, in another order.';
+  // Equal as shown: a value longer than the part shown, or what the finding cites (the command
+  // of an install script, whose text is its fingerprint).
+  if (before.message !== now.message) return `Was: ${before.message}`;
+  if (before.excerpt !== now.excerpt) return `Was: ${before.excerpt}`;
+  return 'A value changed past the part shown.';
 }

@@ -1,6 +1,7 @@
 // Citing code: short excerpts with invisible and look-alike characters made visible, and the
 // "shape" of a piece of code used to match findings across versions of a minified bundle.
 import { maskSecrets } from '../core/detect/mask-secrets.ts';
+import { mask } from '../core/detect/mask.ts';
 
 const MAX_EXCERPT = 180;
 
@@ -13,6 +14,16 @@ export function escapeUnusual(s: string): string {
     else out += ch;
   }
   return out;
+}
+
+// The password of a URL's userinfo. The secrets detector skips short or placeholder-like ones
+// (they are poor evidence of a leak), but a report must not carry one it can read.
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'`<>]*:)([^\s/?#@"'`<>]+)(?=@)/gi;
+
+/** Text taken from the package, as a report may show it: secrets masked, URL passwords included. */
+export function maskText(s: string): string {
+  if (s.length < 8) return s;
+  return maskSecrets(s.includes('@') ? s.replace(URL_PASSWORD, (_, head: string, pass: string) => `${head}[url-password: ${mask(pass)}]`) : s);
 }
 
 export function isInvisible(c: number): boolean {
@@ -70,7 +81,7 @@ export function excerptOf(text: string, start: number, end: number): string {
     if (nl2 !== -1 && nl2 < e) e = nl2;
   }
   let out = text.slice(s, e).replace(/\s+/g, ' ').trim();
-  out = escapeUnusual(maskSecrets(out));
+  out = escapeUnusual(maskText(out));
   if (s > 0 && s < start) out = '…' + out;
   if (e < end || (e < text.length && e > end)) out += '…';
   return out;

@@ -3,7 +3,8 @@
 import { severityRank } from '../core/types.ts';
 import type { ScanFinding, ScanResult } from './types.ts';
 
-const CATEGORY_BONUS: Record<string, number> = { covert: 60, flow: 30, 'hidden-list': 15, fingerprint: 10, 'dynamic-code': 8, obfuscation: 6, package: 5, telemetry: 0 };
+// Unread code ranks above what was found in the code read: every other finding is partial without it.
+const CATEGORY_BONUS: Record<string, number> = { covert: 60, coverage: 40, flow: 30, 'hidden-list': 15, fingerprint: 10, 'dynamic-code': 8, obfuscation: 6, package: 5, telemetry: 0 };
 
 export function score(f: ScanFinding): number {
   let s = severityRank(f.severity) * 100 + (CATEGORY_BONUS[f.category] ?? 0);
@@ -20,7 +21,8 @@ export function rank(findings: ScanFinding[]): ScanFinding[] {
 export interface Group { rule: string; severity: ScanFinding['severity']; count: number; first: ScanFinding }
 
 export interface Summary {
-  verdict: 'covert' | 'review' | 'routine';
+  /** `incomplete`: code of the tool went unread (coverage findings), so it cannot be called clean. */
+  verdict: 'covert' | 'incomplete' | 'review' | 'routine';
   headline: string;
   /** At most a screenful: one representative per (rule, message), ranked, with how many alike. */
   mustLook: Group[];
@@ -51,16 +53,28 @@ export function summarize(r: ScanResult): Summary {
   const ranked = [...important.values()].sort((a, b) => (b.first.score ?? 0) - (a.first.score ?? 0));
   const mustLook = ranked.filter((g, i) => g.severity === 'critical' || i < MUST_LOOK_MAX);
   const covert = r.findings.some((f) => f.rule === 'covert-fingerprint-gate' || f.rule === 'flow-fingerprint-selects-chars');
-  const verdict = covert ? 'covert' : counts.critical || counts.high ? 'review' : 'routine';
+  const gaps = r.findings.filter((f) => f.category === 'coverage' && severityRank(f.severity) >= severityRank('high'));
+  const verdict = covert ? 'covert' : gaps.length > 0 ? 'incomplete' : counts.critical || counts.high ? 'review' : 'routine';
+  const others = (counts.high ?? 0) - gaps.filter((f) => f.severity === 'high').length;
   const headline = covert
     ? 'COVERT BEHAVIOUR: a fingerprint of the machine or user is checked against specific constants and changes what the tool sends.'
-    : verdict === 'review'
-      ? `Review required: ${counts.high} high-severity finding(s); no covert combination found.`
-      : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
-  // A clean read of the JavaScript says nothing about compiled code shipped beside it.
+    : verdict === 'incomplete'
+      ? `Incomplete: part of the tool's code was not analysed, so this scan cannot call it clean${others > 0 ? `; ${others} other high-severity finding(s)` : ''}.`
+      : verdict === 'review'
+        ? `Review required: ${counts.high} high-severity finding(s); no covert combination found.`
+        : 'No covert combination or high-severity finding; routine reads and endpoints listed below.';
+  // A clean read of the JavaScript says nothing about compiled code shipped beside it, nor about
+  // code it did not read.
   const native = r.findings.find((f) => f.rule === 'pkg-native-executable');
   const bins = Number(native?.data?.count ?? 1);
-  const scope = native === undefined ? '' : ` Not covered: ${bins} native binar${bins === 1 ? 'y' : 'ies'} this scan cannot read.`;
+  const unread = r.findings.filter((f) => f.rule === 'coverage-unread-code');
+  const platforms = r.findings.find((f) => f.rule === 'coverage-platform-packages');
+  const spec = platforms?.data?.scan;
+  const scope = [
+    native === undefined ? '' : ` Not covered: ${bins} native binar${bins === 1 ? 'y' : 'ies'} this scan cannot read.`,
+    unread.length === 0 ? '' : ` Not analysed: ${unread.length} code file(s) over the size limit (${unread.slice(0, 3).map((f) => f.file).join(', ')}${unread.length > 3 ? ', …' : ''}).`,
+    platforms === undefined ? '' : ` Not scanned: ${(platforms.data?.packages as unknown[] | undefined)?.length ?? 0} platform package(s) of the tool${typeof spec === 'string' ? `; scan them, e.g. airlock scan ${spec}` : ''}.`,
+  ].join('');
   const seenUrl = new Set<string>();
   const endpoints = r.findings
     .filter((f) => f.rule === 'telemetry-endpoint' && !seenUrl.has(String(f.data?.url)) && !!seenUrl.add(String(f.data?.url)))

@@ -20,7 +20,9 @@ export type Category =
   | 'telemetry'
   | 'dynamic-code'
   | 'obfuscation'
-  | 'package';
+  | 'package'
+  /** What the scan could not read: a finding about the report, not about the code. */
+  | 'coverage';
 
 /** What a fingerprint source reveals about the machine or the user. */
 export type FpKind =
@@ -128,7 +130,11 @@ export interface ScanInput {
   files: SourceFile[];
   /** Files that were present but not analysed (binary, too large, not JS). */
   skipped: number;
+  /** Code present but not read, over the per-file limit: reported, since unread code is unreviewed code. */
+  unread?: UnreadFile[];
 }
+
+export interface UnreadFile { path: string; bytes: number }
 
 export interface ScanStats {
   files: number;

@@ -27,4 +27,28 @@ describe('scan --diff', () => {
     const d = diff(a, b);
     assert.deepEqual([...d.added, ...d.changed.map((c) => c.finding)].map((f) => f.rule), []);
   });
+  it('reports event names added and removed anywhere in a long list, not only in its first 60 or 200', async () => {
+    // 250 names: the first 60 are shown, the diff must still see the last ones.
+    const names = Array.from({ length: 250 }, (_, i) => `tengu_event_${String(i).padStart(3, '0')}`);
+    const code = (xs: string[]) => xs.map((x) => `logEvent("${x}", {});`).join('\n');
+    const a = await scan(writePackage({ 'cli.js': code(names) }), { workers: 0 });
+    const b = await scan(writePackage({ 'cli.js': code([...names.filter((x) => x !== 'tengu_event_230'), 'tengu_event_zz_new']) }), { workers: 0 });
+    const d = diff(a, b);
+    assert.equal(d.added.length, 0);
+    assert.equal(d.changed.length, 1);
+    assert.deepEqual(d.changed[0]!.added, ['tengu_event_zz_new']);
+    assert.deepEqual(d.changed[0]!.removed, ['tengu_event_230']);
+    const f = diffAsResult(d).findings[0]!;
+    assert.match(f.message, /Added: tengu_event_zz_new\. Removed: tengu_event_230\./);
+    assert.deepEqual(f.data?.addedValues, ['tengu_event_zz_new']);
+  });
+  it('a changed finding always says what changed (an install script whose command changed)', async () => {
+    const pkg = (cmd: string) => writePackage({ 'package.json': JSON.stringify({ name: 'p', version: '1.0.0', scripts: { postinstall: cmd } }), 'index.js': 'module.exports = 1;' });
+    const d = diff(await scan(pkg('node setup.js'), { workers: 0 }), await scan(pkg('node setup.js --telemetry'), { workers: 0 }));
+    assert.equal(d.changed.length, 1);
+    assert.deepEqual([d.changed[0]!.added, d.changed[0]!.removed], [[], []]);
+    const f = diffAsResult(d).findings[0]!;
+    assert.match(f.message, /Was: runs "postinstall" at install: node setup\.js$/);
+    assert.ok(typeof f.data?.note === 'string');
+  });
 });

@@ -59,3 +59,28 @@ module.exports = { chat, log };
 export function packageFiles(name: string, code: string): Record<string, string> {
   return { 'package.json': manifest(name), 'index.js': code };
 }
+
+/**
+ * A launcher package as `@openai/codex` ships it: a small script that starts the binary of one of
+ * the platform packages it lists as optional dependencies (npm installs the one for the machine).
+ */
+export const PLATFORM_LAUNCHER: Record<string, string> = {
+  'package.json': JSON.stringify({
+    name: '@fx/codex',
+    version: '1.2.0',
+    bin: { codex: 'bin/codex.js' },
+    optionalDependencies: {
+      '@fx/codex-linux-x64': 'npm:@fx/codex@1.2.0-linux-x64',
+      '@fx/codex-darwin-arm64': 'npm:@fx/codex@1.2.0-darwin-arm64',
+      '@fx/codex-win32-x64': 'npm:@fx/codex@1.2.0-win32-x64',
+    },
+    dependencies: { 'left-pad': '1.3.0' },
+  }),
+  'bin/codex.js': `#!/usr/bin/env node
+const { spawnSync } = require('child_process');
+const path = require('path');
+const pkg = \`@fx/codex-\${process.platform}-\${process.arch}\`;
+const bin = path.join(path.dirname(require.resolve(\`\${pkg}/package.json\`)), 'vendor', 'codex');
+process.exitCode = spawnSync(bin, process.argv.slice(2), { stdio: 'inherit' }).status ?? 1;
+`,
+};

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { scan } from '../../src/scan/scan.ts';
-import { toSarif } from '../../src/scan/report/sarif.ts';
+import { fileUri, toSarif } from '../../src/scan/report/sarif.ts';
 import { toHtml } from '../../src/scan/report/html.ts';
 import { toJson } from '../../src/scan/report/json.ts';
 import { renderTerminal } from '../../src/scan/report/terminal.ts';
@@ -54,5 +54,46 @@ describe('scan reports', () => {
     assert.match(lines[first]!, /covert-fingerprint-gate/);
     assert.match(text, /decoded: "Asia\/Shanghai"/);
     assert.doesNotMatch(text, /\x1b\[/);
+  });
+  it('terminal: no escape sequence from the package reaches the screen (URLs, messages, names, paths)', async () => {
+    const evil = '\x1b[3A\x1b[2KNo covert behaviour found.\u202e';
+    const code = `fetch("https://analytics.evil-telemetry.com/v1/track${evil.replace('\x1b', '\\x1b').replace('\x1b', '\\x1b')}", { method: "POST" });`;
+    const r = await scan(writePackage({ 'package.json': JSON.stringify({ name: 'fx-esc', version: '1.0.0' }), 'index.js': code }), { workers: 0 });
+    // Findings built by hand as well: every string field the report prints, from a package.
+    r.findings.push({
+      rule: 'telemetry-endpoint', severity: 'high', category: 'telemetry', file: `lib/${evil}.js`, line: 1, column: 1, offset: 0,
+      message: `sends telemetry to https://t.example/${evil}`, excerpt: evil, decoded: [evil], fingerprint: 'x', shape: 'x',
+      data: { url: `https://t.example/${evil}`, host: 't.example', count: 1 },
+      related: [{ file: evil, line: 1, column: 1, offset: 0, note: evil, excerpt: evil }],
+    }, {
+      rule: 'telemetry-events', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
+      message: evil, excerpt: '', fingerprint: 'y', shape: 'y', data: { callee: evil, events: [evil], count: 1, prefix: evil },
+    });
+    r.pkg.name = `fx-${evil}`;
+    for (const color of [false, true]) {
+      const text = renderTerminal(r, { color, all: true });
+      const raw = text.replace(/\x1b\[[0-9;]*m/g, ''); // the report's own colours
+      assert.doesNotMatch(raw, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/, JSON.stringify(raw));
+      assert.match(text, /\\u\{1b\}\[3A/);
+    }
+  });
+  it('SARIF: artifact URIs are percent-encoded per path segment', async () => {
+    const r = await scan(writePackage({ 'sub dir/my file#1%.js': 'fetch("https://api.example.dev/v1/x");' }), { workers: 0 });
+    const log = JSON.parse(toSarif(r)) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const uris = log.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    assert.ok(uris.length > 0);
+    for (const u of uris) assert.equal(u, 'sub%20dir/my%20file%231%25.js');
+    assert.equal(fileUri('bin/opencode!/chunk-1.js'), 'bin/opencode!/chunk-1.js');
+    assert.equal(fileUri('c:x/a?b.js'), 'c%3Ax/a%3Fb.js');
+  });
+  it('terminal and HTML: a switch that turns telemetry on is not listed as switching it off', async () => {
+    const code = `if (process.env.CLAUDE_CODE_ENABLE_TELEMETRY || process.env.ENABLE_ENHANCED_TELEMETRY_BETA) init(); if (process.env.DISABLE_TELEMETRY) off(); fetch("https://t.example.com/v1/telemetry", { method: "POST" });`;
+    const r = await scan(writePackage({ 'index.js': code }), { workers: 0 });
+    const text = renderTerminal(r, { color: false });
+    assert.match(text, /^ {2}switched off by: DISABLE_TELEMETRY$/m);
+    assert.match(text, /^ {2}switched on \(not off\) by: CLAUDE_CODE_ENABLE_TELEMETRY, ENABLE_ENHANCED_TELEMETRY_BETA$/m);
+    const html = toHtml(r);
+    assert.match(html, /Switched off by: <code>DISABLE_TELEMETRY<\/code><\/p>/);
+    assert.match(html, /Switched on \(not off\) by: <code>CLAUDE_CODE_ENABLE_TELEMETRY<\/code>/);
   });
 });

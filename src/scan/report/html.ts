@@ -5,11 +5,12 @@ import { summarize } from '../rank.ts';
 import { RULE_BY_ID } from '../rules/index.ts';
 import { mb } from '../progress.ts';
 import { escapeHtml } from '../../core/text.ts';
+import { switchEffect } from '../rules/telemetry-switch.ts';
 
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1b1f24;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
-.verdict{padding:.6rem .9rem;border-radius:6px;font-weight:600}.covert{background:#b00020;color:#fff}.review{background:#fff3cd}.routine{background:#e6f4ea}
+.verdict{padding:.6rem .9rem;border-radius:6px;font-weight:600}.covert{background:#b00020;color:#fff}.review,.incomplete{background:#fff3cd}.routine{background:#e6f4ea}
 .f{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem}.sev{display:inline-block;min-width:5rem;font-weight:700;text-transform:uppercase;font-size:.8rem}
 .critical .sev{color:#b00020}.high .sev{color:#d93025}.medium .sev{color:#b06000}.low .sev{color:#1a73e8}.info .sev{color:#5f6368}
 code,pre{font:12px/1.4 ui-monospace,monospace;background:#f6f8fa;border-radius:4px}pre{padding:.4rem .6rem;white-space:pre-wrap;word-break:break-all;margin:.3rem 0}
@@ -35,7 +36,11 @@ export function toHtml(r: ScanResult, title = 'Airlock scan'): string {
   for (const x of t.endpoints) parts.push(`<tr><td><code>${e(x.url)}</code></td><td class="loc">${e(x.file)}:${x.line}:${x.column}</td></tr>`);
   parts.push('</table>');
   for (const ev of t.events) parts.push(`<p>${ev.count} event names via <code>${e(ev.callee)}()</code>${ev.prefix ? ` (<code>${e(ev.prefix)}*</code>)` : ''}: ${ev.sample.map((x) => `<code>${e(x)}</code>`).join(' ')}</p>`);
-  parts.push(`<p>Switched off by: ${t.switches.length ? t.switches.map((x) => `<code>${e(x.name)}</code>`).join(', ') : 'no switch found'}</p>`);
+  // A switch that turns telemetry on is not listed as a way to turn it off (telemetry-switch.ts).
+  const sw = (effect: string): string => t.switches.filter((x) => switchEffect(x.name, x.type) === effect).map((x) => `<code>${e(x.name)}</code>`).join(', ');
+  parts.push(`<p>Switched off by: ${sw('off') || 'no switch found'}</p>`);
+  if (sw('toggle')) parts.push(`<p>On/off settings: ${sw('toggle')}</p>`);
+  if (sw('on')) parts.push(`<p>Switched on (not off) by: ${sw('on')}</p>`);
   parts.push('<h2>Routine (grouped)</h2><table><tr><th>Rule</th><th>Severity</th><th>Count</th><th>What</th></tr>');
   for (const g of s.routine) parts.push(`<tr><td><code>${e(g.rule)}</code></td><td>${g.severity}</td><td>${g.count}</td><td>${e(RULE_BY_ID.get(g.rule)?.meta.title ?? '')}</td></tr>`);
   parts.push('</table>');

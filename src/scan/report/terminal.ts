@@ -4,6 +4,8 @@ import type { ScanFinding, ScanResult } from '../types.ts';
 import { summarize, type Group } from '../rank.ts';
 import { RULE_BY_ID } from '../rules/index.ts';
 import { mb } from '../progress.ts';
+import { escapeUnusual as safe } from '../excerpt.ts';
+import { switchEffect } from '../rules/telemetry-switch.ts';
 
 export interface TerminalOptions { color: boolean; all?: boolean; title?: string }
 
@@ -14,10 +16,12 @@ export function renderTerminal(r: ScanResult, o: TerminalOptions): string {
   const sev = (s: string): string => c(SEV_COLOR[s] ?? '', s.toUpperCase().padEnd(8));
   const s = summarize(r);
   const out: string[] = [];
-  const name = r.pkg.name ? `${r.pkg.name}${r.pkg.version ? '@' + r.pkg.version : ''}` : r.target;
+  // Everything the package wrote (its name, URLs, messages, paths) goes through `safe`: a raw
+  // escape sequence in a string could move the cursor and rewrite the report on screen.
+  const name = safe(r.pkg.name ? `${r.pkg.name}${r.pkg.version ? '@' + r.pkg.version : ''}` : r.target);
   out.push(c('\x1b[1m', `${o.title ?? 'Airlock scan'}: ${name}`) + c('\x1b[2m', `  (${r.stats.files} file(s), ${mb(r.stats.bytes)}, ${(r.stats.ms / 1000).toFixed(1)} s)`));
-  const vc = s.verdict === 'covert' ? '\x1b[1;37;41m' : s.verdict === 'review' ? '\x1b[1;33m' : '\x1b[1;32m';
-  out.push(c(vc, s.headline));
+  const vc = s.verdict === 'covert' ? '\x1b[1;37;41m' : s.verdict === 'routine' ? '\x1b[1;32m' : '\x1b[1;33m';
+  out.push(c(vc, safe(s.headline))); // it names unread files and platform packages
   out.push(`Findings: ${['critical', 'high', 'medium', 'low', 'info'].map((k) => `${s.counts[k] ?? 0} ${k}`).join(', ')}`);
   if (r.stats.parseErrors > 0) out.push(c('\x1b[33m', `Note: ${r.stats.parseErrors} piece(s) had parse errors; findings there may be incomplete.`));
   out.push('');
@@ -29,11 +33,13 @@ export function renderTerminal(r: ScanResult, o: TerminalOptions): string {
   const t = s.telemetry;
   if (t.endpoints.length || t.events.length || t.switches.length) {
     out.push(c('\x1b[1m', 'Telemetry:'));
-    for (const e of t.endpoints.slice(0, 15)) out.push(`  ${e.url}  ${c('\x1b[2m', `(${e.file}:${e.line}:${e.column}${e.count > 1 ? `, ${e.count}×` : ''})`)}`);
+    for (const e of t.endpoints.slice(0, 15)) out.push(`  ${safe(e.url)}  ${c('\x1b[2m', `(${safe(e.file)}:${e.line}:${e.column}${e.count > 1 ? `, ${e.count}×` : ''})`)}`);
     if (t.endpoints.length > 15) out.push(`  … ${t.endpoints.length - 15} more`);
-    for (const e of t.events.slice(0, 3)) out.push(`  events via ${e.callee}(): ${e.count}${e.prefix ? ` (${e.prefix}*)` : ''} e.g. ${e.sample.slice(0, 4).join(', ')}`);
-    if (t.switches.length) out.push(`  switched off by: ${t.switches.map((x) => x.name).join(', ')}`);
-    else out.push('  no switch found to turn it off');
+    for (const e of t.events.slice(0, 3)) out.push(`  events via ${safe(e.callee)}(): ${e.count}${e.prefix ? ` (${safe(e.prefix)}*)` : ''} e.g. ${e.sample.slice(0, 4).map(safe).join(', ')}`);
+    const sw = switchesByEffect(t.switches);
+    out.push(sw.off.length ? `  switched off by: ${sw.off.join(', ')}` : '  no switch found to turn it off');
+    if (sw.toggle.length) out.push(`  on/off settings: ${sw.toggle.join(', ')}`);
+    if (sw.on.length) out.push(`  switched on (not off) by: ${sw.on.join(', ')}`);
     out.push('');
   }
   if (s.routine.length > 0) {
@@ -52,14 +58,21 @@ type Paint = (code: string, s: string) => string;
 
 function group(g: Group, n: number, sev: (s: string) => string, c: Paint): string[] {
   const f = g.first;
-  const lines = [`${String(n).padStart(2)}. ${sev(f.severity)} ${c('\x1b[1m', f.rule)}  ${f.file}:${f.line}:${f.column}${g.count > 1 ? c('\x1b[2m', `  (+${g.count - 1} alike)`) : ''}`];
-  lines.push(`      ${f.message}`);
-  lines.push(c('\x1b[2m', `      > ${f.excerpt}`));
-  if (f.decoded?.length) lines.push(`      decoded: ${f.decoded.slice(0, 12).map((x) => JSON.stringify(x)).join(', ')}${f.decoded.length > 12 ? `, … (${f.decoded.length})` : ''}`);
-  for (const r of f.related ?? []) lines.push(c('\x1b[2m', `      ${r.note}: ${r.file}:${r.line}:${r.column}  > ${r.excerpt.slice(0, 100)}`));
+  const lines = [`${String(n).padStart(2)}. ${sev(f.severity)} ${c('\x1b[1m', f.rule)}  ${safe(f.file)}:${f.line}:${f.column}${g.count > 1 ? c('\x1b[2m', `  (+${g.count - 1} alike)`) : ''}`];
+  lines.push(`      ${safe(f.message)}`);
+  lines.push(c('\x1b[2m', `      > ${safe(f.excerpt)}`));
+  if (f.decoded?.length) lines.push(`      decoded: ${f.decoded.slice(0, 12).map((x) => safe(JSON.stringify(x))).join(', ')}${f.decoded.length > 12 ? `, … (${f.decoded.length})` : ''}`);
+  for (const r of f.related ?? []) lines.push(c('\x1b[2m', `      ${safe(r.note)}: ${safe(r.file)}:${r.line}:${r.column}  > ${safe(r.excerpt.slice(0, 100))}`));
   return lines;
 }
 
 function finding(f: ScanFinding, sev: (s: string) => string, c: Paint): string[] {
-  return [`${sev(f.severity)} ${f.rule}  ${f.file}:${f.line}:${f.column}  ${f.message}`, c('\x1b[2m', `    > ${f.excerpt}`)];
+  return [`${sev(f.severity)} ${f.rule}  ${safe(f.file)}:${f.line}:${f.column}  ${safe(f.message)}`, c('\x1b[2m', `    > ${safe(f.excerpt)}`)];
+}
+
+/** Switch names by what setting them does (telemetry-switch.ts), escaped for the terminal. */
+function switchesByEffect(xs: ReadonlyArray<{ name: string; type: string }>): Record<'off' | 'on' | 'toggle', string[]> {
+  const out: Record<'off' | 'on' | 'toggle', string[]> = { off: [], on: [], toggle: [] };
+  for (const x of xs) out[switchEffect(x.name, x.type)].push(safe(x.name));
+  return out;
 }

@@ -2,6 +2,8 @@
 // characters and variation selectors (which can carry hidden payloads), and identifiers mixing
 // Latin with look-alike letters. Self-contained on purpose: scan does not depend on core's skeleton.
 import type { Rule } from '../rule.ts';
+import type { Analysis } from '../analysis.ts';
+import type { Node } from '../types.ts';
 import { escapeUnusual, isConfusableLetter } from '../excerpt.ts';
 
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
@@ -36,6 +38,57 @@ export function balancedInString(t: string, i: number): boolean {
   return open.length === 0;
 }
 
+/**
+ * Regular expressions of a piece, as [start, end) in text order: regex literals and strings passed
+ * straight to RegExp. Collected by the rule's visitors, which run before its text phase.
+ */
+const patterns = new WeakMap<Analysis, Array<[number, number]>>();
+
+function addPattern(a: Analysis, n: Node): void {
+  let list = patterns.get(a);
+  if (!list) patterns.set(a, (list = []));
+  list.push([n.start, n.end]);
+}
+
+const isRegExpArg = (n: Node, parent: Node | null): boolean =>
+  parent !== null && (parent.type === 'NewExpression' || parent.type === 'CallExpression') && parent.arguments[0] === n &&
+  parent.callee.type === 'Identifier' && parent.callee.name === 'RegExp';
+
+/** The pattern that holds offset `i` inside a character class (`[…]`), or null. */
+function classAt(a: Analysis, i: number): [number, number] | null {
+  const list = patterns.get(a);
+  if (!list) return null;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((list[mid] as [number, number])[0] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  const p = list[lo];
+  if (!p || p[0] > i || i >= p[1]) return null;
+  // The source from the opening delimiter to `i`: escapes skipped, brackets tracked (a `[` inside a
+  // class is a literal character, except in v-mode set notation, which is rare enough to ignore).
+  const t = a.text;
+  let inClass = false;
+  for (let k = p[0] + 1; k < i; k++) {
+    const c = t[k];
+    if (c === '\\') k++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+  }
+  return inClass ? p : null;
+}
+
+/** The distinct characters `re` finds in the character classes of pattern `p`, escaped. */
+function classChars(a: Analysis, p: [number, number], re: RegExp): string[] {
+  const found = new Set<string>();
+  const g = new RegExp(re.source, 'g');
+  const src = a.text.slice(p[0], p[1]);
+  for (let m = g.exec(src); m; m = g.exec(src)) if (classAt(a, p[0] + m.index) === p) found.add(escapeUnusual(m[0]));
+  return [...found];
+}
+
 export const rule: Rule = {
   meta: {
     id: 'obf-unusual-unicode',
@@ -46,9 +99,21 @@ export const rule: Rule = {
       'Invisible characters, bidirectional controls, tag characters, variation selectors, or identifiers that mix Latin with ' +
       'look-alike Cyrillic or Greek letters. They make code read differently from what runs (Trojan Source) or hide data in plain ' +
       'sight. High for bidirectional controls, tag characters and look-alike identifiers; low for a bidirectional control closed ' +
-      'within its string literal (right-to-left UI text), which cannot reorder the code around it.',
+      'within its string literal (right-to-left UI text), which cannot reorder the code around it. Characters in a regular ' +
+      'expression\'s character class are code that finds or strips them: one low finding per expression.',
+  },
+  visit: {
+    Literal(s, a) {
+      const n = s.node;
+      if (n.regex ? a.mayHoldNonAscii(n.start, n.end) : typeof n.value === 'string' && isRegExpArg(n, s.parent) && a.mayHoldNonAscii(n.start, n.end)) addPattern(a, n);
+    },
+    TemplateLiteral(s, a) {
+      if (isRegExpArg(s.node, s.parent) && a.mayHoldNonAscii(s.node.start, s.node.end)) addPattern(a, s.node);
+    },
   },
   text(a) {
+    patterns.get(a)?.sort((x, y) => x[0] - y[0]);
+    const grouped = new Set<number>();
     const t = a.text;
     let n = 0;
     HIDDEN.lastIndex = 0;
@@ -63,6 +128,23 @@ export const rule: Rule = {
       // Joiners are part of writing Persian, Arabic and Indic scripts.
       if ((c === '\u200C' || c === '\u200D') && prev >= 0x0600 && prev < 0x2000) continue;
       const cp = c.codePointAt(0) as number;
+      // In a character class the character is one a pattern matches (`/[\u200e\u202a-\u202e]/g`
+      // to strip bidi controls): all of one pattern make one low finding, not one high each.
+      const cls = classAt(a, i);
+      if (cls !== null) {
+        if (grouped.has(cls[0])) continue;
+        grouped.add(cls[0]);
+        const chars = classChars(a, cls, all);
+        n++;
+        a.report(rule, {
+          node: { type: 'Text', start: i, end: i + c.length },
+          severity: 'low',
+          message: `a regular expression's character class matches ${chars.length === 1 ? 'the invisible or bidirectional character' : `${chars.length} invisible or bidirectional characters`} ${chars.slice(0, 12).join(' ')}: code that finds or strips such characters, and cannot reorder the code around it.`,
+          key: `regex:${chars.join('')}`,
+          data: { codePoints: chars },
+        });
+        continue;
+      }
       const tag = cp >= 0xe0000;
       const high = BIDI.test(c) || tag;
       // The character alone in a string literal ("\u200c", an HTML entity table's value, a

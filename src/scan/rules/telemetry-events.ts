@@ -70,11 +70,14 @@ export type FileScope = 'program' | 'method';
 export function eventsReport(set: Iterable<string>, callee: string, scope: FileScope | undefined): { message: string; decoded: string[]; key: string; data: Record<string, unknown> } {
   const names = [...new Set(set)].sort();
   const prefix = commonPrefix(names);
+  // Every name, not a sample: the fingerprint hashes the whole sorted list and --diff compares
+  // `events` between versions, so a name added past any cut is still reported. Names are short
+  // identifiers matched by EVENT_RE, so even a few thousand of them stay small.
   return {
     message: `${names.length} event names sent through ${callee}(): ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`,
-    decoded: names.slice(0, 200),
+    decoded: names,
     key: `events:${prefix}:${isLogger(callee) ? callee : ''}`,
-    data: { callee, events: names.slice(0, 500), count: names.length, prefix, ...(scope ? { scope } : {}) },
+    data: { callee, events: names, count: names.length, prefix, ...(scope ? { scope } : {}) },
   };
 }
 

@@ -12,6 +12,28 @@ const SETTING = /^(usageStatisticsEnabled|enableTelemetry|disableTelemetry|telem
 export const isEnvSwitch = (name: string): boolean => /^[A-Z][A-Z0-9_]{2,}$/.test(name) && ENV_TOPIC.test(name) && ENV_SWITCH.test(name);
 export const isSettingSwitch = (name: string): boolean => SETTING.test(name);
 
+/**
+ * What setting a switch does, from its name: `off` turns telemetry off (DISABLE_TELEMETRY,
+ * DO_NOT_TRACK, OTEL_SDK_DISABLED); `on` turns it on and is off unless set
+ * (CLAUDE_CODE_ENABLE_TELEMETRY, ENABLE_ENHANCED_TELEMETRY_BETA), so setting it does not help an
+ * organisation that wants less traffic; `toggle` is a boolean or a level (TELEMETRY_ENABLED,
+ * usageStatisticsEnabled, telemetry.target) to set to false or off.
+ */
+export function switchEffect(name: string, type: string): 'off' | 'on' | 'toggle' {
+  if (type === 'env') {
+    if (/DISABLE|_OFF\b|OPT_?OUT|^DO_NOT_TRACK$/.test(name)) return 'off';
+    if (/_ENABLED$/.test(name)) return 'toggle';
+    return /ENABLE/.test(name) ? 'on' : 'toggle';
+  }
+  return /^disable/.test(name) ? 'off' : 'toggle';
+}
+
+const EFFECT_TEXT = {
+  off: 'switches telemetry or non-essential traffic off',
+  on: 'switches telemetry on (it is not a way to turn it off)',
+  toggle: 'turns telemetry or non-essential traffic on or off',
+};
+
 export const rule: Rule = {
   meta: {
     id: 'telemetry-switch',
@@ -44,8 +66,8 @@ export const rule: Rule = {
 
 function add(a: Analysis, node: Node, name: string, type: 'env' | 'setting'): void {
   a.reportOnce(rule, name, node, () => ({
-    message: `${type === 'env' ? 'environment variable' : 'setting'} ${name} switches telemetry or non-essential traffic.`,
+    message: `${type === 'env' ? 'environment variable' : 'setting'} ${name} ${EFFECT_TEXT[switchEffect(name, type)]}.`,
     key: `${type}:${name}`,
-    data: { name, type },
+    data: { name, type, effect: switchEffect(name, type) },
   }));
 }

@@ -47,4 +47,20 @@ describe(RULE, () => {
   it("ignores: emoji sequence", () => {
     assert.deepEqual(only(scanCode(`const e = '👩\u200d💻';`), RULE), []);
   });
+  it("low, one per pattern: bidi controls in a regex character class (qwen-code's BIDI_CONTROL_RE strips them)", () => {
+    const code = `var BIDI_CONTROL_RE = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;\nfunction strip(s) { return s.replace(BIDI_CONTROL_RE, ''); }`;
+    const f = only(scanCode(code), RULE);
+    assert.equal(f.length, 1, JSON.stringify(f, null, 1));
+    assert.equal(f[0]!.severity, 'low');
+    assert.match(f[0]!.message, /character class matches 6 /);
+  });
+  it("low, one per pattern: range bounds and a string passed to RegExp", () => {
+    const f = only(scanCode(`const a = /[\u{202a}-\uD7FF]/u; const b = new RegExp("[\u202a-\u202e\u2066]", "g");`), RULE);
+    assert.equal(f.length, 2, JSON.stringify(f, null, 1));
+    assert.ok(f.every((x) => x.severity === 'low'));
+  });
+  it("finds: a bidi control in a regex outside a character class, or in a comment beside one, stays high", () => {
+    const f = only(scanCode(`const re = /a\u202eb/; const ok = /[\u200b]/; // \u202e admin\n`), RULE);
+    assert.deepEqual(f.map((x) => x.severity).sort(), ['high', 'high', 'low'], JSON.stringify(f, null, 1));
+  });
 });

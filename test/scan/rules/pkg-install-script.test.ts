@@ -28,4 +28,19 @@ describe(RULE, () => {
     const r = await scanInput(input({ scripts: { test: 'node --test', build: 'tsc' } }), { workers: 0 });
     assert.deepEqual(r.findings.filter((x) => x.rule === RULE), []);
   });
+  it("info only: prepare is not run when the package is installed from the registry (Claude Code's publish guard, husky)", async () => {
+    const guard = `node -e "if (!process.env.AUTHORIZED) { console.error('ERROR: Direct publishing is not allowed.'); process.exit(1); }"`;
+    const r = await scanInput(input({ scripts: { prepare: guard } }), { workers: 0 });
+    const f = r.findings.filter((x) => x.rule === RULE);
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'info');
+    assert.match(f[0]!.message, /does not run when the package is installed from the registry/);
+    const h = await scanInput(input({ scripts: { prepare: 'husky' } }), { workers: 0 });
+    assert.deepEqual(h.findings.filter((x) => x.rule === RULE).map((x) => x.severity), ['info']);
+  });
+  it('info only: prepublish, prepublishOnly, prepack and postpack run on pack or publish', async () => {
+    const r = await scanInput(input({ scripts: { prepublish: 'tsc', prepublishOnly: 'npm test', prepack: 'node build.js', postpack: 'rm -rf dist' } }), { workers: 0 });
+    const f = r.findings.filter((x) => x.rule === RULE);
+    assert.deepEqual(f.map((x) => `${String(x.data?.hook)}:${x.severity}`).sort(), ['postpack:info', 'prepack:info', 'prepublish:info', 'prepublishOnly:info']);
+  });
 });
