@@ -23,7 +23,9 @@ test('isJsSpace is the regex \\s, for every UTF-16 code unit', () => {
 test('isCodeLikeToken agrees with CODE_LIKE, on whole strings and on slices', () => {
   const table: Array<[string, boolean]> = [
     ['x=1', true], ['a;', true], ['{', true], ['$x', true], ['`', true], ['a\\b', true], ['a|b', true], ['<b>', true], ['snake_case', true],
-    ['f(', true], ['arr[', true], ['9(', true], ['(x', false], ['f)', false], ['g).', true], ['a],', true], ['))', true], [').', true],
+    ['f(', true], ['arr[', true], ['9(', true], ['(x', false], ['f)', false], ['g).x', true], ['a],b', true], ['))', true], [').y', true],
+    // a parenthesis closing in prose at the end of a token: `(“Runs tests”).`, `(see x),`
+    ['g).', false], ['a],', false], [').', false], ['tests\u201d).', false], ['x);', true],
     ['\u2013la', true], ['\u2014force', true], ['\u2013\u2013rf', true], ['\u2212x', true], ['\u2013', false], ['\u2013\u20131', false],
     ['\u2013\u2013\u2013a', false], ['x\u2013la', false], ['\u2019tis', false], ['don\u2019t', false], ['\u201chi\u201d', false], ['', false],
   ];
@@ -89,6 +91,27 @@ const cases: Array<[string, string, ...Array<readonly [string, number, number]>]
   ['typography in a fence', '```\nsay \u2019hi\u2019\n```', [P, 8, 9], [P, 11, 12]],
   ['typography and a never-reported letter in code', 'x = caf\u00e9\u2019s;', [P, 8, 9]],
   ['an ellipsis in a code-like token', 'f(a\u2026)', [P, 3, 4]],
+  // typography inside strings, comments and markup text of code: text, not a code token
+  ['a prose parenthesis closing before a full stop (Codex CLI system prompt)', 'Use voice (\u201cRuns tests\u201d).'],
+  ['quotes in a JSON string value', '{"msg": "Das Argument \u201e{0}\u201c ist ung\u00fcltig"}'],
+  ['an apostrophe in a string argument', "t('It\u2019s done')"],
+  ['JSX text', '<p>Don\u2019t forget to save\u2026</p>'],
+  ['an attribute value and JSX text', '<a title="It\u2019s">Go\u2019s</a>'],
+  ['a template literal', 'const msg = `Uploading\u2026`;'],
+  ['a tagged template', 'html`<p>It\u2019s</p>`;'],
+  ['an elision in a code span', 'Use `foo(\u2026)` to call it.'],
+  ['a line comment in a fence', '```\n// 2. Return true if this\u2019s header list\nx = 1;\n```'],
+  ['block, doc and hash comments in a fence', '```\n/* it\u2019s */ f();\n * it\u2019s\n# it\u2019s\n```'],
+  ['a trailing comment on a code line', 'x = 1; // \u201cz\u201d'],
+  // ... and the same characters where they stand for code tokens
+  ['curly quotes as delimiters before a comment', 'x = \u201cy\u201d; // \u201cz\u201d', [P, 4, 5], [P, 6, 7]],
+  ['curly quotes in a JSX expression', 'return <p>It\u2019s {x ? \u201ca\u201d : 1}</p>;', [P, 20, 21], [P, 22, 23]],
+  ['curly quotes in a JSX attribute expression', '<b onClick={() => f(\u201cx\u201d)}>ok</b>', [P, 20, 21], [P, 22, 23]],
+  ['curly quotes after an ASCII string', 'x = "a" + \u2018b\u2019;', [P, 10, 11], [P, 12, 13]],
+  ['a generic is not a tag', 'List<String> x = \u201cy\u201d;', [P, 17, 18], [P, 19, 20]],
+  ['curly quotes in a call inside a Markdown code span', 'Call `print(\u201chi\u201d)` now', [P, 12, 13], [P, 15, 16]],
+  ['a spread-like ellipsis', 'a = f(x\u2026)', [P, 7, 8]],
+  ['a chained call after curly quotes', 'call(\u201cx\u201d).then()', [P, 5, 6], [P, 7, 8]],
   // the full scan: a token holding a look-alike letter or another script
   ['Cyrillic a in an ASCII word', 'visit p\u0430ypal.com today', ['homoglyph', 7, 8]],
   ['Cyrillic a inside curly quotes in prose', 'say \u201cp\u0430ypal\u201d', ['homoglyph', 6, 7]],

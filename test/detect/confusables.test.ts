@@ -13,6 +13,8 @@ const valid: Array<[string, ...Array<readonly [string, number, number]>]> = [
   ['\u0406nvoice', ['homoglyph', 0, 1]],
   ['\u13aaWS', ['homoglyph', 0, 1]], // Cherokee A
   ['\u01c0ogin', ['homoglyph', 0, 1]], // Latin letter dental click for l
+  ['check main-\u0443 now', ['homoglyph', 11, 12]], // a hyphenated Cyrillic letter without Russian prose around it
+  ['\u0421\u0434\u0435\u043b\u0430\u043b p\u0430ypal-\u0430', ['homoglyph', 8, 9], ['homoglyph', 14, 15]], // not a plain Latin word before the ending
   ['a\uff42c', ['homoglyph', 1, 2]], // fullwidth b inside an ASCII word
   // homoglyph-word: a whole look-alike word in ASCII text
   ['Use \uff50\uff41\uff59\uff50\uff41\uff4c now', ['homoglyph-word', 4, 10]],
@@ -32,6 +34,8 @@ const invalid: string[] = [
   'plain ASCII paypal.com',
   'Привет! Это обычный русский текст о сортировке.', // Russian prose, incl. all-look-alike words (сор, о)
   'Используйте Docker-контейнер и API для доступа.',
+  // one-letter Russian case endings on Latin words
+  'Ошибка при парсинге JSON-а в модуле', 'Сделал пуш в main-у', 'Не найден файл "config"-а.', 'Сделал пуш в `main`-у',
   'Καλημέρα κόσμε; Τι κάνεις;', // Greek, with the Greek question mark
   '这是中文文本，包含ＡＢＣ和１２３。请注意：不要删除。', // Chinese with fullwidth letters and punctuation
   'これはＡＢＣです。ＩＤとパスワード', // Japanese

@@ -130,7 +130,7 @@ test('built-in personal-data triggers (native/pii.cc): exactly the matches Hyper
 });
 
 test('native trigger pass: a detector called alone (no batch step) still finds everything', { skip }, () => {
-  const text = 'AKIA' + 'Q3TFLD7Q2RZ5ZK4V' + ' call +44 20 7946 0958, host 10.1.2.3';
+  const text = 'AKIA' + 'Q3TFLD7Q2RZ5ZK4V' + ' call +44 20 7123 4567, host 10.1.2.3';
   const segs = [seg(text, 0)];
   const rules = inspect(segs, BENCH_OPTIONS).findings.map((f) => f.rule).sort();
   assert.ok(rules.includes('phone') && rules.includes('internal-ip'), rules.join(','));

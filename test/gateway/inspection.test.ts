@@ -108,7 +108,7 @@ for (const workers of [false, true]) {
 
 test('personal data and hidden characters in a user message are found too', async () => {
   const client = new OpenAI({ baseURL: `${alert.url}/v1`, apiKey: alert.key, maxRetries: 0 });
-  await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'Mail jane.doe@acme-corp.com about IBAN DE89370400440532013000 \u{E0068}\u{E0069}' }] });
+  await client.chat.completions.create({ model: 'gpt-x', messages: [{ role: 'user', content: 'Mail jane.doe@acme-corp.com about IBAN DE44500105175407324931 \u{E0068}\u{E0069}' }] });
   const rec = (await alert.records()).at(-1)!;
   const rules = rec.findings.map((f) => `${f.detector}/${f.rule}`).sort();
   assert.deepEqual(rules, ['hidden-chars/tag-characters', 'pii/email', 'pii/iban']);

@@ -19,11 +19,13 @@ const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 
 const isDash = (c: number): boolean => (c >= 0x2010 && c <= 0x2015) || c === 0x2212;
 
 /**
- * Code-ish token: assignment, statement end, braces, `_`, a call or index, or a CLI flag whose
+ * Code-ish token: assignment, statement end, braces, `_`, a call or index, a closing bracket
+ * chained on (`f(x).y`, `a],b`, `))`; but `).` and `),` ending the token are a parenthesis closing
+ * in prose: `Use voice (“Runs tests”).`), or a CLI flag whose
  * hyphen became a dash (`–la`, `—force`: the classic paste-from-a-word-processor bug). The
  * specification; isCodeLikeToken must agree with it exactly.
  */
-export const CODE_LIKE = /[=;{}$`\\|<>_]|[A-Za-z0-9_][([]|[)\]][.;,)]|^[\u2010-\u2015\u2212]{1,2}[A-Za-z]/;
+export const CODE_LIKE = /[=;{}$`\\|<>_]|[A-Za-z0-9_][([]|[)\]](?:[;)]|[.,](?!$))|^[\u2010-\u2015\u2212]{1,2}[A-Za-z]/;
 
 /** CODE_LIKE.test(text.slice(start, end)), without the slice. */
 export function isCodeLikeToken(text: string, start: number, end: number): boolean {
@@ -42,8 +44,11 @@ export function isCodeLikeToken(text: string, start: number, end: number): boole
       case 0x28: case 0x5b:
         if (isWordUnit(prev)) return true; // [A-Za-z0-9_][([]
         break;
-      case 0x2e: case 0x2c: case 0x29: // (';' is taken above)
-        if (prev === 0x29 || prev === 0x5d) return true; // [)\]][.;,)]
+      case 0x29: // (';' is taken above)
+        if (prev === 0x29 || prev === 0x5d) return true; // [)\]][;)]
+        break;
+      case 0x2e: case 0x2c:
+        if ((prev === 0x29 || prev === 0x5d) && i + 1 < end) return true; // [)\]][.,](?!$)
         break;
     }
     prev = c;
@@ -171,6 +176,11 @@ export class CodeSpans {
     while (k < spans.length && spans[k]![1] <= pos) k++;
     this.at = k;
     return k < spans.length && spans[k]![0] <= pos;
+  }
+
+  /** The span holding pos ([start, end)), or undefined. */
+  spanAt(pos: number): readonly [number, number] | undefined {
+    return this.has(pos) ? this.spans![this.at] : undefined;
   }
 }
 

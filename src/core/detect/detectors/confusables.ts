@@ -12,8 +12,11 @@
 // - lookalike-punctuation: a typographic candidate (’ “ – − ： …) only inside code: a Markdown code
 //   span/fence, a code-like token (=, ;, braces, `_`, call parentheses …) or a code-like line
 //   (statement end, keyword start, assignment, call). Curly quotes and dashes in prose are
-//   typography, not an attack. Non-typographic look-alike punctuation (Greek question mark for ';')
-//   is reported whenever it is attached to an ASCII word.
+//   typography, not an attack, and so are they inside the code's string literals, comments and
+//   markup text (confusables/code-lexer.ts), and an ellipsis eliding arguments (`foo(…)`): only a
+//   character standing for a code token changes how the code reads. Non-typographic look-alike
+//   punctuation (Greek question mark for ';') is reported whenever it is attached to an ASCII word.
+// A one-letter Cyrillic case ending on a Latin word in Cyrillic prose (`JSON-а`) is grammar.
 // Latin-1 Supplement and Latin Extended-A letters (æ œ þ ı ĳ ſ …) are never reported: they are the
 // ordinary orthography of European languages and Turkish, even though their skeletons are ASCII.
 import type { Severity } from '../../types.ts';
@@ -22,6 +25,7 @@ import { asciiLabel, label } from '../../unicode/names.ts';
 import { asciiLookalike } from '../../unicode/skeleton.ts';
 import { nonAsciiRuns } from '../../unicode/ascii-runs.ts';
 import { CodeSpans, isAsciiAlnum, isCodeLikeToken, isCodeLine, isJsSpace } from '../confusables/code-context.ts';
+import { CodeLexer, isElision, isTemplateLiteral } from '../confusables/code-lexer.ts';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const LATIN = /\p{scx=Latin}/u;
@@ -185,6 +189,31 @@ function pushRuns(out: Found[], items: Candidate[], rule: string, severity: Seve
   for (const c of items) pushOne(out, c, rule, severity, confidence);
 }
 
+const isCyrillic = (cp: number): boolean => cp >= 0x400 && cp <= 0x4ff;
+/** What may close a Latin word before the hyphen of a case ending: `JSON-а`, `"config"-а`, `` `main`-у ``. */
+const isWordClose = (c: number): boolean => isAsciiAlnum(c) || c === 0x22 || c === 0x27 || c === 0x60 || c === 0xbb || c === 0x201d || c === 0x2019;
+/** Look this far either side of a token for Russian (or other Cyrillic) prose. */
+const PROSE_REACH = 80;
+
+/**
+ * Russian (Ukrainian, …) prose declines Latin words with a hyphenated ending, and the one-letter
+ * ones are look-alikes: `JSON-а`, `main-у`, `"config"-а`. A token that is a Latin word, a hyphen
+ * and one Cyrillic letter (then only punctuation), near genuine Cyrillic words, is grammar.
+ */
+function isCaseEnding(text: string, start: number, end: number, candidates: readonly Candidate[], letters: readonly Candidate[]): boolean {
+  if (letters.length !== 1 || candidates.length !== 1) return false;
+  const c = letters[0]!;
+  if (!isCyrillic(c.cp) || c.start < start + 2 || text.charCodeAt(c.start - 1) !== 0x2d || !isWordClose(text.charCodeAt(c.start - 2))) return false;
+  for (let i = c.end; i < end; i++) if (LETTER_OR_DIGIT.test(text[i]!)) return false;
+  const from = Math.max(0, start - PROSE_REACH);
+  const to = Math.min(text.length, end + PROSE_REACH);
+  for (let i = from; i < to; i++) {
+    const u = text.charCodeAt(i);
+    if (isCyrillic(u) && (i < start || i >= end) && cpFacts(u).ascii === undefined && cpFacts(u).letterOrDigit) return true;
+  }
+  return false;
+}
+
 function findConfusables(text: string, runs: Int32Array): Hit[] {
   const found: Found[] = [];
   const wholeTokens: Candidate[][] = [];
@@ -197,15 +226,36 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
   let lineStart = 0;
   let lineEnd = -1;
   let lineIsCode = false;
+  let lineKnown = false; // lineIsCode is computed for the current line
+  const toLine = (pos: number): void => {
+    if (pos >= lineStart && pos < lineEnd) return;
+    lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+    const le = text.indexOf('\n', pos);
+    lineEnd = le === -1 ? text.length : le;
+    lineKnown = false;
+  };
   const inCode = (pos: number): boolean => {
     if ((spans ??= new CodeSpans(text)).has(pos)) return true;
-    if (pos < lineStart || pos >= lineEnd) {
-      lineStart = text.lastIndexOf('\n', pos - 1) + 1;
-      const le = text.indexOf('\n', pos);
-      lineEnd = le === -1 ? text.length : le;
+    toLine(pos);
+    if (!lineKnown) {
       lineIsCode = isCodeLine(text.slice(lineStart, lineEnd));
+      lineKnown = true;
     }
     return lineIsCode;
+  };
+  // A typographic candidate in code is reported only where it stands for a code token: not inside
+  // a string literal, comment or markup text of its line (or code span), and not an elision.
+  let lexer: CodeLexer | null = null;
+  const live = (pos: number): boolean => {
+    if (isElision(text, pos)) return false;
+    toLine(pos);
+    const sp = (spans ??= new CodeSpans(text)).spanAt(pos);
+    let region = lineStart;
+    if (sp !== undefined) {
+      if (text.startsWith('```', sp[0])) region = Math.max(sp[0] + 3, lineStart);
+      else if (!isTemplateLiteral(text, sp[0], sp[1])) region = sp[0] + 1;
+    }
+    return !(lexer ??= new CodeLexer(text)).inert(region, pos);
   };
 
   // Every non-ASCII code unit in order (what a /[^\x00-\x7F]/g exec loop visits), from the runs
@@ -234,7 +284,7 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
           const c = text.charCodeAt(i);
           if (c < 0x80 || UNIT_CLASS[c] !== TYPO) continue;
           if (codeLike === -1) codeLike = isCodeLikeToken(text, start, end) ? 1 : 0;
-          if (codeLike === 1 || inCode(i)) {
+          if ((codeLike === 1 || inCode(i)) && live(i)) {
             const f = cpFacts(c);
             const cand: Candidate = { cp: c, start: i, end: i + 1, ascii: f.ascii!, punct: 'typographic', foreignScript: f.foreignScript };
             pushOne(found, cand, 'lookalike-punctuation', 'medium', 0.8);
@@ -249,8 +299,10 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
       }
       if (scan.candidates.length === 0) continue;
       const codeLike = isCodeLikeToken(text, start, end);
-      const punct = scan.candidates.filter(
-        (c) => c.punct !== null && (codeLike || inCode(c.start) || (c.punct === 'other' && scan.latinLetters)),
+      const punct = scan.candidates.filter((c) =>
+        c.punct === 'other'
+          ? codeLike || scan.latinLetters || inCode(c.start)
+          : c.punct === 'typographic' && (codeLike || inCode(c.start)) && live(c.start),
       );
       const letters = scan.candidates.filter((c) => c.punct === null);
       pushRuns(found, punct, 'lookalike-punctuation', 'medium', 0.8);
@@ -259,6 +311,7 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
         if (scan.letters >= 3) wholeTokens.push(letters);
         continue;
       }
+      if (isCaseEnding(text, start, end, scan.candidates, letters)) continue;
       // Another script's letter in a Latin word is the classic homograph; a compatibility form
       // (fullwidth, ligature, mathematical, IPA) of Latin is odd but less often an attack.
       pushRuns(found, letters.filter((c) => c.foreignScript), 'homoglyph', 'high', 0.9);
@@ -281,9 +334,9 @@ export const confusables: Detector = {
   description: 'Look-alike (UTS #39 confusable) characters hidden in otherwise-ASCII words and code',
   severity: 'high',
   rules: [
-    { id: 'homoglyph', description: 'a look-alike letter (UTS #39 skeleton is ASCII) inside an ASCII word' },
+    { id: 'homoglyph', description: 'a look-alike letter (UTS #39 skeleton is ASCII) inside an ASCII word (not a one-letter Cyrillic case ending in Cyrillic prose)' },
     { id: 'homoglyph-word', description: 'a whole word of look-alike letters in ASCII text' },
-    { id: 'lookalike-punctuation', description: 'look-alike punctuation in code, or non-typographic look-alikes next to ASCII' },
+    { id: 'lookalike-punctuation', description: 'look-alike punctuation standing for a code token (not in a string, comment or markup text), or non-typographic look-alikes next to ASCII' },
   ],
   detect(text: string, ctx: DetectContext): Hit[] {
     const runs = nonAsciiRuns(text, ctx.memo); // shared with hidden-chars: one scan per text

@@ -8,7 +8,9 @@
 // and numbers in code do not match. A dotted quad after a version keyword or pin operator
 // (`version: "1.2.3.4"`, `build 10.0.19041.1`, `pkg@1.2.3.4`) is a version, not an address.
 // Reserved example data is not personal: RFC 2606 domains (example.com, .test, .invalid…) and the
-// RFC 5737 documentation networks are skipped.
+// RFC 5737 documentation networks are skipped, and so are documented test and fiction values (see
+// "Placeholders" below: issuers' test cards, textbook IBANs, the SSA's sample SSNs, NANP 555-01xx
+// and Ofcom's drama ranges).
 import type { Severity } from '../../types.ts';
 import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
@@ -28,17 +30,68 @@ interface Found { rule: string; start: number; end: number; severity: Severity; 
 const PII = ['pii'];
 
 // ---------------------------------------------------------------------------------------------
+// Placeholders: values published to be used in tests, documentation and fiction. They have a valid
+// format and check digit on purpose, fill test suites and docs, and belong to nobody.
+
+/** Payment networks' and processors' (Stripe, Adyen, Braintree, PayPal) documented test cards. */
+const TEST_CARDS: ReadonlySet<string> = new Set([
+  '4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222', '5200828282828210',
+  '5105105105105100', '378282246310005', '371449635398431', '6011111111111117', '6011000990139424',
+  '6011981111111113', '3056930009020004', '36227206271667', '30569309025904', '38520000023237',
+  '3566002020360505', '3530111333300000', '6200000000000005', '4111111111111111', '4012888888881881',
+  '4222222222222', '5454545454545454', '4000002500003155', '4000002760003184', '4000003800000446',
+  '4000000000009995', '4000000000003220', '4000000000000077', '4917610000000000', '4012000033330026',
+]);
+/** A documented test card, or a number no issuer prints: eight equal digits in a row (4000000000000002). */
+function isTestCard(digits: string): boolean {
+  return TEST_CARDS.has(digits) || /(\d)\1{7}/.test(digits);
+}
+
+/** Textbook IBANs (ECBS, Wikipedia, bank documentation), compact. */
+const TEST_IBANS: ReadonlySet<string> = new Set([
+  'DE89370400440532013000', 'GB82WEST12345698765432', 'GB29NWBK60161331926819', 'NL91ABNA0417164300',
+  'CH9300762011623852957', 'AT611904300234573201', 'BE68539007547034',
+]);
+
+/** SSNs that appear on sample cards or are the universal placeholder (078-05-1120, 219-09-9999, 123-45-6789). */
+const TEST_SSNS: ReadonlySet<string> = new Set(['078051120', '219099999', '123456789']);
+
+/**
+ * Numbers reserved for fiction. NANP: 555-0100 to 555-0199 in every area code. UK (Ofcom drama
+ * numbers): 0113–0118, 0121, 0131, 0141, 0151, 0161 496 0xxx; 020 7946 0xxx; 029 2018 0xxx;
+ * 028 9649 6xxx; 01632 960xxx; 07700 900xxx; 08081 570xxx; 0909 8790xxx; 03069 990xxx.
+ * `digits` are all digits of the match, with the country code if it had one.
+ */
+const UK_DRAMA = /^0(?:11[3-8]4960|1[2-6]14960|2079460|2920180|2896496|1632960|7700900|8081570|9098790|3069990)/;
+function isFictionalPhone(digits: string, international: boolean): boolean {
+  let national = digits;
+  if (international || (digits.length === 11 && digits[0] === '1')) {
+    if (digits[0] === '1') national = digits.slice(1);
+    else if (digits.startsWith('44')) return UK_DRAMA.test('0' + digits.slice(2).replace(/^0/, ''));
+    else return false;
+  }
+  if (national.length === 10 && national[0] !== '0' && national.slice(3, 8) === '55501') return true;
+  return UK_DRAMA.test(national);
+}
+
+// ---------------------------------------------------------------------------------------------
 // E-mail
 
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})$/;
-const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local)$/i;
+// ICANN reserved .internal for private use (2024), RFC 8375 .home.arpa.
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local|internal|home\.arpa)$/i;
 // "icon@2x.png", "logo@3x.webp": asset names, not addresses.
 const FILE_TLD = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|ts|tsx|css|json|map|md|txt|html?)$/i;
 
-// Machine senders (commit trailers, notification footers) are not a person.
+// Machine senders (commit trailers, notification footers) are not a person, and neither are
+// forges' privacy addresses (12345678+jdoe@users.noreply.github.com).
 const NO_REPLY = /^(?:no-?reply|do-?not-?reply)(?:\+.*)?$/i;
+const NO_REPLY_DOMAIN = /(?:^|\.)no-?reply\./i;
+/** A remote-login command whose argument `user@host` is (no `:` `,` `;` … between): a login, not an e-mail address. */
+const LOGIN_HINT = /ssh|scp|sftp|rsync|mosh/;
+const LOGIN_COMMAND = /(?:^|[\s;&|(`$])(?:ssh|scp|sftp|rsync|mosh|autossh|ssh-copy-id)\s[^\n;&|:,<>]{0,120}$/;
 
 function emails(text: string, out: Found[]): void {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
@@ -51,7 +104,11 @@ function emails(text: string, out: Found[]): void {
     const local = text.slice(s, at);
     const domain = text.slice(at + 1, e);
     if (local === '' || local.endsWith('.') || local.includes('..') || !DOMAIN.test(domain)) continue;
-    if (RESERVED_DOMAIN.test(domain) || FILE_TLD.test(domain) || local === 'git' || NO_REPLY.test(local)) continue;
+    if (RESERVED_DOMAIN.test(domain) || FILE_TLD.test(domain) || local === 'git' || NO_REPLY.test(local) || NO_REPLY_DOMAIN.test(domain)) continue;
+    // scp/rsync targets (user@host:/path, user@host:~/x) and ssh command lines are logins.
+    if (text.charCodeAt(e) === 0x3a && (text.charCodeAt(e + 1) === 0x2f || text.charCodeAt(e + 1) === 0x7e)) continue;
+    const head = text.slice(Math.max(0, s - 200), s);
+    if (LOGIN_HINT.test(head) && LOGIN_COMMAND.test(head.slice(head.lastIndexOf('\n') + 1))) continue;
     // user:password@host inside a URL is a credential in an authority, not an e-mail address.
     const tokenStart = Math.max(text.lastIndexOf(' ', s), text.lastIndexOf('\n', s)) + 1;
     if (text.slice(tokenStart, s).includes('://')) continue;
@@ -65,7 +122,7 @@ function emails(text: string, out: Found[]): void {
 const B = '(?<![\\w+./-]|\\d[ .\\/-])'; // left boundary
 const E = '(?![\\w]|[ .\\/-]\\d)'; // right boundary
 const PHONES: Array<{ re: RegExp; what: string; confidence: number; digits: [number, number] }> = [
-  { re: new RegExp(`(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(?\\d{1,4}\\)?){2,6}${E}`, 'g'), what: 'international (E.164)', confidence: 0.85, digits: [8, 15] },
+  { re: new RegExp(`(?<![\\w+)\\]])\\+[1-9]\\d{0,2}(?:[ .-]?\\(?\\d{1,4}\\)?){2,6}${E}`, 'g'), what: 'international (E.164)', confidence: 0.85, digits: [8, 15] },
   { re: new RegExp(`${B}(?:1[ .-]?)?(?:\\([2-9]\\d{2}\\) ?[2-9]\\d{2}[-. ]\\d{4}|[2-9]\\d{2}([-.])[2-9]\\d{2}\\1\\d{4})${E}`, 'g'), what: 'North American', confidence: 0.85, digits: [10, 11] },
   { re: new RegExp(`${B}0(?:[1-3]\\d \\d{4} \\d{4}|1\\d{2} \\d{3} \\d{4}|1\\d{3} \\d{5,6}|7\\d{3} ?\\d{6})${E}`, 'g'), what: 'UK', confidence: 0.75, digits: [10, 11] },
   { re: new RegExp(`${B}(?:\\(0[1-9]\\d{1,4}\\) ?|0[1-9]\\d{1,4}[ /-])\\d{3,8}(?:[ -]\\d{1,5})?${E}|${B}01[5-7]\\d{8,9}${E}`, 'g'), what: 'German', confidence: 0.6, digits: [10, 12] },
@@ -73,11 +130,22 @@ const PHONES: Array<{ re: RegExp; what: string; confidence: number; digits: [num
   { re: new RegExp(`${B}1[3-9]\\d(?:\\d{8}|([ -])\\d{4}\\1\\d{4})${E}`, 'g'), what: 'mainland China mobile', confidence: 0.7, digits: [11, 11] },
 ];
 
-function phones(w: Window, out: Found[]): void {
+/** Before a French-looking run of pairs: a Node Buffer or another hex byte (`<Buffer 0a 01 02 …`). */
+const BYTES_BEFORE = /<Buffer(?: [0-9a-f]{2})* $|(?:^|\s)(?=[a-f]?\d)[0-9a-f]{2} $/;
+const BYTE_AFTER = /^ [0-9a-f]{2}(?![\w])/;
+
+function phones(w: Window, text: string, out: Found[]): void {
   for (const p of PHONES) {
     each(p.re, w.text, (m) => {
-      const n = m[0].replace(/\D/g, '').length;
+      const digits = m[0].replace(/\D/g, '');
+      const n = digits.length;
       if (n < p.digits[0] || n > p.digits[1] || !w.owns(m.index)) return;
+      if (isFictionalPhone(digits, m[0].charCodeAt(0) === 0x2b)) return;
+      if (p.what === 'French') {
+        const at = w.offset + m.index;
+        const end = at + m[0].length;
+        if (BYTES_BEFORE.test(text.slice(Math.max(0, at - 32), at)) || BYTE_AFTER.test(text.slice(end, end + 4))) return;
+      }
       out.push({ rule: 'phone', start: w.offset + m.index, end: w.offset + m.index + m[0].length, severity: 'medium', confidence: p.confidence, detail: `${p.what} phone number`, priority: 3 });
     });
   }
@@ -109,7 +177,24 @@ export function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function cards(w: Window, out: Found[]): void {
+/**
+ * The label a number is the value of (`trace_id=`, `"orderId": "`, `ts: `), lower-cased, or ''.
+ * Only the end of the text before the number is looked at.
+ */
+const LABEL_BEFORE = /([A-Za-z_][\w.-]{0,40})["']?\s{0,3}[:=]\s{0,3}["']?$/;
+const CARD_LABEL = /card|(?:^|[^a-z])(?:cc|pan|ccnum|credit|debit)(?:[^a-z]|$)/;
+const ID_LABEL = /(?:^|[^a-z])(?:id|ids|uid|uuid|guid|trace|traceid|span|spanid|parent|request|requestid|req|reqid|order|orderid|txn|txid|tx|transaction|ts|timestamp|time|seq|sequence|nonce|event|msg|message|session|job|run|build|ref|key|idx|index|offset|serial|snowflake)(?:[^a-z]|$)|id$/;
+
+/** The number is the value of an id-like label (and not of a card-like one): an identifier, not a card. */
+function idLabelled(text: string, at: number): boolean {
+  const m = LABEL_BEFORE.exec(text.slice(Math.max(0, at - 48), at));
+  if (m === null) return false;
+  // camelCase to words: traceId → trace_id
+  const label = m[1]!.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return !CARD_LABEL.test(label) && ID_LABEL.test(label);
+}
+
+function cards(w: Window, text: string, out: Found[]): void {
   each(CARD, w.text, (m) => {
     if (!w.owns(m.index)) return;
     const digits = m[0].replace(/\D/g, '');
@@ -117,7 +202,8 @@ function cards(w: Window, out: Found[]): void {
     // Printed groupings: 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners), or no separators at all.
     if (groups.includes('-') && !/^4-4-4-(?:4|4-[1-3]|1)$|^4-6-[45]$|^4-4-4-4-4$/.test(groups)) return;
     const network = NETWORKS.find(([re, , lengths]) => re.test(digits) && lengths.includes(digits.length));
-    if (!network || !luhn(digits) || /^(\d)\1+$/.test(digits)) return;
+    if (!network || !luhn(digits) || /^(\d)\1+$/.test(digits) || isTestCard(digits)) return;
+    if (idLabelled(text, w.offset + m.index)) return;
     out.push({ rule: 'payment-card', start: w.offset + m.index, end: w.offset + m.index + m[0].length, severity: 'high', confidence: 0.85, detail: `${network[1]} card number (Luhn valid)`, priority: 7 });
   });
 }
@@ -176,7 +262,7 @@ function ibanAt(text: string, index: number, head: string, out: Found[]): void {
     else if (c !== ' ' || text[i - 1] === ' ') break;
     i++;
   }
-  if (compact.length !== want || /[A-Za-z0-9]/.test(text[i] ?? '') || !ibanValid(compact)) return;
+  if (compact.length !== want || /[A-Za-z0-9]/.test(text[i] ?? '') || !ibanValid(compact) || TEST_IBANS.has(compact)) return;
   out.push({ rule: 'iban', start: index, end: i, severity: 'high', confidence: 0.95, detail: `IBAN (${head.slice(0, 2)}, mod-97 valid)`, priority: 8 });
 }
 
@@ -195,9 +281,9 @@ function ssns(w: Window, text: string, out: Found[]): void {
     // Undashed nine digits are everywhere; only take them right after an SSN keyword.
     if (!dashed && !SSN_KEYWORD.test(text.slice(Math.max(0, at - 32), at))) return;
     // SSA rules: area not 000, 666 or 900–999; group not 00; serial not 0000. The two numbers
-    // printed on sample cards (078-05-1120, 219-09-9999) were voided.
+    // printed on sample cards (078-05-1120, 219-09-9999) were voided; 123-45-6789 is a placeholder.
     if (area === '000' || area === '666' || area[0] === '9' || group === '00' || serial === '0000') return;
-    if (m[0] === '078-05-1120' || m[0] === '219-09-9999') return;
+    if (TEST_SSNS.has(area + group + serial)) return;
     out.push({ rule: 'us-ssn', start: at, end: at + m[0].length, severity: 'high', confidence: dashed ? 0.8 : 0.9, detail: 'US Social Security number', priority: 5 });
   });
 }
@@ -280,8 +366,39 @@ function classifyIp(ip: IpMatch): { kind: 'internal' | 'public'; what: string; s
   return { kind: 'public', what: 'public IPv4 address', severity: 'low' };
 }
 
+/**
+ * What a dotted quad can be besides an address, from the text before it (findIpAddresses already
+ * skips versions after a keyword and dotted runs of five or more parts): a section or step number
+ * (`§ 4.1.2.3`, `#section-5.2.2.4`), a version (`v 1.2.3.4`, `Version=4.0.0.0`), the version of a
+ * .NET-style assembly or package (`System.Runtime 8.0.0.0`), or an object identifier.
+ */
+const NOT_AN_ADDRESS_BEFORE =
+  /(?:§\s*|(?<![A-Za-z])(?:section|sect|sec|step|chapter|clause)[-\s.:]\s*|(?<![A-Za-z])(?:v|ver|version)\s*[=:]?\s*["']?|\boids?\b[^\n]*)$/i;
+/** A .NET-style assembly or package name, a dotted name with a capitalised part, then a space. */
+const ASSEMBLY_BEFORE = /(?:^|[\s"'(,=])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*[ \t]$/;
+const OID_ARC = /^(?:1\.2\.840|2\.5\.(?:4|29)|1\.3\.(?:6|101|132|14))\./;
+/**
+ * A spec step number opening a line or comment (`// 7.6.3.1`, `7.6.3.1. Let x be …`): parts of at
+ * most 30, at a line start, then the line's end, a full stop or a capitalised word. Never 10/8 or
+ * one of the public resolvers (`// 8.8.4.4`, `# 1.1.1.1`).
+ */
+const RESOLVERS: ReadonlySet<string> = new Set(['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4', '9.9.9.9', '4.2.2.1', '4.2.2.2']);
+const STEP_LINE_START = /(?:^|\n)[ \t]*(?:(?:\/\/|#|\*|--|;)[ \t]*)?$/;
+const STEP_AFTER = /^(?:\.?[ \t]*(?:$|\n)|\.?[ \t]+[A-Z])/;
+
+function notAnAddress(text: string, ip: IpMatch): boolean {
+  const quad = text.slice(ip.start, ip.end);
+  if (OID_ARC.test(quad)) return true;
+  const before = text.slice(Math.max(0, ip.start - 64), ip.start);
+  if (NOT_AN_ADDRESS_BEFORE.test(before) || ASSEMBLY_BEFORE.test(before)) return true;
+  const [a = 0] = ip.bytes;
+  return ip.bytes.every((x) => x <= 30) && a !== 10 && a !== 0 && !RESOLVERS.has(quad)
+    && STEP_LINE_START.test(before) && STEP_AFTER.test(text.slice(ip.end, ip.end + 3));
+}
+
 function ips(text: string, memo: SegmentMemo | undefined, out: Found[]): void {
   for (const ip of findIpAddresses(text, memo)) {
+    if (ip.version === 4 && notAnAddress(text, ip)) continue;
     const cls = classifyIp(ip);
     if (!cls) continue;
     const rule = cls.kind === 'internal' ? 'internal-ip' : 'ip-address';
@@ -380,8 +497,8 @@ function scan(text: string, memo: SegmentMemo | undefined): Found[] {
     const plus = m[0].charCodeAt(0) === 0x2b;
     if (digits < 9 && !plus) continue;
     const w = clusterWindow(text, m.index, m.index + m[0].length);
-    if (plus || digits >= 10) phones(w, found);
-    if (digits >= 13) cards(w, found);
+    if (plus || digits >= 10) phones(w, text, found);
+    if (digits >= 13) cards(w, text, found);
     ssns(w, text, found);
     if (digits >= 17) cnIds(w, found);
   }
@@ -405,14 +522,14 @@ export const pii: Detector = {
   description: 'Personal data: e-mail, phone, payment card, IBAN, US SSN, Chinese ID, UK NINO, IP addresses',
   severity: 'medium',
   rules: [
-    { id: 'email', description: 'e-mail address (reserved domains, asset names and no-reply senders excluded)' },
-    { id: 'phone', description: 'phone number: E.164, US/NANP, UK, DE, FR, mainland-China mobile' },
-    { id: 'payment-card', description: 'payment card number: issuer range, length, grouping and Luhn check' },
-    { id: 'iban', description: 'IBAN: country length and mod-97 check' },
-    { id: 'us-ssn', description: 'US Social Security number (area/group/serial rules)' },
+    { id: 'email', description: 'e-mail address (reserved domains, asset names, no-reply senders and forge privacy addresses excluded; ssh/scp/rsync logins are not addresses)' },
+    { id: 'phone', description: 'phone number: E.164, US/NANP, UK, DE, FR, mainland-China mobile (NANP 555-01xx and Ofcom drama numbers excluded)' },
+    { id: 'payment-card', description: 'payment card number: issuer range, length, grouping and Luhn check (documented test cards and id-labelled numbers excluded)' },
+    { id: 'iban', description: 'IBAN: country length and mod-97 check (textbook example IBANs excluded)' },
+    { id: 'us-ssn', description: 'US Social Security number (area/group/serial rules; sample and placeholder numbers excluded)' },
     { id: 'cn-resident-id', description: 'Chinese resident identity number: region, birth date, ISO 7064 MOD 11-2 check' },
     { id: 'uk-nino', description: 'UK National Insurance number' },
-    { id: 'ip-address', description: 'public IP address (low severity)' },
+    { id: 'ip-address', description: 'public IP address (low severity; versions, section and step numbers, OIDs excluded)' },
     { id: 'internal-ip', description: 'private, loopback, link-local, CGNAT or unique-local address: internal infrastructure' },
   ],
   prepare(texts: readonly string[], ctxs: readonly DetectContext[]): void {
