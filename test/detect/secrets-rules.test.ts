@@ -97,3 +97,11 @@ test('extraSecretRules plug into the same scanner; invalid entries are ignored',
   const hits = secrets.detect('token = acme_0123456789abcdefghij9', { options: { extraSecretRules: extra } });
   assert.deepEqual(hits.map((h) => h.rule), ['acme-token']);
 });
+
+test('a key wrapped across two lines: the first line is one finding (the rest is not found)', () => {
+  const key = render('«sk-ant-api03-{w93}AA»', 'value').text;
+  const text = `ANTHROPIC_API_KEY=${key.slice(0, 60)}\n${key.slice(60)}`;
+  const hits = secrets.detect(text, { options: {} });
+  assert.equal(hits.length, 1, hits.map((h) => `${h.rule}@${h.start}-${h.end}`).join(', '));
+  assert.deepEqual([hits[0]!.start, hits[0]!.end], [18, 78], 'the whole first line of the value, as one span');
+});

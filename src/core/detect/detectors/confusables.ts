@@ -26,6 +26,7 @@ import { asciiLookalike } from '../../unicode/skeleton.ts';
 import { nonAsciiRuns } from '../../unicode/ascii-runs.ts';
 import { CodeSpans, isAsciiAlnum, isCodeLikeToken, isCodeLine, isJsSpace } from '../confusables/code-context.ts';
 import { CodeLexer, isElision, isTemplateLiteral } from '../confusables/code-lexer.ts';
+import { mayHoldUrlPunct, urlLookalikes, urlPunctLookalike } from '../confusables/url-context.ts';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const LATIN = /\p{scx=Latin}/u;
@@ -99,6 +100,8 @@ const UNSEEN = 0;
 const PASS = 1;
 const TYPO = 2;
 const SLOW = 3;
+/** Otherwise PASS, but reads as URL punctuation (U+3002, U+FE52 …): its token is checked for a URL. */
+const URLP = 4;
 const UNIT_CLASS = new Uint8Array(0x10000);
 
 function classify(c: number): number {
@@ -106,7 +109,8 @@ function classify(c: number): number {
   if (isJsSpace(c)) return PASS;
   const f = cpFacts(c);
   if (f.ascii !== undefined) return f.punct === 'typographic' ? TYPO : SLOW;
-  return f.letterOrDigit && !f.latin ? SLOW : PASS;
+  if (f.letterOrDigit && !f.latin) return SLOW;
+  return urlPunctLookalike(c) !== undefined ? URLP : PASS;
 }
 
 function unitClass(c: number): number {
@@ -164,9 +168,30 @@ function scanToken(text: string, start: number, end: number): TokenScan {
  */
 const PAIR_LABELS = new Map<number, string>();
 
+/**
+ * Names of URL punctuation look-alikes that the shipped name tables (confusables.txt comments) do
+ * not carry: fullwidth and small forms, and the IDNA full stops.
+ */
+const URL_PUNCT_NAMES: Record<number, string> = {
+  0x3002: 'IDEOGRAPHIC FULL STOP',
+  0xfe52: 'SMALL FULL STOP',
+  0xfe55: 'SMALL COLON',
+  0xfe6b: 'SMALL COMMERCIAL AT',
+  0xff0e: 'FULLWIDTH FULL STOP',
+  0xff0f: 'FULLWIDTH SOLIDUS',
+  0xff20: 'FULLWIDTH COMMERCIAL AT',
+  0xff61: 'HALFWIDTH IDEOGRAPHIC FULL STOP',
+};
+
+function cpLabel(cp: number): string {
+  const l = label(cp);
+  const name = l.includes(' ') ? undefined : URL_PUNCT_NAMES[cp];
+  return name ? `${l} ${name}` : l;
+}
+
 function pairLabel(c: Candidate): string {
   let s = PAIR_LABELS.get(c.cp);
-  if (s === undefined) PAIR_LABELS.set(c.cp, (s = `${label(c.cp)} looks like ${asciiLabel(c.ascii)}`));
+  if (s === undefined) PAIR_LABELS.set(c.cp, (s = `${cpLabel(c.cp)} looks like ${asciiLabel(c.ascii)}`));
   return s;
 }
 
@@ -272,6 +297,16 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
       let end = at + 1;
       while (end < text.length && !isJsSpace(text.charCodeAt(end))) end++;
       skip = end;
+      // Look-alike `/ . : @` inside a URL change where it goes: reported in any context (prose,
+      // shell, Markdown links), and not again as punctuation below.
+      let urlAt: Set<number> | null = null;
+      if (mayHoldUrlPunct(text, start, end)) {
+        const url = urlLookalikes(text, start, end);
+        if (url.length > 0) {
+          urlAt = new Set(url.map((u) => u.start));
+          for (const u of url) pushOne(found, { ...u, punct: 'other', foreignScript: false }, 'lookalike-url', 'high', 0.9);
+        }
+      }
       // A dash standing alone between spaces is typography even in code spans and code-like
       // lines ("`- [Title](file.md) — hook`" in a real Claude Code prompt); a dash attached to a
       // word (`–la`, `—force`) is the paste bug and is still checked below.
@@ -282,7 +317,7 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
         let codeLike = -1;
         for (let i = start; i < end; i++) {
           const c = text.charCodeAt(i);
-          if (c < 0x80 || UNIT_CLASS[c] !== TYPO) continue;
+          if (c < 0x80 || UNIT_CLASS[c] !== TYPO || urlAt?.has(i)) continue;
           if (codeLike === -1) codeLike = isCodeLikeToken(text, start, end) ? 1 : 0;
           if ((codeLike === 1 || inCode(i)) && live(i)) {
             const f = cpFacts(c);
@@ -300,7 +335,8 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
       if (scan.candidates.length === 0) continue;
       const codeLike = isCodeLikeToken(text, start, end);
       const punct = scan.candidates.filter((c) =>
-        c.punct === 'other'
+        urlAt?.has(c.start) ? false
+        : c.punct === 'other'
           ? codeLike || scan.latinLetters || inCode(c.start)
           : c.punct === 'typographic' && (codeLike || inCode(c.start)) && live(c.start),
       );
@@ -324,7 +360,8 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
     .map((f): Hit => {
       const first = f.items[0] as Candidate;
       const last = f.items[f.items.length - 1] as Candidate;
-      return { rule: f.rule, start: first.start, end: last.end, severity: f.severity, confidence: f.confidence, detail: detail(f.items), tags: ['obfuscation'] };
+      const d = f.rule === 'lookalike-url' ? `${detail(f.items)} in a URL: the link does not go where it reads` : detail(f.items);
+      return { rule: f.rule, start: first.start, end: last.end, severity: f.severity, confidence: f.confidence, detail: d, tags: ['obfuscation'] };
     })
     .sort((a, b) => a.start - b.start);
 }
@@ -336,6 +373,7 @@ export const confusables: Detector = {
   rules: [
     { id: 'homoglyph', description: 'a look-alike letter (UTS #39 skeleton is ASCII) inside an ASCII word (not a one-letter Cyrillic case ending in Cyrillic prose)' },
     { id: 'homoglyph-word', description: 'a whole word of look-alike letters in ASCII text' },
+    { id: 'lookalike-url', description: "a look-alike of '/', '.', ':' or '@' inside a URL or host name (scheme://…, user@host:path, www.…), in any context: the link goes elsewhere; IDNA full stops (U+3002, U+FF61) only inside the host" },
     { id: 'lookalike-punctuation', description: 'look-alike punctuation standing for a code token (not in a string, comment or markup text), or non-typographic look-alikes next to ASCII' },
   ],
   detect(text: string, ctx: DetectContext): Hit[] {

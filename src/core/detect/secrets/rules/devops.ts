@@ -3,7 +3,13 @@ import { ALNUM, B64URL, HEX, UUID, assign, near, token } from '../build.ts';
 import type { SecretRule } from '../types.ts';
 
 export const DEVOPS_RULES: SecretRule[] = [
-  token({ id: 'vault-service-token', description: 'HashiCorp Vault service token (hvs.)', severity: 'critical', prefix: 'hvs.', body: B64URL('90,300'), right: '[A-Za-z0-9_-]' }),
+  // hvs. + 90 or more (server-side consistent tokens, the default), or hvs. + 24 base62 (root and
+  // dev-server tokens, servers without server-side consistency); both may end in `.<namespace id>`.
+  token({
+    id: 'vault-service-token', description: 'HashiCorp Vault service token (hvs.)', severity: 'critical', prefix: 'hvs.',
+    body: `(?:${B64URL('90,300')}|${ALNUM(24)})(?:\\.[A-Za-z0-9]{5})?`, right: '[A-Za-z0-9_-]',
+    validate: (s) => s.length > 40 || (/[a-z]/.test(s.slice(4)) && /[A-Z]/.test(s) && /\d/.test(s)),
+  }),
   token({ id: 'vault-batch-token', description: 'HashiCorp Vault batch token (hvb.)', severity: 'critical', prefix: 'hvb.', body: B64URL('138,400'), right: '[A-Za-z0-9_-]' }),
   token({ id: 'vault-recovery-token', description: 'HashiCorp Vault recovery token (hvr.)', severity: 'critical', prefix: 'hvr.', body: B64URL('90,300'), right: '[A-Za-z0-9_-]' }),
   assign({
@@ -11,6 +17,14 @@ export const DEVOPS_RULES: SecretRule[] = [
     names: ['vault', 'token'], value: 's\\.[A-Za-z0-9]{24}', entropy: 3.5,
     validate: (s) => /[a-z]/.test(s.slice(2)) && /[A-Z]/.test(s) && /\d/.test(s),
   }),
+  {
+    // `vault login s.…` / `vault login token=s.…` (flags may come between): the legacy token only
+    // where the command names Vault, like VAULT_TOKEN= and X-Vault-Token: above.
+    id: 'vault-login-token', description: 'HashiCorp Vault legacy token (s.…) given to vault login', severity: 'high',
+    keywords: ['vault'], mode: 'anchor', secretGroup: 1, confidence: 0.85, entropy: 3.5,
+    regex: /(?<![A-Za-z0-9_-])vault[ \t]+login(?:[ \t]+-[A-Za-z-]{1,20}(?:=[^\s]{1,100})?){0,4}[ \t]+(?:token=)?['"]?(s\.[A-Za-z0-9]{24})(?![A-Za-z0-9_.-])/,
+    validate: (s) => /[a-z]/.test(s.slice(2)) && /[A-Z]/.test(s) && /\d/.test(s),
+  },
   near({
     id: 'terraform-cloud-token', description: 'HCP Terraform / Terraform Cloud API token (….atlasv1.…)', severity: 'critical',
     keywords: ['.atlasv1.'], before: 16, after: 80, confidence: 0.95,
@@ -46,6 +60,14 @@ export const DEVOPS_RULES: SecretRule[] = [
   assign({
     id: 'sentry-legacy-token', description: 'Sentry 64-hex auth token in context', severity: 'high',
     names: ['sentry'], value: '[a-f0-9]{64}', entropy: 3.5,
+  }),
+  near({
+    // Sentry DSN (https://<public key>[:<secret key>]@o<org>.ingest[.<region>].sentry.io/<project>,
+    // older https://<key>@sentry.io/<project>): the key lets anyone send events to the project.
+    id: 'sentry-dsn', description: 'Sentry DSN with its project key (https://<32 hex>@….sentry.io/<project>)', severity: 'medium',
+    keywords: ['sentry.io/'], before: 140, after: 24, confidence: 0.9,
+    value: '(?<![A-Za-z0-9])https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@(?:o\\d{1,12}\\.)?(?:ingest\\.(?:[a-z]{2}\\.)?)?sentry\\.io/\\d{1,12}(?![A-Za-z0-9])',
+    group: 1, entropy: 3.0,
   }),
   assign({ id: 'datadog-api-key', description: 'Datadog API key in context', severity: 'high', names: ['datadog', 'dd_api_key', 'dd-api-key'], value: '[a-f0-9]{32}', entropy: 3.0 }),
   assign({ id: 'datadog-app-key', description: 'Datadog application key in context', severity: 'high', names: ['datadog', 'dd_app_key', 'dd_application_key', 'dd-application-key'], value: '[a-f0-9]{40}', entropy: 3.0 }),

@@ -234,6 +234,17 @@ const CLI_PASSWORD = new RegExp(
     `)${FLAG_VALUE}`,
 );
 
+/**
+ * A .netrc entry (`machine HOST login USER password PASS`, tokens separated by spaces, tabs or
+ * line ends, so one line or one per line): `machine` and a host, then `login`/`account`/`port`
+ * pairs (at least one), then `password` and its value (quoted: inside the quotes).
+ */
+const NETRC_PASSWORD = new RegExp(
+  String.raw`(?<![\w.-])machine[ \t\r\n]+[A-Za-z0-9][A-Za-z0-9.:_-]{0,253}` +
+    String.raw`(?:[ \t\r\n]+(?:login|account|port)[ \t\r\n]+[^\s]{1,200}){1,3}` +
+    String.raw`[ \t\r\n]+password[ \t\r\n]+"?((?<=")[^"\n]{1,128}(?=")|(?<!")[^\s"]{1,128})`,
+);
+
 export const GENERIC_RULES: SecretRule[] = [
   {
     ...generic('generic-password', 'Password assigned in code or configuration', ['password', 'passwd', 'pwd', 'passphrase', 'pass'], "[^\\s'\"\\x60,;]{6,128}"),
@@ -288,5 +299,10 @@ export const GENERIC_RULES: SecretRule[] = [
     keywords: ['docker', 'podman', 'nerdctl', 'sshpass', 'mongo', 'mysql', 'mariadb', 'redis-cli', 'ldapsearch', 'ldapmodify', 'ldapadd', 'ldapdelete', 'ldappasswd', 'ldapwhoami'],
     mode: 'anchor', secretGroup: 1, confidence: 0.8, regex: CLI_PASSWORD,
     validate: (v) => (passwordLike(v) ? 0.8 : false),
+  },
+  {
+    id: 'netrc-password', description: 'Password of a .netrc entry (machine … login … password …, on one line or several)', severity: 'high',
+    keywords: ['machine'], mode: 'anchor', secretGroup: 1, confidence: 0.85, regex: NETRC_PASSWORD,
+    validate: (v) => (passwordLike(v) ? 0.85 : false),
   },
 ];
