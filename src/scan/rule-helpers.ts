@@ -5,7 +5,7 @@ import type { FpKind, Node, RuleMeta } from './types.ts';
 import { FP_LABEL } from './types.ts';
 import { fpMemberName, fpSource } from './fingerprint.ts';
 import { kindBit } from './derive.ts';
-import type { Scope } from './walk.ts';
+import { lookup, type Scope } from './walk.ts';
 
 interface SourceSite { node: Node; scope: Scope; kind: FpKind }
 const sourceCache = new WeakMap<Analysis, SourceSite[]>();
@@ -78,3 +78,57 @@ export function strings(v: unknown): string[] | null {
 
 export const list = (xs: readonly string[], max = 8): string =>
   xs.slice(0, max).map((x) => JSON.stringify(x)).join(', ') + (xs.length > max ? `, … (${xs.length} in all)` : '');
+
+const VM_MODULE = /^(node:)?vm$/;
+
+/**
+ * Whether a callee (`vm.runInContext`, `runInContext` imported or destructured from vm) is node:vm's
+ * `name`: lodash's `_.runInContext()` has the same name and is not vm (dyn-vm, dyn-remote-code).
+ */
+export function fromVm(callee: Node, scope: Scope, name: string): boolean {
+  let c = unwrap(callee);
+  if (c.type === 'MemberExpression') return isVmModule(c.object, scope, 0);
+  if (c.type !== 'Identifier') return false;
+  const d = lookup(scope, c.name);
+  if (!d) return false;
+  if (d.importSource !== undefined) return VM_MODULE.test(d.importSource) && d.importName === name;
+  // `const { runInNewContext } = require('vm')` keeps `require('vm').runInNewContext` as its initialiser.
+  c = d.init ? unwrap(d.init) : c;
+  return c.type === 'MemberExpression' && isVmModule(c.object, d.scope, 1);
+}
+
+/** Whether an expression is the vm module: require('vm'), its binding, an import, or a bundler's wrapper of one. */
+function isVmModule(n: Node, scope: Scope, depth: number): boolean {
+  const x = unwrap(n);
+  if (depth > 4) return false;
+  switch (x.type) {
+    case 'Identifier': {
+      const d = lookup(scope, x.name);
+      if (!d) return x.name === 'vm';
+      if (d.importSource !== undefined) return VM_MODULE.test(d.importSource) && (d.importName === '*' || d.importName === 'default');
+      if (d.init) return isVmModule(d.init, d.scope, depth + 1);
+      // `var vm; … vm = require('vm')` as bundlers initialise lazily; a parameter named vm.
+      return d.assigns.some((v) => isVmModule(v, d.scope, depth + 1)) || (d.assigns.length === 0 && x.name === 'vm');
+    }
+    case 'CallExpression': {
+      const arg = x.arguments[0];
+      // require, esbuild's __require, webpack's __webpack_require__.
+      if (x.callee.type === 'Identifier' && /require/i.test(x.callee.name)) return arg?.type === 'Literal' && VM_MODULE.test(String(arg.value));
+      // esbuild's __toESM(require("vm")), TypeScript's __importStar(require("vm")).
+      return x.arguments.length === 1 && isVmModule(arg, scope, depth + 1);
+    }
+    case 'ImportExpression': return x.source?.type === 'Literal' && VM_MODULE.test(String(x.source.value));
+    case 'AwaitExpression': return isVmModule(x.argument, scope, depth + 1);
+    // `import_vm.default.runInContext(...)`
+    case 'MemberExpression': return !x.computed && x.property.name === 'default' && isVmModule(x.object, scope, depth + 1);
+    default: return false;
+  }
+}
+
+function unwrap(n: Node): Node {
+  let x = n;
+  while (x.type === 'ParenthesizedExpression' || x.type === 'ChainExpression' || (x.type === 'SequenceExpression' && x.expressions.length > 0)) {
+    x = x.type === 'SequenceExpression' ? x.expressions[x.expressions.length - 1] : x.expression;
+  }
+  return x;
+}

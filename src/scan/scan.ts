@@ -10,6 +10,7 @@ import { applyRelink, relinks, type Relink } from './link.ts';
 import { RULES } from './rules/index.ts';
 import { rank } from './rank.ts';
 import { findingText, hash } from './analysis.ts';
+import { maskText } from './excerpt.ts';
 import { enoughEvents, eventsReport, type FileScope } from './rules/telemetry-events.ts';
 import { MAX_PER_FILE as MAX_UNUSUAL } from './rules/obf-unusual-unicode.ts';
 import { MAX_FILE } from './tarball.ts';
@@ -218,14 +219,25 @@ function packageFindings(input: ScanInput): ScanFinding[] {
   for (const r of RULES) {
     r.pkg?.(input.pkg, input.files, (p) => {
       const meta = r.meta;
+      // What a package rule cites comes from the package (a compiled program's runtime arguments, an
+      // install command): masked as the code rules' findings are (analysis.ts), nested data included.
       out.push({
-        rule: p.rule, severity: p.severity, category: meta.category, message: p.message, file: p.file, line: 1, column: 1, offset: 0,
-        excerpt: p.excerpt, data: p.data,
+        rule: p.rule, severity: p.severity, category: meta.category, message: maskText(p.message), file: p.file, line: 1, column: 1, offset: 0,
+        excerpt: maskText(p.excerpt), ...(p.data ? { data: maskNested(p.data) } : {}),
         fingerprint: hash(`${p.rule}\u0000${p.excerpt}`), shape: hash(`${p.rule}\u0000${String(p.data?.hook ?? '')}`),
       });
     });
   }
   return out;
+}
+
+/** Masked as maskData masks a code rule's data (analysis.ts), nested records too (pkg-native-executable's `files: [{ path, … }]`). */
+function maskNested(data: Record<string, unknown>): Record<string, unknown> {
+  const deep = (v: unknown): unknown => typeof v === 'string' ? maskText(v)
+    : Array.isArray(v) ? v.map(deep)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+        : v;
+  return deep(data) as Record<string, unknown>;
 }
 
 /** Less code than this beside platform packages of the same tool: a launcher, the tool is in them. */

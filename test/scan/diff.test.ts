@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scan } from '../../src/scan/scan.ts';
 import { diff, diffAsResult } from '../../src/scan/diff.ts';
+import { renderTerminal } from '../../src/scan/report/terminal.ts';
+import { toHtml } from '../../src/scan/report/html.ts';
 import { b64, writePackage } from './helpers.ts';
 
 const v1 = (names: string) => `const r=atob("${b64(names)}").split(",");function i(){const t=Intl.DateTimeFormat().resolvedOptions().timeZone;return r.includes(t)}fetch("https://api.example.dev/v1/chat",{method:"POST",body:"{}"});module.exports={i};`;
@@ -50,5 +52,41 @@ describe('scan --diff', () => {
     const f = diffAsResult(d).findings[0]!;
     assert.match(f.message, /Was: runs "postinstall" at install: node setup\.js$/);
     assert.ok(typeof f.data?.note === 'string');
+  });
+  describe('reports of a diff', () => {
+    const tool = (version: string, code: string) => writePackage({ 'package.json': JSON.stringify({ name: '@acme/tool', version }), 'index.js': code });
+    const send = (host: string) => `fetch("https://${host}/v1/telemetry",{method:"POST"});`;
+    const diffOf = async (a: string, b: string) => diffAsResult(diff(await scan(tool('2.1.89', a), { workers: 0 }), await scan(tool('2.1.90', b), { workers: 0 })));
+
+    it('name both versions, A → B, in the terminal heading and the HTML title and <h1>', async () => {
+      const r = await diffOf(send('t.example.com'), send('t.example.com') + send('beacon.example.com'));
+      const text = renderTerminal(r, { color: false, title: 'Airlock scan --diff' });
+      assert.match(text.split('\n')[0]!, /^Airlock scan --diff: @acme\/tool@2\.1\.89 → @acme\/tool@2\.1\.90 /);
+      const html = toHtml(r, 'Airlock scan --diff');
+      assert.match(html, /<h1>Airlock scan --diff: @acme\/tool@2\.1\.89 → @acme\/tool@2\.1\.90<\/h1>/);
+      assert.match(html, /<title>Airlock scan --diff: @acme\/tool@2\.1\.89 → @acme\/tool@2\.1\.90<\/title>/);
+    });
+    it('say that the switches are unchanged, never that none exists, when A had them', async () => {
+      const sw = `if(process.env.DISABLE_TELEMETRY||process.env.DO_NOT_TRACK)off();if(process.env.CLAUDE_CODE_ENABLE_TELEMETRY)on();`;
+      const r = await diffOf(sw + send('t.example.com'), sw + send('t.example.com') + send('beacon.example.com'));
+      assert.ok(!r.findings.some((f) => f.rule === 'telemetry-switch'), 'unchanged switches are not findings of the diff');
+      const text = renderTerminal(r, { color: false });
+      assert.doesNotMatch(text, /no switch found/);
+      assert.match(text, /^ {2}switched off by: DISABLE_TELEMETRY, DO_NOT_TRACK \(unchanged since A\)$/m);
+      assert.match(text, /^ {2}switched on \(not off\) by: CLAUDE_CODE_ENABLE_TELEMETRY \(unchanged since A\)$/m);
+      const html = toHtml(r);
+      assert.doesNotMatch(html, /no switch found/i);
+      assert.match(html, /<p>Switched off by: <code>DISABLE_TELEMETRY<\/code>, <code>DO_NOT_TRACK<\/code> \(unchanged since A\)<\/p>/);
+    });
+    it('tell new switches from kept ones, and name a switch B no longer has', async () => {
+      const r1 = await diffOf(`if(process.env.DISABLE_TELEMETRY)off();` + send('t.example.com'), `if(process.env.DISABLE_TELEMETRY||process.env.DO_NOT_TRACK)off();` + send('t.example.com'));
+      assert.match(renderTerminal(r1, { color: false }), /^ {2}switched off by: DO_NOT_TRACK \(new in B\); DISABLE_TELEMETRY \(unchanged since A\)$/m);
+      // Nothing new in B but a switch gone: still reported.
+      const r2 = await diffOf(`if(process.env.DISABLE_TELEMETRY)off();` + send('t.example.com'), send('t.example.com'));
+      assert.equal(r2.findings.length, 0);
+      const text = renderTerminal(r2, { color: false });
+      assert.match(text, /^ {2}no switch found in B to turn it off; A was switched off by DISABLE_TELEMETRY, no longer found$/m);
+      assert.match(toHtml(r2), /<p>No switch found in B to turn it off; A was switched off by <code>DISABLE_TELEMETRY<\/code>, no longer found<\/p>/);
+    });
   });
 });

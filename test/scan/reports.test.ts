@@ -77,6 +77,30 @@ describe('scan reports', () => {
       assert.match(text, /\\u\{1b\}\[3A/);
     }
   });
+  it('HTML: package strings are escaped as in the terminal, bidi overrides and invisible characters shown as \\u{…}', async () => {
+    // U+202E makes "gpj.exe" read "exe.jpg", U+200B hides in a name, U+0430 is a Cyrillic a.
+    const odd = '\u202egpj.exe\u200b\u0430\x1b[2K';
+    const code = `fetch("https://analytics.evil-telemetry.com/v1/track/${odd.replace('\x1b', '\\x1b')}", { method: "POST" });`;
+    const r = await scan(writePackage({ 'package.json': JSON.stringify({ name: 'fx-html', version: '1.0.0' }), 'index.js': code }), { workers: 0 });
+    r.findings.push({
+      rule: 'telemetry-endpoint', severity: 'high', category: 'telemetry', file: `lib/${odd}.js`, line: 1, column: 1, offset: 0,
+      message: `sends telemetry to https://t.example/${odd}`, excerpt: odd, decoded: [odd], fingerprint: 'x', shape: 'x',
+      data: { url: `https://t.example/${odd}`, host: 't.example', count: 1 },
+      related: [{ file: odd, line: 1, column: 1, offset: 0, note: odd, excerpt: odd }],
+    }, {
+      rule: 'telemetry-events', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
+      message: odd, excerpt: '', fingerprint: 'y', shape: 'y', data: { callee: odd, events: [odd], count: 1, prefix: odd },
+    }, {
+      rule: 'telemetry-switch', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
+      message: odd, excerpt: '', fingerprint: 'z', shape: 'z', data: { name: `DISABLE_TELEMETRY${odd}`, type: 'env' },
+    });
+    r.pkg.name = `fx-${odd}`;
+    const html = toHtml(r);
+    assert.doesNotMatch(html, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u0430]/, 'a raw control, bidi, invisible or look-alike character');
+    assert.match(html, /\\u\{202e\}gpj\.exe\\u\{200b\}\\u\{430\}\\u\{1b\}\[2K/);
+    assert.match(html, /<h1>Airlock scan: fx-\\u\{202e\}gpj/);
+    assert.match(html, /<code>DISABLE_TELEMETRY\\u\{202e\}/);
+  });
   it('SARIF: artifact URIs are percent-encoded per path segment', async () => {
     const r = await scan(writePackage({ 'sub dir/my file#1%.js': 'fetch("https://api.example.dev/v1/x");' }), { workers: 0 });
     const log = JSON.parse(toSarif(r)) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };

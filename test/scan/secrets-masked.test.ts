@@ -9,6 +9,9 @@ import { toSarif } from '../../src/scan/report/sarif.ts';
 import { toHtml } from '../../src/scan/report/html.ts';
 import { renderTerminal } from '../../src/scan/report/terminal.ts';
 import { writePackage } from './helpers.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bunBinary, MODULES } from './bun-binary.ts';
 
 const KEY = 'sk-ant-api03-Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2Jk4Lz6Xc8Vb0Nm2Qw4Er6Ty8Ui0OpAA';
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
@@ -41,4 +44,21 @@ fetch("https://user:p4ss@stats.example.com/collect"); fetch("https://ci:hunter2p
     for (const s of secrets) assert.ok(!text.includes(s), `${format} carries ${s}`);
   }
   assert.match(outputs.terminal, /api\.example\.com\/v1\/track\?api_key=\[stripe-secret-key: /);
+});
+
+test("a package rule's data, message and excerpt are masked too: a compiled program's runtime arguments", async () => {
+  const token = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
+  const argv = `--user-agent=tool/1.2.3 --define=API_TOKEN=${token} --preload=https://ci:hunter2pass@registry.example.com/p.js --`;
+  const dir = writePackage({ 'package.json': JSON.stringify({ name: 'tool-linux-x64', version: '1.2.3' }) });
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'bin', 'tool'), bunBinary(MODULES, { entry: 0, argv }));
+  const r = await scan(dir, { workers: 0 });
+  const f = r.findings.find((x) => x.rule === 'pkg-compiled-js');
+  assert.ok(f, JSON.stringify(r.findings.map((x) => x.rule)));
+  assert.match(String(f.data?.execArgv), /--user-agent=tool\/1\.2\.3 --define=API_TOKEN=\[github-pat: ghp_/);
+  assert.match(String(f.data?.execArgv), /https:\/\/ci:\[url-password: /);
+  const outputs = { data: JSON.stringify(f), json: toJson(r), sarif: toSarif(r), html: toHtml(r), terminal: renderTerminal(r, { color: false, all: true }) };
+  for (const [format, text] of Object.entries(outputs)) {
+    for (const s of [token, 'hunter2pass']) assert.ok(!text.includes(s), `${format} carries ${s}`);
+  }
 });

@@ -5,7 +5,8 @@ import { summarize } from '../rank.ts';
 import { RULE_BY_ID } from '../rules/index.ts';
 import { mb } from '../progress.ts';
 import { escapeHtml } from '../../core/text.ts';
-import { switchEffect } from '../rules/telemetry-switch.ts';
+import { escapeUnusual } from '../excerpt.ts';
+import { headingName, switchLines } from '../diff.ts';
 
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1b1f24;padding:0 1rem}
@@ -17,30 +18,35 @@ code,pre{font:12px/1.4 ui-monospace,monospace;background:#f6f8fa;border-radius:4
 .loc{color:#5f6368;font-size:.85rem}table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}
 details summary{cursor:pointer}`;
 
+/**
+ * Text from the package (names, URLs, paths, messages, excerpts, decoded values), escaped as the
+ * terminal report escapes it (escapeUnusual: control, bidirectional, invisible and look-alike
+ * characters as `\u{…}`), then for HTML: a U+202E in a URL would otherwise reorder what the page shows.
+ */
+const p = (s: string): string => escapeHtml(escapeUnusual(s));
+
 export function toHtml(r: ScanResult, title = 'Airlock scan'): string {
   const s = summarize(r);
   const e = escapeHtml;
-  const name = r.pkg.name ? `${r.pkg.name}${r.pkg.version ? '@' + r.pkg.version : ''}` : r.target;
+  const name = headingName(r); // `A → B` for a diff
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`);
   parts.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
-  parts.push(`<title>${e(title)}: ${e(name)}</title><style>${CSS}</style></head><body>`);
-  parts.push(`<h1>${e(title)}: ${e(name)}</h1>`);
+  parts.push(`<title>${e(title)}: ${p(name)}</title><style>${CSS}</style></head><body>`);
+  parts.push(`<h1>${e(title)}: ${p(name)}</h1>`);
   parts.push(`<p class="loc">${r.stats.files} file(s), ${mb(r.stats.bytes)}, ${(r.stats.ms / 1000).toFixed(1)} s. Findings: ${['critical', 'high', 'medium', 'low', 'info'].map((k) => `${s.counts[k] ?? 0} ${k}`).join(', ')}</p>`);
-  parts.push(`<p class="verdict ${s.verdict}">${e(s.headline)}</p>`);
+  parts.push(`<p class="verdict ${s.verdict}">${p(s.headline)}</p>`); // it names unread files and platform packages
   parts.push('<h2>Look at these first</h2>');
   if (s.mustLook.length === 0) parts.push('<p>Nothing above low severity.</p>');
   for (const g of s.mustLook) parts.push(card(g.first, g.count));
   const t = s.telemetry;
   parts.push('<h2>Telemetry</h2><table><tr><th>Endpoint</th><th>Where</th></tr>');
-  for (const x of t.endpoints) parts.push(`<tr><td><code>${e(x.url)}</code></td><td class="loc">${e(x.file)}:${x.line}:${x.column}</td></tr>`);
+  for (const x of t.endpoints) parts.push(`<tr><td><code>${p(x.url)}</code></td><td class="loc">${p(x.file)}:${x.line}:${x.column}</td></tr>`);
   parts.push('</table>');
-  for (const ev of t.events) parts.push(`<p>${ev.count} event names via <code>${e(ev.callee)}()</code>${ev.prefix ? ` (<code>${e(ev.prefix)}*</code>)` : ''}: ${ev.sample.map((x) => `<code>${e(x)}</code>`).join(' ')}</p>`);
-  // A switch that turns telemetry on is not listed as a way to turn it off (telemetry-switch.ts).
-  const sw = (effect: string): string => t.switches.filter((x) => switchEffect(x.name, x.type) === effect).map((x) => `<code>${e(x.name)}</code>`).join(', ');
-  parts.push(`<p>Switched off by: ${sw('off') || 'no switch found'}</p>`);
-  if (sw('toggle')) parts.push(`<p>On/off settings: ${sw('toggle')}</p>`);
-  if (sw('on')) parts.push(`<p>Switched on (not off) by: ${sw('on')}</p>`);
+  for (const ev of t.events) parts.push(`<p>${ev.count} event names via <code>${p(ev.callee)}()</code>${ev.prefix ? ` (<code>${p(ev.prefix)}*</code>)` : ''}: ${ev.sample.map((x) => `<code>${p(x)}</code>`).join(' ')}</p>`);
+  // A switch that turns telemetry on is not listed as a way to turn it off (telemetry-switch.ts);
+  // a diff's switches say what A had (diff.ts).
+  for (const line of switchLines(r, t.switches, (x) => `<code>${p(x)}</code>`)) parts.push(`<p>${line.charAt(0).toUpperCase()}${line.slice(1)}</p>`);
   parts.push('<h2>Routine (grouped)</h2><table><tr><th>Rule</th><th>Severity</th><th>Count</th><th>What</th></tr>');
   for (const g of s.routine) parts.push(`<tr><td><code>${e(g.rule)}</code></td><td>${g.severity}</td><td>${g.count}</td><td>${e(RULE_BY_ID.get(g.rule)?.meta.title ?? '')}</td></tr>`);
   parts.push('</table>');
@@ -53,10 +59,10 @@ export function toHtml(r: ScanResult, title = 'Airlock scan'): string {
 function card(f: ScanFinding, count: number): string {
   const e = escapeHtml;
   const meta = RULE_BY_ID.get(f.rule)?.meta;
-  let h = `<div class="f ${f.severity}"><span class="sev">${f.severity}</span> <code>${e(f.rule)}</code> <span class="loc">${e(f.file)}:${f.line}:${f.column}${count > 1 ? ` (+${count - 1} alike)` : ''}</span>`;
-  h += `<p>${e(f.message)}</p><pre>${e(f.excerpt)}</pre>`;
-  if (f.decoded?.length) h += `<p>Decoded: ${f.decoded.slice(0, 50).map((x) => `<code>${e(x)}</code>`).join(' ')}</p>`;
-  for (const r of f.related ?? []) h += `<p class="loc">${e(r.note)}: ${e(r.file)}:${r.line}:${r.column}</p><pre>${e(r.excerpt)}</pre>`;
+  let h = `<div class="f ${f.severity}"><span class="sev">${f.severity}</span> <code>${e(f.rule)}</code> <span class="loc">${p(f.file)}:${f.line}:${f.column}${count > 1 ? ` (+${count - 1} alike)` : ''}</span>`;
+  h += `<p>${p(f.message)}</p><pre>${p(f.excerpt)}</pre>`;
+  if (f.decoded?.length) h += `<p>Decoded: ${f.decoded.slice(0, 50).map((x) => `<code>${p(x)}</code>`).join(' ')}</p>`;
+  for (const r of f.related ?? []) h += `<p class="loc">${p(r.note)}: ${p(r.file)}:${r.line}:${r.column}</p><pre>${p(r.excerpt)}</pre>`;
   if (meta) h += `<details><summary>Why this matters</summary><p>${e(meta.explanation)}</p></details>`;
   return h + '</div>';
 }

@@ -5,7 +5,7 @@ import { summarize, type Group } from '../rank.ts';
 import { RULE_BY_ID } from '../rules/index.ts';
 import { mb } from '../progress.ts';
 import { escapeUnusual as safe } from '../excerpt.ts';
-import { switchEffect } from '../rules/telemetry-switch.ts';
+import { headingName, switchesRemoved, switchLines } from '../diff.ts';
 
 export interface TerminalOptions { color: boolean; all?: boolean; title?: string }
 
@@ -17,8 +17,9 @@ export function renderTerminal(r: ScanResult, o: TerminalOptions): string {
   const s = summarize(r);
   const out: string[] = [];
   // Everything the package wrote (its name, URLs, messages, paths) goes through `safe`: a raw
-  // escape sequence in a string could move the cursor and rewrite the report on screen.
-  const name = safe(r.pkg.name ? `${r.pkg.name}${r.pkg.version ? '@' + r.pkg.version : ''}` : r.target);
+  // escape sequence in a string could move the cursor and rewrite the report on screen. A diff
+  // names both versions, `A → B`.
+  const name = safe(headingName(r));
   out.push(c('\x1b[1m', `${o.title ?? 'Airlock scan'}: ${name}`) + c('\x1b[2m', `  (${r.stats.files} file(s), ${mb(r.stats.bytes)}, ${(r.stats.ms / 1000).toFixed(1)} s)`));
   const vc = s.verdict === 'covert' ? '\x1b[1;37;41m' : s.verdict === 'routine' ? '\x1b[1;32m' : '\x1b[1;33m';
   out.push(c(vc, safe(s.headline))); // it names unread files and platform packages
@@ -31,15 +32,13 @@ export function renderTerminal(r: ScanResult, o: TerminalOptions): string {
     out.push('');
   }
   const t = s.telemetry;
-  if (t.endpoints.length || t.events.length || t.switches.length) {
+  if (t.endpoints.length || t.events.length || t.switches.length || switchesRemoved(r)) {
     out.push(c('\x1b[1m', 'Telemetry:'));
     for (const e of t.endpoints.slice(0, 15)) out.push(`  ${safe(e.url)}  ${c('\x1b[2m', `(${safe(e.file)}:${e.line}:${e.column}${e.count > 1 ? `, ${e.count}×` : ''})`)}`);
     if (t.endpoints.length > 15) out.push(`  … ${t.endpoints.length - 15} more`);
     for (const e of t.events.slice(0, 3)) out.push(`  events via ${safe(e.callee)}(): ${e.count}${e.prefix ? ` (${safe(e.prefix)}*)` : ''} e.g. ${e.sample.slice(0, 4).map(safe).join(', ')}`);
-    const sw = switchesByEffect(t.switches);
-    out.push(sw.off.length ? `  switched off by: ${sw.off.join(', ')}` : '  no switch found to turn it off');
-    if (sw.toggle.length) out.push(`  on/off settings: ${sw.toggle.join(', ')}`);
-    if (sw.on.length) out.push(`  switched on (not off) by: ${sw.on.join(', ')}`);
+    // By what setting them does (telemetry-switch.ts); a diff's say what A had (diff.ts).
+    for (const line of switchLines(r, t.switches, safe)) out.push(`  ${line}`);
     out.push('');
   }
   if (s.routine.length > 0) {
@@ -68,11 +67,4 @@ function group(g: Group, n: number, sev: (s: string) => string, c: Paint): strin
 
 function finding(f: ScanFinding, sev: (s: string) => string, c: Paint): string[] {
   return [`${sev(f.severity)} ${f.rule}  ${safe(f.file)}:${f.line}:${f.column}  ${safe(f.message)}`, c('\x1b[2m', `    > ${safe(f.excerpt)}`)];
-}
-
-/** Switch names by what setting them does (telemetry-switch.ts), escaped for the terminal. */
-function switchesByEffect(xs: ReadonlyArray<{ name: string; type: string }>): Record<'off' | 'on' | 'toggle', string[]> {
-  const out: Record<'off' | 'on' | 'toggle', string[]> = { off: [], on: [], toggle: [] };
-  for (const x of xs) out[switchEffect(x.name, x.type)].push(safe(x.name));
-  return out;
 }

@@ -4,11 +4,11 @@
 import type { Rule } from '../rule.ts';
 import type { Node } from '../types.ts';
 import type { Analysis } from '../analysis.ts';
-import { lookup, type Scope, type Site } from '../walk.ts';
+import type { Site } from '../walk.ts';
 import { constantCode } from '../code-helpers.ts';
+import { fromVm } from '../rule-helpers.ts';
 
 const VM_CALLS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction']);
-const VM_MODULE = /^(node:)?vm$/;
 
 export const rule: Rule = {
   meta: {
@@ -41,53 +41,4 @@ function report(s: Site, a: Analysis, what: string): void {
     message: c ? `${what} on ${c.decoded ? 'decoded' : 'constant'} code: ${JSON.stringify(c.code.slice(0, 120))}` : `${what}.`,
     decoded: c?.decoded ? [c.code] : undefined,
   });
-}
-
-/** Whether a callee (`vm.runInContext`, `runInContext` imported or destructured from vm) is node:vm's `name`. */
-function fromVm(callee: Node, scope: Scope, name: string): boolean {
-  let c = unwrap(callee);
-  if (c.type === 'MemberExpression') return isVmModule(c.object, scope, 0);
-  if (c.type !== 'Identifier') return false;
-  const d = lookup(scope, c.name);
-  if (!d) return false;
-  if (d.importSource !== undefined) return VM_MODULE.test(d.importSource) && d.importName === name;
-  // `const { runInNewContext } = require('vm')` keeps `require('vm').runInNewContext` as its initialiser.
-  c = d.init ? unwrap(d.init) : c;
-  return c.type === 'MemberExpression' && isVmModule(c.object, d.scope, 1);
-}
-
-/** Whether an expression is the vm module: require('vm'), its binding, an import, or a bundler's wrapper of one. */
-function isVmModule(n: Node, scope: Scope, depth: number): boolean {
-  const x = unwrap(n);
-  if (depth > 4) return false;
-  switch (x.type) {
-    case 'Identifier': {
-      const d = lookup(scope, x.name);
-      if (!d) return x.name === 'vm';
-      if (d.importSource !== undefined) return VM_MODULE.test(d.importSource) && (d.importName === '*' || d.importName === 'default');
-      if (d.init) return isVmModule(d.init, d.scope, depth + 1);
-      // `var vm; … vm = require('vm')` as bundlers initialise lazily; a parameter named vm.
-      return d.assigns.some((v) => isVmModule(v, d.scope, depth + 1)) || (d.assigns.length === 0 && x.name === 'vm');
-    }
-    case 'CallExpression': {
-      const arg = x.arguments[0];
-      // require, esbuild's __require, webpack's __webpack_require__.
-      if (x.callee.type === 'Identifier' && /require/i.test(x.callee.name)) return arg?.type === 'Literal' && VM_MODULE.test(String(arg.value));
-      // esbuild's __toESM(require("vm")), TypeScript's __importStar(require("vm")).
-      return x.arguments.length === 1 && isVmModule(arg, scope, depth + 1);
-    }
-    case 'ImportExpression': return x.source?.type === 'Literal' && VM_MODULE.test(String(x.source.value));
-    case 'AwaitExpression': return isVmModule(x.argument, scope, depth + 1);
-    // `import_vm.default.runInContext(...)`
-    case 'MemberExpression': return !x.computed && x.property.name === 'default' && isVmModule(x.object, scope, depth + 1);
-    default: return false;
-  }
-}
-
-function unwrap(n: Node): Node {
-  let x = n;
-  while (x.type === 'ParenthesizedExpression' || x.type === 'ChainExpression' || (x.type === 'SequenceExpression' && x.expressions.length > 0)) {
-    x = x.type === 'SequenceExpression' ? x.expressions[x.expressions.length - 1] : x.expression;
-  }
-  return x;
 }
