@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CovertBaseline } from '../../src/core/covert/baseline.ts';
 import { segmentBody } from '../../src/core/exchange/index.ts';
-import type { Segment } from '../../src/core/types.ts';
+import type { Finding, Segment } from '../../src/core/types.ts';
 
 const TOOLS = [{ name: 'Bash', description: 'Run a shell command.', input_schema: { type: 'object', properties: { command: { type: 'string', description: 'The command.' } } } }];
 
@@ -157,4 +157,55 @@ test('a prompt resent as the same segments is matched from the last exchange: sa
   const groups = b.stats().groups;
   assert.deepEqual(b.observe({ tool: 't', version: '2', user: 'alice', segments: known }), []);
   assert.equal(b.stats().groups, groups + 2, 'version 2 learns its own system prompt and tool');
+});
+
+// One date written another way is split by token alignment into several edits ("12/" deleted,
+// "/" → ".12."): each is widened to the whole date it cuts into and those that overlap merged.
+const dated = (dates: string): string => `You are Claude's coding helper.\nToday's date is ${dates}.\nBe careful.`;
+/** The finding's span in the text it was found in (findDates counts a full stop after a date in). */
+const spanOf = (text: string, f: Finding): string => text.slice(f.start, f.end);
+
+test('a date written another way for one user is one format finding over the whole date on both sides', () => {
+  const b = new CovertBaseline();
+  for (const u of ['alice', 'bob']) assert.deepEqual(b.observe({ tool: 't', version: '1', user: u, segments: segs(dated('12/07/2026')) }), []);
+  const text = dated('07.12.2026');
+  // The new variant, then the same again (a known variant: its cached edits).
+  for (let i = 0; i < 2; i++) {
+    const f = b.observe({ tool: 't', version: '1', user: 'carol', segments: segs(text) });
+    assert.deepEqual(f.map((x) => [x.rule, x.severity, x.segmentPath]), [['format-variant', 'medium', 'system[0].text']], JSON.stringify(f));
+    assert.match(spanOf(text, f[0]!), /^07\.12\.2026\.?$/);
+    assert.equal(f[0]!.preview, spanOf(text, f[0]!));
+    assert.match(f[0]!.detail!, /date format .*\(12\/07\/2026\.? → 07\.12\.2026\.?; ambiguous/);
+  }
+  // A new version that writes the date another way: one change since the previous version.
+  const v2 = b.observe({ tool: 't', version: '2', user: 'alice', segments: segs(text) });
+  assert.deepEqual(v2.map((x) => [x.rule, x.severity]), [['format-variant', 'info']], JSON.stringify(v2));
+  assert.match(spanOf(text, v2[0]!), /^07\.12\.2026\.?$/);
+});
+
+test('a change next to a date leaves the date out of the span', () => {
+  const b = new CovertBaseline();
+  for (const u of ['alice', 'bob']) b.observe({ tool: 't', version: '1', user: u, segments: segs(dated('12/07/2026')) });
+  // Between the date and the full stop findDates counts in: the span is the hidden character.
+  const hidden = dated('12/07/2026\u200b');
+  const f = b.observe({ tool: 't', version: '1', user: 'li', segments: segs(hidden) });
+  assert.deepEqual(f.map((x) => [x.rule, spanOf(hidden, x)]), [['invisible-variant', '\u200b']]);
+  const spaced = dated('12/07/2026').replace('is ', 'is  ');
+  const g = b.observe({ tool: 't', version: '1', user: 'wang', segments: segs(spaced) });
+  assert.deepEqual(g.map((x) => [x.rule, spanOf(spaced, x)]), [['format-variant', ' ']]);
+  const lookalike = dated('12/07/2026').replace('date is', 'date \u0456s');
+  const h = b.observe({ tool: 't', version: '1', user: 'zhao', segments: segs(lookalike) });
+  assert.deepEqual(h.map((x) => [x.rule, spanOf(lookalike, x)]), [['confusable-variant', '\u0456s']]);
+});
+
+test('two dates written another way in one prompt stay two findings, each over its own date', () => {
+  const b = new CovertBaseline();
+  for (const u of ['alice', 'bob']) b.observe({ tool: 't', version: '1', user: u, segments: segs(dated('12/07/2026, the release 11/03/2026')) });
+  const text = dated('07.12.2026, the release 03.11.2026');
+  const f = b.observe({ tool: 't', version: '1', user: 'carol', segments: segs(text) });
+  assert.deepEqual(f.map((x) => x.rule), ['format-variant', 'format-variant'], JSON.stringify(f));
+  assert.equal(spanOf(text, f[0]!), '07.12.2026');
+  assert.match(spanOf(text, f[1]!), /^03\.11\.2026\.?$/);
+  assert.match(f[0]!.detail!, /\(12\/07\/2026 → 07\.12\.2026;/);
+  assert.match(f[1]!.detail!, /\(11\/03\/2026\.? → 03\.11\.2026\.?;/);
 });

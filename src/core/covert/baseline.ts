@@ -8,8 +8,9 @@
 // memory files); an invisible or look-alike difference is reported on every exchange that
 // carries it (HIGH); a formatting-only difference is reported when the users of that place are
 // split between two spellings (MEDIUM); a new version's changes are reported once (INFO).
-import { alignTexts } from './align.ts';
+import { alignTexts, type Hunk as Edit } from './align.ts';
 import { classifyChange, type ChangeClass } from './classify.ts';
+import { hunkSpans } from './differential.ts';
 import { fieldName } from './fields.ts';
 import { FNV_OFFSET, fnvMix, mixSampled } from '../sampled-hash.ts';
 import { renderPath } from '../exchange/path.ts';
@@ -389,8 +390,13 @@ export class CovertBaseline {
         a = refFields[field]![1];
       }
       if (a === undefined || a === text || hunks.length >= 200) return;
-      for (const h of alignTexts(a, text)) {
-        const c = classifyChange(a, h.aStart, h.aEnd, text, h.bStart, h.bEnd);
+      for (const w of wholeDates(a, text, alignTexts(a, text))) {
+        let h: Edit = w;
+        let c = w.edit === undefined ? undefined : classifyChange(a, w.edit.aStart, w.edit.aEnd, text, w.edit.bStart, w.edit.bEnd);
+        // Invisible or look-alike characters widened into a date (findDates counts the full stop
+        // after a date as part of it) are shown as they are: the span points at them.
+        if (c !== undefined && (c.cls === 'invisible' || c.cls === 'confusable')) h = w.edit!;
+        else c = classifyChange(a, h.aStart, h.aEnd, text, h.bStart, h.bEnd);
         hunks.push({ field, key, slot: `${key}@${h.aStart}-${h.aEnd}`, cls: c.cls, start: h.bStart, end: h.bEnd, text: text.slice(h.bStart, h.bEnd), detail: c.detail });
         if (hunks.length >= 200) break;
       }
@@ -408,7 +414,7 @@ export class CovertBaseline {
         if (!splitsUsers(group, h, user)) continue;
       }
       const f = this.finding(h.cls, sev, group.role, g, h, `${describe(h.cls)} in ${g.name}: ${h.detail}`);
-      // One finding per distinct change: a date rewritten in another format is two token hunks.
+      // One finding per distinct change: the same character hidden in several places of a text.
       if (!out.some((x) => x.segmentPath === f.segmentPath && x.detail === f.detail)) out.push(f);
     }
   }
@@ -530,6 +536,46 @@ function toolNames(segs: readonly Segment[]): (string | null)[] {
     }
   }
   for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = null;
+  return out;
+}
+
+/**
+ * The edits from a to b, each widened to the whole date it cuts into on either side, and those
+ * that then overlap merged (as the probe does, differential.ts): token alignment splits
+ * 12/07/2026 → 07.12.2026 into "12/" deleted and "/" → ".12.", two edits of one date written
+ * another way, and a date is only recognised whole. A merged span maps to b through its first
+ * and last edit: the text between the span's ends and those edits is the same on both sides. An
+ * insertion at a span's edge, outside any date, stays an edit of its own. `edit`: the one edit a
+ * span was widened from, when it holds one only.
+ */
+function wholeDates(a: string, b: string, edits: Edit[]): (Edit & { edit?: Edit })[] {
+  if (edits.length === 0) return [];
+  const spans = hunkSpans(a, { persona: '', text: b, hunks: edits }, new Map());
+  const order = spans.map((_, i) => i).sort((x, y) => spans[x]![0] - spans[y]![0] || spans[x]![1] - spans[y]![1]);
+  const out: (Edit & { edit?: Edit })[] = [];
+  let s = 0;
+  let e = -1;
+  let first = 0;
+  let last = 0;
+  const flush = (): void => {
+    if (e < 0) return;
+    const f = edits[first]!;
+    const l = edits[last]!;
+    const w = { aStart: s, aEnd: e, bStart: f.bStart - (f.aStart - s), bEnd: l.bEnd + (e - l.aEnd) };
+    out.push(first === last && (s < f.aStart || e > f.aEnd) ? { ...w, edit: f } : w);
+  };
+  for (const i of order) {
+    const [s1, e1] = spans[i]!;
+    if (e >= 0 && s1 < e) {
+      e = Math.max(e, e1);
+      first = Math.min(first, i);
+      last = Math.max(last, i);
+      continue;
+    }
+    flush();
+    [s, e, first, last] = [s1, e1, i, i];
+  }
+  flush();
   return out;
 }
 

@@ -112,7 +112,7 @@ const cuts = (d: { start: number; end: number }, s: number, e: number): boolean 
  * side: token alignment splits 12/07/2026 → 07.12.2026 into "12/" deleted and "/" → ".12.", two
  * changes that are one date written another way, and a date is only recognised whole.
  */
-function hunkSpans(ref: string, v: Val, refMemo: Map<number, DateMatch[]>): [number, number][] {
+export function hunkSpans(ref: string, v: Val, refMemo: Map<number, DateMatch[]>): [number, number][] {
   const memo = new Map<number, DateMatch[]>();
   return v.hunks.map((h) => {
     let s = h.aStart;
