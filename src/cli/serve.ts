@@ -19,7 +19,9 @@ import { loadSecretRules } from '../gateway/secret-rules.ts';
 const HELP = `usage: airlock serve [--config FILE] [--policy FILE] [--host H] [--port N] [--store URL]
 
   --config FILE   gateway configuration (YAML); default: $AIRLOCK_CONFIG or the embedded defaults;
-                  its gitleaks files are read again when they change and on SIGHUP
+                  read again when it or one of its gitleaks files changes and on SIGHUP: the
+                  inspection settings apply at once, the rest takes a restart (an invalid edit
+                  is refused)
   --policy FILE   policy (YAML, docs/policy.md); default: $AIRLOCK_POLICY or the config's policy;
                   reloaded when the file changes and on SIGHUP (an invalid edit is refused)
   --store URL     sqlite:<file> or postgres://…; default: $AIRLOCK_STORE or sqlite:<dataDir>/airlock.db
@@ -74,9 +76,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   tuneHeap(process.execArgv, io.env['NODE_OPTIONS']);
   const file = typeof flags['config'] === 'string' ? flags['config'] : io.env['AIRLOCK_CONFIG'];
-  const config = loadConfig(file);
-  if (typeof flags['host'] === 'string') config.listen.host = flags['host'];
-  if (typeof flags['port'] === 'string') config.listen.port = Number(flags['port']);
+  // The command line's listen address overrides the file's, at start and when it is read again.
+  const load = (): GatewayConfig => {
+    const c = loadConfig(file);
+    if (typeof flags['host'] === 'string') c.listen.host = flags['host'];
+    if (typeof flags['port'] === 'string') c.listen.port = Number(flags['port']);
+    return c;
+  };
+  const config = load();
   const storeUrl = (typeof flags['store'] === 'string' ? flags['store'] : undefined) ?? io.env['AIRLOCK_STORE'] ?? config.store ?? `sqlite:${join(config.dataDir, 'airlock.db')}`;
   const logLevel = io.env['AIRLOCK_LOG_LEVEL'] ?? 'info';
   const logger = pino({ level: logLevel, base: { service: 'airlock' } });
@@ -99,7 +106,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(shared !== null ? { storeUrl: shared } : {}),
   });
   const addr = await gateway.listen();
-  gateway.watchSecretRules();
+  gateway.watch(file !== undefined ? { path: file, load } : undefined);
   const base = gateway.url;
   const firstKey = await bootstrapKey(store, io.env);
   const managed = config.upstreams.filter((u) => u.auth === 'managed' || (u.auth === 'auto' && u.apiKeyEnv !== undefined && (io.env[u.apiKeyEnv] ?? '') !== ''));

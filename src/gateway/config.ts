@@ -179,6 +179,48 @@ export function loadConfig(file: string | undefined): GatewayConfig {
   return r.value;
 }
 
+/** An inspection setting, by its key. */
+export type InspectionKey = keyof GatewayConfig['inspection'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The key paths whose values differ between two configurations (`inspection.internal.domains`,
+ * `upstreams`): objects are compared key by key, lists and values whole. Paths only, never
+ * values: an allowed value or an internal name is confidential, and these go to the log.
+ */
+export function changedKeys(a: unknown, b: unknown, path = ''): string[] {
+  if (isRecord(a) && isRecord(b)) {
+    const out: string[] = [];
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) out.push(...changedKeys(a[k], b[k], path === '' ? k : `${path}.${k}`));
+    return out;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}
+
+export interface ReloadPlan {
+  /** The inspection section to apply: the new one, with the settings held for a restart as they are. */
+  inspection: GatewayConfig['inspection'];
+  /** Key paths applied at once. */
+  applied: string[];
+  /** Key paths changed in the file that take a restart, and are not applied (not even in part). */
+  restart: string[];
+}
+
+/**
+ * What a configuration read again may change in a running gateway: the inspection section, which
+ * each exchange takes as a whole when it starts, but for `held` (its worker thread, and whatever
+ * the caller knows would start or stop it). Everything else (listen address, data directory,
+ * store, upstreams, limits, audit, auth, policy) was built into long-lived objects at start.
+ */
+export function reloadPlan(current: GatewayConfig, next: GatewayConfig, held: readonly InspectionKey[]): ReloadPlan {
+  const inspection = { ...next.inspection };
+  for (const k of held) (inspection as Record<string, unknown>)[k] = current.inspection[k];
+  const live = (p: string): boolean => p.startsWith('inspection.') && !held.some((k) => p === `inspection.${k}` || p.startsWith(`inspection.${k}.`));
+  const changed = changedKeys(current, next);
+  return { inspection, applied: changed.filter(live), restart: changed.filter((p) => !live(p)) };
+}
+
 const globs = new Map<string, RegExp>();
 const globToRegExp = (g: string): RegExp => {
   let re = globs.get(g);

@@ -34,22 +34,34 @@ const store = url === null ? null : {
   saveBaselineVariants: async (...a: Parameters<Store['saveBaselineVariants']>) => (await open(url)).saveBaselineVariants(...a),
   loadBaselineVariants: async (...a: Parameters<Store['loadBaselineVariants']>) => (await open(url)).loadBaselineVariants(...a),
 };
+// The inspection settings in force (`inspection.baselines` may be switched on or off by a reload).
+let settings = data.inspection;
 let baselines: BaselineObserver | undefined;
-if (data.inspection.baselines) {
+/** The prompt baselines, started (loaded from the store) the first time they are switched on. */
+async function startBaselines(): Promise<void> {
+  if (baselines !== undefined) return;
   baselines = new BaselineObserver(store, { onError: warn, ...(data.baselineSyncMs !== undefined ? { syncMs: data.baselineSyncMs } : {}) });
   await baselines.start().catch(warn);
 }
+if (settings.baselines) await startBaselines();
 
 // A batch of jobs, or a reload: the organisation's secret rules from the texts the gateway's thread
-// read and accepted, with fresh caches.
+// read and accepted, and the inspection settings, with fresh caches (results cached under the old
+// settings would hide new findings). Requests are served one at a time: a batch sees one set.
+async function reload(q: Exclude<LateRequest, unknown[]>): Promise<LateResult[]> {
+  const nextSettings = q.inspection ?? settings;
+  const next = inspectionOptions(nextSettings, data.hashSecret, rulesOf(q.reload));
+  warmInspection(next);
+  if (nextSettings.baselines) await startBaselines();
+  settings = nextSettings;
+  opts = next;
+  return [];
+}
 serveRequests<LateRequest, LateResult[]>(parentPort!, (q) => {
-  if (!Array.isArray(q)) {
-    const next = inspectionOptions(data.inspection, data.hashSecret, rulesOf(q.reload));
-    warmInspection(next);
-    opts = next;
-    return [];
-  }
-  return q.map((job) => inspectLate(job, opts, baselines));
+  if (!Array.isArray(q)) return reload(q);
+  // Switched off, the baselines are kept (not compared, nothing learnt) in case they come back.
+  const compare = settings.baselines ? baselines : undefined;
+  return q.map((job) => inspectLate(job, opts, compare));
 }, async () => {
   await baselines?.close();
   if (opened !== null) await (await opened.catch(() => null))?.close();

@@ -138,8 +138,11 @@ export function inspectLate(job: LateJob, opts: InspectionOptions, baselines?: {
   return { findings, errors: r.errors.concat(h.errors), outputErrors: o.errors, requestSha256: hash('sha256', job.body) };
 }
 
-/** What the worker is asked: a batch of jobs, or to take the organisation's secret rules anew (the files' texts). */
-export type LateRequest = LateJob[] | { reload: RuleSource[] };
+/**
+ * What the worker is asked: a batch of jobs, or to take the organisation's secret rules anew (the
+ * files' texts) and, when the configuration was read again, the inspection settings in force.
+ */
+export type LateRequest = LateJob[] | { reload: RuleSource[]; inspection?: GatewayConfig['inspection'] };
 
 /** What the worker is started with. */
 export interface LateWorkerData {
@@ -178,12 +181,13 @@ export class InspectionThread {
   }
 
   /**
-   * Has the worker import the organisation's secret rules from these texts (fresh caches); a worker
-   * started later gets them too. Rejects, the worker's rules staying, when it cannot.
+   * Has the worker import the organisation's secret rules from these texts, and take these
+   * inspection settings (default: those it has), with fresh caches; a worker started later gets
+   * them too. Rejects, the worker's settings staying, when it cannot.
    */
-  async reload(sources: RuleSource[]): Promise<void> {
-    await this.client.request({ reload: sources });
-    this.data = { ...this.data, gitleaks: sources };
+  async reload(sources: RuleSource[], inspection = this.data.inspection): Promise<void> {
+    await this.client.request({ reload: sources, inspection });
+    this.data = { ...this.data, gitleaks: sources, inspection };
   }
 
   /** Messages (batches of jobs) sent and not yet answered. */

@@ -123,6 +123,7 @@ interface Ctx {
 }
 
 export interface PipelineDeps {
+  /** Read at each exchange; its inspection section is replaced by reloadInspection. */
   config: GatewayConfig;
   auth: Authenticator;
   upstreams: Upstreams;
@@ -137,9 +138,10 @@ export interface PipelineDeps {
   /**
    * Whether the decision can change what is forwarded because of findings (a policy, or redaction
    * by configuration). When not, inspection runs after the response has been relayed: the record
-   * is the same, the client waits for none of it.
+   * is the same, the client waits for none of it. Read at each exchange: it may follow a reloaded
+   * `inspection.redact` (never while an inspection worker runs: the gateway holds that for a restart).
    */
-  decisionUsesFindings: boolean;
+  readonly decisionUsesFindings: boolean;
   /** Passive covert-channel detection: compares system prompts and tools with the tool version's baseline. */
   baselines?: { observe(input: ObserveInput): Finding[] };
   /**
@@ -204,14 +206,16 @@ export class Pipeline {
   }
 
   /**
-   * Takes the organisation's secret rules anew and starts over with fresh caches (results cached
-   * under the old rules would hide the new ones' findings). An exchange under way finishes with
-   * either set.
+   * Takes the organisation's secret rules anew and, from a configuration read again, the inspection
+   * settings (default: those in force), and starts over with fresh caches (results cached under
+   * the old rules or settings would hide new findings). An exchange under way finishes with
+   * either set. The caller keeps what would start or stop the inspection worker as it is.
    */
-  reloadInspection(rules: readonly SecretRule[]): void {
-    const next = inspectionOptions(this.deps.config.inspection, this.deps.hashSecret, rules);
-    if (this.deps.config.inspection.enabled && !this.threaded) warmInspection(next);
+  reloadInspection(rules: readonly SecretRule[], inspection: GatewayConfig['inspection'] = this.deps.config.inspection): void {
+    const next = inspectionOptions(inspection, this.deps.hashSecret, rules);
+    if (inspection.enabled && !this.threaded) warmInspection(next);
     this.inspection = next;
+    if (inspection !== this.deps.config.inspection) this.deps.config = { ...this.deps.config, inspection };
   }
 
   /** Pays the engine's one-time costs now (at start), where this thread inspects exchanges. */

@@ -11,13 +11,13 @@ import type { Store } from '../store/types.ts';
 import type { Identity } from '../core/types.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Authenticator } from './auth.ts';
-import type { GatewayConfig } from './config.ts';
+import { loadConfig, reloadPlan, type GatewayConfig, type InspectionKey } from './config.ts';
 import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
 import { policyActsOnCovert, policyDecider, policyLimits } from './policy-decider.ts';
 import type { PolicyHolder } from './policy-loader.ts';
 import { RateLimiter } from './ratelimit.ts';
 import { Upstreams } from './upstream.ts';
-import { BaselineObserver } from './baselines.ts';
+import { BaselineObserver, type ObserveInput } from './baselines.ts';
 import { InspectionThread } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
 import { FileWatch } from './file-watch.ts';
@@ -31,6 +31,12 @@ const TIMEOUT_408 = ((): string => {
   return `HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 })();
 const BAD_400 = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+/** An error's message on one line (a configuration error lists each problem at file:line:column on a line of its own). */
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+
+const sameSources = (a: readonly RuleSource[], b: readonly RuleSource[]): boolean =>
+  a.length === b.length && a.every((s, i) => s.file === b[i]!.file && s.text === b[i]!.text);
+
 /** How long the error events of exchanges ended at shutdown may take to reach their clients. */
 const SHUTDOWN_FLUSH_MS = 1_000;
 
@@ -53,25 +59,45 @@ export interface GatewayOptions {
   storeUrl?: string;
 }
 
+/** The configuration file, read again on SIGHUP and when it changes (Gateway.watch). */
+export interface ConfigFile {
+  path: string;
+  /** Reads and validates it (default: loadConfig), with whatever the command line overrides. */
+  load?: () => GatewayConfig;
+}
+
 export class Gateway {
   readonly server: Server;
   private readonly writer: AuditWriter;
   private readonly appender: ThreadedAppender | null;
   private readonly limiter: RateLimiter | null;
   private readonly upstreams: Upstreams;
-  private readonly baselines: BaselineObserver | null;
+  /** Prompt baselines on this thread (none with an inspection worker); started when first switched on. */
+  private baselines: BaselineObserver | null;
   private readonly inspection: InspectionThread | null;
   private readonly pipeline: Pipeline;
   private inflight = 0;
   /** Responses of the exchanges under way (those still open when the drain ends are ended by the gateway). */
   private readonly open = new Set<ServerResponse>();
+  /** The configuration in force: as at start, but for the inspection settings a reload applied. */
+  private inForce: GatewayConfig;
+  /** The gitleaks files' texts in force (this thread and the worker import the same). */
+  private ruleSources: RuleSource[];
+  /** Whether, and which, files are watched (watch()). */
+  private watching = false;
+  private configFile: ConfigFile | null = null;
+  private configWatch: FileWatch | null = null;
   private ruleWatches: FileWatch[] = [];
-  private readonly onHup = (): void => void this.reloadSecretRules('SIGHUP');
+  /** Reloads run one at a time (a file change and SIGHUP may come together). */
+  private reloads: Promise<unknown> = Promise.resolve();
+  private readonly onHup = (): void => void this.reloadConfig('SIGHUP');
+  private readonly newBaselines: () => BaselineObserver;
   private draining = false;
   private idle: (() => void) | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     const { config, store, logger, policy } = opts;
+    this.inForce = config;
     this.upstreams = new Upstreams(config, opts.env ?? process.env);
     this.appender = opts.storeUrl !== undefined && config.audit.thread ? new ThreadedAppender(opts.storeUrl) : null;
     this.writer = new AuditWriter(this.appender ?? store, {
@@ -82,23 +108,30 @@ export class Gateway {
     const hashSecret = opts.hashSecret ?? randomBytes(32).toString('hex');
     // The organisation's gitleaks files, read once here: this thread and the inspection worker
     // import the same texts (the configuration checked at load that they import).
-    const ruleSources = readSecretRuleFiles(config.inspection.gitleaks);
+    const ruleSources = (this.ruleSources = readSecretRuleFiles(config.inspection.gitleaks));
     const secretRules = importSecretRules(ruleSources).rules;
-    const decisionUsesFindings = opts.decider !== undefined || policy !== undefined || config.inspection.redact;
+    // A decider or a policy always decides on findings; `inspection.redact` may be reloaded.
+    const decides = opts.decider !== undefined || policy !== undefined;
+    const late = this.lateFor(config.inspection);
     // Inspection waits for the response only when nothing before forwarding depends on findings;
     // then it runs in a worker, which holds the prompt baselines too.
-    const late = opts.storeUrl !== undefined && config.inspection.thread && config.inspection.enabled && !decisionUsesFindings && !config.audit.storeRedactedBodies;
     this.inspection = late
       ? new InspectionThread({ inspection: config.inspection, hashSecret, storeUrl: opts.storeUrl!, gitleaks: ruleSources, ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}) })
       : null;
     // On SQLite the gateway's writes go through the audit worker's connection: a write transaction
     // on this thread would wait for the worker's, with the event loop blocked (store/audit-thread.ts).
     const writes = this.appender !== null && parseStoreUrl(opts.storeUrl!).kind === 'sqlite' ? this.appender : null;
-    this.baselines = !late && config.inspection.enabled && config.inspection.baselines
-      ? new BaselineObserver(writes !== null ? { saveBaselineVariants: (rows) => writes.saveBaselineVariants(rows), loadBaselineVariants: (q) => store.loadBaselineVariants(q) } : store, {
-        onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'),
-      })
-      : null;
+    this.newBaselines = () => new BaselineObserver(writes !== null ? { saveBaselineVariants: (rows) => writes.saveBaselineVariants(rows), loadBaselineVariants: (q) => store.loadBaselineVariants(q) } : store, {
+      onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'),
+    });
+    this.baselines = !late && this.baselinesOn() ? this.newBaselines() : null;
+    // Without a worker, the comparison follows the settings in force (a reload may switch it).
+    const observer = { observe: (input: ObserveInput) => (this.baselines !== null && this.baselinesOn() ? this.baselines.observe(input) : []) };
+    // The configured decision follows a reloaded `inspection.redact`.
+    const alerting = defaultDecider(false);
+    const redacting = defaultDecider(true);
+    const redact = (): boolean => this.inForce.inspection.redact;
+    const configured: Decider = (input) => (redact() ? redacting : alerting)(input);
     this.limiter = policy !== undefined ? new RateLimiter({ store: writes ?? store, limits: policyLimits(policy), logger }) : null;
     const pipeline = (this.pipeline = new Pipeline({
       config,
@@ -106,15 +139,17 @@ export class Gateway {
       upstreams: this.upstreams,
       audit: this.writer,
       logger,
-      decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : defaultDecider(config.inspection.redact)),
+      decider: opts.decider ?? (policy !== undefined ? policyDecider(policy) : configured),
       hashSecret,
       secretRules,
       policyHash: () => policy?.current.hash ?? null,
-      decisionUsesFindings,
+      get decisionUsesFindings(): boolean {
+        return decides || redact();
+      },
       // Without a policy, covert findings never change what is forwarded (the default decider
       // alerts on them; it redacts only other findings). An unknown decider is asked before forwarding.
       covertEarly: opts.decider !== undefined ? () => true : policy !== undefined ? policyActsOnCovert(policy) : () => false,
-      ...(this.baselines !== null ? { baselines: this.baselines } : {}),
+      ...(!late ? { baselines: observer } : {}),
       ...(this.inspection !== null ? { late: this.inspection } : {}),
       ...(policy !== undefined && this.limiter !== null ? {
         limiter: this.limiter,
@@ -170,6 +205,11 @@ export class Gateway {
     return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
+  /** The configuration in force: as at start, but for the inspection settings a reload applied. */
+  get config(): GatewayConfig {
+    return this.inForce;
+  }
+
   get inFlight(): number {
     return this.inflight;
   }
@@ -220,50 +260,162 @@ export class Gateway {
     });
   }
 
+  /** Whether inspection runs after the response in a worker under these settings: decided at start, kept to the end. */
+  private lateFor(i: GatewayConfig['inspection']): boolean {
+    const { opts } = this;
+    const decides = opts.decider !== undefined || opts.policy !== undefined || i.redact;
+    return opts.storeUrl !== undefined && i.thread && i.enabled && !decides && !this.inForce.audit.storeRedactedBodies;
+  }
+
+  private baselinesOn(): boolean {
+    return this.inForce.inspection.enabled && this.inForce.inspection.baselines;
+  }
+
+  /** Runs reloads one at a time, in the order asked. */
+  private serial<T>(reload: () => Promise<T>): Promise<T> {
+    const run = this.reloads.then(reload);
+    this.reloads = run.catch(() => undefined);
+    return run;
+  }
+
   /**
    * Imports the organisation's gitleaks files (`inspection.gitleaks`) again, on this thread and in
    * the inspection worker, with fresh result caches. A file that does not read or parse is
    * refused with a log line, and the rules in force stay.
    */
-  async reloadSecretRules(trigger: string): Promise<boolean> {
-    const { config, logger } = this.opts;
+  reloadSecretRules(trigger: string): Promise<boolean> {
+    return this.serial(async () => {
+      const { logger } = this.opts;
+      const files = this.inForce.inspection.gitleaks;
+      // Read and imported once; the worker takes the same texts, and this thread switches only once
+      // it has (so the two never hold different rules).
+      let sources: RuleSource[];
+      let loaded: ReturnType<typeof importSecretRules>;
+      try {
+        sources = readSecretRuleFiles(files);
+        loaded = importSecretRules(sources);
+        await this.inspection?.reload(sources);
+      } catch (e) {
+        logger.error({ trigger, err: oneLine(e) }, 'secret rules reload rejected; the rules in force stay');
+        return false;
+      }
+      this.ruleSources = sources;
+      this.pipeline.reloadInspection(loaded.rules);
+      for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
+      logger.info({ trigger, files, rules: loaded.rules.length }, 'secret rules reloaded');
+      return true;
+    });
+  }
+
+  /**
+   * Reads the configuration file again (`file`, default the one watch() was given; with none, only
+   * the gitleaks files are read again) and applies what can change while exchanges are under way:
+   * the inspection settings and the rule files they name, on this thread and in the inspection
+   * worker, with fresh caches. What takes a restart is named in one warning and not applied at
+   * all; an invalid file is refused with one log line and the configuration in force stays.
+   * Resolves with whether the file was accepted.
+   */
+  reloadConfig(trigger: string, file: ConfigFile | null = this.configFile): Promise<boolean> {
+    if (file === null) return this.reloadSecretRules(trigger);
+    return this.serial(() => this.applyConfig(trigger, file));
+  }
+
+  private async applyConfig(trigger: string, file: ConfigFile): Promise<boolean> {
+    const { logger } = this.opts;
     const refuse = (e: unknown): false => {
-      logger.error({ trigger, err: (e as Error).message.split('\n')[0] }, 'secret rules reload rejected; the rules in force stay');
+      logger.error({ trigger, file: file.path, err: oneLine(e) }, 'configuration reload rejected; the configuration in force stays');
       return false;
     };
-    // Read and imported once; the worker takes the same texts, and this thread switches only once
-    // it has (so the two never hold different rules).
-    let sources: RuleSource[];
-    let loaded: ReturnType<typeof importSecretRules>;
+    let next: GatewayConfig;
     try {
-      sources = readSecretRuleFiles(config.inspection.gitleaks);
-      loaded = importSecretRules(sources);
-      await this.inspection?.reload(sources);
+      next = (file.load ?? (() => loadConfig(file.path)))();
     } catch (e) {
       return refuse(e);
     }
-    this.pipeline.reloadInspection(loaded.rules);
-    for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
-    logger.info({ trigger, files: config.inspection.gitleaks, rules: loaded.rules.length }, 'secret rules reloaded');
+    const cur = this.inForce.inspection;
+    // The inspection worker runs from start to close: a change that would start or stop it
+    // (switching inspection on or off, or redaction, which needs findings before forwarding)
+    // takes a restart, like its `thread` setting.
+    const held: InspectionKey[] = ['thread'];
+    if (this.lateFor({ ...next.inspection, thread: cur.thread }) !== (this.inspection !== null)) held.push('enabled', 'redact');
+    const plan = reloadPlan(this.inForce, next, held);
+    // The rule files the new list names, read and imported once (the worker imports the same texts).
+    let sources: RuleSource[];
+    let loaded: ReturnType<typeof importSecretRules>;
+    try {
+      sources = readSecretRuleFiles(plan.inspection.gitleaks);
+      loaded = importSecretRules(sources);
+    } catch (e) {
+      return refuse(e);
+    }
+    const rulesChanged = !sameSources(sources, this.ruleSources);
+    const changed = rulesChanged && !plan.applied.includes('inspection.gitleaks') ? [...plan.applied, 'inspection.gitleaks'] : plan.applied;
+    if (changed.length > 0) {
+      try {
+        // The worker first; this thread switches once it has, so the two never differ for long.
+        await this.inspection?.reload(sources, plan.inspection);
+      } catch (e) {
+        return refuse(e);
+      }
+      if (this.inspection === null && plan.inspection.enabled && plan.inspection.baselines && this.baselines === null) {
+        // Switched on with no worker: started (other instances' variants loaded) before the switch.
+        const b = this.newBaselines();
+        await b.start().catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'));
+        this.baselines = b;
+      }
+      this.inForce = { ...this.inForce, inspection: plan.inspection };
+      this.ruleSources = sources;
+      this.pipeline.reloadInspection(loaded.rules, plan.inspection);
+      if (this.watching && plan.applied.includes('inspection.gitleaks')) this.watchRules();
+      if (rulesChanged) for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
+    }
+    if (plan.restart.length > 0) logger.warn({ trigger, file: file.path, keys: plan.restart }, 'configuration changes need a restart to apply; not applied');
+    // Key paths only: an allowed value or an internal name is confidential.
+    logger.info({ trigger, file: file.path, changed }, changed.length > 0 ? 'configuration reloaded' : 'configuration reloaded; nothing to apply');
     return true;
+  }
+
+  /**
+   * Reloads on SIGHUP and when a file changes: the configuration file when given (reloadConfig),
+   * and the organisation's gitleaks files (reloadSecretRules), whose list may change with it.
+   */
+  watch(config?: ConfigFile): this {
+    if (this.watching) return this;
+    this.watching = true;
+    if (config !== undefined) {
+      this.configFile = config;
+      this.configWatch = new FileWatch(config.path, () => void this.reloadConfig('file change'), {
+        onError: (e) => this.opts.logger.warn({ file: config.path, err: e.message }, 'configuration watch failed; reload with SIGHUP'),
+      }).start();
+    }
+    this.watchRules();
+    // Without a file to read again, SIGHUP keeps its default (ending the process) as before.
+    if (config !== undefined || this.inForce.inspection.gitleaks.length > 0) process.on('SIGHUP', this.onHup);
+    return this;
   }
 
   /** Reloads the organisation's secret rules when one of their files changes, and on SIGHUP. */
   watchSecretRules(): this {
-    if (this.ruleWatches.length > 0 || this.opts.config.inspection.gitleaks.length === 0) return this;
-    this.ruleWatches = this.opts.config.inspection.gitleaks.map((f) => new FileWatch(f, () => void this.reloadSecretRules('file change'), {
+    return this.watch();
+  }
+
+  /** Watches the gitleaks files in force (again, when their list changed). */
+  private watchRules(): void {
+    for (const w of this.ruleWatches) w.close();
+    this.ruleWatches = this.inForce.inspection.gitleaks.map((f) => new FileWatch(f, () => void this.reloadSecretRules('file change'), {
       onError: (e) => this.opts.logger.warn({ file: f, err: e.message }, 'secret rules watch failed; reload with SIGHUP'),
     }).start());
-    process.on('SIGHUP', this.onHup);
-    return this;
   }
 
   /** Graceful stop: refuse new work, wait for in-flight exchanges (bounded), flush the audit trail. */
-  async close(drainMs = this.opts.config.limits.drainMs): Promise<void> {
+  async close(drainMs = this.inForce.limits.drainMs): Promise<void> {
     this.draining = true;
     for (const w of this.ruleWatches) w.close();
-    if (this.ruleWatches.length > 0) process.off('SIGHUP', this.onHup);
+    this.configWatch?.close();
+    process.off('SIGHUP', this.onHup);
     this.ruleWatches = [];
+    this.configWatch = null;
+    this.watching = false;
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
     await this.waitIdle(drainMs);
