@@ -558,7 +558,7 @@ export class Pipeline {
     }
     if (r.unread !== null) {
       this.deps.logger.warn({ exchange: ctx.id, reason: r.unread }, 'response relayed but not read');
-      ctx.gaps.push({ part: 'response', reason: `${r.unread}: relayed, neither inspected nor read for usage` });
+      ctx.gaps.push({ part: 'response', reason: r.unread });
     }
     if (this.threaded) ctx.output = r.output;
     else if (this.deps.config.inspection.enabled) {

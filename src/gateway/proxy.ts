@@ -4,8 +4,8 @@
 // usage and assembles the output for inspection; nothing is buffered whole before relaying.
 import type { ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
-import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateSync } from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import type { Transform } from 'node:stream';
+import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.ts';
@@ -59,49 +59,79 @@ export interface ProxyResult {
    */
   truncated: boolean;
   /**
-   * Why the response could not be read at all (usage, inspection), though it was relayed: a
-   * Content-Encoding the gateway cannot decode. The gateway asks for none (accept-encoding:
-   * identity); gzip, deflate, br and zstd are decoded when a server sends them anyway.
+   * Why the response, relayed as sent, was not read (usage, inspection) or only in part, as the
+   * record's gap says it: a Content-Encoding the gateway does not decode, or a body that failed to
+   * decode part way. The gateway asks for none (accept-encoding: identity); gzip, deflate (zlib or
+   * raw) and br, also listed together, are decoded when a server sends them anyway.
    */
   unread: string | null;
 }
 
-/**
- * The decoded copy of a compressed response (at most MAX_TEE_BYTES of it: `over` says there was
- * more), or null for an encoding the gateway cannot decode. A stream cut short decodes as far as it
- * came (a sync flush at the end instead of an error).
- */
-function decodeBody(coding: string, raw: Buffer): { text: Buffer; over: boolean } | null {
-  const opts = { maxOutputLength: MAX_TEE_BYTES };
-  try {
-    switch (coding) {
-      case 'gzip':
-      case 'x-gzip':
-        return { text: gunzipSync(raw, { ...opts, finishFlush: zlibConstants.Z_SYNC_FLUSH }), over: false };
-      case 'deflate':
-        return { text: inflateSync(raw, { ...opts, finishFlush: zlibConstants.Z_SYNC_FLUSH }), over: false };
-      case 'br':
-        return { text: brotliDecompressSync(raw, { ...opts, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH }), over: false };
-      case 'zstd': {
-        // node:zlib has zstd from Node 22.15; fzstd (the scanner's decoder) reads it before that.
-        const parts: Uint8Array[] = [];
-        let n = 0;
-        const z = new ZstdDecompress((chunk) => {
-          if (n + chunk.length > MAX_TEE_BYTES) throw Object.assign(new Error('over'), { code: 'ERR_BUFFER_TOO_LARGE' });
-          parts.push(chunk);
-          n += chunk.length;
-        });
-        z.push(raw); // not final: a stream cut short decodes as far as its complete blocks
-        return { text: Buffer.concat(parts, n), over: false };
-      }
-      default:
-        return null;
-    }
-  } catch (e) {
-    // Over the limit: zlib throws rather than hand back the part it decoded; read none of it.
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { text: Buffer.alloc(0), over: true };
-    return { text: Buffer.alloc(0), over: false };
+const DECODE_PIECE = 1024;
+
+/** The coding as the record may name it: the server's text, shown only when it is a plain token. */
+const codingName = (c: string): string => (/^[a-z0-9.-]{1,24}$/.test(c) ? `'${c}'` : '(not a plain name)');
+
+/** A decoder of one content coding, or null for one the gateway does not decode. */
+function decoderOf(coding: string, head: Buffer): Transform | null {
+  switch (coding) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    case 'deflate':
+      // RFC 9110 means the zlib format, but servers send raw deflate too, and clients read both.
+      return head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0
+        ? createInflate({ finishFlush: zlibConstants.Z_SYNC_FLUSH })
+        : createInflateRaw({ finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    case 'br':
+      return createBrotliDecompress({ finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH });
+    default:
+      // zstd included: Node 20 has no bounded zstd decoder (node:zlib's comes with 22.15), and a
+      // decoder that allocates the window a frame declares is a memory and CPU bomb.
+      return null;
   }
+}
+
+/**
+ * The decoded copy of a compressed response, streamed through the decoder and stopped at
+ * MAX_TEE_BYTES (`over`: there was more), for the codings listed applied in reverse order. A body
+ * that fails to decode yields what decoded before the failure, and `error` says so; null: a coding
+ * the gateway does not decode. Runs after the relay: the client has its response.
+ */
+async function decodeBody(codings: readonly string[], raw: Buffer): Promise<{ text: Buffer; over: boolean; error: string | null } | { unknown: string }> {
+  let text = raw;
+  let over = false;
+  for (let k = codings.length - 1; k >= 0; k--) {
+    const d = decoderOf(codings[k]!, text);
+    if (d === null) return { unknown: codings[k]! };
+    const r = await new Promise<{ text: Buffer; over: boolean; error: string | null }>((resolve) => {
+      const parts: Buffer[] = [];
+      let n = 0;
+      const settle = (error: string | null, cut: boolean): void => {
+        d.removeAllListeners('data');
+        resolve({ text: Buffer.concat(parts, n), over: cut, error });
+      };
+      d.on('data', (c: Buffer) => {
+        const room = MAX_TEE_BYTES - n;
+        parts.push(c.length > room ? c.subarray(0, room) : c);
+        n += Math.min(c.length, room);
+        if (c.length >= room) {
+          settle(null, true);
+          d.destroy();
+        }
+      });
+      d.once('end', () => settle(null, false));
+      d.once('error', (e: NodeJS.ErrnoException) => settle(`${e.code ?? 'error'}`, false));
+      // In pieces: a decoder that fails drops the output of the piece it failed in, so the part
+      // decoded before a corrupt stretch (what a client shows) is kept to within one piece.
+      for (let i = 0; i < text.length; i += DECODE_PIECE) d.write(text.subarray(i, i + DECODE_PIECE));
+      d.end();
+    });
+    if (r.error !== null) return { ...r, error: `content-encoding ${codingName(codings[k]!)} could not be decoded past ${r.text.length} bytes (${r.error.slice(0, 40)})` };
+    text = r.text;
+    over ||= r.over;
+  }
+  return { text, over, error: null };
 }
 
 export function upstreamError(e: unknown): AirlockError {
@@ -158,6 +188,7 @@ export function proxy(
     const tee: Buffer[] = [];
     let teeBytes = 0;
     let settled = false;
+    let finishing = false;
     // SSE relay: the bytes after the last complete event (not yet relayed), the last bytes seen (an
     // event's end may straddle two reads), whether the client has part of an unfinished event, and
     // how many bytes it was sent.
@@ -178,14 +209,19 @@ export function proxy(
     };
     // Every way the exchange ends reads what came: the client saw it, whether it ended well or not.
     const finish = (complete: boolean): void => {
-      if (coding !== '') {
-        const raw = Buffer.concat(tee, teeBytes);
-        tee.length = 0;
-        const d = decodeBody(coding, raw); // what was kept of it, when it was over the limit
-        // The server's text: named only when it is a plain token.
-        if (d === null) result.unread = `content-encoding ${/^[a-z0-9.-]{1,24}$/.test(coding) ? `'${coding}'` : '(not a plain name)'} cannot be decoded`;
+      if (finishing) return;
+      finishing = true;
+      if (coding === '') return read(complete);
+      // Compressed: decoded once the relay is over (the client has every byte), then read.
+      const raw = Buffer.concat(tee, teeBytes);
+      tee.length = 0;
+      teeBytes = 0;
+      const codings = coding.split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+      void decodeBody(codings, raw).then((d) => {
+        if ('unknown' in d) result.unread = `content-encoding ${codingName(d.unknown)} cannot be decoded: relayed, neither inspected nor read for usage`;
         else {
           result.truncated ||= d.over;
+          if (d.error !== null) result.unread = `${d.error}: inspection covers the part decoded`;
           if (sse) {
             assembler = new StreamAssembler(o.dialect, MAX_TEE_BYTES);
             assembler.push(d.text.toString('utf8'));
@@ -194,7 +230,10 @@ export function proxy(
             teeBytes = d.text.length;
           }
         }
-      }
+        read(complete && !('unknown' in d) && d.error === null);
+      });
+    };
+    const read = (complete: boolean): void => {
       if (assembler !== null) {
         assembler.end();
         result.usage = assembler.usage;

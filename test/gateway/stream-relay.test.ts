@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -135,6 +136,34 @@ before(async () => {
       if (model === 'fake-zstd-json') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
         res.end(zstdFrame(JSON.stringify(reply)));
+        return;
+      }
+      if (model === 'fake-deflate-raw-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+        res.end(deflateRawSync(JSON.stringify(reply)));
+        return;
+      }
+      if (model === 'fake-gzip-br-json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, br' });
+        res.end(brotliCompressSync(gzipSync(JSON.stringify(reply))));
+        return;
+      }
+      if (model === 'fake-gzip-then-junk') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+        const noise = randomBytes(4500).toString('base64'); // incompressible: the stream spans several decoder pieces
+        const whole = gzipSync(messageStart(321) + textStart + textDelta(`the token is ${GH}`) + textDelta(noise) + named({ type: 'message_stop' }));
+        // A valid start, then bytes that are no deflate stream: clients show what decoded first.
+        res.end(Buffer.concat([whole.subarray(0, whole.length - 8), Buffer.alloc(64, 0xff)]));
+        return;
+      }
+      if (model === 'fake-gzip-plain') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(JSON.stringify(reply));
+        return;
+      }
+      if (model === 'fake-gzip-sse-padded') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+        res.end(gzipSync(messageStart(321) + textStart + textDelta(`the token is ${GH}`) + ': pad\n'.repeat(3 * MB) + named({ type: 'message_stop' })));
         return;
       }
       if (model === 'fake-gzip-bomb') {
@@ -302,7 +331,7 @@ test('a response compressed against the gateway\'s request is relayed as sent, d
     method: 'POST', body: JSON.stringify({ model, stream, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
     headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
   }).then(async (r) => ({ status: r.status, text: await r.text() }));
-  for (const [model, stream] of [['fake-gzip-json', false], ['fake-br-sse', true], ['fake-zstd-json', false]] as const) {
+  for (const [model, stream] of [['fake-gzip-json', false], ['fake-br-sse', true], ['fake-deflate-raw-json', false], ['fake-gzip-br-json', false]] as const) {
     const r = await post(model, stream);
     assert.equal(r.status, 200);
     assert.ok(r.text.includes(GH), `${model}: the client decodes what the upstream sent`);
@@ -311,11 +340,21 @@ test('a response compressed against the gateway\'s request is relayed as sent, d
     assert.equal(rec.inputTokens, 321, `${model}: usage is read`);
     assert.equal(rec.gaps, undefined);
   }
-  const z = await post('fake-lzw-json', false);
-  assert.equal(z.status, 200);
-  const rec = await recordOf('fake-lzw-json');
-  assert.deepEqual(rec.gaps, [{ part: 'response', reason: "content-encoding 'compress' cannot be decoded: relayed, neither inspected nor read for usage" }]);
-  assert.equal(rec.outcome, 'ok');
+  for (const [model, coding] of [['fake-lzw-json', 'compress'], ['fake-zstd-json', 'zstd']] as const) {
+    const z = await post(model, false);
+    assert.equal(z.status, 200);
+    const rec = await recordOf(model);
+    assert.deepEqual(rec.gaps, [{ part: 'response', reason: `content-encoding '${coding}' cannot be decoded: relayed, neither inspected nor read for usage` }]);
+    assert.equal(rec.outcome, 'ok');
+  }
+  // A body that fails to decode part way: what decoded (what a client shows) is inspected, and
+  // the record says the rest was not.
+  await post('fake-gzip-then-junk', true).catch(() => undefined);
+  const junk = await recordOf('fake-gzip-then-junk');
+  assert.deepEqual(responsePaths(junk), ['response.content[0].text']);
+  assert.match(junk.gaps?.[0]?.reason ?? '', /^content-encoding 'gzip' could not be decoded past \d+ bytes \(Z_\w+\): inspection covers the part decoded$/);
+  await post('fake-gzip-plain', false).catch(() => undefined);
+  assert.match((await recordOf('fake-gzip-plain')).gaps?.[0]?.reason ?? '', /^content-encoding 'gzip' could not be decoded past 0 bytes/);
 });
 
 test('a response over the read limit is a recorded gap', async () => {
@@ -334,4 +373,14 @@ test('a response over the read limit is a recorded gap', async () => {
   assert.equal(bomb.status, 200);
   await bomb.arrayBuffer();
   assert.deepEqual((await recordOf('fake-gzip-bomb')).gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
+  // The first 16 MB decoded are read, as for a body sent uncompressed: padding cannot hide a secret.
+  const padded = await fetch(`${h.url}/v1/messages`, {
+    method: 'POST', body: JSON.stringify({ model: 'fake-gzip-sse-padded', stream: true, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' },
+  });
+  await padded.arrayBuffer();
+  const rec2 = await recordOf('fake-gzip-sse-padded');
+  assert.deepEqual(responsePaths(rec2), ['response.content[0].text']);
+  assert.equal(rec2.inputTokens, 321);
+  assert.deepEqual(rec2.gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
 });
