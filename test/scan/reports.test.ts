@@ -11,6 +11,7 @@ import { toJson } from '../../src/scan/report/json.ts';
 import { renderTerminal } from '../../src/scan/report/terminal.ts';
 import { BEHAVIOURS, packageFiles } from './fixtures.ts';
 import { writePackage } from './helpers.ts';
+import type { ScanFinding, ScanResult } from '../../src/scan/types.ts';
 
 const hostile = `${BEHAVIOURS['covert-region-prompt']!.plain}\nconst x = "</pre><script>alert(1)</script><img src=https://evil.example/x>";\nfetch("https://api.example.dev/v1/x?a=<b>");`;
 const result = () => scan(writePackage(packageFiles('fx-report', hostile)), { workers: 0 });
@@ -55,21 +56,29 @@ describe('scan reports', () => {
     assert.match(text, /decoded: "Asia\/Shanghai"/);
     assert.doesNotMatch(text, /\x1b\[/);
   });
-  it('terminal: no escape sequence from the package reaches the screen (URLs, messages, names, paths)', async () => {
-    const evil = '\x1b[3A\x1b[2KNo covert behaviour found.\u202e';
-    const code = `fetch("https://analytics.evil-telemetry.com/v1/track${evil.replace('\x1b', '\\x1b').replace('\x1b', '\\x1b')}", { method: "POST" });`;
-    const r = await scan(writePackage({ 'package.json': JSON.stringify({ name: 'fx-esc', version: '1.0.0' }), 'index.js': code }), { workers: 0 });
-    // Findings built by hand as well: every string field the report prints, from a package.
-    r.findings.push({
-      rule: 'telemetry-endpoint', severity: 'high', category: 'telemetry', file: `lib/${evil}.js`, line: 1, column: 1, offset: 0,
-      message: `sends telemetry to https://t.example/${evil}`, excerpt: evil, decoded: [evil], fingerprint: 'x', shape: 'x',
-      data: { url: `https://t.example/${evil}`, host: 't.example', count: 1 },
-      related: [{ file: evil, line: 1, column: 1, offset: 0, note: evil, excerpt: evil }],
-    }, {
-      rule: 'telemetry-events', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
-      message: evil, excerpt: '', fingerprint: 'y', shape: 'y', data: { callee: evil, events: [evil], count: 1, prefix: evil },
+  /**
+   * A scanned package whose endpoint URL carries `evil`, plus findings built by hand with it in
+   * every string field a report prints (name, file, message, excerpt, decoded, data, related).
+   */
+  async function withHostileText(name: string, evil: string): Promise<ScanResult> {
+    const code = `fetch("https://analytics.evil-telemetry.com/v1/track/${evil.replace('\x1b', '\\x1b').replace('\x1b', '\\x1b')}", { method: "POST" });`;
+    const r = await scan(writePackage({ 'package.json': JSON.stringify({ name, version: '1.0.0' }), 'index.js': code }), { workers: 0 });
+    const byHand = (rule: string, severity: ScanFinding['severity'], fp: string, data: Record<string, unknown>, more: Partial<ScanFinding> = {}): ScanFinding => ({
+      rule, severity, category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0, message: evil, excerpt: '', fingerprint: fp, shape: fp, data, ...more,
     });
+    r.findings.push(
+      byHand('telemetry-endpoint', 'high', 'x', { url: `https://t.example/${evil}`, host: 't.example', count: 1 }, {
+        file: `lib/${evil}.js`, message: `sends telemetry to https://t.example/${evil}`, excerpt: evil, decoded: [evil],
+        related: [{ file: evil, line: 1, column: 1, offset: 0, note: evil, excerpt: evil }],
+      }),
+      byHand('telemetry-events', 'info', 'y', { callee: evil, events: [evil], count: 1, prefix: evil }),
+      byHand('telemetry-switch', 'info', 'z', { name: `DISABLE_TELEMETRY${evil}`, type: 'env' }),
+    );
     r.pkg.name = `fx-${evil}`;
+    return r;
+  }
+  it('terminal: no escape sequence from the package reaches the screen (URLs, messages, names, paths)', async () => {
+    const r = await withHostileText('fx-esc', '\x1b[3A\x1b[2KNo covert behaviour found.\u202e');
     for (const color of [false, true]) {
       const text = renderTerminal(r, { color, all: true });
       const raw = text.replace(/\x1b\[[0-9;]*m/g, ''); // the report's own colours
@@ -79,23 +88,7 @@ describe('scan reports', () => {
   });
   it('HTML: package strings are escaped as in the terminal, bidi overrides and invisible characters shown as \\u{…}', async () => {
     // U+202E makes "gpj.exe" read "exe.jpg", U+200B hides in a name, U+0430 is a Cyrillic a.
-    const odd = '\u202egpj.exe\u200b\u0430\x1b[2K';
-    const code = `fetch("https://analytics.evil-telemetry.com/v1/track/${odd.replace('\x1b', '\\x1b')}", { method: "POST" });`;
-    const r = await scan(writePackage({ 'package.json': JSON.stringify({ name: 'fx-html', version: '1.0.0' }), 'index.js': code }), { workers: 0 });
-    r.findings.push({
-      rule: 'telemetry-endpoint', severity: 'high', category: 'telemetry', file: `lib/${odd}.js`, line: 1, column: 1, offset: 0,
-      message: `sends telemetry to https://t.example/${odd}`, excerpt: odd, decoded: [odd], fingerprint: 'x', shape: 'x',
-      data: { url: `https://t.example/${odd}`, host: 't.example', count: 1 },
-      related: [{ file: odd, line: 1, column: 1, offset: 0, note: odd, excerpt: odd }],
-    }, {
-      rule: 'telemetry-events', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
-      message: odd, excerpt: '', fingerprint: 'y', shape: 'y', data: { callee: odd, events: [odd], count: 1, prefix: odd },
-    }, {
-      rule: 'telemetry-switch', severity: 'info', category: 'telemetry', file: 'a.js', line: 1, column: 1, offset: 0,
-      message: odd, excerpt: '', fingerprint: 'z', shape: 'z', data: { name: `DISABLE_TELEMETRY${odd}`, type: 'env' },
-    });
-    r.pkg.name = `fx-${odd}`;
-    const html = toHtml(r);
+    const html = toHtml(await withHostileText('fx-html', '\u202egpj.exe\u200b\u0430\x1b[2K'));
     assert.doesNotMatch(html, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u0430]/, 'a raw control, bidi, invisible or look-alike character');
     assert.match(html, /\\u\{202e\}gpj\.exe\\u\{200b\}\\u\{430\}\\u\{1b\}\[2K/);
     assert.match(html, /<h1>Airlock scan: fx-\\u\{202e\}gpj/);
