@@ -35,6 +35,32 @@ const messageStart = (input: number): string => named({ type: 'message_start', m
 const textStart = named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
 const textDelta = (text: string): string => named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
 
+/** The reply the compressed cases send: a secret in the text, usage to read. */
+const reply = (model: string): object => ({ id: 'm', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: `the token is ${GH}` }], usage: { input_tokens: 321, output_tokens: 7 } });
+const sseReply = (...extra: string[]): string => messageStart(321) + textStart + textDelta(`the token is ${GH}`) + extra.join('') + named({ type: 'message_stop' });
+
+/**
+ * Responses compressed although the gateway asked for identity, by model: content type, coding,
+ * the bytes sent. Relayed as they are; decoded (or not) to be read.
+ */
+const CODED: Record<string, () => [string, string, Buffer]> = {
+  'fake-gzip-json': () => ['application/json', 'gzip', gzipSync(JSON.stringify(reply('fake-gzip-json')))],
+  'fake-br-sse': () => ['text/event-stream', 'br', brotliCompressSync(sseReply())],
+  'fake-zstd-json': () => ['application/json', 'zstd', zstdFrame(JSON.stringify(reply('fake-zstd-json')))],
+  'fake-deflate-raw-json': () => ['application/json', 'deflate', deflateRawSync(JSON.stringify(reply('fake-deflate-raw-json')))],
+  'fake-gzip-br-json': () => ['application/json', 'gzip, br', brotliCompressSync(gzipSync(JSON.stringify(reply('fake-gzip-br-json'))))],
+  // A valid start, then bytes that are no deflate stream: clients show what decoded first. The
+  // incompressible noise makes the stream span several decoder pieces.
+  'fake-gzip-then-junk': () => {
+    const whole = gzipSync(sseReply(textDelta(randomBytes(4500).toString('base64'))));
+    return ['text/event-stream', 'gzip', Buffer.concat([whole.subarray(0, whole.length - 8), Buffer.alloc(64, 0xff)])];
+  },
+  'fake-gzip-plain': () => ['application/json', 'gzip', Buffer.from(JSON.stringify(reply('fake-gzip-plain')))],
+  'fake-gzip-sse-padded': () => ['text/event-stream', 'gzip', gzipSync(sseReply(': pad\n'.repeat(3 * MB)))],
+  'fake-gzip-bomb': () => ['application/json', 'gzip', gzipSync(Buffer.alloc(40 * MB, 0x61))], // ~40 KB that decodes to 40 MB
+  'fake-lzw-json': () => ['application/json', 'compress', Buffer.from([0x1f, 0x9d, 0x90, 0, 0])],
+};
+
 /** The upstream's behaviour, by the request's model. */
 const behaviours: Record<string, (res: ServerResponse, req: IncomingMessage) => void> = {
   'fake-trunc'(res, req) {
@@ -119,61 +145,12 @@ before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const model = String((JSON.parse(Buffer.concat(chunks).toString()) as { model?: string }).model);
-      // Compressed although the gateway asked for identity: relayed as is, decoded to be read.
-      const reply = { id: 'm', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: `the token is ${GH}` }], usage: { input_tokens: 321, output_tokens: 7 } };
-      if (model === 'fake-gzip-json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-        res.end(gzipSync(JSON.stringify(reply)));
-        return;
-      }
-      if (model === 'fake-br-sse') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'br' });
-        const coded = brotliCompressSync(messageStart(321) + textStart + textDelta('the token ') + textDelta(`is ${GH}`) + named({ type: 'message_stop' }));
-        res.write(coded.subarray(0, 10));
-        res.end(coded.subarray(10));
-        return;
-      }
-      if (model === 'fake-zstd-json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
-        res.end(zstdFrame(JSON.stringify(reply)));
-        return;
-      }
-      if (model === 'fake-deflate-raw-json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
-        res.end(deflateRawSync(JSON.stringify(reply)));
-        return;
-      }
-      if (model === 'fake-gzip-br-json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, br' });
-        res.end(brotliCompressSync(gzipSync(JSON.stringify(reply))));
-        return;
-      }
-      if (model === 'fake-gzip-then-junk') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
-        const noise = randomBytes(4500).toString('base64'); // incompressible: the stream spans several decoder pieces
-        const whole = gzipSync(messageStart(321) + textStart + textDelta(`the token is ${GH}`) + textDelta(noise) + named({ type: 'message_stop' }));
-        // A valid start, then bytes that are no deflate stream: clients show what decoded first.
-        res.end(Buffer.concat([whole.subarray(0, whole.length - 8), Buffer.alloc(64, 0xff)]));
-        return;
-      }
-      if (model === 'fake-gzip-plain') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-        res.end(JSON.stringify(reply));
-        return;
-      }
-      if (model === 'fake-gzip-sse-padded') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
-        res.end(gzipSync(messageStart(321) + textStart + textDelta(`the token is ${GH}`) + ': pad\n'.repeat(3 * MB) + named({ type: 'message_stop' })));
-        return;
-      }
-      if (model === 'fake-gzip-bomb') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-        res.end(gzipSync(Buffer.alloc(40 * MB, 0x61))); // ~40 KB that decodes to 40 MB
-        return;
-      }
-      if (model === 'fake-lzw-json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'compress' });
-        res.end(Buffer.from([0x1f, 0x9d, 0x90, 0, 0]));
+      const coded = CODED[model];
+      if (coded !== undefined) {
+        const [ctype, coding, body] = coded();
+        res.writeHead(200, { 'content-type': ctype, 'content-encoding': coding });
+        res.write(body.subarray(0, 10)); // in two reads, as a stream comes
+        res.end(body.subarray(10));
         return;
       }
       if (model === 'fake-big-json') {
