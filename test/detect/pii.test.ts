@@ -41,10 +41,6 @@ const valid: Array<[string, ...Array<[string, string, number?]>]> = [
   ['IBAN DE44 5001 0517 5407 3249 31 ok', ['iban', 'DE44 5001 0517 5407 3249 31']],
   ['GB33BUKB20201555555555', ['iban', 'GB33BUKB20201555555555']],
   ['FR14 2004 1010 0505 0001 3M02 606', ['iban', 'FR14 2004 1010 0505 0001 3M02 606']],
-  // lower case: named as an account, or grouped in fours
-  ['IBAN: de44500105175407324931', ['iban', 'de44500105175407324931']],
-  ['{"account": "gb33bukb20201555555555"}', ['iban', 'gb33bukb20201555555555']],
-  ['pay to de44 5001 0517 5407 3249 31 today', ['iban', 'de44 5001 0517 5407 3249 31']],
   // US SSN
   ['SSN 536-22-1478', ['us-ssn', '536-22-1478']],
   ['social security number: 219 66 4521', ['us-ssn', '219 66 4521']],
@@ -85,8 +81,6 @@ const invalid: string[] = [
   // documented test and fiction values
   'card 4242424242424242', 'card 4242 4242 4242 4242', '4111111111111111 5555555555554444 4000056655665556',
   'Amex 3714 496353 98431 / 378282246310005', 'declined 4000000000000002',
-  // lower-case runs that are not named as an account (ids), fail mod-97, or mix cases
-  'ref de44500105175407324931 ok', 'iban de44500105175407324932', 'IBAN: De44500105175407324931x', 'iban: de89370400440532013000',
   'DE89370400440532013000', 'IBAN DE89 3704 0044 0532 0130 00', 'GB82 WEST 1234 5698 7654 32', 'SSN 123-45-6789', 'ssn: 123456789',
   'call (212) 555-0123 or +1-202-555-0199', 'toll-free 1-800-555-0199', '020 7946 0123 and 07700 900123',
   '+44 20 7946 0958 / +44 7700 900123 / 0161 496 0018',

@@ -231,9 +231,6 @@ export function ibanValid(iban: string): boolean {
 }
 
 function ibans(text: string, out: Found[], trig: Triggers | undefined): void {
-  // Lower-case IBANs (web forms, some exports) are scanned here in both modes: the native trigger
-  // patterns are upper-case only.
-  each(IBAN_START_LC, text, (m) => ibanLowerAt(text, m.index, m[0], out));
   if (trig === undefined) {
     each(IBAN_START, text, (m) => ibanAt(text, m.index, m[0], out));
     return;
@@ -252,34 +249,6 @@ function ibans(text: string, out: Found[], trig: Triggers | undefined): void {
 }
 
 const IBAN_AT = new RegExp(IBAN_START.source, 'y');
-const IBAN_START_LC = /[a-z]{2}\d{2}(?= ?[a-z0-9])/g;
-/** Words that name a bank account shortly before an ungrouped lower-case IBAN. */
-const IBAN_CONTEXT = /iban|bic|swift|sepa|konto|bank|account|compte|cuenta|rekening/i;
-
-/**
- * A lower-case IBAN (`de44500105175407324931`): all its letters lower-case, the same length and
- * mod-97 checks as upper case, and either written in groups of four or named as an account in the
- * 80 characters before it (an ungrouped lower-case run is otherwise too easily a hex or base-36 id).
- */
-function ibanLowerAt(text: string, index: number, head: string, out: Found[]): void {
-  if (index > 0 && /[A-Za-z0-9]/.test(text[index - 1] as string)) return;
-  const want = IBAN_LENGTHS[head.slice(0, 2).toUpperCase()];
-  if (want === undefined) return;
-  let compact = head;
-  let i = index + 4;
-  let grouped = false;
-  while (compact.length < want && i < text.length) {
-    const c = text[i] as string;
-    if (/[a-z0-9]/.test(c)) compact += c;
-    else if (c !== ' ' || text[i - 1] === ' ') break;
-    else grouped = true;
-    i++;
-  }
-  const upper = compact.toUpperCase();
-  if (compact.length !== want || /[A-Za-z0-9]/.test(text[i] ?? '') || !ibanValid(upper) || TEST_IBANS.has(upper)) return;
-  if (!grouped && !IBAN_CONTEXT.test(text.slice(Math.max(0, index - 80), index))) return;
-  out.push({ rule: 'iban', start: index, end: i, severity: 'high', confidence: 0.9, detail: `IBAN (${upper.slice(0, 2)}, lower case, mod-97 valid)`, priority: 8 });
-}
 
 function ibanAt(text: string, index: number, head: string, out: Found[]): void {
   if (index > 0 && /[A-Za-z0-9]/.test(text[index - 1] as string)) return;
@@ -556,7 +525,7 @@ export const pii: Detector = {
     { id: 'email', description: 'e-mail address (reserved domains, asset names, no-reply senders and forge privacy addresses excluded; ssh/scp/rsync logins are not addresses)' },
     { id: 'phone', description: 'phone number: E.164, US/NANP, UK, DE, FR, mainland-China mobile (NANP 555-01xx and Ofcom drama numbers excluded)' },
     { id: 'payment-card', description: 'payment card number: issuer range, length, grouping and Luhn check (documented test cards and id-labelled numbers excluded)' },
-    { id: 'iban', description: 'IBAN: country length and mod-97 check (textbook example IBANs excluded); lower case when grouped in fours or named as an account' },
+    { id: 'iban', description: 'IBAN: country length and mod-97 check (textbook example IBANs excluded)' },
     { id: 'us-ssn', description: 'US Social Security number (area/group/serial rules; sample and placeholder numbers excluded)' },
     { id: 'cn-resident-id', description: 'Chinese resident identity number: region, birth date, ISO 7064 MOD 11-2 check' },
     { id: 'uk-nino', description: 'UK National Insurance number' },
