@@ -40,6 +40,17 @@ const sameSources = (a: readonly RuleSource[], b: readonly RuleSource[]): boolea
 /** How long the error events of exchanges ended at shutdown may take to reach their clients. */
 const SHUTDOWN_FLUSH_MS = 1_000;
 
+/** The organisation's gitleaks files as read (the texts the worker imports) and as imported here. */
+interface Rules {
+  sources: RuleSource[];
+  loaded: ReturnType<typeof importSecretRules>;
+}
+/** Reads and imports the gitleaks files once; throws when one does not read or parse. */
+const readRules = (files: readonly string[]): Rules => {
+  const sources = readSecretRuleFiles(files);
+  return { sources, loaded: importSecretRules(sources) };
+};
+
 export interface GatewayOptions {
   config: GatewayConfig;
   store: Store;
@@ -287,22 +298,17 @@ export class Gateway {
     return this.serial(async () => {
       const { logger } = this.opts;
       const files = this.inForce.inspection.gitleaks;
-      // Read and imported once; the worker takes the same texts, and this thread switches only once
-      // it has (so the two never hold different rules).
-      let sources: RuleSource[];
-      let loaded: ReturnType<typeof importSecretRules>;
+      let rules: Rules;
       try {
-        sources = readSecretRuleFiles(files);
-        loaded = importSecretRules(sources);
-        await this.inspection?.reload(sources);
+        rules = readRules(files);
+        // The worker first; this thread switches once it has (so the two never hold different rules).
+        await this.inspection?.reload(rules.sources);
       } catch (e) {
         logger.error({ trigger, err: oneLine(e) }, 'secret rules reload rejected; the rules in force stay');
         return false;
       }
-      this.ruleSources = sources;
-      this.pipeline.reloadInspection(loaded.rules);
-      for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
-      logger.info({ trigger, files, rules: loaded.rules.length }, 'secret rules reloaded');
+      this.switchRules(rules, this.inForce.inspection);
+      logger.info({ trigger, files, rules: rules.loaded.rules.length }, 'secret rules reloaded');
       return true;
     });
   }
@@ -340,20 +346,18 @@ export class Gateway {
     if (this.lateFor({ ...next.inspection, thread: cur.thread }) !== (this.inspection !== null)) held.push('enabled', 'redact');
     const plan = reloadPlan(this.inForce, next, held);
     // The rule files the new list names, read and imported once (the worker imports the same texts).
-    let sources: RuleSource[];
-    let loaded: ReturnType<typeof importSecretRules>;
+    let rules: Rules;
     try {
-      sources = readSecretRuleFiles(plan.inspection.gitleaks);
-      loaded = importSecretRules(sources);
+      rules = readRules(plan.inspection.gitleaks);
     } catch (e) {
       return refuse(e);
     }
-    const rulesChanged = !sameSources(sources, this.ruleSources);
+    const rulesChanged = !sameSources(rules.sources, this.ruleSources);
     const changed = rulesChanged && !plan.applied.includes('inspection.gitleaks') ? [...plan.applied, 'inspection.gitleaks'] : plan.applied;
     if (changed.length > 0) {
       try {
         // The worker first; this thread switches once it has, so the two never differ for long.
-        await this.inspection?.reload(sources, plan.inspection);
+        await this.inspection?.reload(rules.sources, plan.inspection);
       } catch (e) {
         return refuse(e);
       }
@@ -364,15 +368,20 @@ export class Gateway {
         this.baselines = b;
       }
       this.inForce = { ...this.inForce, inspection: plan.inspection };
-      this.ruleSources = sources;
-      this.pipeline.reloadInspection(loaded.rules, plan.inspection);
+      this.switchRules(rules, plan.inspection, rulesChanged);
       if (this.watching && plan.applied.includes('inspection.gitleaks')) this.watchRules();
-      if (rulesChanged) for (const u of loaded.untranslatable) logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
     }
     if (plan.restart.length > 0) logger.warn({ trigger, file: file.path, keys: plan.restart }, 'configuration changes need a restart to apply; not applied');
     // Key paths only: an allowed value or an internal name is confidential.
     logger.info({ trigger, file: file.path, changed }, changed.length > 0 ? 'configuration reloaded' : 'configuration reloaded; nothing to apply');
     return true;
+  }
+
+  /** This thread takes rules read anew and the inspection settings (the worker already has them), with fresh caches. */
+  private switchRules(rules: Rules, inspection: GatewayConfig['inspection'], warn = true): void {
+    this.ruleSources = rules.sources;
+    this.pipeline.reloadInspection(rules.loaded.rules, inspection);
+    if (warn) for (const u of rules.loaded.untranslatable) this.opts.logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
   }
 
   /**
@@ -392,11 +401,6 @@ export class Gateway {
     // Without a file to read again, SIGHUP keeps its default (ending the process) as before.
     if (config !== undefined || this.inForce.inspection.gitleaks.length > 0) process.on('SIGHUP', this.onHup);
     return this;
-  }
-
-  /** Reloads the organisation's secret rules when one of their files changes, and on SIGHUP. */
-  watchSecretRules(): this {
-    return this.watch();
   }
 
   /** Watches the gitleaks files in force (again, when their list changed). */

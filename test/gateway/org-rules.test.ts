@@ -141,7 +141,7 @@ describe('organisation secret rules reloaded (file change, SIGHUP)', () => {
   });
 
   test('a change to the file and SIGHUP reload them', async () => {
-    main.gw.watchSecretRules();
+    main.gw.watch();
     const reloads = (trigger: string): number => main.logs.filter((l) => l.msg === 'secret rules reloaded' && (l.obj as { trigger?: string }).trigger === trigger).length;
     const until = async (cond: () => boolean, what: string): Promise<void> => {
       for (const end = Date.now() + 5000; !cond(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
