@@ -2,21 +2,11 @@
 // or redacted, and reaches neither the client's error, the audit trail nor the log in clear.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPolicyGateway, type PolicyGateway } from '../policy/helpers.ts';
+import { blockSecretsIn, startPolicyGateway, type PolicyGateway } from '../policy/helpers.ts';
 import { rawPost } from '../helpers/harness.ts';
 
 const GH = 'ghp_MpviEBpdyEgAUSJ8yWDHhBnQ4BEKo5iviXHn';
-const POLICY = `version: 1
-clients:
-  unknown: allow
-rules:
-  - id: no-secrets-in-the-query
-    when: { detectors: [secrets], segments: [query], teams: [research] }
-    action: block
-  - id: secrets-redacted
-    when: { detectors: [secrets] }
-    action: redact
-`;
+const POLICY = blockSecretsIn('query', 'no-secrets-in-the-query');
 
 let g: PolicyGateway;
 before(async () => {

@@ -201,6 +201,16 @@ async function direct(model: string, dialect: Dialect = 'anthropic'): Promise<{ 
   return { text, result: await pending! };
 }
 
+/**
+ * One Anthropic Messages call through the gateway for `model` (the upstream's behaviour); the
+ * response as fetch hands it over. `accept-encoding: identity`: fetch reads the body as sent.
+ */
+const messages = (model: string, o: { stream?: boolean; signal?: AbortSignal; identity?: boolean } = {}): Promise<Response> => fetch(`${h.url}/v1/messages`, {
+  method: 'POST', body: JSON.stringify({ model, stream: o.stream ?? false, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+  headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01', ...(o.identity === true ? { 'accept-encoding': 'identity' } : {}) },
+  ...(o.signal !== undefined ? { signal: o.signal } : {}),
+});
+
 async function recordOf(model: string): Promise<AuditRecord> {
   const rec = (await h.records()).filter((r) => r.model === model).at(-1);
   assert.ok(rec !== undefined, `a record for ${model}`);
@@ -237,7 +247,7 @@ test('upstream cut inside an event too large to hold back: the part relayed is e
 });
 
 test('upstream failing mid-stream: what the client got is inspected and its tokens recorded', async () => {
-  const r = await fetch(`${h.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'fake-secret-drop', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }), headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' } });
+  const r = await messages('fake-secret-drop', { stream: true });
   const text = await r.text();
   assert.ok(text.includes(GH) && text.includes('AIRLOCK_ERR_UPSTREAM_RESET'));
   const rec = await recordOf('fake-secret-drop');
@@ -249,7 +259,7 @@ test('upstream failing mid-stream: what the client got is inspected and its toke
 
 test('client leaving mid-stream: what it got is inspected and its tokens recorded', async () => {
   const ac = new AbortController();
-  const r = await fetch(`${h.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'fake-secret-wait', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }), headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' }, signal: ac.signal });
+  const r = await messages('fake-secret-wait', { stream: true, signal: ac.signal });
   const reader = r.body!.getReader();
   let got = '';
   while (!got.includes('message_delta')) got += new TextDecoder().decode((await reader.read()).value);
@@ -270,7 +280,7 @@ test('an error event inside a 200 stream is handed to the pipeline: its type and
   assert.equal(ok.result.streamError, null);
   assert.equal(ok.result.truncated, false);
   // Through the gateway: relayed as sent, recorded as the upstream's failure.
-  const r = await fetch(`${h.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'fake-error-event', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }), headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' } });
+  const r = await messages('fake-error-event', { stream: true });
   assert.equal(r.status, 200);
   assert.match(await r.text(), /overloaded_error/);
   const rec = await recordOf('fake-error-event');
@@ -304,10 +314,8 @@ test('streamed tool calls, shell commands, refusals and citations are inspected 
 });
 
 test('a response compressed against the gateway\'s request is relayed as sent, decoded and read; one it cannot decode is a recorded gap', async () => {
-  const post = (model: string, stream: boolean): Promise<{ status: number; text: string }> => fetch(`${h.url}/v1/messages`, {
-    method: 'POST', body: JSON.stringify({ model, stream, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
-  }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const post = (model: string, stream: boolean): Promise<{ status: number; text: string }> =>
+    messages(model, { stream }).then(async (r) => ({ status: r.status, text: await r.text() }));
   for (const [model, stream] of [['fake-gzip-json', false], ['fake-br-sse', true], ['fake-deflate-raw-json', false], ['fake-gzip-br-json', false]] as const) {
     const r = await post(model, stream);
     assert.equal(r.status, 200);
@@ -335,26 +343,17 @@ test('a response compressed against the gateway\'s request is relayed as sent, d
 });
 
 test('a response over the read limit is a recorded gap', async () => {
-  const r = await fetch(`${h.url}/v1/messages`, {
-    method: 'POST', body: JSON.stringify({ model: 'fake-big-json', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01' },
-  });
+  const r = await messages('fake-big-json');
   assert.equal((await r.text()).length > 17 * MB, true);
   const rec = await recordOf('fake-big-json');
   assert.deepEqual(rec.gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
   // Compressed: the limit holds for what it decodes to (a small body that expands without bound).
-  const bomb = await fetch(`${h.url}/v1/messages`, {
-    method: 'POST', body: JSON.stringify({ model: 'fake-gzip-bomb', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' },
-  });
+  const bomb = await messages('fake-gzip-bomb', { identity: true });
   assert.equal(bomb.status, 200);
   await bomb.arrayBuffer();
   assert.deepEqual((await recordOf('fake-gzip-bomb')).gaps, [{ part: 'response', reason: 'over the 16 MB read limit: usage and inspection cover the part read' }]);
   // The first 16 MB decoded are read, as for a body sent uncompressed: padding cannot hide a secret.
-  const padded = await fetch(`${h.url}/v1/messages`, {
-    method: 'POST', body: JSON.stringify({ model: 'fake-gzip-sse-padded', stream: true, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-    headers: { 'content-type': 'application/json', 'x-api-key': h.key, 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' },
-  });
+  const padded = await messages('fake-gzip-sse-padded', { stream: true, identity: true });
   await padded.arrayBuffer();
   const rec2 = await recordOf('fake-gzip-sse-padded');
   assert.deepEqual(responsePaths(rec2), ['response.content[0].text']);

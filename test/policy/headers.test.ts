@@ -4,24 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
+import { blockSecretsIn, startPolicyGateway, type PolicyGateway } from './helpers.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { parseConfig } from '../../src/gateway/config.ts';
 import { inspectHeaders, inspectionOptions } from '../../src/gateway/late-inspection.ts';
 import { upstreamHeaders, type UpstreamTarget } from '../../src/gateway/upstream.ts';
 
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
-const POLICY = `version: 1
-clients:
-  unknown: allow
-rules:
-  - id: no-secrets-in-headers-for-research
-    when: { detectors: [secrets], segments: [header], teams: [research] }
-    action: block
-  - id: secrets-redacted
-    when: { detectors: [secrets] }
-    action: redact
-`;
+const POLICY = blockSecretsIn('header', 'no-secrets-in-headers-for-research');
 
 let g: PolicyGateway;
 let alert: Harness;

@@ -88,3 +88,19 @@ export async function startPolicyGateway(policyText: string, o: { store?: Store;
 export function finding(over: Partial<Finding> = {}): Finding {
   return { detector: 'secrets', rule: 'aws-secret-key', severity: 'critical', role: 'tool_result', segmentPath: 'messages[2].content[0].content', start: 0, end: 40, preview: 'hJ8s… (40 chars)', confidence: 0.9, ...over };
 }
+
+/**
+ * A policy that blocks a secret found in one part of the request (`query`, `header`) for team
+ * research under rule `blockId`, and redacts secrets everywhere else (rule secrets-redacted).
+ */
+export const blockSecretsIn = (segment: 'query' | 'header', blockId: string): string => `version: 1
+clients:
+  unknown: allow
+rules:
+  - id: ${blockId}
+    when: { detectors: [secrets], segments: [${segment}], teams: [research] }
+    action: block
+  - id: secrets-redacted
+    when: { detectors: [secrets] }
+    action: redact
+`;

@@ -2,21 +2,11 @@
 // parameter is found, recorded, redacted or blocked by the policy like one in the body or a header.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPolicyGateway, type PolicyGateway } from './helpers.ts';
+import { blockSecretsIn, startPolicyGateway, type PolicyGateway } from './helpers.ts';
 import { rawPost, startHarness, type Harness } from '../helpers/harness.ts';
 
 const GH = 'ghp_R7mQ2xK9pL4vN8sT1wY6zB3cF5hJ0dG2aE4i';
-const POLICY = `version: 1
-clients:
-  unknown: allow
-rules:
-  - id: no-secrets-in-the-query-for-research
-    when: { detectors: [secrets], segments: [query], teams: [research] }
-    action: block
-  - id: secrets-redacted
-    when: { detectors: [secrets] }
-    action: redact
-`;
+const POLICY = blockSecretsIn('query', 'no-secrets-in-the-query-for-research');
 
 let g: PolicyGateway;
 let inline: Harness;
