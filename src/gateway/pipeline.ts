@@ -14,7 +14,7 @@ import { ACTION_RANK, type PolicyInput } from '../core/policy/types.ts';
 import { toolResultSources } from '../core/policy/sources.ts';
 import type { ParsedRequest } from '../core/exchange/index.ts';
 import { placeholderNamer, planByteRedaction, redact, redactHeaders, redactQuery, type PlaceholderNamer, type SegmentOf } from '../core/redact.ts';
-import type { AuditEntry, ClientInfo, Decision, Dialect, Finding, Identity, InspectionGap, Outcome, Segment, Usage } from '../core/types.ts';
+import type { ClientInfo, Decision, Dialect, Finding, Identity, InspectionGap, Outcome, Segment, Usage } from '../core/types.ts';
 import { readCredentials, type Authenticator, type Credentials } from './auth.ts';
 import { parseBody, patchBytes, readBody } from './body.ts';
 import { identifyClient } from './client-id.ts';
@@ -25,9 +25,11 @@ import { errorBody } from './errors.ts';
 import { proxy, upstreamError } from './proxy.ts';
 import { guessDialect, isWebSocketUpgrade, matchRoute, type Route } from './routes.ts';
 import { upstreamHeaders, type Upstreams, type UpstreamTarget } from './upstream.ts';
+import type { AuditDraft } from '../store/audit-writer.ts';
 
 export interface AuditSink {
-  write(entry: AuditEntry): void;
+  /** A record; `requestBody` (requestSha256 null) is hashed where it is written (AuditDraft). */
+  write(entry: AuditDraft): void;
   /** Records queued and not yet stored (back-pressure). */
   readonly pending?: number;
 }
@@ -633,7 +635,9 @@ export class Pipeline {
       outputTokens: ctx.usage.outputTokens,
       requestBytes: ctx.requestBytes,
       responseBytes: ctx.responseBytes,
-      requestSha256: ctx.requestSha256 ?? (ctx.rawBody === null ? null : hash('sha256', ctx.rawBody)),
+      // Hashed where the record is written, off this thread, unless inspection already did.
+      requestSha256: ctx.requestSha256,
+      ...(ctx.requestSha256 === null && ctx.rawBody !== null ? { requestBody: ctx.rawBody } : {}),
       findings: ctx.findings,
       decision: ctx.decision,
       policyHash: ctx.policyHash !== undefined ? ctx.policyHash : this.deps.policyHash(),

@@ -5,7 +5,15 @@
 // idempotent per entry id, a retry after an ambiguous failure (commit done, reply lost) cannot
 // duplicate records.
 
+import { hash } from 'node:crypto';
 import type { AuditEntry } from '../core/types.ts';
+
+/**
+ * An entry as the gateway hands it over. `requestBody` (with requestSha256 null) is hashed into
+ * requestSha256 where the record is written (normalizeEntry: in the audit worker under `serve`),
+ * not on the gateway's thread: SHA-256 of a 100 KB body is ~60 µs. It is never stored.
+ */
+export type AuditDraft = AuditEntry & { requestBody?: Uint8Array };
 
 /** Where batches go: a store, or a worker thread appending to one (audit-thread.ts). */
 export interface AuditAppender {
@@ -19,6 +27,12 @@ export interface AuditWriterOptions {
   flushMs?: number;
   /** Called with every store failure (the batch is kept and retried) and misuse. Must not throw. */
   onError?: (e: unknown) => void;
+  /**
+   * Bytes of request bodies that queued entries may hold for hashing where they are written
+   * (default 16 MiB); past it a body is hashed at write(), so a store that is down or slow cannot
+   * make the queue hold bodies.
+   */
+  maxBodyBytes?: number;
   /** First retry delay (default 100 ms), doubled per consecutive failure up to retryMaxMs (default 5 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -31,7 +45,10 @@ export class AuditWriter {
   private readonly onError: (e: unknown) => void;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
-  private queue: AuditEntry[] = [];
+  private queue: AuditDraft[] = [];
+  private readonly maxBodyBytes: number;
+  /** Bytes of the bodies queued entries hold (AuditDraft.requestBody). */
+  private bodyBytes = 0;
   private pump: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -50,6 +67,7 @@ export class AuditWriter {
     this.maxBatch = Math.max(1, Math.trunc(opts.maxBatch ?? 200));
     this.flushMs = Math.max(0, opts.flushMs ?? 200);
     this.onError = opts.onError ?? (() => {});
+    this.maxBodyBytes = Math.max(0, opts.maxBodyBytes ?? 16 * 1024 * 1024);
     this.retryBaseMs = Math.max(1, opts.retryBaseMs ?? 100);
     this.retryMaxMs = Math.max(this.retryBaseMs, opts.retryMaxMs ?? 5000);
   }
@@ -59,12 +77,26 @@ export class AuditWriter {
     return this.queue.length;
   }
 
+  /** Bytes of request bodies held by queued entries, to be hashed where they are written. */
+  get heldBodyBytes(): number {
+    return this.bodyBytes;
+  }
+
   /** Queue one entry. Never blocks, never throws. */
-  write(entry: AuditEntry): void {
+  write(entry: AuditDraft): void {
     if (this.closed) {
       // Nobody will flush after close(): say so rather than queue an entry that can never land.
       this.report(new Error(`AuditWriter is closed; audit entry ${String(entry?.id)} was not recorded`));
       return;
+    }
+    const body = entry.requestBody;
+    if (body !== undefined) {
+      // A body is held as the whole memory behind it (a view may share a larger buffer).
+      const n = body.buffer.byteLength;
+      if (entry.requestSha256 !== null || this.bodyBytes + n > this.maxBodyBytes) {
+        if (entry.requestSha256 === null) entry.requestSha256 = hash('sha256', body);
+        delete entry.requestBody;
+      } else this.bodyBytes += n;
     }
     this.queue.push(entry);
     this.enqueued++;
@@ -138,6 +170,11 @@ export class AuditWriter {
       try {
         await this.store.appendAudit(batch);
         this.queue.splice(0, batch.length); // only now: a failed batch stays at the head, in order
+        for (const e of batch) {
+          if (e.requestBody === undefined) continue;
+          this.bodyBytes -= e.requestBody.buffer.byteLength;
+          delete e.requestBody;
+        }
         this.failures = 0;
         this.persisted += batch.length;
         this.tick();

@@ -2,7 +2,7 @@
 // give back. The function is total (never throws): the audit writer retries failed batches, and
 // an entry that could never be stored would block the trail behind it forever.
 
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../core/types.ts';
 import type { ChainHead } from './types.ts';
 import { AUDIT_FIELDS } from './chain.ts';
@@ -21,6 +21,7 @@ const cleanJson = (v: unknown): unknown => (v === undefined ? null : JSON.parse(
 
 /**
  * Keep only AuditEntry fields (a stray property, e.g. a raw body, is never stored), with
+ * requestSha256 taken from a draft's `requestBody` when the gateway left it to be hashed here, and
  * undefined → null, numbers finite (integers rounded where the column is an integer), strings
  * clean, findings/decision as plain JSON.
  */
@@ -69,6 +70,9 @@ export function normalizeEntry(e: AuditEntry): AuditEntry {
       }
     }
   }
+  // A body handed over for hashing here (AuditDraft), off the gateway's thread; never stored.
+  const body = src['requestBody'];
+  if (out.requestSha256 === null && body instanceof Uint8Array) out.requestSha256 = hash('sha256', body);
   if (out.id === '') out.id = randomUUID();
   if (out.time === '') out.time = new Date().toISOString();
   return out as unknown as AuditEntry;

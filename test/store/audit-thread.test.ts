@@ -2,6 +2,7 @@
 // store in order and verify, on SQLite and PostgreSQL; a store failure and a crashed worker are
 // failed batches that the writer retries without losing or doubling a record.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { ThreadedAppender } from '../../src/store/audit-thread.ts';
 import { AuditWriter } from '../../src/store/audit-writer.ts';
 import { openStore } from '../../src/store/index.ts';
 import { randomBase62 } from '../../src/store/keys.ts';
-import { makeEntries } from './entries.ts';
+import { makeEntries, makeEntry } from './entries.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-audit-thread-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +68,32 @@ describe('ThreadedAppender', () => {
       assert.deepEqual((await store.loadBaselineVariants()).rows.map((r) => [r.tool, r.hash, r.fields]), [['claude-cli', 'h1', [['system', 'You are…']]]]);
       await w.close();
       assert.equal((await store.readAudit({ limit: 100 })).length, 50, 'the audit batches landed too');
+    } finally {
+      await appender.close();
+      await store.close();
+    }
+  });
+
+  it('hashes the request bodies handed over with the entries in the worker, and stores none of them', async () => {
+    const url = `sqlite:${join(dir, 'bodies.db')}`;
+    const store = await openStore(url);
+    const appender = new ThreadedAppender(url);
+    const w = new AuditWriter(appender, { maxBatch: 8, flushMs: 1, onError: () => {} });
+    try {
+      const bodies = [Buffer.from('{"model":"m","messages":[{"role":"user","content":"hi"}]}'), Buffer.alloc(100_000, 'a')];
+      const entries = makeEntries(1, 2);
+      entries.forEach((e, i) => w.write({ ...e, requestSha256: null, requestBody: bodies[i]! }));
+      // One with its digest already known keeps it (the inspection worker hashed it).
+      w.write({ ...makeEntry(3), requestSha256: 'cd'.repeat(32), requestBody: bodies[0]! });
+      assert.equal(w.heldBodyBytes, bodies[0]!.buffer.byteLength + bodies[1]!.buffer.byteLength, 'the known digest holds no body');
+      await w.close();
+      assert.equal(w.heldBodyBytes, 0, 'stored entries let their bodies go');
+      const byId = new Map((await store.readAudit({ limit: 10 })).map((r) => [r.id, r]));
+      assert.equal(byId.get(entries[0]!.id)!.requestSha256, createHash('sha256').update(bodies[0]!).digest('hex'));
+      assert.equal(byId.get(entries[1]!.id)!.requestSha256, createHash('sha256').update(bodies[1]!).digest('hex'));
+      assert.equal(byId.get(makeEntry(3).id)!.requestSha256, 'cd'.repeat(32));
+      assert.ok(!JSON.stringify([...byId.values()]).includes('requestBody'), 'no body in any record');
+      assert.equal((await store.verifyAudit()).ok, true, 'the chain covers the digest');
     } finally {
       await appender.close();
       await store.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,23 @@ describe('AuditWriter', () => {
     await w2.close();
     assert.doesNotThrow(() => w2.write(makeEntry(2)));
     assert.match(String(reported[0]), /closed/, 'a write after close is reported, not silently lost');
+  });
+
+  it('holds request bodies for hashing at the store only up to maxBodyBytes: past it, and while a failing store keeps its batch, a body is hashed at write()', async () => {
+    const store = new FakeStore();
+    store.failNext = 3;
+    const w = new AuditWriter(store, { maxBatch: 4, flushMs: 1, retryBaseMs: 1, maxBodyBytes: 250_000, onError: () => {} });
+    const body = (c: string): Buffer => Buffer.alloc(100_000, c);
+    const drafts = makeEntries(1, 3).map((e, i) => ({ ...e, requestSha256: null, requestBody: body('abc'[i]!) }));
+    for (const d of drafts) w.write(d);
+    assert.equal(w.heldBodyBytes, 200_000, 'two bodies held, within the bound');
+    assert.equal(drafts[0]!.requestSha256, null);
+    assert.equal(drafts[2]!.requestBody, undefined, 'the third would pass the bound: hashed now, let go');
+    assert.equal(drafts[2]!.requestSha256, createHash('sha256').update(body('c')).digest('hex'));
+    await w.close();
+    assert.deepEqual(store.ids, idsOf(drafts), 'all stored after the failures');
+    assert.equal(w.heldBodyBytes, 0);
+    assert.equal(drafts[0]!.requestBody, undefined, 'a stored entry lets its body go');
   });
 
   describe('with a real SQLite store', () => {
