@@ -11,7 +11,7 @@ import type { Store } from '../store/types.ts';
 import type { Identity } from '../core/types.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Authenticator } from './auth.ts';
-import { loadConfig, reloadPlan, type GatewayConfig, type InspectionKey } from './config.ts';
+import type { GatewayConfig } from './config.ts';
 import { Pipeline, defaultDecider, type Decider, type Logger } from './pipeline.ts';
 import { policyActsOnCovert, policyDecider, policyLimits } from './policy-decider.ts';
 import type { PolicyHolder } from './policy-loader.ts';
@@ -20,8 +20,10 @@ import { Upstreams } from './upstream.ts';
 import { BaselineObserver, type ObserveInput } from './baselines.ts';
 import { InspectionThread } from './late-inspection.ts';
 import { loadNative } from '../native/load.ts';
-import { FileWatch } from './file-watch.ts';
-import { importSecretRules, readSecretRuleFiles, type RuleSource } from './secret-rules.ts';
+import { importSecretRules, readSecretRuleFiles } from './secret-rules.ts';
+import { Reloader, type ConfigFile } from './reload.ts';
+
+export type { ConfigFile } from './reload.ts';
 
 loadNative();
 
@@ -31,25 +33,8 @@ const TIMEOUT_408 = ((): string => {
   return `HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 })();
 const BAD_400 = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
-/** An error's message on one line (a configuration error lists each problem at file:line:column on a line of its own). */
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
-
-const sameSources = (a: readonly RuleSource[], b: readonly RuleSource[]): boolean =>
-  a.length === b.length && a.every((s, i) => s.file === b[i]!.file && s.text === b[i]!.text);
-
 /** How long the error events of exchanges ended at shutdown may take to reach their clients. */
 const SHUTDOWN_FLUSH_MS = 1_000;
-
-/** The organisation's gitleaks files as read (the texts the worker imports) and as imported here. */
-interface Rules {
-  sources: RuleSource[];
-  loaded: ReturnType<typeof importSecretRules>;
-}
-/** Reads and imports the gitleaks files once; throws when one does not read or parse. */
-const readRules = (files: readonly string[]): Rules => {
-  const sources = readSecretRuleFiles(files);
-  return { sources, loaded: importSecretRules(sources) };
-};
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -70,13 +55,6 @@ export interface GatewayOptions {
   storeUrl?: string;
 }
 
-/** The configuration file, read again on SIGHUP and when it changes (Gateway.watch). */
-export interface ConfigFile {
-  path: string;
-  /** Reads and validates it (default: loadConfig), with whatever the command line overrides. */
-  load?: () => GatewayConfig;
-}
-
 export class Gateway {
   readonly server: Server;
   private readonly writer: AuditWriter;
@@ -90,25 +68,14 @@ export class Gateway {
   private inflight = 0;
   /** Responses of the exchanges under way (those still open when the drain ends are ended by the gateway). */
   private readonly open = new Set<ServerResponse>();
-  /** The configuration in force: as at start, but for the inspection settings a reload applied. */
-  private inForce: GatewayConfig;
-  /** The gitleaks files' texts in force (this thread and the worker import the same). */
-  private ruleSources: RuleSource[];
-  /** Whether, and which, files are watched (watch()). */
-  private watching = false;
-  private configFile: ConfigFile | null = null;
-  private configWatch: FileWatch | null = null;
-  private ruleWatches: FileWatch[] = [];
-  /** Reloads run one at a time (a file change and SIGHUP may come together). */
-  private reloads: Promise<unknown> = Promise.resolve();
-  private readonly onHup = (): void => void this.reloadConfig('SIGHUP');
+  /** The configuration in force and its reloads (SIGHUP, file changes). */
+  private readonly reloader: Reloader;
   private readonly newBaselines: () => BaselineObserver;
   private draining = false;
   private idle: (() => void) | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     const { config, store, logger, policy } = opts;
-    this.inForce = config;
     this.upstreams = new Upstreams(config, opts.env ?? process.env);
     this.appender = opts.storeUrl !== undefined && config.audit.thread ? new ThreadedAppender(opts.storeUrl) : null;
     this.writer = new AuditWriter(this.appender ?? store, {
@@ -119,7 +86,7 @@ export class Gateway {
     const hashSecret = opts.hashSecret ?? randomBytes(32).toString('hex');
     // The organisation's gitleaks files, read once here: this thread and the inspection worker
     // import the same texts (the configuration checked at load that they import).
-    const ruleSources = (this.ruleSources = readSecretRuleFiles(config.inspection.gitleaks));
+    const ruleSources = readSecretRuleFiles(config.inspection.gitleaks);
     const secretRules = importSecretRules(ruleSources).rules;
     // A decider or a policy always decides on findings; `inspection.redact` may be reloaded.
     const decides = opts.decider !== undefined || policy !== undefined;
@@ -135,13 +102,26 @@ export class Gateway {
     this.newBaselines = () => new BaselineObserver(writes !== null ? { saveBaselineVariants: (rows) => writes.saveBaselineVariants(rows), loadBaselineVariants: (q) => store.loadBaselineVariants(q) } : store, {
       onError: (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'),
     });
+    this.reloader = new Reloader({
+      logger,
+      worker: this.inspection,
+      lateFor: (i) => this.lateFor(i),
+      startBaselines: async (i) => {
+        // Switched on with no worker: started (other instances' variants loaded) before the switch.
+        if (this.inspection !== null || !i.enabled || !i.baselines || this.baselines !== null) return;
+        const b = this.newBaselines();
+        await b.start().catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'));
+        this.baselines = b;
+      },
+      apply: (rules, i) => this.pipeline.reloadInspection(rules, i),
+    }, config, ruleSources);
     this.baselines = !late && this.baselinesOn() ? this.newBaselines() : null;
     // Without a worker, the comparison follows the settings in force (a reload may switch it).
     const observer = { observe: (input: ObserveInput) => (this.baselines !== null && this.baselinesOn() ? this.baselines.observe(input) : []) };
     // The configured decision follows a reloaded `inspection.redact`.
     const alerting = defaultDecider(false);
     const redacting = defaultDecider(true);
-    const redact = (): boolean => this.inForce.inspection.redact;
+    const redact = (): boolean => this.reloader.config.inspection.redact;
     const configured: Decider = (input) => (redact() ? redacting : alerting)(input);
     this.limiter = policy !== undefined ? new RateLimiter({ store: writes ?? store, limits: policyLimits(policy), logger }) : null;
     const pipeline = (this.pipeline = new Pipeline({
@@ -218,7 +198,7 @@ export class Gateway {
 
   /** The configuration in force: as at start, but for the inspection settings a reload applied. */
   get config(): GatewayConfig {
-    return this.inForce;
+    return this.reloader.config;
   }
 
   get inFlight(): number {
@@ -275,151 +255,34 @@ export class Gateway {
   private lateFor(i: GatewayConfig['inspection']): boolean {
     const { opts } = this;
     const decides = opts.decider !== undefined || opts.policy !== undefined || i.redact;
-    return opts.storeUrl !== undefined && i.thread && i.enabled && !decides && !this.inForce.audit.storeRedactedBodies;
+    return opts.storeUrl !== undefined && i.thread && i.enabled && !decides && !opts.config.audit.storeRedactedBodies;
   }
 
   private baselinesOn(): boolean {
-    return this.inForce.inspection.enabled && this.inForce.inspection.baselines;
+    const i = this.reloader.config.inspection;
+    return i.enabled && i.baselines;
   }
 
-  /** Runs reloads one at a time, in the order asked. */
-  private serial<T>(reload: () => Promise<T>): Promise<T> {
-    const run = this.reloads.then(reload);
-    this.reloads = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * Imports the organisation's gitleaks files (`inspection.gitleaks`) again, on this thread and in
-   * the inspection worker, with fresh result caches. A file that does not read or parse is
-   * refused with a log line, and the rules in force stay.
-   */
+  /** Reads the gitleaks files again and applies them (Reloader.reloadSecretRules). */
   reloadSecretRules(trigger: string): Promise<boolean> {
-    return this.serial(async () => {
-      const { logger } = this.opts;
-      const files = this.inForce.inspection.gitleaks;
-      let rules: Rules;
-      try {
-        rules = readRules(files);
-        // The worker first; this thread switches once it has (so the two never hold different rules).
-        await this.inspection?.reload(rules.sources);
-      } catch (e) {
-        logger.error({ trigger, err: oneLine(e) }, 'secret rules reload rejected; the rules in force stay');
-        return false;
-      }
-      this.switchRules(rules, this.inForce.inspection);
-      logger.info({ trigger, files, rules: rules.loaded.rules.length }, 'secret rules reloaded');
-      return true;
-    });
+    return this.reloader.reloadSecretRules(trigger);
   }
 
-  /**
-   * Reads the configuration file again (`file`, default the one watch() was given; with none, only
-   * the gitleaks files are read again) and applies what can change while exchanges are under way:
-   * the inspection settings and the rule files they name, on this thread and in the inspection
-   * worker, with fresh caches. What takes a restart is named in one warning and not applied at
-   * all; an invalid file is refused with one log line and the configuration in force stays.
-   * Resolves with whether the file was accepted.
-   */
-  reloadConfig(trigger: string, file: ConfigFile | null = this.configFile): Promise<boolean> {
-    if (file === null) return this.reloadSecretRules(trigger);
-    return this.serial(() => this.applyConfig(trigger, file));
+  /** Reads the configuration file again and applies what can change under way (Reloader.reloadConfig). */
+  reloadConfig(trigger: string, file?: ConfigFile | null): Promise<boolean> {
+    return file === undefined ? this.reloader.reloadConfig(trigger) : this.reloader.reloadConfig(trigger, file);
   }
 
-  private async applyConfig(trigger: string, file: ConfigFile): Promise<boolean> {
-    const { logger } = this.opts;
-    const refuse = (e: unknown): false => {
-      logger.error({ trigger, file: file.path, err: oneLine(e) }, 'configuration reload rejected; the configuration in force stays');
-      return false;
-    };
-    let next: GatewayConfig;
-    try {
-      next = (file.load ?? (() => loadConfig(file.path)))();
-    } catch (e) {
-      return refuse(e);
-    }
-    const cur = this.inForce.inspection;
-    // The inspection worker runs from start to close: a change that would start or stop it
-    // (switching inspection on or off, or redaction, which needs findings before forwarding)
-    // takes a restart, like its `thread` setting.
-    const held: InspectionKey[] = ['thread'];
-    if (this.lateFor({ ...next.inspection, thread: cur.thread }) !== (this.inspection !== null)) held.push('enabled', 'redact');
-    const plan = reloadPlan(this.inForce, next, held);
-    // The rule files the new list names, read and imported once (the worker imports the same texts).
-    let rules: Rules;
-    try {
-      rules = readRules(plan.inspection.gitleaks);
-    } catch (e) {
-      return refuse(e);
-    }
-    const rulesChanged = !sameSources(rules.sources, this.ruleSources);
-    const changed = rulesChanged && !plan.applied.includes('inspection.gitleaks') ? [...plan.applied, 'inspection.gitleaks'] : plan.applied;
-    if (changed.length > 0) {
-      try {
-        // The worker first; this thread switches once it has, so the two never differ for long.
-        await this.inspection?.reload(rules.sources, plan.inspection);
-      } catch (e) {
-        return refuse(e);
-      }
-      if (this.inspection === null && plan.inspection.enabled && plan.inspection.baselines && this.baselines === null) {
-        // Switched on with no worker: started (other instances' variants loaded) before the switch.
-        const b = this.newBaselines();
-        await b.start().catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'prompt baseline sync failed'));
-        this.baselines = b;
-      }
-      this.inForce = { ...this.inForce, inspection: plan.inspection };
-      this.switchRules(rules, plan.inspection, rulesChanged);
-      if (this.watching && plan.applied.includes('inspection.gitleaks')) this.watchRules();
-    }
-    if (plan.restart.length > 0) logger.warn({ trigger, file: file.path, keys: plan.restart }, 'configuration changes need a restart to apply; not applied');
-    // Key paths only: an allowed value or an internal name is confidential.
-    logger.info({ trigger, file: file.path, changed }, changed.length > 0 ? 'configuration reloaded' : 'configuration reloaded; nothing to apply');
-    return true;
-  }
-
-  /** This thread takes rules read anew and the inspection settings (the worker already has them), with fresh caches. */
-  private switchRules(rules: Rules, inspection: GatewayConfig['inspection'], warn = true): void {
-    this.ruleSources = rules.sources;
-    this.pipeline.reloadInspection(rules.loaded.rules, inspection);
-    if (warn) for (const u of rules.loaded.untranslatable) this.opts.logger.warn({ file: u.file, rule: u.id, reason: u.reason }, 'gitleaks rule or allowlist not imported as written');
-  }
-
-  /**
-   * Reloads on SIGHUP and when a file changes: the configuration file when given (reloadConfig),
-   * and the organisation's gitleaks files (reloadSecretRules), whose list may change with it.
-   */
+  /** Reloads on SIGHUP and when the configuration file or a gitleaks file changes. */
   watch(config?: ConfigFile): this {
-    if (this.watching) return this;
-    this.watching = true;
-    if (config !== undefined) {
-      this.configFile = config;
-      this.configWatch = new FileWatch(config.path, () => void this.reloadConfig('file change'), {
-        onError: (e) => this.opts.logger.warn({ file: config.path, err: e.message }, 'configuration watch failed; reload with SIGHUP'),
-      }).start();
-    }
-    this.watchRules();
-    // Without a file to read again, SIGHUP keeps its default (ending the process) as before.
-    if (config !== undefined || this.inForce.inspection.gitleaks.length > 0) process.on('SIGHUP', this.onHup);
+    this.reloader.watch(config);
     return this;
   }
 
-  /** Watches the gitleaks files in force (again, when their list changed). */
-  private watchRules(): void {
-    for (const w of this.ruleWatches) w.close();
-    this.ruleWatches = this.inForce.inspection.gitleaks.map((f) => new FileWatch(f, () => void this.reloadSecretRules('file change'), {
-      onError: (e) => this.opts.logger.warn({ file: f, err: e.message }, 'secret rules watch failed; reload with SIGHUP'),
-    }).start());
-  }
-
   /** Graceful stop: refuse new work, wait for in-flight exchanges (bounded), flush the audit trail. */
-  async close(drainMs = this.inForce.limits.drainMs): Promise<void> {
+  async close(drainMs = this.reloader.config.limits.drainMs): Promise<void> {
     this.draining = true;
-    for (const w of this.ruleWatches) w.close();
-    this.configWatch?.close();
-    process.off('SIGHUP', this.onHup);
-    this.ruleWatches = [];
-    this.configWatch = null;
-    this.watching = false;
+    this.reloader.close();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
     await this.waitIdle(drainMs);
