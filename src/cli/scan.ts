@@ -68,7 +68,8 @@ export async function run(args: string[], io: { out: (s: string) => void; err: (
       const rb = await scan(b, { ...base, pool, onProgress: onProgress(b) });
       const d = diff(ra, rb);
       result = diffAsResult(d);
-      title = `Airlock scan --diff (new or changed in B; ${d.added.length} new, ${d.changed.length} changed, ${d.removed} gone)`;
+      const unread = d.gaps.length > 0 ? `; ${d.gaps.length} still not analysed` : '';
+      title = `Airlock scan --diff (new or changed in B; ${d.added.length} new, ${d.changed.length} changed, ${d.removed} gone${unread})`;
     } else {
       result = await scan(targets[0] as string, { ...base, onProgress: onProgress(targets[0] as string) });
     }

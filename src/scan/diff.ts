@@ -1,6 +1,8 @@
 // --diff: only what is new or changed in B. Findings match on their fingerprint (rule + code shape
 // with local names erased + decoded constants), so a re-minified bundle with renamed identifiers
 // matches itself; a finding whose shape matches but whose decoded values differ is "changed".
+// Coverage gaps match the same way, but B's are never dropped: code B's scan did not read is not
+// vouched for by a diff either (carried as `unchanged`).
 import { rank } from './rank.ts';
 import type { ScanFinding, ScanResult } from './types.ts';
 import { switchEffect } from './rules/telemetry-switch.ts';
@@ -20,16 +22,26 @@ export interface DiffResult {
   changed: Changed[];
   /** Findings of A with no counterpart in B. */
   removed: number;
+  /**
+   * B's coverage gaps (code not read, platform packages not scanned) that A had too: not new, but
+   * still unread, so the diff can vouch for that code no more than the scan of B could.
+   */
+  gaps: ScanFinding[];
 }
 
 export function diff(a: ScanResult, b: ScanResult): DiffResult {
   const pool = new Map<string, number>();
   for (const f of a.findings) pool.set(f.fingerprint, (pool.get(f.fingerprint) ?? 0) + 1);
   const unmatched: ScanFinding[] = [];
+  const gaps: ScanFinding[] = [];
   let matched = 0;
   for (const f of b.findings) {
     const n = pool.get(f.fingerprint) ?? 0;
-    if (n > 0) { pool.set(f.fingerprint, n - 1); matched++; } else unmatched.push(f);
+    if (n > 0) {
+      pool.set(f.fingerprint, n - 1);
+      matched++;
+      if (f.category === 'coverage') gaps.push(f);
+    } else unmatched.push(f);
   }
   // Leftovers of A by shape, for "changed".
   const byShape = new Map<string, ScanFinding[]>();
@@ -54,7 +66,7 @@ export function diff(a: ScanResult, b: ScanResult): DiffResult {
     changed.push(c);
   }
   const removed = a.findings.length - matched - changed.length;
-  return { a, b, added: rank(added), changed, removed };
+  return { a, b, added: rank(added), changed, removed, gaps };
 }
 
 export interface Switch { name: string; type: string }
@@ -139,10 +151,14 @@ export const switchesRemoved = (r: ScanResult): boolean => {
   return c.switches.a.some((x) => !inB.has(`${x.type}:${x.name}`));
 };
 
-/** The diff as a scan result (new and changed findings), so every report format can render it. */
+/**
+ * The diff as a scan result (new and changed findings, and B's coverage gaps A had too), so every
+ * report format can render it, with the verdict of a scan that did not read all of B.
+ */
 export function diffAsResult(d: DiffResult): DiffScanResult {
   const findings = [
     ...d.added,
+    ...d.gaps.map((f) => ({ ...f, message: `unchanged since A: ${f.message}`, data: { ...f.data, diff: 'unchanged' } })),
     ...d.changed.map((c) => ({
       ...c.finding,
       message: `changed since A: ${c.finding.message}${listed(' Added', c.added)}${listed(' Removed', c.removed)}${c.note ? ` ${c.note}` : ''}`,

@@ -1,5 +1,5 @@
 // The scan pipeline: resolve input -> plan pieces -> parse and analyse (workers for large input)
-// -> package rules -> merge pieces -> rank. Drawn in docs/scan.md.
+// -> package rules -> merge pieces -> rank, with what was not read (coverage.ts). Drawn in docs/scan.md.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { analyzeText, type ChunkResult } from './analyze.ts';
@@ -13,9 +13,8 @@ import { findingText, hash } from './analysis.ts';
 import { maskText } from './excerpt.ts';
 import { enoughEvents, eventsReport, type FileScope } from './rules/telemetry-events.ts';
 import { MAX_PER_FILE as MAX_UNUSUAL } from './rules/obf-unusual-unicode.ts';
-import { MAX_FILE } from './tarball.ts';
-import { mb } from './progress.ts';
-import type { ScanFinding, ScanInput, ScanResult, Severity, SourceFile } from './types.ts';
+import { coverageFindings } from './coverage.ts';
+import type { ScanFinding, ScanInput, ScanResult, SourceFile } from './types.ts';
 
 export interface Progress { phase: 'fetch' | 'analyse' | 'done'; done: number; total: number }
 
@@ -238,81 +237,4 @@ function maskNested(data: Record<string, unknown>): Record<string, unknown> {
       : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
         : v;
   return deep(data) as Record<string, unknown>;
-}
-
-/** Less code than this beside platform packages of the same tool: a launcher, the tool is in them. */
-const LAUNCHER_BYTES = 512 * 1024;
-const OS = new Set(['linux', 'linuxmusl', 'musl', 'darwin', 'macos', 'osx', 'mac', 'win32', 'windows', 'win', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'android', 'aix']);
-const ARCH = new Set(['x64', 'x86', 'amd64', 'arm64', 'aarch64', 'ia32', 'arm', 'armv7', 'armv6', 'ppc64', 'ppc64le', 's390x', 'riscv64', 'loong64', 'universal']);
-
-/**
- * What the scan did not read although it is the tool's code, as findings of their own (category
- * coverage) so that every report shows them and `--fail-on high` fails on them: code over the size
- * limit, and platform packages (`@openai/codex-linux-x64`, `@esbuild/darwin-arm64`) that hold what a
- * launcher starts. High when the package's own code is a launcher: nothing of the tool was read.
- */
-function coverageFindings(input: ScanInput, codeBytes: number): ScanFinding[] {
-  const out: ScanFinding[] = [];
-  const finding = (rule: string, severity: Severity, file: string, message: string, excerpt: string, fingerprint: string, data: Record<string, unknown>): void => {
-    out.push({ rule, severity, category: 'coverage', message, file, line: 1, column: 1, offset: 0, excerpt, data, fingerprint: hash(fingerprint), shape: hash(`${rule}\u0000${file}`) });
-  };
-  for (const u of input.unread ?? []) {
-    // Keyed by the target too, so that --diff never matches it away: unread in A was unreviewed as well.
-    finding('coverage-unread-code', 'high', u.path,
-      `Not analysed: ${mb(u.bytes)} of code, over the ${mb(MAX_FILE)} a file this scan reads. Code nobody has read cannot be called clean: review it another way.`,
-      `${u.path} (${u.bytes} bytes)`, `coverage-unread-code\u0000${input.label}\u0000${u.path}\u0000${u.bytes}`, { bytes: u.bytes, limit: MAX_FILE });
-  }
-  const platforms = platformPackages(input.pkg.name, input.pkg.manifest);
-  if (platforms.length > 0) {
-    const launcher = codeBytes <= LAUNCHER_BYTES;
-    const names = platforms.map((p) => p.name);
-    const host = platforms.find((p) => p.tokens.includes(process.platform) && p.tokens.includes(process.arch)) ?? platforms[0]!;
-    const message = launcher
-      ? `The tool's code is not in this package: its ${Math.ceil(codeBytes / 1024)} KB of code launch platform packages this scan did not read (${names.join(', ')}). Scan the one of each platform you allow, e.g. airlock scan ${host.spec}`
-      : `Part of the tool ships in platform packages this scan did not read (${names.join(', ')}). Scan them too, e.g. airlock scan ${host.spec}`;
-    finding('coverage-platform-packages', launcher ? 'high' : 'medium', input.pkg.manifestPath ?? 'package.json', message,
-      platforms.map((p) => `"${p.name}": "${p.range}"`).join(', '), `coverage-platform-packages\u0000${platforms.map((p) => p.spec).join('\u0001')}`,
-      { packages: platforms.map((p) => ({ name: p.name, spec: p.spec })), launcherBytes: codeBytes, scan: host.spec });
-  }
-  return out;
-}
-
-const NPM_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
-const VERSION = /^\d+\.\d+\.\d+[\w.+-]*$/;
-const ALIAS = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*@\d+\.\d+\.\d+[\w.+-]*$/i;
-
-interface Platform { name: string; range: string; spec: string; tokens: string[] }
-
-/** Dependencies named as builds of this package for one OS and CPU: `<name>-<os>-<arch>`, `@<name>/<os>-<arch>`, `@scope/<name>-<os>-<arch>`. */
-export function platformPackages(own: string | undefined, manifest: Record<string, unknown> | undefined): Platform[] {
-  if (own === undefined || manifest === undefined) return [];
-  const split = (n: string): { scope: string | null; bare: string } => {
-    const m = /^@([^/]+)\/(.+)$/.exec(n);
-    return m ? { scope: m[1]!, bare: m[2]! } : { scope: null, bare: n };
-  };
-  const me = split(own);
-  const out: Platform[] = [];
-  const seen = new Set<string>();
-  for (const field of ['optionalDependencies', 'dependencies']) {
-    const deps = manifest[field];
-    if (deps === null || typeof deps !== 'object') continue;
-    for (const [name, range] of Object.entries(deps as Record<string, unknown>)) {
-      // Only names npm could install: they end up in the report and the command it suggests.
-      if (typeof range !== 'string' || seen.has(name) || !NPM_NAME.test(name)) continue;
-      const dep = split(name);
-      const tokens = dep.bare.toLowerCase().split(/[-_.]/);
-      const at = tokens.findIndex((t) => OS.has(t) || ARCH.has(t));
-      if (at < 0 || !tokens.some((t) => OS.has(t)) || !tokens.some((t) => ARCH.has(t))) continue;
-      const stem = tokens.slice(0, at).join('-');
-      const same = (me.scope !== null && dep.scope === me.scope) || dep.scope === me.bare
-        || (stem !== '' && (me.bare === stem || me.bare.startsWith(`${stem}-`)));
-      if (!same) continue;
-      seen.add(name);
-      // `npm:<name>@<version>` aliases (Codex's) name the package to fetch; a range is not shell-safe.
-      const alias = range.startsWith('npm:') ? range.slice(4) : '';
-      const spec = ALIAS.test(alias) ? alias : VERSION.test(range) ? `${name}@${range}` : name;
-      out.push({ name, range, spec, tokens });
-    }
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
 }

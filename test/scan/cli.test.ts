@@ -45,6 +45,14 @@ describe('airlock scan CLI', () => {
     assert.ok(j.findings.some((f) => f.rule === 'covert-fingerprint-gate'));
     assert.ok(!j.findings.some((f) => f.rule === 'fp-proxy-read'));
   });
+  it('--diff of two launchers with the same platform packages: not new, still counted and failing --fail-on high', async () => {
+    const t = io();
+    assert.equal(await run(['--diff', writePackage(PLATFORM_LAUNCHER), writePackage(PLATFORM_LAUNCHER), '--workers', '0'], t.io), 1);
+    const text = t.out.join('\n');
+    assert.match(text, /^Airlock scan --diff \(new or changed in B; 0 new, 0 changed, 0 gone; 1 still not analysed\)/);
+    assert.match(text, /^Incomplete: /m);
+    assert.match(text, /unchanged since A: The tool's code is not in this package/);
+  });
   it('usage errors exit 2', async () => {
     assert.equal(await run([], io().io), 2);
     assert.equal(await run(['--diff', 'only-one'], io().io), 2);

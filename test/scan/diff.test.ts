@@ -1,11 +1,15 @@
 // --diff: renamed minified identifiers still match; only new or changed findings are reported.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { scan } from '../../src/scan/scan.ts';
 import { diff, diffAsResult } from '../../src/scan/diff.ts';
+import { summarize } from '../../src/scan/rank.ts';
 import { renderTerminal } from '../../src/scan/report/terminal.ts';
 import { toHtml } from '../../src/scan/report/html.ts';
 import { b64, writePackage } from './helpers.ts';
+import { PLATFORM_LAUNCHER } from './fixtures.ts';
 
 const v1 = (names: string) => `const r=atob("${b64(names)}").split(",");function i(){const t=Intl.DateTimeFormat().resolvedOptions().timeZone;return r.includes(t)}fetch("https://api.example.dev/v1/chat",{method:"POST",body:"{}"});module.exports={i};`;
 // Same code re-minified with other names, one more hidden zone, one new endpoint.
@@ -87,6 +91,49 @@ describe('scan --diff', () => {
       const text = renderTerminal(r2, { color: false });
       assert.match(text, /^ {2}no switch found in B to turn it off; A was switched off by DISABLE_TELEMETRY, no longer found$/m);
       assert.match(toHtml(r2), /<p>No switch found in B to turn it off; A was switched off by <code>DISABLE_TELEMETRY<\/code>, no longer found<\/p>/);
+    });
+  });
+  describe('coverage gaps', () => {
+    // Code over the per-file limit, as a sparse file: the scan reads its first bytes only.
+    const withUnread = (version: string, bytes: number): string => {
+      const dir = writePackage({ 'package.json': JSON.stringify({ name: '@acme/tool', version }), 'index.js': 'module.exports = 1;', 'lib/payload.js': '' });
+      truncateSync(join(dir, 'lib/payload.js'), bytes);
+      return dir;
+    };
+    const coverage = (fs: Array<{ rule: string }>): string[] => fs.map((f) => f.rule).filter((r) => r.startsWith('coverage-'));
+
+    it('the same unread file in two versions (other targets) is the same finding: not new, not changed, still not vouched for', async () => {
+      const a = await scan(withUnread('1.0.0', 70_000_000), { workers: 0 });
+      const b = await scan(withUnread('1.0.1', 70_000_000), { workers: 0 });
+      assert.notEqual(a.target, b.target);
+      const [fa, fb] = [a, b].map((r) => r.findings.find((f) => f.rule === 'coverage-unread-code')!);
+      assert.equal(fa!.fingerprint, fb!.fingerprint, 'the target is not part of the fingerprint');
+      const d = diff(a, b);
+      assert.deepEqual(coverage(d.added), []);
+      assert.deepEqual(coverage(d.changed.map((c) => c.finding)), []);
+      // B's unread code is still unread: the diff says so, and cannot be clean.
+      const r = diffAsResult(d);
+      assert.deepEqual(r.findings.map((f) => [f.rule, f.data?.diff]), [['coverage-unread-code', 'unchanged']]);
+      assert.match(r.findings[0]!.message, /^unchanged since A: Not analysed: 66\.8 MB of code/);
+      assert.equal(summarize(r).verdict, 'incomplete');
+    });
+    it('an unread file whose size changed is changed, not new', async () => {
+      const d = diff(await scan(withUnread('1.0.0', 70_000_000), { workers: 0 }), await scan(withUnread('1.0.1', 71_000_000), { workers: 0 }));
+      assert.deepEqual(coverage(d.added), []);
+      assert.deepEqual(coverage(d.changed.map((c) => c.finding)), ['coverage-unread-code']);
+      assert.match(d.changed[0]!.note ?? '', /^Was: Not analysed: 66\.8 MB/);
+    });
+    it('platform packages: the same ones are the same finding; new versions of them are a change that names them', async () => {
+      const launcher = (version: string): string => writePackage({ ...PLATFORM_LAUNCHER, 'package.json': PLATFORM_LAUNCHER['package.json']!.replaceAll('1.2.0', version) });
+      const same = diff(await scan(launcher('1.2.0'), { workers: 0 }), await scan(launcher('1.2.0'), { workers: 0 }));
+      assert.deepEqual([...coverage(same.added), ...coverage(same.changed.map((c) => c.finding))], []);
+      assert.deepEqual(diffAsResult(same).findings.map((f) => [f.rule, f.data?.diff]), [['coverage-platform-packages', 'unchanged']]);
+      const bumped = diff(await scan(launcher('1.2.0'), { workers: 0 }), await scan(launcher('1.2.1'), { workers: 0 }));
+      assert.deepEqual(coverage(bumped.added), []);
+      assert.deepEqual(bumped.changed.map((c) => [c.finding.rule, c.added, c.removed]), [['coverage-platform-packages',
+        ['@fx/codex@1.2.1-darwin-arm64', '@fx/codex@1.2.1-linux-x64', '@fx/codex@1.2.1-win32-x64'],
+        ['@fx/codex@1.2.0-darwin-arm64', '@fx/codex@1.2.0-linux-x64', '@fx/codex@1.2.0-win32-x64']]]);
+      assert.equal(summarize(diffAsResult(bumped)).verdict, 'incomplete');
     });
   });
 });

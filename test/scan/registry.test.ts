@@ -11,6 +11,7 @@ import { maxSatisfying, parseSpec } from '../../src/scan/registry.ts';
 
 const SPEC = '@google/gemini-cli@0.61.0';
 const OPENCODE = 'opencode-linux-x64@1.18.33';
+const QWEN = '@qwen-code/qwen-code@0.24.4';
 const offline = process.env.AIRLOCK_OFFLINE ? 'AIRLOCK_OFFLINE set' : false;
 
 describe('registry', () => {
@@ -57,5 +58,15 @@ describe('registry', () => {
     assert.ok(paths.some((x) => /^bin\/opencode!\/libopentui-[^/]+\.so$/.test(x)), paths.join(','));
     assert.ok(!paths.includes('bin/opencode'));
     assert.match(summarize(r).headline, /Not covered: 13 native binaries/);
+  });
+
+  it(`scans ${QWEN}: its event groups without the diagram builders of its web UI`, { skip: offline, timeout: 15 * 60_000 }, async () => {
+    const r = await scan(QWEN, { cacheDir: resolve('.tmp/scan-cache') });
+    const groups = r.findings.filter((f) => f.rule === 'telemetry-events').map((f) => `${String(f.data?.callee)}:${String(f.data?.count)}`).sort();
+    // Mermaid's C4 parser builds its diagram with addContainer("container_db", ...o[p]) and the like
+    // (web-shell/assets/c4Diagram-*.js): element types, not events.
+    for (const builder of ['addContainer', 'addComponent', 'addRel', 'addPersonOrSystem']) assert.ok(!groups.some((g) => g.startsWith(`${builder}:`)), groups.join(', '));
+    // Every other group stays, with all its names: the startup events among them.
+    assert.deepEqual(groups, ['D:7', 'call:6', 'diagnostic:8', 'event:12', 'exec:5', 'recordStartupEvent:22', 'recordStartupEvent:3', 'report:7', 'request:5', 'sseEvent:5']);
   });
 });

@@ -5,9 +5,11 @@
 // A function called with a name-like string is not necessarily a logger: feature-flag lookups
 // (`I8("tengu_compact_line_prefix_killswitch",!1)`), error constructors (sharp's
 // `throw w1.invalidParameterError("create.channels", …)`), token builders (markdown-it's
-// `state.push("blockquote_open", …)`), handler registrations and i18n lookups take one too. What
-// tells an event logger apart is how it is called (eventCall): for its effect, its result unused, or
-// with an object of event properties; never with a literal default whose result is used.
+// `state.push("blockquote_open", …)`), handler registrations, i18n lookups and the builders of a
+// diagram or a DOM tree (mermaid's `yy.addContainer("container_db", ...$$[$0])`, d3's
+// `g.insert("svg:rect")`) take one too. What tells an event logger apart is how it is called
+// (callKind): for its effect, its result unused, or with an object of event properties; never with
+// a literal default whose result is used, nor with values spread after the name.
 import type { Rule } from '../rule.ts';
 import type { Node } from '../types.ts';
 import { lookup, type Scope } from '../walk.ts';
@@ -17,14 +19,18 @@ const LOGGER_RE = /^(log|track|capture|record|send|emit|report)[A-Z]?\w*Event$|^
 /**
  * Callee names that are never a logger: array, Map/Set and URLSearchParams/FormData methods (a
  * token or a field name), event emitters and subscriptions (events of the process, not sent),
- * module loading.
+ * module loading, and the DOM's and d3's node builders (an element, class or style name).
+ * `setAttribute` is not among them: on an OpenTelemetry span it records what is sent.
  */
 const NOT_LOGGER = new Set([
   'require', 'push', 'unshift', 'concat', 'includes', 'indexOf', 'lastIndexOf', 'splice', 'fill', 'find', 'findIndex', 'findLast', 'join', 'at',
   'get', 'has', 'set', 'add', 'delete', 'append',
   'on', 'once', 'off', 'emit', '_emit', 'addListener', 'removeListener', 'prependListener', 'prependOnceListener', 'removeAllListeners',
   'listeners', 'listenerCount', 'addEventListener', 'removeEventListener', 'subscribe', 'unsubscribe', 'trigger',
+  'insert', 'insertBefore', 'appendChild', 'prepend', 'createElement', 'createElementNS', 'attr', 'classed', 'style',
 ]);
+/** XML-qualified names (`svg:rect`, `xlink:href`, `xml:space`): an element or attribute of markup being built. */
+const MARKUP_RE = /^(?:svg|xlink|xml|xmlns|xhtml|html|math):/;
 /** Error constructors and factories (`invalidParameterError`, `serviceError`, `TypeError`): a name, never an event. */
 const ERROR_RE = /(?:Error|Exception)$/;
 
@@ -38,7 +44,7 @@ export const rule: Rule = {
       'A function called with many distinct event-name constants (such as "cli_start" or "tool_use.accepted") and a payload, for its ' +
       'effect or with an object of event properties. This is usually the telemetry logger; the names say what the tool reports about ' +
       'its use. Grouped by the function that sends them. Feature-flag lookups (a name and a literal default whose value is used), ' +
-      'error constructors, array methods and handler registrations take names too and are not counted.',
+      'error constructors, array methods, handler registrations and the builders of diagrams and DOM trees take names too and are not counted.',
   },
   // Sequences are collected for their parent: a call last in `a = 1, log("x", p)` is made for its
   // effect when the sequence is a statement.
@@ -57,7 +63,7 @@ export const rule: Rule = {
       let name: unknown = null;
       if (arg.type === 'Literal') name = arg.value;
       else if (arg.type === 'MemberExpression' && !arg.computed) name = a.evaluate(arg, s.scope);
-      if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name)) continue;
+      if (typeof name !== 'string' || name.length < 5 || name.length > 80 || !EVENT_RE.test(name) || MARKUP_RE.test(name)) continue;
       const logger = isLogger(callee);
       if (!logger && n.arguments.length < 2) continue;
       // A named logger or event builder (`logEvent`, `createLogEvent(EventNames.X, data)` whose
@@ -94,6 +100,9 @@ const EVENT_BUILDER_RE = /^(?:create|make|build|new)\w*Event$/;
 
 /**
  * How a call with a name as its first argument is used:
+ * - `other` whatever the use when values are spread after the name: a builder handed its positional
+ *   arguments, as a generated parser's actions build a diagram (`_.addRel("rel_u", ...o[p])`), where
+ *   an event passes one payload;
  * - `flag`: a feature-flag or setting lookup, `I8("tengu_x", !1)` or `GN("tengu_y", !0, fn)`: its
  *   second argument is a literal default (boolean or number) and its result is used;
  * - `event`: a logger's call, made for its effect (a statement, a non-final member of a sequence,
@@ -105,6 +114,7 @@ const EVENT_BUILDER_RE = /^(?:create|make|build|new)\w*Event$/;
  */
 function callKind(n: Node, parent: Node | null, scope: Scope, up: ReadonlyMap<Node, Node | null> = new Map()): 'event' | 'flag' | 'other' {
   const rest = n.arguments.slice(1) as Node[];
+  if (rest.some((x) => x.type === 'SpreadElement')) return 'other';
   if (rest[0] !== undefined && literalDefault(rest[0]) && !forEffect(n, parent, up, true)) return 'flag';
   const effect = forEffect(n, parent, up, false);
   if (rest.some((x) => isFunction(x, scope))) return 'other';

@@ -56,4 +56,27 @@ describe(RULE, () => {
   it("ignores: few names, not a logger", () => {
     assert.deepEqual(only(scanCode(`t('a_b', {}); t('c_d', {}); t('e_f', {});`), RULE), []);
   });
+  it("ignores: a diagram's builder calls, the element type and the parsed values spread after it (mermaid's C4 parser actions)", () => {
+    // A generated (jison) parser's actions, as mermaid's C4 diagram ships them in qwen-code's web UI.
+    const types = ['container', 'container_db', 'container_queue', 'external_container', 'external_container_db', 'external_container_queue'];
+    const code = `var yy={addContainer(){},addRel(){}};function performAction(o,p,n,_){switch(n){` +
+      types.map((t, i) => `case ${i}:_.addContainer("${t}",...o[p]),this.$=o[p];break;`).join('') +
+      ['rel_u', 'rel_d', 'rel_l', 'rel_r', 'rel_b'].map((t, i) => `case ${10 + i}:_.addRel("${t}",...o[p]);break;`).join('') + `}}`;
+    assert.deepEqual(only(scanCode(code), RULE), []);
+  });
+  it("ignores: DOM and SVG builders (d3's insert, attr, classed; qualified names such as svg:rect or xlink:href)", () => {
+    const code = `function draw(g,el){` +
+      ['svg:rect', 'svg:text', 'svg:path', 'svg:line', 'svg:circle'].map((n) => `g.insert("${n}",":first-child");`).join('') +
+      ['node_label', 'edge_path', 'edge_label', 'cluster_label', 'node_shape'].map((n) => `g.classed("${n}",!0);g.attr("${n}","x");g.style("${n}","1px");`).join('') +
+      ['xlink:href', 'xml:space', 'xmlns:xlink', 'xlink:title', 'xlink:show'].map((n) => `el.setAttribute("${n}","v");`).join('') + `}`;
+    assert.deepEqual(only(scanCode(code), RULE), []);
+  });
+  it("finds: span events and attributes, and a named logger with values spread after the name (OpenTelemetry, not a builder)", () => {
+    const code = `function t(span,rest){` +
+      ['gen_ai.prompt', 'gen_ai.completion', 'tool.start', 'tool.end', 'api.retry'].map((n) => `span.addEvent("${n}",{n:1});`).join('') +
+      ['http.status_code', 'query_source', 'tools_count', 'system_prompt_hash', 'az.namespace'].map((n) => `span.setAttribute("${n}",rest.v);`).join('') +
+      `logEvent("cli_start",...rest);}`;
+    const f = only(scanCode(code), RULE);
+    assert.deepEqual(f.map((x) => [x.data?.callee, x.data?.count]).sort(), [['addEvent', 5], ['logEvent', 1], ['setAttribute', 5]]);
+  });
 });
