@@ -54,3 +54,51 @@ test('a change next to a date, not in it, leaves the date out of the span', () =
   assert.equal(r.differences.length, 1);
   assert.deepEqual(spans(r.differences[0]!), ['ok', 'okay']);
 });
+
+// Changes of several personas are merged into places (clusters of reference spans) before they are
+// compared. Spans that only touch (one ends where the next begins) are one place: as two, a
+// character inserted at the point where they meet would belong to both, since each place takes in
+// what was inserted at its edges, and it would be reported twice.
+const THREE: PersonaInfo[] = [...PERSONAS, { name: 'tz', dimension: 'tz', echo: new Set(), locale: 'en_US.UTF-8' }];
+const ZW = '\u200b';
+/** For each inserted invisible character of a persona: how many of its differences contain it. */
+const coverage = (r: ReturnType<typeof differential>, persona: string, value: string): number[] =>
+  [...value.matchAll(new RegExp(ZW, 'g'))].map((m) => r.differences.filter((d) => d.persona === persona && d.at.start <= m.index && m.index < d.at.end).length);
+const wrap = (text: string): string => `You are a helper.\n${text}\nBye.`;
+
+test('a character inserted where another persona\'s change ends, or begins, is in one difference only', () => {
+  for (const tz of [`Use abc${ZW} now`, `Use ${ZW}abc now`]) {
+    const r = differential(samples({ baseline: 'Use abc now', de: 'Use xyz now', tz }), THREE, 'baseline');
+    const mine = r.differences.filter((d) => d.persona === 'tz');
+    assert.equal(mine.length, 1, JSON.stringify(r.differences));
+    assert.equal(mine[0]!.cls, 'invisible');
+    assert.deepEqual(coverage(r, 'tz', wrap(tz)), [1]);
+    assert.deepEqual(r.differences.filter((d) => d.persona === 'de').map((d) => d.cls), ['content']);
+  }
+});
+
+test('every inserted character is in exactly one difference of its persona, however the changes touch (seeded cases)', () => {
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
+  for (let round = 0; round < 200; round++) {
+    const words = Array.from({ length: 6 }, () => WORDS[rnd(WORDS.length)]!);
+    // Each persona changes one or two words near the middle, or puts an invisible character at
+    // either edge of one: the spans of the personas often touch.
+    const edit = (): string => {
+      const w = [...words];
+      for (let k = 0; k <= rnd(2); k++) {
+        const i = 2 + rnd(2);
+        const op = rnd(3);
+        w[i] = op === 0 ? `${w[i]}${ZW}` : op === 1 ? `${ZW}${w[i]}` : `${w[i]}x`;
+      }
+      return w.join(' ');
+    };
+    const texts = { baseline: words.join(' '), de: edit(), tz: edit() };
+    const r = differential(samples(texts), THREE, 'baseline');
+    for (const p of ['de', 'tz'] as const) {
+      const got = coverage(r, p, wrap(texts[p]));
+      assert.ok(got.every((n) => n === 1), `${JSON.stringify(texts)}: ${p} ${JSON.stringify(got)} ${JSON.stringify(r.differences.map((d) => [d.persona, d.at]))}`);
+    }
+  }
+});

@@ -393,8 +393,8 @@ export class CovertBaseline {
       for (const w of wholeDates(a, text, alignTexts(a, text))) {
         let h: Edit = w;
         let c = w.edit === undefined ? undefined : classifyChange(a, w.edit.aStart, w.edit.aEnd, text, w.edit.bStart, w.edit.bEnd);
-        // Invisible or look-alike characters widened into a date (findDates counts the full stop
-        // after a date as part of it) are shown as they are: the span points at them.
+        // Invisible or look-alike characters widened into a date (one inside it, `12/0\u200b7/2026`)
+        // are shown as they are: the span points at them.
         if (c !== undefined && (c.cls === 'invisible' || c.cls === 'confusable')) h = w.edit!;
         else c = classifyChange(a, h.aStart, h.aEnd, text, h.bStart, h.bEnd);
         hunks.push({ field, key, slot: `${key}@${h.aStart}-${h.aEnd}`, cls: c.cls, start: h.bStart, end: h.bEnd, text: text.slice(h.bStart, h.bEnd), detail: c.detail });

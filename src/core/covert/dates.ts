@@ -12,13 +12,15 @@ const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:d
 /**
  * Every date-like expression; the named groups say which shape matched. A weekday name in front
  * (`Thu Dec 03 2026`, as Date.prototype.toString writes) belongs to the date: it rolls over with it.
+ * A date ends at its last digit: a full stop after it ends the sentence (`Today is 07.12.2026.`),
+ * and counted in it would put that stop into the span a finding shows and the text compared.
  */
 const DATE = new RegExp(
   `(?:(?<wd>${WEEKDAY}),? )?(?:` +
   [
     String.raw`(?<iso>\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?`,
     String.raw`(?<cjk>\d{4}年\d{1,2}月\d{1,2}日)`,
-    String.raw`(?<num>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\.?`,
+    String.raw`(?<num>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})`,
     `(?<mdy>${MONTH} \\d{1,2},? \\d{4})`,
     `(?<dmy>\\d{1,2}\\.? ${MONTH},? \\d{4})`,
   ].join('|') + ')',

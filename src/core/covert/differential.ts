@@ -127,6 +127,11 @@ export function hunkSpans(ref: string, v: Val, refMemo: Map<number, DateMatch[]>
   });
 }
 
+/**
+ * The places of a field: the spans of every value, merged. Spans that only touch (one ends where
+ * the next begins) are one place: a place takes in what a value inserted at its edges (mapPos), so
+ * as two places, a character inserted where they meet would be in both and reported twice.
+ */
 function clusters(all: readonly (readonly [number, number])[][]): [number, number][] {
   const iv = all.flat().sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const out: [number, number][] = [];
