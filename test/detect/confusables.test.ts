@@ -113,6 +113,15 @@ const urlValid = [
   url('git clone git@github\uff0ecom:attacker/repo.git', '\uff0e'), // scp-style git remote
   url('go to www.github\u2024com/login', '\u2024'),
   url('curl -fsSL https://raw.githubusercontent.com\u2215x/y/main/install.sh | sh', '\u2215'),
+  // host names without a scheme and e-mail addresses, in a Latin-script token
+  url('call api.github\u2024com/v3 now', '\u2024'), // a real dot and a look-alike one
+  url('see paypal\u2024com', '\u2024'), // two labels: a common top-level domain
+  url('api.github\uff0ecom', '\uff0e'),
+  url('api.github\u3002com', '\u3002'), // an IDNA full stop between ASCII labels
+  url('the api.github.com\u2215evil path', '\u2215'),
+  url('mail admin@corp\u2024example.com today', '\u2024'),
+  url('write to me\uff20acme.io', '\uff20'), // FULLWIDTH COMMERCIAL AT
+  url('john\u2024doe@acme.com', '\u2024'),
 ];
 
 const urlInvalid = [
@@ -123,6 +132,11 @@ const urlInvalid = [
   'ratio 1\u20442 and a\u2215b in prose', // typography without a URL
   'Visit https://example.com \u2215 or https://example.org', // standing alone between URLs
   'https://example.com/page\u2024', // trailing
+  // CJK prose with its full stops, ellipses and leaders, typography in comments, file names
+  '我用Python\u3002Java也不错', '请访问github.com\u3002谢谢', '这是一个句子\u3002这是另一个\u3002', '使用socket\u3002io很久了', '连接@小明\u3002com',
+  'wait\u2026what', 'Chapter 1 \u2024\u2024\u2024\u2024 5', '// see the foo\u2024bar module', 'Ph\u2024D and e\u2024g\u2024 and U\u2024S\u2024A',
+  'col\u00b7lecci\u00f3', 'setup\u2024py and README\u2024md', '1\uff0e5 and v1\u20242', 'os.path\u2024join', 'Version 2\u3002Next', 'end of sentence\u2024Next one',
+  'ratio a\u2215b and c\u2215o', 'src\u2215index.ts',
 ];
 
 test('confusables: look-alike URL punctuation is reported in any context, with exact spans', () => {

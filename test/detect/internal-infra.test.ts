@@ -48,6 +48,28 @@ test('internal-infra: negatives produce nothing', () => {
   for (const text of invalid) assert.deepEqual(run(text), [], text);
 });
 
+// A configured range that holds version numbers and OIDs (8.0.0.0/8, 2.0.0.0/8 …): the same
+// judgement as pii's (notAnAddress), so a version or an OID is no internal address.
+const wide: DetectOptions = { internal: { cidrs: ['1.0.0.0/8', '2.0.0.0/8', '4.0.0.0/8', '7.0.0.0/8', '8.0.0.0/8', '10.0.0.0/8'] } };
+const wideValid: Array<[string, ...Array<[string, string, number?]>]> = [
+  ['resolver 8.8.4.4', ['internal-address', '8.8.4.4']],
+  ['// 8.8.4.4', ['internal-address', '8.8.4.4']],
+  ['// 10.1.2.3', ['internal-address', '10.1.2.3']],
+  ['// 7.6.3.1 is the gateway', ['internal-address', '7.6.3.1']],
+  ['ssh deploy@10.2.3.4', ['internal-address', '10.2.3.4']],
+  ['net 10.2.3.4 and version 10.2.3.5', ['internal-address', '10.2.3.4']],
+];
+const wideInvalid = [
+  'version 10.2.3.4', 'v1.2.3.4', 'Version=4.0.0.0', 'build 10.0.19041.1', 'System.Runtime 8.0.0.0', 'Microsoft.NETCore.App 10.0.0.1',
+  'OID 1.3.6.1', 'OIDs 2.5.4.3 and 1.3.101.112', 'id-at-commonName 2.5.4.3', 'the OID is 2.5.29.17', '1.3.6.1',
+  '// 7.6.3.1', '  7.6.3.1. Let x be the result', '#section-2.2.2.4', 'see § 4.1.2.3', '1.2.3.4.5',
+];
+
+test('internal-infra: versions, section and step numbers and OIDs in a configured range are not addresses', () => {
+  for (const [text, ...exp] of wideValid) assert.deepEqual(run(text, wide), at(text, ...exp), text);
+  for (const text of wideInvalid) assert.deepEqual(run(text, wide), [], text);
+});
+
 test('internal-infra: nothing configured returns [] and ignores malformed config', () => {
   const text = 'db1.corp.example.com 10.20.0.1 jsmith';
   assert.deepEqual(run(text, {}), []);

@@ -70,6 +70,11 @@ function inputs(): Array<[string, Segment[]]> {
     // Clusters whose seventh digit lies far from their start (up to 20 units: two separators a digit).
     'call +33 (1) 23 45 67 89 or +1 (2) (3) (4) 5 6 7 8 9 0 or +44 (0) 20 7946 0958 or (0) (1) (5) (1) 23456789',
     '1.2.3.4'.repeat(40), '12345678 '.repeat(30), 'a:b:'.repeat(50) + '1::2',
+    // Keywords with a parenthesis and the shapes of the auth-tuple, constructor, Bearer-literal and
+    // wrapped-value cases (their hits are judged after the keyword pass, so both passes agree).
+    'requests.get(url, auth=("svc-user", "K9vLm2Qx7vRwT4")) HTTPBasicAuth("u", "K9vLm2Qx7vRwT4") new NetworkCredential("u", "K9vLm2Qx7vRwT4", "CORP")',
+    'headers = {"Authorization": f"Bearer sk-live-9fQ2xLm7Rt4vZ8bKc3Wd1Np6"}; auth_header = f"Bearer 9fQ2xLm7Rt4vZ8bKc3Wd1Np6Qx"',
+    'token = "9fQ2xLm7Rt4vZ8bKc3Wd" +\n  "1Np6Qx7Vb2Nm5Lk8"\nexport API_SECRET=K99fQ2xLm7Rt4vZ8bKc3\\\nWd1Np6Qx7Vb2Nm5Lk8',
     // The pass reports nine-digit chains, or seven after '+': chains stretched to their widest
     // (two separators a gap), after '(' or '+', next to shorter chains it does not report.
     '(1--2--3--4--5--6--7--8--9 +1--2--3--4--5--6--7 x1--2--3--4--5--6--7--8 (1) 2--3--4--5--6--7--8--9',

@@ -68,6 +68,18 @@ const valid: Array<[string, ...Array<[string, string, number?]>]> = [
   ['Author: Jane <jane@acme.io>', ['email', 'jane@acme.io']],
   ['write to deploy@acme.io: thanks', ['email', 'deploy@acme.io']],
   ['noreply-team@acme.io', ['email', 'noreply-team@acme.io']],
+  // internationalised addresses (RFC 6531 local parts, IDN domains and top-level domains)
+  ['schreib an josé@münchen.de bitte', ['email', 'josé@münchen.de']],
+  ['jörg.müller@firma.de', ['email', 'jörg.müller@firma.de']],
+  ['邮箱：用户@例子.广告，谢谢', ['email', '用户@例子.广告']],
+  ['联系 用户@例子.广告谢谢', ['email', '用户@例子.广告']], // the address ends with the TLD, not the prose glued to it
+  ['почта: иван@пример.рф.', ['email', 'иван@пример.рф']],
+  ['用户@中文.com', ['email', '用户@中文.com']],
+  ['ユーザー@例え.コム', ['email', 'ユーザー@例え.コム']],
+  ['संपर्क: जाँच@डाटामेल.भारत', ['email', 'जाँच@डाटामेल.भारत']],
+  // an ASCII address glued to CJK prose is only the address
+  ['请联系alice@qq.com谢谢', ['email', 'alice@qq.com']],
+  ['请联系123456@qq.com。', ['email', '123456@qq.com']],
 ];
 
 const invalid: string[] = [
@@ -105,6 +117,10 @@ const invalid: string[] = [
   '1.2.3.4.5', 'doc 192.0.2.1 198.51.100.7 203.0.113.9 2001:db8::1', '0.0.0.0 255.255.255.0 224.0.0.1',
   'MAC 00:1a:2b:3c:4d:5e', 'std::vector a::b dead::beef',
   'Привет! Встреча в 10:30.', '会议将在2024年6月10日下午3点开始。',
+  // @ mentions, npm scopes, decorators and CJK mentions are not addresses; nor IDN test domains
+  '@张三 你好', '感谢@李明的帮助。', '请@张三.李四看一下', '回复@王芳：收到', '用户@例子.测试', 'пользователь@пример.испытание',
+  'Grüße @alle. Danke @Jörg.', 'npm i @types/node @babel/core', '@Component({selector: "x"}) class Ä {}', '@app.route("/über")',
+  'x@例子.未知', '参见@小明.js', '\u00e9@\u00e9.\u00e9\u00e9',
 ];
 
 test('pii: every rule finds its positives with exact spans', () => {

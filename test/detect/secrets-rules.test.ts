@@ -98,10 +98,58 @@ test('extraSecretRules plug into the same scanner; invalid entries are ignored',
   assert.deepEqual(hits.map((h) => h.rule), ['acme-token']);
 });
 
-test('a key wrapped across two lines: the first line is one finding (the rest is not found)', () => {
-  const key = render('«sk-ant-api03-{w93}AA»', 'value').text;
-  const text = `ANTHROPIC_API_KEY=${key.slice(0, 60)}\n${key.slice(60)}`;
-  const hits = secrets.detect(text, { options: {} });
-  assert.equal(hits.length, 1, hits.map((h) => `${h.rule}@${h.start}-${h.end}`).join(', '));
-  assert.deepEqual([hits[0]!.start, hits[0]!.end], [18, 78], 'the whole first line of the value, as one span');
+// A value split over lines (secrets/wrapped.ts): the whole value is one finding where the parts
+// join into one word (`\`-newline, a hard wrap), and each further literal of a concatenation is a
+// finding of the same rule. Texts with «…» marks: every marked span is a finding, nothing else is.
+const WRAPPED: string[] = [
+  // `\`-continuations: the shell and string literals join the parts.
+  'export GITHUB_TOKEN=«{a20}\\\n{a20}»',
+  'token = "«{a20}\\\n{a20}»"',
+  'curl -H "Authorization: Bearer «{a30}\\\n{a30}»" https://api.acme.io',
+  'DB_PASSWORD=«K9{a8}\\\n{a8}»',
+  'export API_SECRET=«K9{a18}\\\n{a20}\\\n{a20}»',
+  // Concatenated literals: `+`, Python's `\` and its implicit joining, PHP's `.`, VB's `& _`.
+  'const token = "«{a20}»" +\n  "«{a20}»";',
+  'API_KEY = "«{a20}»" \\\n          "«{a20}»" \\\n          "«{a20}»"',
+  'secret = ("«K9{a18}»"\n          "«{a20}»")',
+  'API_TOKEN = (\n    "«K9{a18}»"\n    "«{a20}»"\n)',
+  '$token = "«{a20}»" .\n    "«{a20}»";',
+  'Dim apiKey = "«{a20}»" & _\n    "«{a20}»"',
+  "password = '«K9{a8}»' + '«{a8}9»'",
+  // A hard wrap of a long line: the rest is the whole next line, or lines of the same width.
+  'ANTHROPIC_API_KEY=«sk-ant-api03-{a47}\n{a48}AA»\nNODE_ENV=production',
+  'Authorization: Bearer «{a60}\n{a20}»\n',
+  // Where the rest is not followed: a next line with `=` inside, a word, a short first line,
+  // another shell word (`"…" \⏎ "…"` with a URL or a name), an interpolation, a bare space.
+  'API_SECRET=«{a40}»\nPORT=8080\n',
+  'export API_SECRET=«{a40}»\nfi\necho done',
+  'TOKEN=«{a20}»\n{a12}9',
+  'curl -H "Authorization: Bearer «{a40}»" \\\n  "https://api.acme.io/v1/users"',
+  'docker run -e "API_TOKEN=«{a40}»" \\\n  "nginx"',
+  'token = "«{a40}»" + "${suffix}"',
+  'token = "«{a40}»" + "/v1/users"',
+  'const apiKey = "«{a40}»"\n"use strict"',
+  'cmd --password="«K9{a10}»" "{a12}9"',
+  'API_SECRET=«{a40}»\\\nNote: rotate it monthly',
+  'TOKEN="«{a20}»\\\n${REST_OF_TOKEN}"',
+];
+
+test('a value wrapped over lines: the whole value, or every part, with exact spans', () => {
+  const bad: string[] = [];
+  WRAPPED.forEach((template, i) => {
+    // Generated parts, then the «…» marks taken out (render() handles one mark pair only).
+    const filled = render(template.replace(/«|»/g, (m) => (m === '«' ? '\u0001' : '\u0002')), 'value', 300 + i).text;
+    const want: string[] = [];
+    let text = '';
+    for (let k = 0, open = -1; k < filled.length; k++) {
+      const c = filled[k]!;
+      if (c === '\u0001') open = text.length;
+      else if (c === '\u0002') want.push(`${open}-${text.length}`);
+      else text += c;
+    }
+    const hits = secrets.detect(text, { options: {} });
+    const got = hits.map((h) => `${h.start}-${h.end}`);
+    if (got.join() !== want.join()) bad.push(`#${i}: expected [${want.join(', ')}], got [${hits.map((h) => `${h.rule}@${h.start}-${h.end}`).join(', ')}]`);
+  });
+  assert.deepEqual(bad, []);
 });

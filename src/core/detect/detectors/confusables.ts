@@ -297,8 +297,8 @@ function findConfusables(text: string, runs: Int32Array): Hit[] {
       let end = at + 1;
       while (end < text.length && !isJsSpace(text.charCodeAt(end))) end++;
       skip = end;
-      // Look-alike `/ . : @` inside a URL change where it goes: reported in any context (prose,
-      // shell, Markdown links), and not again as punctuation below.
+      // Look-alike `/ . : @` inside a URL, a host name or an e-mail address change where it goes:
+      // reported in any context (prose, shell, Markdown links), and not again as punctuation below.
       let urlAt: Set<number> | null = null;
       if (mayHoldUrlPunct(text, start, end)) {
         const url = urlLookalikes(text, start, end);
@@ -373,7 +373,7 @@ export const confusables: Detector = {
   rules: [
     { id: 'homoglyph', description: 'a look-alike letter (UTS #39 skeleton is ASCII) inside an ASCII word (not a one-letter Cyrillic case ending in Cyrillic prose)' },
     { id: 'homoglyph-word', description: 'a whole word of look-alike letters in ASCII text' },
-    { id: 'lookalike-url', description: "a look-alike of '/', '.', ':' or '@' inside a URL or host name (scheme://…, user@host:path, www.…), in any context: the link goes elsewhere; IDNA full stops (U+3002, U+FF61) only inside the host" },
+    { id: 'lookalike-url', description: "a look-alike of '/', '.', ':' or '@' inside a URL, host name or e-mail address (scheme://…, user@host:path, www.…; a bare host or address in a Latin-script token, ending in a top-level domain), in any context: the link goes elsewhere; IDNA full stops (U+3002, U+FF61) only inside the host" },
     { id: 'lookalike-punctuation', description: 'look-alike punctuation standing for a code token (not in a string, comment or markup text), or non-typographic look-alikes next to ASCII' },
   ],
   detect(text: string, ctx: DetectContext): Hit[] {

@@ -161,6 +161,39 @@ function scanIpAddresses(text: string, trig: Triggers | undefined): IpMatch[] {
   return out;
 }
 
+/**
+ * What a dotted quad can be besides an address, from the text before it (findIpAddresses already
+ * skips versions after a keyword and dotted runs of five or more parts): a section or step number
+ * (`§ 4.1.2.3`, `#section-5.2.2.4`), a version (`v 1.2.3.4`, `Version=4.0.0.0`), the version of a
+ * .NET-style assembly or package (`System.Runtime 8.0.0.0`), or an object identifier. One judgement
+ * for pii and internal-infra (notAnAddress): a configured range that holds `8.0.0.0` or `2.5.4.3`
+ * must not make a version or an OID an internal address.
+ */
+const NOT_AN_ADDRESS_BEFORE =
+  /(?:§\s*|(?<![A-Za-z])(?:section|sect|sec|step|chapter|clause)[-\s.:]\s*|(?<![A-Za-z])(?:v|ver|version)\s*[=:]?\s*["']?|\boids?\b[^\n]*)$/i;
+/** A .NET-style assembly or package name, a dotted name with a capitalised part, then a space. */
+const ASSEMBLY_BEFORE = /(?:^|[\s"'(,=])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*[ \t]$/;
+const OID_ARC = /^(?:1\.2\.840|2\.5\.(?:4|29)|1\.3\.(?:6|101|132|14))\./;
+/**
+ * A spec step number opening a line or comment (`// 7.6.3.1`, `7.6.3.1. Let x be …`): parts of at
+ * most 30, at a line start, then the line's end, a full stop or a capitalised word. Never 10/8 or
+ * one of the public resolvers (`// 8.8.4.4`, `# 1.1.1.1`).
+ */
+const RESOLVERS: ReadonlySet<string> = new Set(['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4', '9.9.9.9', '4.2.2.1', '4.2.2.2']);
+const STEP_LINE_START = /(?:^|\n)[ \t]*(?:(?:\/\/|#|\*|--|;)[ \t]*)?$/;
+const STEP_AFTER = /^(?:\.?[ \t]*(?:$|\n)|\.?[ \t]+[A-Z])/;
+
+/** An IPv4 match that is a version, section or step number, or OID by its context, not an address. */
+export function notAnAddress(text: string, ip: IpMatch): boolean {
+  const quad = text.slice(ip.start, ip.end);
+  if (OID_ARC.test(quad)) return true;
+  const before = text.slice(Math.max(0, ip.start - 64), ip.start);
+  if (NOT_AN_ADDRESS_BEFORE.test(before) || ASSEMBLY_BEFORE.test(before)) return true;
+  const [a = 0] = ip.bytes;
+  return ip.bytes.every((x) => x <= 30) && a !== 10 && a !== 0 && !RESOLVERS.has(quad)
+    && STEP_LINE_START.test(before) && STEP_AFTER.test(text.slice(ip.end, ip.end + 3));
+}
+
 export interface Cidr { version: 4 | 6; bytes: number[]; prefix: number; source: string }
 
 /** "10.0.0.0/8", "fd00::/8", or a bare address (a /32 or /128). Null when malformed. */
@@ -285,7 +318,8 @@ function scan(text: string, c: Compiled, memo: SegmentMemo | undefined): Hit[] {
   if (c.cidrs.length && n >= 3) { // "::1" is the shortest address
     for (const ip of findIpAddresses(text, memo)) {
       const range = c.cidrs.find((r) => inCidr(ip.bytes, r));
-      if (range) out.push({ rule: 'internal-address', start: ip.start, end: ip.end, confidence: 0.95, detail: `in internal range ${range.source}`, tags });
+      // Asked only of an address in range: most are not, and pii asks the same of every quad.
+      if (range && !(ip.version === 4 && notAnAddress(text, ip))) out.push({ rule: 'internal-address', start: ip.start, end: ip.end, confidence: 0.95, detail: `in internal range ${range.source}`, tags });
     }
   }
   if (names && c.users && n >= c.minUser) {
@@ -323,7 +357,7 @@ export const internalInfra: Detector = {
   rules: [
     { id: 'internal-domain', description: 'a host under an organisation-configured internal domain' },
     { id: 'internal-host', description: 'an organisation-configured internal host name' },
-    { id: 'internal-address', description: 'an IP address inside an organisation-configured internal range' },
+    { id: 'internal-address', description: 'an IP address inside an organisation-configured internal range (versions, section and step numbers, OIDs excluded, as for pii)' },
     { id: 'internal-user', description: 'an organisation-configured internal user name' },
   ],
   detect(text: string, ctx: DetectContext): Hit[] {

@@ -7,6 +7,8 @@
 // and never matches inside a longer alphanumeric run, so UUIDs, git SHAs, hex hashes, timestamps
 // and numbers in code do not match. A dotted quad after a version keyword or pin operator
 // (`version: "1.2.3.4"`, `build 10.0.19041.1`, `pkg@1.2.3.4`) is a version, not an address.
+// E-mail addresses may be internationalised (RFC 6531 local parts, IDN labels and top-level
+// domains: josé@münchen.de, 用户@例子.广告); an @ mention, a scope or a decorator has no address shape.
 // Reserved example data is not personal: RFC 2606 domains (example.com, .test, .invalid…) and the
 // RFC 5737 documentation networks are skipped, and so are documented test and fiction values (see
 // "Placeholders" below: issuers' test cards, textbook IBANs, the SSA's sample SSNs, NANP 555-01xx
@@ -14,7 +16,7 @@
 import type { Severity } from '../../types.ts';
 import type { DetectContext, Detector, Hit, IpMatch, SegmentMemo, Triggers } from '../types.ts';
 import { compileAllow } from '../secrets/placeholder.ts';
-import { findIpAddresses, IP_TRIGGERS } from './internal-infra.ts';
+import { findIpAddresses, IP_TRIGGERS, notAnAddress } from './internal-infra.ts';
 import { compileTriggers, nativeAvailable, piiTriggerDatabase, triggersPerText, type TriggerDb, type TriggerPattern } from '../native.ts';
 
 /** Like matchAll without its per-call RegExp clone, which dominated the cost on short windows. */
@@ -77,13 +79,60 @@ function isFictionalPhone(digits: string, international: boolean): boolean {
 // ---------------------------------------------------------------------------------------------
 // E-mail
 
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})$/;
+/**
+ * An internationalised domain (RFC 5890): labels of letters, marks and digits of any script, the
+ * top-level label ASCII as above or one of IDN_TLDS (checked before: it is cut to one).
+ */
+const IDN_DOMAIN = /^(?:[\p{L}\p{Nd}](?:[\p{L}\p{M}\p{Nd}-]{0,61}[\p{L}\p{M}\p{Nd}])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59}|[^\x00-\x7f]{1,30})$/u;
 // ICANN reserved .internal for private use (2024), RFC 8375 .home.arpa.
 const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local|internal|home\.arpa)$/i;
 // "icon@2x.png", "logo@3x.webp": asset names, not addresses.
 const FILE_TLD = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|ts|tsx|css|json|map|md|txt|html?)$/i;
+
+/**
+ * Non-ASCII top-level domains in the root zone (IDN ccTLDs and gTLDs; the common ones of each
+ * script), and the test TLDs of IANA's IDN evaluation, reserved like .test (例子.测试 …). A label in
+ * a script written without spaces runs into the prose after it (`用户@例子.广告谢谢`): the address
+ * ends with the longest of these its last label begins with, and one that begins with none is not
+ * an address (a mention `@张三.李四` is not).
+ */
+const IDN_TLDS: ReadonlySet<string> = new Set((
+  '中国 中國 香港 台湾 台灣 新加坡 澳門 公司 网络 網絡 网址 网店 网站 商城 商店 商标 在线 广告 移动 集团 游戏 企业 ' +
+  '娱乐 手机 信息 中文网 我爱你 时尚 微博 佛山 慈善 政务 健康 八卦 联通 点看 嘉里 珠宝 天主教 政府 书籍 机构 ' +
+  '组织机构 购物 招聘 工行 家電 大拿 餐厅 食品 通販 世界 みんな コム クラウド ストア ファッション ポイント セール ' +
+  '한국 닷컴 닷넷 삼성 рф бг бел срб мкд укр қаз мон рус сайт онлайн орг ком дети москва католик ελ ευ ' +
+  'السعودية امارات مصر المغرب الاردن الجزائر تونس سوريا فلسطين قطر عمان البحرين عراق ایران بھارت پاکستان مليسيا ' +
+  'موقع شبكة بازار كوم عرب ابوظبي همراه קום ישראל भारत भारतम् भारोत ভারত ভাৰত ਭਾਰਤ ભારત ଭାରତ இந்தியா భారత్ ಭಾರತ ' +
+  'ഭാരതം ලංකා இலங்கை சிங்கப்பூர் বাংলা संगठन कॉम नेट ไทย გე հայ'
+).split(' '));
+const IDN_TEST_TLDS: ReadonlySet<string> = new Set('测试 測試 テスト 테스트 испытание δοκιμή परीक्षा பரிட்சை آزمایشی إختبار טעסט'.split(' '));
+const MAX_IDN_TLD = Math.max(...[...IDN_TLDS].map((t) => t.length));
+
+/**
+ * Which run of address characters a code unit belongs to: 0 none, 1 ASCII and the scripts written
+ * with spaces (josé, münchen, пример), 2 the scripts written without (Han, kana, Thai…). A local
+ * part or a domain label is one run: `请联系alice@qq.com谢谢` holds alice@qq.com, and a QQ number
+ * after Chinese prose stays the whole local part (`请联系123456@qq.com`). Non-ASCII units are
+ * classified once (a table filled on first sight); astral letters are not taken.
+ */
+const UNSPACED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u;
+const IDN_LETTER = /[\p{L}\p{M}\p{Nd}]/u;
+const WIDE_KIND = new Uint8Array(0x10000); // 0 unseen, else kind + 1
+function wideKind(c: number): number {
+  let k = WIDE_KIND[c]!;
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    k = WIDE_KIND[c] = (c >= 0xd800 && c <= 0xdfff) || !IDN_LETTER.test(ch) ? 1 : UNSPACED.test(ch) ? 3 : 2;
+  }
+  return k - 1;
+}
+const isAsciiAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** [A-Za-z0-9._%+-] and the non-ASCII letters, marks and digits. */
+const localKind = (c: number): number =>
+  c < 0x80 ? (isAsciiAlnum(c) || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2b || c === 0x2d ? 1 : 0) : wideKind(c);
+/** A label character: [A-Za-z0-9-] and the non-ASCII letters, marks and digits ('.' is handled apart). */
+const labelKind = (c: number): number => (c < 0x80 ? (isAsciiAlnum(c) || c === 0x2d ? 1 : 0) : wideKind(c));
 
 // Machine senders (commit trailers, notification footers) are not a person, and neither are
 // forges' privacy addresses (12345678+jdoe@users.noreply.github.com).
@@ -95,15 +144,44 @@ const LOGIN_COMMAND = /(?:^|[\s;&|(`$])(?:ssh|scp|sftp|rsync|mosh|autossh|ssh-co
 
 function emails(text: string, out: Found[]): void {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    const kind = at > 0 ? localKind(text.charCodeAt(at - 1)) : 0;
+    if (kind === 0) continue;
+    let wide = false;
     let s = at;
-    while (s > 0 && at - s < 64 && LOCAL_CHAR.test(text[s - 1] as string)) s--;
+    for (; s > 0 && at - s < 64; s--) {
+      const c = text.charCodeAt(s - 1);
+      if (localKind(c) !== kind) break;
+      if (c >= 0x80) wide = true;
+    }
     while (text[s] === '.') s++;
+    // Each label is one run (a dot starts the next): `中文.com`, `münchen.de`, not `qq.com谢谢`.
     let e = at + 1;
-    while (e < text.length && e - at <= 253 && DOMAIN_CHAR.test(text[e] as string)) e++;
+    for (let label = 0; e < text.length && e - at <= 253; e++) {
+      const c = text.charCodeAt(e);
+      if (c === 0x2e) {
+        label = 0;
+        continue;
+      }
+      const k = labelKind(c);
+      if (k === 0 || (label !== 0 && k !== label)) break;
+      label = k;
+      if (c >= 0x80) wide = true;
+    }
     while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e--;
     const local = text.slice(s, at);
-    const domain = text.slice(at + 1, e);
-    if (local === '' || local.endsWith('.') || local.includes('..') || !DOMAIN.test(domain)) continue;
+    let domain = text.slice(at + 1, e);
+    if (wide) {
+      const dot = domain.lastIndexOf('.');
+      const tld = domain.slice(dot + 1);
+      if (dot > 0 && tld.charCodeAt(0) >= 0x80) {
+        let n = Math.min(tld.length, MAX_IDN_TLD);
+        while (n > 0 && !IDN_TLDS.has(tld.slice(0, n)) && !IDN_TEST_TLDS.has(tld.slice(0, n))) n--;
+        if (n === 0 || IDN_TEST_TLDS.has(tld.slice(0, n))) continue;
+        e = at + 1 + dot + 1 + n;
+        domain = text.slice(at + 1, e);
+      }
+    }
+    if (local === '' || local.endsWith('.') || local.includes('..') || !(wide ? IDN_DOMAIN : DOMAIN).test(domain)) continue;
     if (RESERVED_DOMAIN.test(domain) || FILE_TLD.test(domain) || local === 'git' || NO_REPLY.test(local) || NO_REPLY_DOMAIN.test(domain)) continue;
     // scp/rsync targets (user@host:/path, user@host:~/x) and ssh command lines are logins.
     if (text.charCodeAt(e) === 0x3a && (text.charCodeAt(e + 1) === 0x2f || text.charCodeAt(e + 1) === 0x7e)) continue;
@@ -366,36 +444,6 @@ function classifyIp(ip: IpMatch): { kind: 'internal' | 'public'; what: string; s
   return { kind: 'public', what: 'public IPv4 address', severity: 'low' };
 }
 
-/**
- * What a dotted quad can be besides an address, from the text before it (findIpAddresses already
- * skips versions after a keyword and dotted runs of five or more parts): a section or step number
- * (`§ 4.1.2.3`, `#section-5.2.2.4`), a version (`v 1.2.3.4`, `Version=4.0.0.0`), the version of a
- * .NET-style assembly or package (`System.Runtime 8.0.0.0`), or an object identifier.
- */
-const NOT_AN_ADDRESS_BEFORE =
-  /(?:§\s*|(?<![A-Za-z])(?:section|sect|sec|step|chapter|clause)[-\s.:]\s*|(?<![A-Za-z])(?:v|ver|version)\s*[=:]?\s*["']?|\boids?\b[^\n]*)$/i;
-/** A .NET-style assembly or package name, a dotted name with a capitalised part, then a space. */
-const ASSEMBLY_BEFORE = /(?:^|[\s"'(,=])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*[ \t]$/;
-const OID_ARC = /^(?:1\.2\.840|2\.5\.(?:4|29)|1\.3\.(?:6|101|132|14))\./;
-/**
- * A spec step number opening a line or comment (`// 7.6.3.1`, `7.6.3.1. Let x be …`): parts of at
- * most 30, at a line start, then the line's end, a full stop or a capitalised word. Never 10/8 or
- * one of the public resolvers (`// 8.8.4.4`, `# 1.1.1.1`).
- */
-const RESOLVERS: ReadonlySet<string> = new Set(['1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4', '9.9.9.9', '4.2.2.1', '4.2.2.2']);
-const STEP_LINE_START = /(?:^|\n)[ \t]*(?:(?:\/\/|#|\*|--|;)[ \t]*)?$/;
-const STEP_AFTER = /^(?:\.?[ \t]*(?:$|\n)|\.?[ \t]+[A-Z])/;
-
-function notAnAddress(text: string, ip: IpMatch): boolean {
-  const quad = text.slice(ip.start, ip.end);
-  if (OID_ARC.test(quad)) return true;
-  const before = text.slice(Math.max(0, ip.start - 64), ip.start);
-  if (NOT_AN_ADDRESS_BEFORE.test(before) || ASSEMBLY_BEFORE.test(before)) return true;
-  const [a = 0] = ip.bytes;
-  return ip.bytes.every((x) => x <= 30) && a !== 10 && a !== 0 && !RESOLVERS.has(quad)
-    && STEP_LINE_START.test(before) && STEP_AFTER.test(text.slice(ip.end, ip.end + 3));
-}
-
 function ips(text: string, memo: SegmentMemo | undefined, out: Found[]): void {
   for (const ip of findIpAddresses(text, memo)) {
     if (ip.version === 4 && notAnAddress(text, ip)) continue;
@@ -522,7 +570,7 @@ export const pii: Detector = {
   description: 'Personal data: e-mail, phone, payment card, IBAN, US SSN, Chinese ID, UK NINO, IP addresses',
   severity: 'medium',
   rules: [
-    { id: 'email', description: 'e-mail address (reserved domains, asset names, no-reply senders and forge privacy addresses excluded; ssh/scp/rsync logins are not addresses)' },
+    { id: 'email', description: 'e-mail address, internationalised ones too (reserved and IDN test domains, asset names, no-reply senders and forge privacy addresses excluded; ssh/scp/rsync logins are not addresses)' },
     { id: 'phone', description: 'phone number: E.164, US/NANP, UK, DE, FR, mainland-China mobile (NANP 555-01xx and Ofcom drama numbers excluded)' },
     { id: 'payment-card', description: 'payment card number: issuer range, length, grouping and Luhn check (documented test cards and id-labelled numbers excluded)' },
     { id: 'iban', description: 'IBAN: country length and mod-97 check (textbook example IBANs excluded)' },

@@ -73,8 +73,11 @@ export function token(s: TokenSpec): SecretRule {
  * gitleaks' generated rules accept): a bare `,` separates arguments and destructured names.
  */
 export const ASSIGN = `[ \\t'"\\x60\\]]{0,3}(?:[:?!]{0,3}=>?|:|\\|\\||(?<=['"\\x60]),(?=[ \\t]{0,5}['"\\x60]))[ \\t'"\\x60]{0,5}`;
-/** What may follow a value: quote, space, punctuation, escaped newline or end of text. */
-export const VALUE_END = `(?=[\\s'"\\x60;,)}\\]<>&|]|\\\\[nrt"']|$)`;
+/**
+ * What may follow a value: quote, space, punctuation, escaped newline, end of text, or a `\`
+ * line continuation (the value goes on at the next line: secrets/wrapped.ts takes that part too).
+ */
+export const VALUE_END = `(?=[\\s'"\\x60;,)}\\]<>&|]|\\\\[nrt"']|\\\\\\r?\\n|$)`;
 
 export interface AssignSpec extends Common {
   /** Lower-case literals; each starts the name (and is a keyword). */

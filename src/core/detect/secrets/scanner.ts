@@ -7,6 +7,7 @@ import { isPlaceholder } from './placeholder.ts';
 import { KeywordMatcher } from './prefilter.ts';
 import { compileTriggers, HS_CASELESS, nativeAvailable, triggersPerText, type TriggerDb } from '../native.ts';
 import type { SecretAllowlist, SecretRule } from './types.ts';
+import { followWrapped } from './wrapped.ts';
 
 interface Compiled {
   rule: SecretRule;
@@ -52,6 +53,8 @@ const isPairAt = (s: string, i: number): boolean => {
 
 interface Candidate extends Hit {
   rank: number;
+  /** SecretRule.wraps (for followWrapped). */
+  wraps: boolean;
   /** The rule's place in the scanner's list: the last tie-break, so the result never depends on the order candidates were found in. */
   order: number;
 }
@@ -545,7 +548,9 @@ export class SecretScanner {
         if (m[0].length === 0) c.re.lastIndex += c.pairs && isPairAt(sub, c.re.lastIndex) ? 2 : 1;
       }
     }
-    return resolve(run.found);
+    if (run.found.length === 0) return [];
+    // A value split over lines (`\`-continuation, concatenation, hard wrap): its rest too.
+    return followWrapped(text, resolve(run.found), allow ?? null).map(({ rank: _rank, order: _order, wraps: _wraps, ...hit }) => hit);
   }
 }
 
@@ -595,7 +600,7 @@ class ScanRun {
     }
     if (r.allowlists !== undefined && r.allowlists.length > 0 && allowlisted(r.allowlists, secret, match, lineAround(text, start, end))) return;
     if (this.allow !== null && this.allow(secret)) return;
-    this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank, order: ri });
+    this.found.push({ rule: r.id, start, end, severity: r.severity, confidence, tags: ['credential'], detail: r.description, rank: c.rank, order: ri, wraps: r.wraps === true });
   }
 }
 
@@ -618,8 +623,7 @@ function assignFollows(text: string, from: number): boolean {
 }
 
 /** Sort by start; where spans overlap keep specific over generic, then confidence, then length. */
-function resolve(found: Candidate[]): Hit[] {
-  if (found.length === 0) return [];
+function resolve(found: Candidate[]): Candidate[] {
   found.sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
   const kept: Candidate[] = [];
   for (const h of found) {
@@ -632,5 +636,5 @@ function resolve(found: Candidate[]): Hit[] {
       h.rank !== last.rank ? h.rank > last.rank : h.confidence !== last.confidence ? h.confidence > last.confidence : h.end - h.start > last.end - last.start;
     if (better) kept[kept.length - 1] = h;
   }
-  return kept.map(({ rank: _rank, order: _order, ...hit }) => hit);
+  return kept;
 }

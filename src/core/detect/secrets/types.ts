@@ -68,6 +68,13 @@ export interface SecretRule {
    * exec on most occurrences of common keywords ("token", "password") in prose and code.
    */
   precheck?: 'assign';
+  /**
+   * The value has no fixed length (generic assignments, Authorization headers, JWTs): where it runs
+   * to the end of a long line, a next line that is only a piece of a token is taken as its rest (a
+   * hard wrap, secrets/wrapped.ts). `\`-continuations and concatenated literals are followed for
+   * every rule.
+   */
+  wraps?: boolean;
   /** Where the rule came from, e.g. 'builtin' or 'gitleaks'. */
   origin?: string;
 }

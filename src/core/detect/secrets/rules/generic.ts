@@ -184,12 +184,14 @@ const VALUE = "[A-Za-z0-9_+/=.~!@#$%^&*?|()-]{10,512}";
  * unquoted one of class `unq` (never right after a quote) that ends at VALUE_END. Inside quotes,
  * `unq` too when it lists what a value may hold (`[A-Za-z…]`, so that `"mongodb://host/db"` is not
  * a token), or, when it lists what it may not (`[^…]`, passwords), anything but spaces, that quote
- * and `\` (`'k9(Lm2#Qx7vR'`, `"k9,Lm2;Qx7vR"`). Laravel's `base64:` marker before either is skipped.
+ * and `\` (`'k9(Lm2#Qx7vR'`, `"k9,Lm2;Qx7vR"`). Laravel's `base64:` marker before either is skipped,
+ * and so is a parenthesis (maybe then a line break) before a quoted value: Python's way to split a
+ * long literal, `KEY = (⏎ "abc…"⏎ "def…"⏎)`, whose further parts secrets/wrapped.ts follows.
  */
 function valueGroup(unq: string, len: string): string {
   const any = unq.startsWith('[^');
-  const q = (c: string, cls: string): string => `(?<=${c}(?:base64:)?)${any ? cls : unq}{${len}}(?=\\\\?${c})`;
-  return `(?:base64:)?(${q("'", "[^\\s'\\\\]")}|${q('"', '[^\\s"\\\\]')}|${q('\\x60', '[^\\s\\x60\\\\]')}|(?<![\\\\'"\\x60])${unq}{${len}}${VALUE_END})`;
+  const q = (c: string, cls: string): string => `(?<=${c}(?:base64:)?)${any ? cls : unq}{${len}}(?=\\\\?${c}|\\\\\\r?\\n)`;
+  return `(?:\\([ \\t]*(?:\\r?\\n[ \\t]*)?['"\\x60])?(?:base64:)?(${q("'", "[^\\s'\\\\]")}|${q('"', '[^\\s"\\\\]')}|${q('\\x60', '[^\\s\\x60\\\\]')}|(?<![\\\\'"\\x60])${unq}{${len}}${VALUE_END})`;
 }
 
 function generic(id: string, description: string, names: string[], value = VALUE): SecretRule {
@@ -204,6 +206,7 @@ function generic(id: string, description: string, names: string[], value = VALUE
     mode: 'anchor',
     precheck: 'assign',
     generic: true,
+    wraps: true,
     confidence: 0.6,
     validate: secretValue,
   };
@@ -245,6 +248,21 @@ const NETRC_PASSWORD = new RegExp(
     String.raw`[ \t\r\n]+password[ \t\r\n]+"?((?<=")[^"\n]{1,128}(?=")|(?<!")[^\s"]{1,128})`,
 );
 
+/**
+ * A string literal argument, its text as group 1 (no escape, no line end inside). Python's r/b/u
+ * prefixes and C#'s @ may open it; f and $ may not: an interpolated string is not a literal.
+ */
+const STR_ARG = String.raw`(?:[rRbBuU]|@)?["']((?<=")[^"\\\n]{1,128}(?=")|(?<=')[^'\\\n]{1,128}(?='))["']`;
+/**
+ * The user name argument before a password: a string literal, or a name, attribute, subscript or
+ * call (`user`, `cfg.user`, `os.environ["API_USER"]`, `os.getenv("API_USER")`). The password after
+ * it must be a literal (STR_ARG); `(user, password)` and `os.environ[…]` are never taken.
+ */
+const USER_ARG = String.raw`(?:[rRbBuU@]?"[^"\\\n]{0,128}"|[rRbBuU@]?'[^'\\\n]{0,128}'|[A-Za-z_$][\w$.]{0,80}(?:\([^()\n]{0,80}\)|\[[^[\]\n]{0,80}\])?)`;
+
+/** A whole string literal "Bearer …" (also f"…", $"…", `…`): an Authorization header's value, whatever it is assigned to. */
+const BEARER_LITERAL = /(?<=["'`])(?:Bearer|bearer|BEARER)[ \t]+([A-Za-z0-9._~+/=-]{16,4096})(?=\\?["'`])/;
+
 export const GENERIC_RULES: SecretRule[] = [
   {
     ...generic('generic-password', 'Password assigned in code or configuration', ['password', 'passwd', 'pwd', 'passphrase', 'pass'], "[^\\s'\"\\x60,;]{6,128}"),
@@ -268,8 +286,12 @@ export const GENERIC_RULES: SecretRule[] = [
   },
   {
     id: 'http-authorization-header', description: 'Credential in an HTTP Authorization header', severity: 'high',
-    keywords: ['authorization'], mode: 'anchor', secretGroup: 2, confidence: 0.85, precheck: 'assign',
-    regex: /(?:[aA]uthorization|AUTHORIZATION)["']?[ \t]*[:=][ \t]*["']?(?:(Bearer|Basic|Token|Digest|Api-Key|Api-Token|Bot|OAuth|SSWS|Key|bearer|basic|token)[ \t]+)?([A-Za-z0-9._~+/=@!%:-]{8,4096})(?=[\s'"`;,)}\]<>&|]|\\[nrt"']|$)/,
+    keywords: ['authorization'], mode: 'anchor', secretGroup: 2, confidence: 0.85, precheck: 'assign', wraps: true,
+    // The header's name, then `:`, `=`, `=>` (also after a closing quote and `]`: `headers["Authorization"] = …`)
+    // or, between quoted strings, `,` (`headers.set("Authorization", "…")`, `.Add("Authorization", $"…")`).
+    // The value may open an interpolated or prefixed string (Python f/r/b, C# $ and @, a JavaScript
+    // template): only a literal is taken, never `{token}` or `${token}` (no brace in the class).
+    regex: /(?:[aA]uthorization|AUTHORIZATION)(?:["'`]?\]?[ \t]*(?:=>|[:=])|["'`][ \t]*,)[ \t]*(?:(?:[fFrRbBuU]{1,2}|\$@?|@\$?)?["'`])?(?:(Bearer|Basic|Token|Digest|Api-Key|Api-Token|Bot|OAuth|SSWS|Key|bearer|basic|token)[ \t]+)?([A-Za-z0-9._~+/=@!%:-]{8,4096})(?=[\s'"`;,)}\]<>&|]|\\[nrt"']|\\\r?\n|$)/,
     validate: (v, ctx) => {
       const scheme = /(?:Basic|basic)[ \t]+[A-Za-z0-9+/=]+$/.test(ctx.match) ? 'basic' : 'other';
       if (scheme === 'basic') return basicCredentials(v);
@@ -278,6 +300,32 @@ export const GENERIC_RULES: SecretRule[] = [
       if (isPlaceholder(v) || CODE_PATH.test(v) || isIdentifier(v) || /^[A-Za-z_]+$/.test(v)) return false;
       return v.length >= 10 && shannon(v) >= 3 ? 0.85 : false;
     },
+  },
+  {
+    // `auth_header = f"Bearer …"`, `bearer = "Bearer …"`: no Authorization name in front, but the
+    // literal is a header value. A reference (`f"Bearer {token}"`, `` `Bearer ${token}` ``) has a brace.
+    id: 'bearer-token-literal', description: 'Bearer token written as a whole string literal ("Bearer …", f"Bearer …", `Bearer …`)', severity: 'high',
+    keywords: ['bearer'], mode: 'anchor', secretGroup: 1, confidence: 0.8, regex: BEARER_LITERAL,
+    validate: (v) => {
+      if (CODE_PATH.test(v) || isIdentifier(v) || !hasLetterAndDigit(v)) return false;
+      return shannon(v) >= 3 ? 0.8 : false;
+    },
+  },
+  {
+    // requests / httpx: `auth=("user", "…")`, `session.auth = (user, "…")`, `{"auth": (…)}`. Only
+    // a name that ends in `auth` (not `author = (…)`), assigned, not compared.
+    id: 'http-auth-tuple-password', description: 'Password of a (user, password) auth tuple in code (Python requests / httpx auth=("user", "…"))', severity: 'high',
+    keywords: ['auth'], mode: 'anchor', secretGroup: 1, confidence: 0.8, precheck: 'assign',
+    regex: new RegExp(String.raw`${ci('auth')}["']?\s{0,5}[:=](?!=)\s{0,5}\(\s{0,20}${USER_ARG}\s{0,20},\s{0,20}${STR_ARG}(?=\s{0,20},?\s{0,20}\))`),
+    validate: (v) => (passwordLike(v) ? 0.8 : false),
+  },
+  {
+    // The second positional argument; .NET's third (the domain) may follow. Keyword arguments
+    // (`password="…"`, `password: "…"`) are generic-password's.
+    id: 'auth-constructor-password', description: 'Password argument of an HTTP credential constructor (HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth, httpx / aiohttp BasicAuth, .NET NetworkCredential)', severity: 'high',
+    keywords: ['basicauth(', 'digestauth(', 'proxyauth(', 'networkcredential('], mode: 'anchor', secretGroup: 1, confidence: 0.8,
+    regex: new RegExp(String.raw`(?:${ci('basic')}|${ci('digest')}|${ci('proxy')})?(?:${ci('auth')}|${ci('networkcredential')})\(\s{0,20}${USER_ARG}\s{0,20},\s{0,20}${STR_ARG}(?=\s{0,20}[,)])`),
+    validate: (v) => (passwordLike(v) ? 0.8 : false),
   },
   {
     id: 'curl-user-password', description: 'Password passed to curl -u / --user', severity: 'high',

@@ -67,6 +67,7 @@ export const KEY_RULES: SecretRule[] = [
       prefix: 'eyJ', body: '[A-Za-z0-9_-]{10,}\\.(?:eyJ|ey|e)[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*', left: '[A-Za-z0-9_-]', right: '[A-Za-z0-9_.-]',
     }),
     confidence: 0.9,
+    wraps: true,
     // jwt.io's published example token is documentation, like AWS's EXAMPLE keys.
     validate: (s) => (isKnownExample(s) ? false : jwtHeader(s)),
   },
