@@ -70,9 +70,10 @@ export function token(s: TokenSpec): SecretRule {
 /**
  * Separator between a name and its value: `=`, `:`, `:=`, `=>`, `?=`, `::=`, `||`, YAML `: `, and
  * `,` only between two quoted strings (`set("api_key", "…")`, `["password", "…"]`, the pair shapes
- * gitleaks' generated rules accept): a bare `,` separates arguments and destructured names.
+ * gitleaks' generated rules accept): a bare `,` separates arguments and destructured names. Not
+ * between backticks: in prose those are Markdown code spans, `` `db-password`, `Pass@word1` `` a list.
  */
-export const ASSIGN = `[ \\t'"\\x60\\]]{0,3}(?:[:?!]{0,3}=>?|:|\\|\\||(?<=['"\\x60]),(?=[ \\t]{0,5}['"\\x60]))[ \\t'"\\x60]{0,5}`;
+export const ASSIGN = `[ \\t'"\\x60\\]]{0,3}(?:[:?!]{0,3}=>?|:|\\|\\||(?<=['"]),(?=[ \\t]{0,5}['"]))[ \\t'"\\x60]{0,5}`;
 /**
  * What may follow a value: quote, space, punctuation, escaped newline, end of text, or a `\`
  * line continuation (the value goes on at the next line: secrets/wrapped.ts takes that part too).

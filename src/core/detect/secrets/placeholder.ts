@@ -133,6 +133,49 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
+/** Words a made-up password is written in: 'somepassword', 'db-password', 'secret-2-levels'. */
+const DUMMY_WORDS: ReadonlySet<string> = new Set(
+  ('secret secrets password passwords passwd pass pwd pw word my your our some the test testing tester demo dummy fake mock sample ' +
+    'real super top very another other wrong bad invalid valid correct incorrect new old default value level levels user admin root db').split(' '),
+);
+/** Lower-case words joined by `-`/`_` (or not), numbers as parts of their own. */
+const DUMMY_SHAPE = /^[a-z]+(?:[-_](?:[a-z]+|\d+))*$/;
+/** At least one of these must be among the words: the value says that it is a password. */
+const DUMMY_MARKS: ReadonlySet<string> = new Set(['secret', 'secrets', 'password', 'passwords', 'passwd', 'pass', 'pwd', 'pw']);
+
+/**
+ * A password that describes itself: lower-case words of DUMMY_WORDS, one of them secret /
+ * password / pass / pwd / pw, maybe joined by `-` or `_`, with numbers only as parts of their own:
+ * somepassword, db-password, secret-value, real-secret-6-levels. Documentation and test data,
+ * not credentials; a random password never splits into such words. Not decided here: a word with
+ * a digit or symbol attached, or capitals (secret123, Password1$, MySecretPass123!), which
+ * labelled corpora count as weak real passwords.
+ */
+export function isDummyPassword(v: string): boolean {
+  if (v.length > 40 || !DUMMY_SHAPE.test(v)) return false;
+  const runs = v.match(/[a-z]+/g);
+  if (runs === null) return false;
+  let marked = false;
+  for (const run of runs) {
+    // ok[i]: run[0..i) splits into words; mark[i]: some such split holds a mark.
+    const ok = new Uint8Array(run.length + 1);
+    const mark = new Uint8Array(run.length + 1);
+    ok[0] = 1;
+    for (let i = 1; i <= run.length; i++) {
+      for (let j = Math.max(0, i - 9); j < i; j++) {
+        if (ok[j] === 0) continue;
+        const w = run.slice(j, i);
+        if (!DUMMY_WORDS.has(w)) continue;
+        ok[i] = 1;
+        if (mark[j] === 1 || DUMMY_MARKS.has(w)) mark[i] = 1;
+      }
+    }
+    if (ok[run.length] === 0) return false;
+    if (mark[run.length] === 1) marked = true;
+  }
+  return marked;
+}
+
 /** Matches a user-supplied allow entry: exact string, or 're:<regex source>'. */
 export function compileAllow(entries: readonly string[] | undefined): ((v: string) => boolean) | null {
   if (entries === undefined || entries.length === 0) return null;

@@ -1,7 +1,7 @@
 // Connection strings with embedded passwords: database and broker URLs, JDBC, ADO.NET, and
 // credentials in generic URLs and Bundler source settings. The secret span is the password.
 import { ci, near } from '../build.ts';
-import { isPlaceholder } from '../placeholder.ts';
+import { isDummyPassword, isPlaceholder } from '../placeholder.ts';
 import type { MatchContext, SecretRule } from '../types.ts';
 
 /** user:password@host — the password may contain '@'; greedy then back off to the last '@'. */
@@ -22,11 +22,11 @@ function urlRule(id: string, description: string, schemes: string[], severity: S
   };
 }
 
-/** Rejects defaults and templates: password equal to the user name, or too short to matter. */
+/** Rejects defaults and templates: password equal to the user name, too short to matter, or made up (`somepassword`, `db-password`). */
 function urlPassword(pass: string, ctx: MatchContext): number | false {
   const m = /:\/\/([^:]*):/.exec(ctx.match);
   const user = m?.[1] ?? '';
-  if (pass.length < 4 || pass === user || isPlaceholder(pass) || isPlaceholder(user + pass)) return false;
+  if (pass.length < 4 || pass === user || isPlaceholder(pass) || isPlaceholder(user + pass) || isDummyPassword(pass)) return false;
   return 0.9;
 }
 
@@ -90,7 +90,7 @@ export const DATABASE_RULES: SecretRule[] = [
     regex: /(?<![\w.:@/-])[\w.-]{1,64}:([^\s'"`]{1,128}?)@(?:tcp|unix)\(/,
     validate: (pass, c) => {
       const user = c.match.slice(0, c.match.indexOf(':'));
-      return pass.length >= 4 && pass !== user && !isPlaceholder(pass) && !isPlaceholder(user + pass) ? 0.9 : false;
+      return pass.length >= 4 && pass !== user && !isPlaceholder(pass) && !isPlaceholder(user + pass) && !isDummyPassword(pass) ? 0.9 : false;
     },
   },
   {

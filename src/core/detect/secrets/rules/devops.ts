@@ -113,7 +113,9 @@ export const DEVOPS_RULES: SecretRule[] = [
   token({ id: 'planetscale-api-token', description: 'PlanetScale service token (pscale_tkn_)', severity: 'high', prefix: 'pscale_tkn_', body: '[A-Za-z0-9_.-]{32,64}', right: '[A-Za-z0-9_.-]' }),
   token({ id: 'planetscale-oauth-token', description: 'PlanetScale OAuth token (pscale_oauth_)', severity: 'high', prefix: 'pscale_oauth_', body: '[A-Za-z0-9_.-]{32,64}', right: '[A-Za-z0-9_.-]' }),
   token({ id: 'databricks-token', description: 'Databricks personal access token (dapi)', severity: 'high', prefix: 'dapi', body: '[a-fA-F0-9]{32}(?:-\\d)?', left: '[A-Za-z0-9]', right: '[A-Za-z0-9]', entropy: 3 }),
-  assign({ id: 'snowflake-password', description: 'Snowflake password or private-key passphrase in context', severity: 'high', names: ['snowflake'], nameTail: '[\\w.-]{0,20}?(?:[pP][aA][sS][sS]|[pP][wW][dD])[\\w.-]{0,12}?', value: '[^\\s\'"`]{8,128}', entropy: 2.8 }),
+  assign({ id: 'snowflake-password', description: 'Snowflake password or private-key passphrase in context', severity: 'high', names: ['snowflake'], nameTail: '[\\w.-]{0,20}?(?:[pP][aA][sS][sS]|[pP][wW][dD])[\\w.-]{0,12}?', value: '[^\\s\'"`]{8,128}', entropy: 2.8,
+    // A bare word is a name (`'snowflake-url-password', 'Snowflake connection URL…'` in a rule table).
+    validate: (v) => !/^[A-Za-z]+$/.test(v) }),
   assign({ id: 'mongodb-atlas-api-key', description: 'MongoDB Atlas API private key in context', severity: 'high', names: ['atlas_private', 'mongodb_atlas', 'atlas_api'], value: UUID }),
   assign({ id: 'confluent-api-secret', description: 'Confluent Cloud API secret in context', severity: 'high', names: ['confluent', 'sasl_password', 'kafka_api_secret'], value: '[A-Za-z0-9+/]{64}', entropy: 4 }),
   assign({ id: 'algolia-admin-key', description: 'Algolia admin / write API key in context', severity: 'high', names: ['algolia'], value: '[a-f0-9]{32}', entropy: 3.0 }),

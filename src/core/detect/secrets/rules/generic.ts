@@ -3,7 +3,7 @@
 // and the value (Shannon entropy, character mix, not a reference to another variable).
 import { ASSIGN, VALUE_END, ci } from '../build.ts';
 import { entropyFloor, shannon } from '../entropy.ts';
-import { isPlaceholder, longestAscending } from '../placeholder.ts';
+import { isDummyPassword, isPlaceholder, longestAscending } from '../placeholder.ts';
 import type { MatchContext, SecretRule } from '../types.ts';
 import { basicCredentials, hasLetterAndDigit } from '../validators.ts';
 
@@ -39,15 +39,17 @@ export function identifierWords(id: string): string[] {
 const HOSTNAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10}(?::\d+)?$/i;
 const RESOURCE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A dotted reference (`options.token`) or bare letters: in any value, quoted or not. */
-const REFERENCE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^[A-Za-z_]+$/;
+/** A dotted reference (`options.token`, `result.groups?.password`) or bare letters: in any value, quoted or not. */
+const REFERENCE = /^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$|^[A-Za-z_]+$/;
+/** A property path with an index or wildcard step (`users[0].password`, `users.*.profile.apiKey`, `*.*.password`): a redaction path, a selector. */
+const PROPERTY_PATH = /^(?:[A-Za-z_$][\w$]*|\*)(?:\.(?:[A-Za-z_$][\w$]*|\*)|\[(?:\d+|\*)\])*(?:\.\*|\[(?:\d+|\*)\])(?:\.(?:[A-Za-z_$][\w$]*|\*)|\[(?:\d+|\*)\])*$/;
 /** Brackets and braces: code (`a[i]`, `{x}`) in an unquoted value. Parentheses are judged by `codeParens`. */
 const BRACKETS = /[[\]{}]/;
 /** A call, possibly chained (`getPassword(userId)`, `os.getenv("X").strip()`, `read()!`). */
 const CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\([^()]*\)(?:\.[A-Za-z_$][\w$]*(?:\([^()]*\))?)*!?$/;
 const VERSION_LIKE = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$|^[a-z][\w-]*-v?\d+(?:\.\d+)+$/;
-/** snake_case / kebab-case words (optionally ending in digits): identifiers, not secrets. */
-const WORDS = /^[a-z]+\d*(?:[_-][a-z]+\d*)+$/;
+/** snake_case / kebab-case words (optionally ending in digits; `1h`, `5m` units between): identifiers, not secrets. */
+const WORDS = /^[a-z]+\d*(?:[_-](?:[a-z]+\d*|\d{1,3}[a-z]{1,2}))+$/;
 /** One part of an identifier: a word (`Token`, `TOKEN`, `base64`, `FTS5`), or a single lower-case letter first (`nToken`). */
 const IDENT_PART = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})\d{0,3}$/;
 
@@ -92,11 +94,38 @@ function quoted(ctx: MatchContext): boolean {
   return t.charCodeAt(e) === q;
 }
 
-/** Code, not data: a reference, an identifier, or (unquoted) brackets and calls. */
+/**
+ * Operators of an expression in an unquoted value: `||`, `&&`, `??`, optional chaining, a
+ * comparison (`==` but base64 padding), an arrow, an empty call (`Date.now()`), or a value that
+ * starts with `=` (the rest of `===`).
+ */
+const CODE_OPS = /\|\||&&|\?\?|\?\.|!==?|===|==(?!=*$)|=>|\(\)|^=/;
+/** A parameter list or a parenthesised name: `(password) =>`, `(base64String)`. */
+const PAREN_NAME = /^\(([A-Za-z_$][\w$]*)\)$/;
+
+/** A name, dotted reference or call (after a unary `+`/`!`): one operand of an expression. */
+const operand = (p: string): boolean => {
+  const q = p.replace(/^[+!]+/, '');
+  return REFERENCE.test(q) || CALL.test(q) || isIdentifier(q);
+};
+
+/**
+ * Code, not data: a reference, an identifier, or (unquoted) brackets, calls and expressions:
+ * `K.url.password||void`, `z.cache_read_input_tokens??0`, `+q.tokenRatio.toFixed(3)`,
+ * `(base64String)`, chained assignments and sums of references (`A=aV9(q.logger)`,
+ * `vw.auth=vw.DefaultTransporter=void`, `q.a.b_tokens+K.a.b_tokens`) as minified code has them;
+ * in any value, a property path with an index or wildcard (`users[0].password`).
+ */
 function codeValue(v: string, ctx: MatchContext): boolean {
-  if (REFERENCE.test(v) || isIdentifier(v)) return true;
+  if (REFERENCE.test(v) || isIdentifier(v) || PROPERTY_PATH.test(v)) return true;
   if (quoted(ctx)) return false;
-  return BRACKETS.test(v) || codeParens(v);
+  if (BRACKETS.test(v) || codeParens(v) || CODE_OPS.test(v) || operand(v)) return true;
+  const p = PAREN_NAME.exec(v);
+  if (p !== null) return REFERENCE.test(p[1]!) || isIdentifier(p[1]!);
+  // `a=b=c`, `a.b+c.d`: every part a name, reference or call, one of them dotted or a call (base64
+  // padding is no part: `abc==` has one).
+  const parts = v.split(/[=+]/).filter((x) => x.length > 0);
+  return parts.length >= 2 && parts.some((x) => /[.(]/.test(x)) && parts.every((x) => operand(x) || x === 'void');
 }
 
 /** The password keyword that starts the match, longest first. */
@@ -127,7 +156,12 @@ function passwordName(ctx: MatchContext): boolean {
     if (!PASS_BEFORE.test(prev)) return false;
     const after = t.slice(ctx.matchStart + 4, ctx.start);
     if (after.includes('=')) return true;
-    if (prev === '"' || prev === "'" || prev === '`') return true;
+    // A quoted key (`"pass": …`, JSON-escaped `\"pass\": …`): the same quote closes it (not a
+    // Markdown code span, `` `PASS: t/x.test` ``).
+    if (prev === '"' || prev === "'" || prev === '`') {
+      const close = t[ctx.matchStart + 4] === '\\' ? t[ctx.matchStart + 5] : t[ctx.matchStart + 4];
+      return close === prev;
+    }
     // `:`: only a lower-case key that begins its line (YAML `pass: …`; `PASS: t/name.test` is a
     // test harness's report).
     const lineStart = t.lastIndexOf('\n', ctx.matchStart - 1) + 1;
@@ -144,6 +178,8 @@ function nameOk(ctx: MatchContext): boolean {
   const words = identifierWords(identifierAt(ctx.text, ctx.matchStart));
   if (words.length === 0) return true;
   if (META_LAST.has(words[words.length - 1]!) || META_FIRST.has(words[0]!)) return false;
+  // The WebSocket handshake's nonce (`Sec-WebSocket-Key`), public by design.
+  if (words.length === 3 && words[0] === 'sec' && words[1] === 'websocket') return false;
   return !words.some((w) => META_ANY.has(w));
 }
 
@@ -162,16 +198,26 @@ function secretValue(v: string, ctx: MatchContext): number | false {
   return Math.min(0.8, 0.45 + (h - 3) * 0.15);
 }
 
-/** A value that can be a password: letters with a digit or symbol, some entropy. */
+/** Capitalised words joined by hyphens: a header name or a PowerShell command (`Cache-Control`, `Get-Location`). */
+const TITLE_WORDS = /^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$/;
+
+/**
+ * A value that can be a password: letters with a digit or symbol, some entropy; not a header
+ * name or command (`Get-Location`), not a made-up one that says what it is (`db-password`,
+ * `somepassword`: isDummyPassword).
+ */
 export function passwordLike(v: string): boolean {
   if (HOSTNAME.test(v) || VERSION_LIKE.test(v)) return false;
   // Needs a letter and a digit or symbol; a bare word is a variable name or a prompt string.
   if (!/[A-Za-z]/.test(v) && !/^\d{8,}$/.test(v)) return false;
-  if (/^[A-Za-z]+$/.test(v)) return false;
-  return shannon(v) >= 2.3;
+  if (/^[A-Za-z]+$/.test(v) || TITLE_WORDS.test(v)) return false;
+  return shannon(v) >= 2.3 && !isDummyPassword(v);
 }
 
 function passwordValue(v: string, ctx: MatchContext): number | false {
+  // A string shown in a code span (`` `"admin"` ``): the string inside is the value.
+  const inner = /^(["'])(.*)\1$/.exec(v);
+  if (inner !== null && (isPlaceholder(inner[2]!) || !passwordLike(inner[2]!))) return false;
   if (codeValue(v, ctx) || !passwordLike(v)) return false;
   if (!nameOk(ctx) || !passwordName(ctx)) return false;
   return 0.7;
@@ -184,13 +230,14 @@ const VALUE = "[A-Za-z0-9_+/=.~!@#$%^&*?|()-]{10,512}";
  * unquoted one of class `unq` (never right after a quote) that ends at VALUE_END. Inside quotes,
  * `unq` too when it lists what a value may hold (`[A-Za-z…]`, so that `"mongodb://host/db"` is not
  * a token), or, when it lists what it may not (`[^…]`, passwords), anything but spaces, that quote
- * and `\` (`'k9(Lm2#Qx7vR'`, `"k9,Lm2;Qx7vR"`). Laravel's `base64:` marker before either is skipped,
+ * and `\` (`'k9(Lm2#Qx7vR'`, `"k9,Lm2;Qx7vR"`). A quote right after another one opens no value (in
+ * `q.password="",q.hash=""` the text between two strings is not one). Laravel's `base64:` marker before either is skipped,
  * and so is a parenthesis (maybe then a line break) before a quoted value: Python's way to split a
  * long literal, `KEY = (⏎ "abc…"⏎ "def…"⏎)`, whose further parts secrets/wrapped.ts follows.
  */
 function valueGroup(unq: string, len: string): string {
   const any = unq.startsWith('[^');
-  const q = (c: string, cls: string): string => `(?<=${c}(?:base64:)?)${any ? cls : unq}{${len}}(?=\\\\?${c}|\\\\\\r?\\n)`;
+  const q = (c: string, cls: string): string => `(?<=(?<!['"\\x60])${c}(?:base64:)?)${any ? cls : unq}{${len}}(?=\\\\?${c}|\\\\\\r?\\n)`;
   return `(?:\\([ \\t]*(?:\\r?\\n[ \\t]*)?['"\\x60])?(?:base64:)?(${q("'", "[^\\s'\\\\]")}|${q('"', '[^\\s"\\\\]')}|${q('\\x60', '[^\\s\\x60\\\\]')}|(?<![\\\\'"\\x60])${unq}{${len}}${VALUE_END})`;
 }
 
@@ -263,6 +310,47 @@ const USER_ARG = String.raw`(?:[rRbBuU@]?"[^"\\\n]{0,128}"|[rRbBuU@]?'[^'\\\n]{0
 /** A whole string literal "Bearer …" (also f"…", $"…", `…`): an Authorization header's value, whatever it is assigned to. */
 const BEARER_LITERAL = /(?<=["'`])(?:Bearer|bearer|BEARER)[ \t]+([A-Za-z0-9._~+/=-]{16,4096})(?=\\?["'`])/;
 
+/** A token after a scheme (Bearer …): 16+ token characters, a letter and a digit, entropy ≥ 3; not a code path or an identifier. */
+function schemeToken(v: string): number | false {
+  if (!/^[A-Za-z0-9._~+/=-]{16,4096}$/.test(v) || CODE_PATH.test(v) || isIdentifier(v) || !hasLetterAndDigit(v)) return false;
+  return shannon(v) >= 3 ? 0.8 : false;
+}
+
+/**
+ * .NET `new AuthenticationHeaderValue("<scheme>", …)`: the scheme (group 1), then the credential
+ * (group 2): a string literal (`"<token>"`, Basic's `"<base64 of user:password>"`; `@"…"`, never
+ * `$"…"`), or Basic's `Convert.ToBase64String(Encoding.X.GetBytes("user:password"))`, whose
+ * password is the secret.
+ */
+const AUTH_HEADER_VALUE = new RegExp(
+  String.raw`${ci('authenticationheadervalue')}\(\s{0,60}@?"([A-Za-z][A-Za-z0-9-]{0,30})"\s{0,60},\s{0,60}` +
+    String.raw`(?:@?"|Convert\.ToBase64String\(\s{0,60}(?:System\.Text\.)?Encoding\.[A-Za-z0-9]{1,12}\.GetBytes\(\s{0,60}@?"[^"\\\n:]{0,128}:)` +
+    String.raw`([^"\\\n]{1,4096})"(?=\s{0,60}\))`,
+);
+
+/**
+ * `x.login("user", "password")`: Python smtplib / ftplib / imaplib, and any client's or test's
+ * login with two positional arguments, the second a string literal (STR_ARG). The user is a
+ * literal without spaces (not a message) or a name, attribute, subscript or call.
+ */
+const LOGIN_CALL = new RegExp(
+  String.raw`\.${ci('login')}\(\s{0,20}(?:[rRbBuU]?"[^"\\\s]{1,128}"|[rRbBuU]?'[^'\\\s]{1,128}'|[A-Za-z_$][\w$.]{0,80}(?:\([^()\n]{0,80}\)|\[[^[\]\n]{0,80}\])?)` +
+    String.raw`\s{0,20},\s{0,20}${STR_ARG}(?=\s{0,20}\))`,
+);
+/** An e-mail address, or one cut after `@`: anonymous FTP's password by convention. */
+const EMAIL_LIKE = /^[\w.+-]*@(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})?$/;
+/** Google's app passwords: 16 lower-case letters, shown in groups of four. */
+const APP_PASSWORD = /^[a-z]{4}(?: ?[a-z]{4}){3}$/;
+
+function loginPassword(v: string, ctx: MatchContext): number | false {
+  const user = /^\.login\(\s*[rRbBuU]?(["'])(.*?)\1/i.exec(ctx.match)?.[2];
+  if (user !== undefined && (/^(?:anonymous|ftp)$/i.test(user) || user === v)) return false;
+  if (EMAIL_LIKE.test(v) || isDummyPassword(v)) return false;
+  if (APP_PASSWORD.test(v)) return shannon(v.replace(/ /g, '')) >= 3.3 ? 0.8 : false;
+  // Otherwise no spaces: a phrase is a message, not a password.
+  return !/\s/.test(v) && passwordLike(v) ? 0.8 : false;
+}
+
 export const GENERIC_RULES: SecretRule[] = [
   {
     ...generic('generic-password', 'Password assigned in code or configuration', ['password', 'passwd', 'pwd', 'passphrase', 'pass'], "[^\\s'\"\\x60,;]{6,128}"),
@@ -288,16 +376,18 @@ export const GENERIC_RULES: SecretRule[] = [
     id: 'http-authorization-header', description: 'Credential in an HTTP Authorization header', severity: 'high',
     keywords: ['authorization'], mode: 'anchor', secretGroup: 2, confidence: 0.85, precheck: 'assign', wraps: true,
     // The header's name, then `:`, `=`, `=>` (also after a closing quote and `]`: `headers["Authorization"] = …`)
-    // or, between quoted strings, `,` (`headers.set("Authorization", "…")`, `.Add("Authorization", $"…")`).
+    // or, between quoted strings, `,` (`headers.set("Authorization", "…")`, `.Add("Authorization", $"…")`;
+    // never an unquoted value after `,`: `"Authorization",METADATA_HEADER_NAME:` is a list of names).
     // The value may open an interpolated or prefixed string (Python f/r/b, C# $ and @, a JavaScript
     // template): only a literal is taken, never `{token}` or `${token}` (no brace in the class).
-    regex: /(?:[aA]uthorization|AUTHORIZATION)(?:["'`]?\]?[ \t]*(?:=>|[:=])|["'`][ \t]*,)[ \t]*(?:(?:[fFrRbBuU]{1,2}|\$@?|@\$?)?["'`])?(?:(Bearer|Basic|Token|Digest|Api-Key|Api-Token|Bot|OAuth|SSWS|Key|bearer|basic|token)[ \t]+)?([A-Za-z0-9._~+/=@!%:-]{8,4096})(?=[\s'"`;,)}\]<>&|]|\\[nrt"']|\\\r?\n|$)/,
+    regex: /(?:[aA]uthorization|AUTHORIZATION)(?:["'`]?\]?[ \t]*(?:=>|[:=])[ \t]*(?:(?:[fFrRbBuU]{1,2}|\$@?|@\$?)?["'`])?|["'`][ \t]*,[ \t]*(?:[fFrRbBuU]{1,2}|\$@?|@\$?)?["'`])(?:(Bearer|Basic|Token|Digest|Api-Key|Api-Token|Bot|OAuth|SSWS|Key|bearer|basic|token)[ \t]+)?([A-Za-z0-9._~+/=@!%:-]{8,4096})(?=[\s'"`;,)}\]<>&|]|\\[nrt"']|\\\r?\n|$)/,
     validate: (v, ctx) => {
       const scheme = /(?:Basic|basic)[ \t]+[A-Za-z0-9+/=]+$/.test(ctx.match) ? 'basic' : 'other';
       if (scheme === 'basic') return basicCredentials(v);
       // Code that reads or passes a header, not a header: `request.headers.authorization`,
-      // `checkAuthorization`, minified `K.token_type+" "+…`.
-      if (isPlaceholder(v) || CODE_PATH.test(v) || isIdentifier(v) || /^[A-Za-z_]+$/.test(v)) return false;
+      // `checkAuthorization`, minified `K.token_type+" "+…`; words (a list of header names,
+      // `"Authorization","Cache-Control"`, or a made-up `Bearer secret-token`).
+      if (isPlaceholder(v) || CODE_PATH.test(v) || isIdentifier(v) || /^[A-Za-z_]+$|^[A-Za-z]+(?:[-_.][A-Za-z]+)+$/.test(v)) return false;
       return v.length >= 10 && shannon(v) >= 3 ? 0.85 : false;
     },
   },
@@ -306,10 +396,7 @@ export const GENERIC_RULES: SecretRule[] = [
     // literal is a header value. A reference (`f"Bearer {token}"`, `` `Bearer ${token}` ``) has a brace.
     id: 'bearer-token-literal', description: 'Bearer token written as a whole string literal ("Bearer …", f"Bearer …", `Bearer …`)', severity: 'high',
     keywords: ['bearer'], mode: 'anchor', secretGroup: 1, confidence: 0.8, regex: BEARER_LITERAL,
-    validate: (v) => {
-      if (CODE_PATH.test(v) || isIdentifier(v) || !hasLetterAndDigit(v)) return false;
-      return shannon(v) >= 3 ? 0.8 : false;
-    },
+    validate: schemeToken,
   },
   {
     // requests / httpx: `auth=("user", "…")`, `session.auth = (user, "…")`, `{"auth": (…)}`. Only
@@ -320,12 +407,33 @@ export const GENERIC_RULES: SecretRule[] = [
     validate: (v) => (passwordLike(v) ? 0.8 : false),
   },
   {
-    // The second positional argument; .NET's third (the domain) may follow. Keyword arguments
-    // (`password="…"`, `password: "…"`) are generic-password's.
-    id: 'auth-constructor-password', description: 'Password argument of an HTTP credential constructor (HTTPBasicAuth, HTTPDigestAuth, HTTPProxyAuth, httpx / aiohttp BasicAuth, .NET NetworkCredential)', severity: 'high',
-    keywords: ['basicauth(', 'digestauth(', 'proxyauth(', 'networkcredential('], mode: 'anchor', secretGroup: 1, confidence: 0.8,
-    regex: new RegExp(String.raw`(?:${ci('basic')}|${ci('digest')}|${ci('proxy')})?(?:${ci('auth')}|${ci('networkcredential')})\(\s{0,20}${USER_ARG}\s{0,20},\s{0,20}${STR_ARG}(?=\s{0,20}[,)])`),
+    // The second positional argument; a third (.NET's domain, Spring's authorities) may follow.
+    // Java's char[] form (`"…".toCharArray()`) too. Go's `req.SetBasicAuth(…)` ends in `BasicAuth(`.
+    // Keyword arguments (`password="…"`, `password: "…"`) are generic-password's.
+    id: 'auth-constructor-password',
+    description: 'Password argument of a credential constructor (Python HTTPBasicAuth / HTTPDigestAuth / HTTPProxyAuth, httpx / aiohttp BasicAuth, Go SetBasicAuth, .NET NetworkCredential, Java UsernamePasswordCredentials / PasswordAuthentication / Spring UsernamePasswordAuthenticationToken)',
+    severity: 'high',
+    keywords: ['basicauth(', 'digestauth(', 'proxyauth(', 'networkcredential(', 'usernamepasswordcredentials(', 'passwordauthentication(', 'usernamepasswordauthenticationtoken('],
+    mode: 'anchor', secretGroup: 1, confidence: 0.8,
+    regex: new RegExp(
+      String.raw`(?:(?:${ci('basic')}|${ci('digest')}|${ci('proxy')})?${ci('auth')}|${ci('networkcredential')}|${ci('usernamepasswordcredentials')}|${ci('passwordauthentication')}|${ci('usernamepasswordauthenticationtoken')})` +
+        String.raw`\(\s{0,20}${USER_ARG}\s{0,20},\s{0,20}${STR_ARG}(?=(?:\.toCharArray\(\))?\s{0,20}[,)])`,
+    ),
     validate: (v) => (passwordLike(v) ? 0.8 : false),
+  },
+  {
+    id: 'auth-header-value-credential',
+    description: 'Credential argument of .NET new AuthenticationHeaderValue(scheme, "…"): a Bearer or other token, Basic base64 of user:password, or the password in Convert.ToBase64String(…GetBytes("user:password"))',
+    severity: 'high', keywords: ['authenticationheadervalue('], mode: 'anchor', secretGroup: 2, confidence: 0.8, regex: AUTH_HEADER_VALUE,
+    validate: (v, ctx) => {
+      const basic = /^[^"]*"basic"/i.test(ctx.match);
+      if (ctx.match.includes('GetBytes(')) return basic && passwordLike(v) ? 0.8 : false;
+      return basic ? basicCredentials(v) : schemeToken(v);
+    },
+  },
+  {
+    id: 'login-call-password', description: 'Password argument of a login("user", "…") call (Python smtplib / ftplib / imaplib, client and test code)', severity: 'high',
+    keywords: ['.login('], mode: 'anchor', secretGroup: 1, confidence: 0.8, regex: LOGIN_CALL, validate: loginPassword,
   },
   {
     id: 'curl-user-password', description: 'Password passed to curl -u / --user', severity: 'high',
