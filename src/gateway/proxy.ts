@@ -29,6 +29,8 @@ const MAX_TEE_BYTES = 16 * 1024 * 1024;
  * larger than this is relayed as it comes instead (the gateway does not hold it whole).
  */
 const MAX_HELD_BYTES = 1024 * 1024;
+/** How long an SSE response's headers wait for its first event, to be written with it. */
+export const HEADER_HOLD_MS = 10;
 
 export interface ProxyRequest {
   path: string;
@@ -317,12 +319,14 @@ export function proxy(
         } else if (ctype.includes('text/event-stream')) {
           assembler = new StreamAssembler(o.dialect, MAX_TEE_BYTES);
           decoder = new TextDecoder();
-          // A streaming client should see the response start at once, but not by a write of its
-          // own when the first events came in the same read (as they do from a fast upstream):
-          // the headers then leave with them, in one write instead of two (~50-85 µs each here).
-          setImmediate(() => {
+          // The headers leave with the first events, in one write instead of two (a write is
+          // ~50 µs of the gateway's time here, and the client's read as much): upstreams send
+          // their first event (message_start, the role chunk) right after the headers, often in a
+          // read of its own. An upstream slower than HEADER_HOLD_MS still has its headers relayed
+          // then, so a client sees the response start before the model's first token.
+          setTimeout(() => {
             if (sent === 0 && !res.destroyed && !res.writableEnded) res.flushHeaders();
-          });
+          }, HEADER_HOLD_MS).unref();
         } else json = ctype.includes('json');
       },
       onResponseData(c, chunk) {

@@ -23,6 +23,9 @@ before(async () => {
       res.end('event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"model":"slow-1","usage":{"input_tokens":1,"output_tokens":0}}}\n\n' +
         'event: message_stop\ndata: {"type":"message_stop"}\n\n');
     };
+    // `x-slow-events: <ms>`: the events follow the headers by that long, in a write of their own.
+    const after = Number(req.headers['x-slow-events'] ?? NaN);
+    if (Number.isFinite(after)) setTimeout(releaseEvents, after);
   });
   await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
   // A port that refuses connections: bind, note the port, close.
@@ -269,6 +272,24 @@ test('a streamed response starts at once: the headers reach the client before th
   const text = await res.text();
   assert.match(text, /event: message_start[\s\S]*event: message_stop/);
   assert.equal((await lastRecord()).outcome, 'ok');
+});
+
+test('a streamed response whose first event follows its headers closely reaches the client in one write: headers and event together', async () => {
+  const { connect } = await import('node:net');
+  const u = new URL(h.url);
+  const body = msgBody({ model: 'slow-2', stream: true });
+  const chunks = await new Promise<string[]>((resolve, reject) => {
+    const got: string[] = [];
+    const s = connect(Number(u.port), u.hostname, () => {
+      const head = Object.entries({ ...anthropicHeaders(h.key), 'x-slow-events': '2', 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      s.write(`POST /v1/messages HTTP/1.1\r\nhost: ${u.host}\r\n${head}\r\n${body}`);
+    });
+    s.on('data', (c: Buffer) => got.push(c.toString()));
+    s.on('error', reject);
+    s.on('close', () => resolve(got));
+  });
+  assert.match(chunks[0] ?? '', /^HTTP\/1\.1 200[\s\S]*text\/event-stream[\s\S]*\r\n\r\n[\s\S]*event: message_start/, 'the headers waited for the first event and left with it');
+  assert.match(chunks.join(''), /event: message_stop/);
 });
 
 test('upstream stalls mid-stream → OpenAI SDK gets an error, recorded as timeout', async () => {
