@@ -117,7 +117,8 @@ const operand = (p: string): boolean => {
  * in any value, a property path with an index or wildcard (`users[0].password`).
  */
 function codeValue(v: string, ctx: MatchContext): boolean {
-  if (REFERENCE.test(v) || isIdentifier(v) || PROPERTY_PATH.test(v)) return true;
+  // PROPERTY_PATH needs a `[` or `*` step: tested only then (most values have neither).
+  if (REFERENCE.test(v) || isIdentifier(v) || ((v.includes('[') || v.includes('*')) && PROPERTY_PATH.test(v))) return true;
   if (quoted(ctx)) return false;
   if (BRACKETS.test(v) || codeParens(v) || CODE_OPS.test(v) || operand(v)) return true;
   const p = PAREN_NAME.exec(v);
