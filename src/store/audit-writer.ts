@@ -91,12 +91,16 @@ export class AuditWriter {
     }
     const body = entry.requestBody;
     if (body !== undefined) {
-      // A body is held as the whole memory behind it (a view may share a larger buffer).
-      const n = body.buffer.byteLength;
-      if (entry.requestSha256 !== null || this.bodyBytes + n > this.maxBodyBytes) {
+      if (entry.requestSha256 !== null || this.bodyBytes + body.byteLength > this.maxBodyBytes) {
         if (entry.requestSha256 === null) entry.requestSha256 = hash('sha256', body);
         delete entry.requestBody;
-      } else this.bodyBytes += n;
+      } else {
+        // A view of a larger buffer (Node's pool holds small buffers of other requests) is copied
+        // to its own bytes: the message to the audit worker carries this body only, and the bound
+        // counts what is held.
+        if (body.byteLength !== body.buffer.byteLength) entry.requestBody = new Uint8Array(body);
+        this.bodyBytes += body.byteLength;
+      }
     }
     this.queue.push(entry);
     this.enqueued++;
@@ -172,7 +176,7 @@ export class AuditWriter {
         this.queue.splice(0, batch.length); // only now: a failed batch stays at the head, in order
         for (const e of batch) {
           if (e.requestBody === undefined) continue;
-          this.bodyBytes -= e.requestBody.buffer.byteLength;
+          this.bodyBytes -= e.requestBody.byteLength;
           delete e.requestBody;
         }
         this.failures = 0;

@@ -80,17 +80,21 @@ describe('ThreadedAppender', () => {
     const appender = new ThreadedAppender(url);
     const w = new AuditWriter(appender, { maxBatch: 8, flushMs: 1, onError: () => {} });
     try {
+      // The small body is a view of Node's 8 KiB buffer pool, shared with other buffers.
       const bodies = [Buffer.from('{"model":"m","messages":[{"role":"user","content":"hi"}]}'), Buffer.alloc(100_000, 'a')];
-      const entries = makeEntries(1, 2);
-      entries.forEach((e, i) => w.write({ ...e, requestSha256: null, requestBody: bodies[i]! }));
+      assert.ok(bodies[0]!.buffer.byteLength > bodies[0]!.byteLength, 'a pooled view');
+      const drafts = makeEntries(1, 2).map((e, i) => ({ ...e, requestSha256: null, requestBody: bodies[i]! }));
+      for (const d of drafts) w.write(d);
+      assert.equal(drafts[0]!.requestBody!.buffer.byteLength, bodies[0]!.byteLength, 'the pooled view is held as a copy of its own bytes');
+      assert.equal(drafts[1]!.requestBody, bodies[1], 'a body with its own buffer is held as it is');
       // One with its digest already known keeps it (the inspection worker hashed it).
       w.write({ ...makeEntry(3), requestSha256: 'cd'.repeat(32), requestBody: bodies[0]! });
-      assert.equal(w.heldBodyBytes, bodies[0]!.buffer.byteLength + bodies[1]!.buffer.byteLength, 'the known digest holds no body');
+      assert.equal(w.heldBodyBytes, bodies[0]!.byteLength + bodies[1]!.byteLength, 'the known digest holds no body');
       await w.close();
       assert.equal(w.heldBodyBytes, 0, 'stored entries let their bodies go');
       const byId = new Map((await store.readAudit({ limit: 10 })).map((r) => [r.id, r]));
-      assert.equal(byId.get(entries[0]!.id)!.requestSha256, createHash('sha256').update(bodies[0]!).digest('hex'));
-      assert.equal(byId.get(entries[1]!.id)!.requestSha256, createHash('sha256').update(bodies[1]!).digest('hex'));
+      assert.equal(byId.get(drafts[0]!.id)!.requestSha256, createHash('sha256').update(bodies[0]!).digest('hex'));
+      assert.equal(byId.get(drafts[1]!.id)!.requestSha256, createHash('sha256').update(bodies[1]!).digest('hex'));
       assert.equal(byId.get(makeEntry(3).id)!.requestSha256, 'cd'.repeat(32));
       assert.ok(!JSON.stringify([...byId.values()]).includes('requestBody'), 'no body in any record');
       assert.equal((await store.verifyAudit()).ok, true, 'the chain covers the digest');
